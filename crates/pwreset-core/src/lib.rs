@@ -1,0 +1,37 @@
+//! # pwreset-core
+//!
+//! The password policy shared by the `pwreset` CLI, the edge Worker and the npm package: Django-exact
+//! validators (length, similarity, common passwords, numeric), character classes, zxcvbn strength,
+//! confirmation checks, with stable error codes and messages from a catalog.
+//!
+//! ```
+//! use pwreset_core::{CheckInput, ErrorCode, Policy, Preset, UserAttributes};
+//!
+//! let policy = Policy::preset(Preset::Django);
+//! let user = UserAttributes::new().with("username", "johndoe");
+//! let result = policy.check(&CheckInput::new("johndoe1").user(&user));
+//! assert_eq!(result.codes(), [ErrorCode::PasswordTooSimilar]);
+//! ```
+//!
+//! The `strength` feature (on by default) brings zxcvbn and its ~1 MB of dictionaries; without it the
+//! crate still checks every other rule and accepts a [`Strength`] computed elsewhere.
+
+mod common_passwords;
+mod error_code;
+pub mod messages;
+mod outcome;
+mod policy;
+mod strength;
+mod text;
+mod user;
+
+pub use error_code::ErrorCode;
+pub use outcome::{CheckResult, Violation};
+pub use policy::{
+    CheckInput, DEFAULT_CONFIRM_FIELD, DEFAULT_PASSWORD_FIELD, MAX_MAX_LENGTH, MIN_MAX_LENGTH,
+    MIN_SIMILARITY, Policy, PolicyConfigError, PolicySettings, Preset, check_confirm,
+};
+pub use strength::Strength;
+#[cfg(feature = "strength")]
+pub use strength::{estimate_strength, warm_up};
+pub use user::UserAttributes;

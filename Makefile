@@ -1,0 +1,43 @@
+# The two commands of the quick start are `make dev` and `make test`; both install what they need.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+WASM_TARGET := wasm32-unknown-unknown
+
+.PHONY: help setup dev test lint unit wasm bench parity-fixture unicode-tables
+
+help: ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+setup: ## Install the toolchain pieces (idempotent).
+	@scripts/setup.sh
+
+dev: setup ## Build and serve the Worker locally (not built yet).
+	@echo "make dev: the edge Worker does not exist yet; it arrives with the Worker issue." >&2
+	@echo "Meanwhile: cargo run -p pwreset-cli -- check --password 'your password'" >&2
+	@exit 1
+
+test: setup lint unit wasm ## Everything CI runs: format, lints, tests, wasm32 builds.
+
+lint: ## rustfmt check and clippy -D warnings, native and wasm32.
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+	cargo clippy -p pwreset-core --locked --target $(WASM_TARGET) --no-default-features -- -D warnings
+
+unit: ## All Rust tests, the Django parity suite included.
+	cargo test --workspace --locked
+
+wasm: ## The core for wasm32, with and without zxcvbn.
+	cargo build -p pwreset-core --locked --target $(WASM_TARGET) --no-default-features
+	cargo build -p pwreset-core --locked --target $(WASM_TARGET)
+
+bench: ## Criterion benchmarks (figures go to docs/benchmarks.md).
+	cargo bench -p pwreset-core --bench policy
+
+parity-fixture: ## Regenerate tests/parity/django-5.2.jsonl with Django 5.2 from PyPI.
+	python3 -m venv target/django-parity
+	target/django-parity/bin/pip install --quiet "django==5.2.*"
+	target/django-parity/bin/python tests/parity/generate_django_cases.py > tests/parity/django-5.2.jsonl
+
+unicode-tables: ## Regenerate the Python character tables from this machine's python3.
+	python3 scripts/gen_unicode_tables.py > crates/pwreset-core/src/text/tables.rs
+	cargo fmt -p pwreset-core

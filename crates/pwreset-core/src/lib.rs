@@ -14,13 +14,19 @@
 //! ```
 //!
 //! The `strength` feature (on by default) brings zxcvbn and its ~1 MB of dictionaries; without it the
-//! crate still checks every other rule and accepts a [`Strength`] computed elsewhere.
+//! crate still checks every other rule and accepts a [`Strength`] computed elsewhere. The `secrets`
+//! feature (on by default) adds the server side: [`secrets`] (keyring, signed payloads, link tokens,
+//! codes, access tokens) and [`password_hash`] (argon2id).
 
 mod common_passwords;
 mod error_code;
 pub mod messages;
 mod outcome;
+#[cfg(feature = "secrets")]
+pub mod password_hash;
 mod policy;
+#[cfg(feature = "secrets")]
+pub mod secrets;
 mod strength;
 mod text;
 mod user;

@@ -173,3 +173,44 @@ fn a_huge_input_line_is_refused_as_too_long() {
     assert_eq!(codes(&results[0]), ["password_too_long"]);
     assert!(results[0]["strength"].is_null());
 }
+
+#[test]
+fn keygen_prints_one_entry_the_keyring_accepts_and_never_the_same_twice() {
+    let first = pwreset(&["keygen"], "");
+    let second = pwreset(&["keygen"], "");
+    assert!(first.status.success());
+    let entry = String::from_utf8(first.stdout).unwrap();
+    let entry = entry.trim_end();
+    assert_eq!(entry.lines().count(), 1);
+    let (id, key) = entry.split_once(':').unwrap();
+    assert!(id.starts_with('k') && id.len() == 14, "{id}");
+    assert_eq!(key.len(), 43, "32 bytes as unpadded base64url");
+    assert!(pwreset_core::secrets::Keyring::parse(entry).is_ok());
+    assert_ne!(entry, String::from_utf8(second.stdout).unwrap().trim_end());
+}
+
+#[test]
+fn hash_prints_an_owasp_argon2id_phc_string_of_the_first_stdin_line() {
+    let output = pwreset(&["hash"], "Tr0ub4dour&3\r\nignored second line\n");
+    assert!(output.status.success());
+    let phc = String::from_utf8(output.stdout).unwrap();
+    let phc = phc.trim_end();
+    assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+    assert_eq!(
+        pwreset_core::password_hash::verify_password("Tr0ub4dour&3", phc),
+        Ok(true)
+    );
+}
+
+#[test]
+fn hash_refuses_empty_input_and_impossible_parameters() {
+    assert_eq!(pwreset(&["hash"], "").status.code(), Some(2));
+    assert_eq!(pwreset(&["hash"], "\n").status.code(), Some(2));
+    let output = pwreset(&["hash", "--memory-kib", "1"], "secret\n");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("unsupported argon2 parameters") && !stderr.contains("secret"),
+        "{stderr}"
+    );
+}

@@ -25,5 +25,15 @@ rust_wasm_target() {
   rustup target add "${WASM_TARGET}"
 }
 
+node_packages() {
+  # npm ci writes node_modules/.package-lock.json; skip when it is newer than the lockfile.
+  if [[ -f node_modules/.package-lock.json && node_modules/.package-lock.json -nt package-lock.json ]]; then
+    return
+  fi
+  say "installing the JavaScript tooling (npm ci)"
+  npm ci --no-audit --no-fund
+}
+
 rust_components
 rust_wasm_target
+node_packages

@@ -1,0 +1,69 @@
+//! Secret benchmarks (`cargo bench -p pwreset-core --bench secrets`).
+//!
+//! Baseline: `bare HMAC-SHA256`, one HMAC over the same bytes a signed payload MACs (its layout minus
+//! the tag), with a raw key. `sign payload` and `verify payload` add the nonce draw, the password
+//! fingerprint, the layout and base64url; the ratio is their cost over that one HMAC.
+//! Also: access tokens (HS256 JWT) issue and verify, and argon2id with OWASP parameters.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use criterion::{Criterion, criterion_group, criterion_main};
+use pwreset_core::password_hash::{HashParams, hash_password, verify_password};
+use pwreset_core::secrets::{
+    AccessTokenIssuer, Keyring, PayloadPurpose, hmac_sha256, sign_payload, verify_payload,
+};
+
+const NOW: u64 = 1_790_000_000;
+const STATE: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhh";
+
+fn payloads(c: &mut Criterion) {
+    let master: Vec<u8> = (0..32u8).map(|i| i.wrapping_mul(151).wrapping_add(3)).collect();
+    let keyring = Keyring::from_keys([("k1", master.as_slice())]).unwrap();
+    let sample = sign_payload(&keyring, PayloadPurpose::ResetAfterCode, "acct-1", STATE, NOW, 600).unwrap();
+    let bytes = URL_SAFE_NO_PAD.decode(sample.reveal()).unwrap();
+    let signed_part = &bytes[..bytes.len() - 32];
+
+    let mut group = c.benchmark_group("signed payload");
+    group.bench_function("bare HMAC-SHA256 (baseline)", |b| {
+        b.iter(|| hmac_sha256(black_box(&master), &[black_box(signed_part)]))
+    });
+    group.bench_function("sign payload", |b| {
+        b.iter(|| sign_payload(&keyring, PayloadPurpose::ResetAfterCode, black_box("acct-1"), STATE, NOW, 600))
+    });
+    group.bench_function("verify payload", |b| {
+        b.iter(|| verify_payload(&keyring, black_box(sample.reveal()), PayloadPurpose::ResetAfterCode, "acct-1", STATE, NOW))
+    });
+    group.finish();
+
+    let issuer = AccessTokenIssuer { issuer: "pwreset".into(), audience: "pwreset-api".into(), ttl_seconds: 3600 };
+    let token = issuer.issue(&keyring, "acct-1", STATE, NOW).unwrap();
+    let mut group = c.benchmark_group("access token");
+    group.bench_function("issue", |b| b.iter(|| issuer.issue(&keyring, black_box("acct-1"), STATE, NOW)));
+    group.bench_function("verify", |b| {
+        b.iter(|| {
+            issuer
+                .verify(&keyring, black_box(token.reveal()), NOW)
+                .and_then(|pending| pending.confirm_password_state(STATE))
+        })
+    });
+    group.finish();
+}
+
+fn argon2(c: &mut Criterion) {
+    let phc = hash_password("Tr0ub4dour&3", HashParams::OWASP).unwrap();
+    let mut group = c.benchmark_group("argon2id OWASP (19 MiB, t=2, p=1)");
+    group.sample_size(20);
+    group.bench_function("hash", |b| b.iter(|| hash_password(black_box("Tr0ub4dour&3"), HashParams::OWASP)));
+    group.bench_function("verify", |b| b.iter(|| verify_password(black_box("Tr0ub4dour&3"), &phc)));
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    targets = payloads, argon2
+}
+criterion_main!(benches);

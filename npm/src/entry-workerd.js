@@ -1,0 +1,24 @@
+/**
+ * Cloudflare Workers (workerd): wrangler compiles the imported wasm at upload; the policy module is
+ * instantiated by `ready()` and the strength module on first use.
+ */
+import policyWasm from "../dist/pwreset_policy_bg.wasm";
+import strengthWasm from "../dist/pwreset_strength_bg.wasm";
+import * as policy from "../dist/pwreset_policy.js";
+import * as strength from "../dist/pwreset_strength.js";
+import { createApi } from "./api.js";
+
+const api = createApi({
+  async policy(source) {
+    policy.initSync({ module: source ?? policyWasm });
+    return policy;
+  },
+  async strength(source) {
+    strength.initSync({ module: source ?? strengthWasm });
+    return strength;
+  },
+});
+
+export const { ready, loadStrength, validatePassword, checkConfirm, estimateStrength, helpTexts, warmUpStrength } = api;
+export { PwresetError, ResetApiError } from "./errors.js";
+export { createResetClient } from "./client.js";

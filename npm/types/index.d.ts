@@ -1,0 +1,222 @@
+/** Stable error codes of a password check. */
+export type ErrorCode =
+  | "password_too_short"
+  | "password_too_long"
+  | "password_entirely_numeric"
+  | "password_too_common"
+  | "password_too_similar"
+  | "password_no_upper"
+  | "password_no_lower"
+  | "password_no_digit"
+  | "password_no_symbol"
+  | "password_too_weak"
+  | "password_breached"
+  | "password_mismatch"
+  | "password_same_as_old";
+
+/** Built-in policies. */
+export type Preset = "django" | "nist" | "seed-002";
+
+/** Message catalogs. */
+export type Messages = "django" | "seed-002";
+
+/** One broken rule. */
+export interface Violation {
+  code: ErrorCode;
+  /** The form field to show it beside. */
+  field: string;
+  /** From the policy's message catalog. */
+  message: string;
+  /** The values the message mentions, e.g. `{ min_length: 8 }` or `{ attribute: "email", ... }`. */
+  params: Record<string, string | number>;
+}
+
+/** zxcvbn's estimate. */
+export interface Strength {
+  /** 0 (too guessable) to 4 (very unguessable). */
+  score: 0 | 1 | 2 | 3 | 4;
+  guesses_log10: number;
+  warning: string | null;
+  suggestions: string[];
+}
+
+/** The verdict on a password. */
+export interface CheckResult {
+  valid: boolean;
+  errors: Violation[];
+  /** Null until the strength module is loaded, and for inputs over `max_length`. */
+  strength: Strength | null;
+}
+
+/** A policy document: a preset with members over it. Unknown members are an error. */
+export interface PolicyDocument {
+  preset?: Preset;
+  min_length?: number;
+  /** 64 to 4096. */
+  max_length?: number;
+  /** 0.1 to 1; null turns the similarity rule off. */
+  max_similarity?: number | null;
+  common?: boolean;
+  numeric?: boolean;
+  require_upper?: boolean;
+  require_lower?: boolean;
+  require_digit?: boolean;
+  require_symbol?: boolean;
+  /** 1 to 4; null turns it off. Needs the strength module. */
+  min_score?: number | null;
+  breached?: boolean;
+  messages?: Messages;
+}
+
+/** The user's attributes: any string member is compared (`username`, `email`, `first_name`, ...). */
+export type UserAttributes = Record<string, unknown>;
+
+export interface ValidateOptions {
+  /** Default `"django"`. Give either `preset` or `policy`. */
+  preset?: Preset;
+  policy?: PolicyDocument;
+  user?: UserAttributes;
+  /** The confirmation field's value; a difference is `password_mismatch`. */
+  confirm?: string;
+  /** The confirmation's field name (default `"password_confirm"`). */
+  confirmField?: string;
+  /** The password's field name (default `"password"`). */
+  passwordField?: string;
+}
+
+export interface ReadyOptions {
+  /** Load the strength module now too. */
+  strength?: boolean;
+  /** Where to load the policy wasm from instead of beside the package (URL, Response or bytes). */
+  policyWasm?: URL | string | Response | BufferSource | WebAssembly.Module;
+  /** Likewise for the strength wasm. */
+  strengthWasm?: URL | string | Response | BufferSource | WebAssembly.Module;
+}
+
+/** Loads the policy module. Call once before the synchronous functions. */
+export function ready(options?: ReadyOptions): Promise<void>;
+/** Loads the strength module (zxcvbn); later calls return at once. */
+export function loadStrength(options?: { wasm?: ReadyOptions["strengthWasm"] }): Promise<void>;
+/** Checks a password with the server's rules and messages. Throws `PwresetError`. */
+export function validatePassword(password: string, options?: ValidateOptions): CheckResult;
+/** `password_mismatch` when the two differ, else null. */
+export function checkConfirm(
+  password: string,
+  confirm: string,
+  options?: { confirmField?: string; messages?: Messages },
+): Violation | null;
+/** zxcvbn's estimate; loads the strength module on first use. */
+export function estimateStrength(password: string, userInputs?: string[]): Promise<Strength>;
+/** The rules of a preset or policy in words, for showing before the user types. */
+export function helpTexts(presetOrPolicy?: Preset | PolicyDocument): string[];
+/** Builds zxcvbn's dictionaries ahead of the first estimate. */
+export function warmUpStrength(): Promise<void>;
+
+export type PwresetErrorCode =
+  | "not_ready"
+  | "invalid_argument"
+  | "unknown_preset"
+  | "invalid_policy"
+  | "strength_not_loaded"
+  | "load_failed"
+  | "internal";
+
+export class PwresetError extends Error {
+  readonly name: "PwresetError";
+  readonly code: PwresetErrorCode;
+}
+
+/** A reset API answered outside 2xx. */
+export class ResetApiError extends Error {
+  readonly name: "ResetApiError";
+  readonly status: number;
+  readonly body: unknown;
+  /** Seconds from `retry-after` (429), else null. */
+  readonly retryAfter: number | null;
+}
+
+export interface ResetClientOptions {
+  baseUrl: string;
+  /** Dialect B's `client_id` header. */
+  clientId?: string;
+  /** Dialect C's `apikey` header. */
+  apiKey?: string;
+  /** Dialect B's `Origin` outside browsers (browsers set it themselves). */
+  origin?: string;
+  /** Dialect C's path prefix and version (default `api`, `v1`). */
+  prefix?: string;
+  version?: string;
+  fetch?: typeof fetch;
+}
+
+export interface Success {
+  status: "success";
+}
+
+/** Dialect A's user-info shape. */
+export interface UserInfo {
+  userType: string;
+  phone: string;
+  primaryEmail: { id: string; email: string; confirmed: boolean };
+  emails: Array<{ id: string; email: string; confirmed: boolean }>;
+  approved: boolean;
+  addresses: unknown[];
+  userScopes: string[];
+  accounts: unknown[];
+  userGroups: unknown[];
+}
+
+export interface OutboxMessage {
+  id: string;
+  channel: "email" | "sms";
+  to: string;
+  subject: string;
+  text: string;
+  link?: string;
+  code?: string;
+  created_at: string;
+}
+
+export interface NewUser {
+  username: string;
+  email: string;
+  password: string;
+  phone?: string;
+  first_name?: string;
+  last_name?: string;
+  user_type?: string;
+  scopes?: string[];
+}
+
+export interface ResetClient {
+  reg: {
+    resetPasswordRequest(body: { username: string }): Promise<Success>;
+    resetPasswordRequest(body: { username: string; code: string }): Promise<Success & { signedPayload: string }>;
+    resetPassword(body: { newPassword: string; signedPayload: string; username: string }): Promise<Success & { token: string }>;
+    userInfo(token: string): Promise<UserInfo>;
+  };
+  authV1: {
+    forgotpass(body: { email: string }): Promise<Success>;
+    forgotpassMobile(body: { phone: string }): Promise<Success>;
+    resetpass(body: { token: string; password: string; passwordConfirm: string }): Promise<Success & { token: string }>;
+    resetpassMobile(body: { token: string; password: string; passwordConfirm: string; phone?: string }): Promise<Success & { token: string }>;
+  };
+  user: {
+    forgotPassword(body: { email: string }): Promise<unknown>;
+    forgotPasswordSubmit(body: { user: string; token: string; new_password: string }): Promise<unknown>;
+    changePassword(
+      accessToken: string,
+      body: { old_password: string; new_password: string; confirm_password: string },
+    ): Promise<unknown>;
+  };
+  admin: {
+    createUser(adminToken: string, body: NewUser): Promise<{ id: string }>;
+  };
+  dev: {
+    outbox(to: string): Promise<OutboxMessage[]>;
+  };
+  openapi(): Promise<Record<string, unknown>>;
+}
+
+/** A typed client for every route of the pwreset Worker. */
+export function createResetClient(options: ResetClientOptions): ResetClient;

@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: help setup dev test lint unit wasm bench parity-fixture unicode-tables
+.PHONY: help setup dev test lint unit wasm npm-build npm-test bench parity-fixture unicode-tables
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -16,12 +16,15 @@ dev: setup ## Build and serve the Worker locally (not built yet).
 	@echo "Meanwhile: cargo run -p pwreset-cli -- check --password 'your password'" >&2
 	@exit 1
 
-test: setup lint unit wasm ## Everything CI runs: format, lints, tests, wasm32 builds.
+test: setup lint unit wasm npm-build npm-test ## Everything CI runs: format, lints, tests, wasm32 builds, the npm package.
 
 lint: ## rustfmt check and clippy -D warnings, native and wasm32.
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cargo clippy -p pwreset-core --locked --target $(WASM_TARGET) --no-default-features -- -D warnings
+	cargo clippy -p pwreset-core --locked --target $(WASM_TARGET) -- -D warnings
+	cargo clippy -p pwreset-wasm --locked --target $(WASM_TARGET) --no-default-features --features policy -- -D warnings
+	cargo clippy -p pwreset-wasm --locked --target $(WASM_TARGET) --no-default-features --features strength -- -D warnings
 
 unit: ## All Rust tests, the Django parity suite included.
 	cargo test --workspace --locked
@@ -29,6 +32,12 @@ unit: ## All Rust tests, the Django parity suite included.
 wasm: ## The core for wasm32, with and without zxcvbn.
 	cargo build -p pwreset-core --locked --target $(WASM_TARGET) --no-default-features
 	cargo build -p pwreset-core --locked --target $(WASM_TARGET)
+
+npm-build: ## Build the npm package's wasm modules into npm/dist (skipped when up to date).
+	scripts/build-npm.sh
+
+npm-test: npm-build ## The npm package's tests: API, parity, native agreement, client, consumer, Chromium.
+	node --test npm/test/*.test.js
 
 bench: ## Criterion benchmarks (figures go to docs/benchmarks.md).
 	cargo bench -p pwreset-core --bench policy

@@ -4,6 +4,8 @@
 set -euo pipefail
 
 WASM_TARGET=wasm32-unknown-unknown
+# Must equal the `wasm-bindgen` crate version pinned in crates/pwreset-wasm/Cargo.toml.
+WASM_BINDGEN_VERSION=0.2.130
 
 say() { printf 'setup: %s\n' "$*"; }
 
@@ -25,6 +27,26 @@ rust_wasm_target() {
   rustup target add "${WASM_TARGET}"
 }
 
+wasm_bindgen_cli() {
+  if [[ "$(wasm-bindgen --version 2>/dev/null)" == "wasm-bindgen ${WASM_BINDGEN_VERSION}" ]]; then
+    return
+  fi
+  say "installing wasm-bindgen-cli ${WASM_BINDGEN_VERSION} (several minutes on 2 cores)"
+  # Not --locked: its lockfile names a crate version the registry no longer has.
+  cargo install wasm-bindgen-cli --version "${WASM_BINDGEN_VERSION}"
+}
+
+chromium_browser() {
+  if command -v chromium >/dev/null 2>&1; then
+    return
+  fi
+  say "installing Debian's chromium for the browser tests"
+  local sudo=""
+  [[ "$(id -u)" -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+}
+
 node_packages() {
   # npm ci writes node_modules/.package-lock.json; skip when it is newer than the lockfile.
   if [[ -f node_modules/.package-lock.json && node_modules/.package-lock.json -nt package-lock.json ]]; then
@@ -36,4 +58,6 @@ node_packages() {
 
 rust_components
 rust_wasm_target
+wasm_bindgen_cli
 node_packages
+chromium_browser

@@ -17,12 +17,23 @@ use pwreset_core::secrets::{
 };
 
 const NOW: u64 = 1_790_000_000;
-const STATE: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhh";
+const STATE: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhh";
 
 fn payloads(c: &mut Criterion) {
-    let master: Vec<u8> = (0..32u8).map(|i| i.wrapping_mul(151).wrapping_add(3)).collect();
+    let master: Vec<u8> = (0..32u8)
+        .map(|i| i.wrapping_mul(151).wrapping_add(3))
+        .collect();
     let keyring = Keyring::from_keys([("k1", master.as_slice())]).unwrap();
-    let sample = sign_payload(&keyring, PayloadPurpose::ResetAfterCode, "acct-1", STATE, NOW, 600).unwrap();
+    let sample = sign_payload(
+        &keyring,
+        PayloadPurpose::ResetAfterCode,
+        "acct-1",
+        STATE,
+        NOW,
+        600,
+    )
+    .unwrap();
     let bytes = URL_SAFE_NO_PAD.decode(sample.reveal()).unwrap();
     let signed_part = &bytes[..bytes.len() - 32];
 
@@ -31,17 +42,41 @@ fn payloads(c: &mut Criterion) {
         b.iter(|| hmac_sha256(black_box(&master), &[black_box(signed_part)]))
     });
     group.bench_function("sign payload", |b| {
-        b.iter(|| sign_payload(&keyring, PayloadPurpose::ResetAfterCode, black_box("acct-1"), STATE, NOW, 600))
+        b.iter(|| {
+            sign_payload(
+                &keyring,
+                PayloadPurpose::ResetAfterCode,
+                black_box("acct-1"),
+                STATE,
+                NOW,
+                600,
+            )
+        })
     });
     group.bench_function("verify payload", |b| {
-        b.iter(|| verify_payload(&keyring, black_box(sample.reveal()), PayloadPurpose::ResetAfterCode, "acct-1", STATE, NOW))
+        b.iter(|| {
+            verify_payload(
+                &keyring,
+                black_box(sample.reveal()),
+                PayloadPurpose::ResetAfterCode,
+                "acct-1",
+                STATE,
+                NOW,
+            )
+        })
     });
     group.finish();
 
-    let issuer = AccessTokenIssuer { issuer: "pwreset".into(), audience: "pwreset-api".into(), ttl_seconds: 3600 };
+    let issuer = AccessTokenIssuer {
+        issuer: "pwreset".into(),
+        audience: "pwreset-api".into(),
+        ttl_seconds: 3600,
+    };
     let token = issuer.issue(&keyring, "acct-1", STATE, NOW).unwrap();
     let mut group = c.benchmark_group("access token");
-    group.bench_function("issue", |b| b.iter(|| issuer.issue(&keyring, black_box("acct-1"), STATE, NOW)));
+    group.bench_function("issue", |b| {
+        b.iter(|| issuer.issue(&keyring, black_box("acct-1"), STATE, NOW))
+    });
     group.bench_function("verify", |b| {
         b.iter(|| {
             issuer
@@ -56,8 +91,12 @@ fn argon2(c: &mut Criterion) {
     let phc = hash_password("Tr0ub4dour&3", HashParams::OWASP).unwrap();
     let mut group = c.benchmark_group("argon2id OWASP (19 MiB, t=2, p=1)");
     group.sample_size(20);
-    group.bench_function("hash", |b| b.iter(|| hash_password(black_box("Tr0ub4dour&3"), HashParams::OWASP)));
-    group.bench_function("verify", |b| b.iter(|| verify_password(black_box("Tr0ub4dour&3"), &phc)));
+    group.bench_function("hash", |b| {
+        b.iter(|| hash_password(black_box("Tr0ub4dour&3"), HashParams::OWASP))
+    });
+    group.bench_function("verify", |b| {
+        b.iter(|| verify_password(black_box("Tr0ub4dour&3"), &phc))
+    });
     group.finish();
 }
 

@@ -31,14 +31,21 @@ fn jose(request: Value) -> Value {
         .stdout(Stdio::piped())
         .spawn()
         .expect("node is installed");
-    child.stdin.take().unwrap().write_all(request.to_string().as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(request.to_string().as_bytes())
+        .unwrap();
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "node failed");
     serde_json::from_slice(&output.stdout).expect("node answers JSON")
 }
 
 fn master() -> Vec<u8> {
-    (0..32u8).map(|i| i.wrapping_mul(97).wrapping_add(5)).collect()
+    (0..32u8)
+        .map(|i| i.wrapping_mul(97).wrapping_add(5))
+        .collect()
 }
 
 fn keyring() -> Keyring {
@@ -46,11 +53,18 @@ fn keyring() -> Keyring {
 }
 
 fn access_key_hex() -> String {
-    derive_purpose_key(&master(), KeyPurpose::AccessToken).iter().map(|b| format!("{b:02x}")).collect()
+    derive_purpose_key(&master(), KeyPurpose::AccessToken)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn issuer() -> AccessTokenIssuer {
-    AccessTokenIssuer { issuer: "pwreset".into(), audience: "pwreset-api".into(), ttl_seconds: 3600 }
+    AccessTokenIssuer {
+        issuer: "pwreset".into(),
+        audience: "pwreset-api".into(),
+        ttl_seconds: 3600,
+    }
 }
 
 #[test]
@@ -114,5 +128,8 @@ fn we_verify_tokens_jose_signs() {
         .as_str()
         .unwrap()
         .to_owned();
-    assert_eq!(issuer().verify(&keyring, &forged, NOW).unwrap_err(), AccessTokenError::BadSignature);
+    assert_eq!(
+        issuer().verify(&keyring, &forged, NOW).unwrap_err(),
+        AccessTokenError::BadSignature
+    );
 }

@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: help setup dev test lint unit wasm npm-build npm-test bench parity-fixture unicode-tables
+.PHONY: help setup dev test lint unit wasm npm-build npm-test bench bench-npm bench-argon2 parity-fixture unicode-tables
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -25,6 +25,7 @@ lint: ## rustfmt check and clippy -D warnings, native and wasm32.
 	cargo clippy -p pwreset-core --locked --target $(WASM_TARGET) -- -D warnings
 	cargo clippy -p pwreset-wasm --locked --target $(WASM_TARGET) --no-default-features --features policy -- -D warnings
 	cargo clippy -p pwreset-wasm --locked --target $(WASM_TARGET) --no-default-features --features strength -- -D warnings
+	cargo clippy -p pwreset-wasm --locked --target $(WASM_TARGET) --no-default-features --features hashing -- -D warnings
 
 unit: ## All Rust tests, the Django parity suite included.
 	cargo test --workspace --locked
@@ -39,8 +40,18 @@ npm-build: ## Build the npm package's wasm modules into npm/dist (skipped when u
 npm-test: npm-build ## The npm package's tests: API, parity, native agreement, client, consumer, Chromium.
 	node --test npm/test/*.test.js
 
-bench: ## Criterion benchmarks (figures go to docs/benchmarks.md).
+bench: bench-npm bench-argon2 ## Every benchmark (figures go to docs/benchmarks.md).
 	cargo bench -p pwreset-core --bench policy
+	cargo bench -p pwreset-core --bench secrets
+
+bench-npm: setup npm-build ## The npm package against zxcvbn-ts + plain JS, checks per second.
+	node npm/bench/strength.mjs
+
+bench-argon2: setup ## argon2id natively and as wasm under Node, one run.
+	cargo build --locked -p pwreset-wasm --target $(WASM_TARGET) --profile wasm-release --no-default-features --features hashing
+	wasm-bindgen --target web --no-typescript --out-dir target/wasm-bench --out-name pwreset_hashing \
+	  target/$(WASM_TARGET)/wasm-release/pwreset_wasm.wasm
+	node crates/pwreset-wasm/bench/argon2.mjs
 
 parity-fixture: ## Regenerate tests/parity/django-5.2.jsonl with Django 5.2 from PyPI.
 	python3 -m venv target/django-parity

@@ -39,48 +39,38 @@ function call(fn) {
  *   each resolves to an initialised wasm-bindgen module
  */
 export function createApi(loaders) {
-  let policy = null;
-  let policyLoading = null;
-  let strength = null;
-  let strengthLoading = null;
+  const modules = { policy: null, strength: null };
+  const loading = { policy: null, strength: null };
 
-  function load(kind, source) {
-    return loaders[kind](source).catch((error) => {
-      throw new PwresetError("load_failed", `could not load the ${kind} module: ${error?.message ?? error}`);
-    });
+  /** Loads a module once; a failed load may be retried. */
+  async function loadOnce(kind, source) {
+    loading[kind] ??= loaders[kind](source).then(
+      (module) => {
+        modules[kind] = module;
+      },
+      (error) => {
+        loading[kind] = null;
+        throw new PwresetError("load_failed", `could not load the ${kind} module: ${error?.message ?? error}`);
+      },
+    );
+    await loading[kind];
   }
 
   /** Loads the policy module (and the strength module too with `{ strength: true }`). */
   async function ready(options = {}) {
     if (!isPlainObject(options)) throw new PwresetError("invalid_argument", "ready() takes an options object");
-    policyLoading ??= load("policy", options.policyWasm).then((module) => {
-      policy = module;
-    });
-    try {
-      await policyLoading;
-    } catch (error) {
-      policyLoading = null;
-      throw error;
-    }
-    if (options.strength) await loadStrength({ wasm: options.strengthWasm });
+    await loadOnce("policy", options.policyWasm);
+    if (options.strength) await loadOnce("strength", options.strengthWasm);
   }
 
   /** Loads the strength module (zxcvbn and its dictionaries); later calls return at once. */
   async function loadStrength(options = {}) {
-    strengthLoading ??= load("strength", options.wasm).then((module) => {
-      strength = module;
-    });
-    try {
-      await strengthLoading;
-    } catch (error) {
-      strengthLoading = null;
-      throw error;
-    }
+    await loadOnce("strength", options.wasm);
   }
 
   function policyModule() {
-    if (!policy) throw new PwresetError("not_ready", "call `await ready()` before checking passwords");
-    return policy;
+    if (!modules.policy) throw new PwresetError("not_ready", "call `await ready()` before checking passwords");
+    return modules.policy;
   }
 
   function checkValidateOptions(options) {
@@ -115,9 +105,9 @@ export function createApi(loaders) {
     for (const key of VALIDATE_OPTIONS) {
       if (options[key] != null) request[key] = options[key];
     }
-    if (strength) {
+    if (modules.strength) {
       const inputs = call(() => wasm.strengthInputs(JSON.stringify(request.user ?? {})));
-      request.strength = JSON.parse(call(() => strength.estimate(password, inputs)));
+      request.strength = JSON.parse(call(() => modules.strength.estimate(password, inputs)));
     }
     return JSON.parse(call(() => wasm.validate(password, JSON.stringify(request))));
   }
@@ -141,7 +131,7 @@ export function createApi(loaders) {
       throw new PwresetError("invalid_argument", "userInputs must be an array of strings");
     }
     await loadStrength();
-    return JSON.parse(call(() => strength.estimate(password, JSON.stringify(userInputs))));
+    return JSON.parse(call(() => modules.strength.estimate(password, JSON.stringify(userInputs))));
   }
 
   /** The rules of a preset (by name) or a policy document, in words, for showing before typing. */
@@ -156,7 +146,7 @@ export function createApi(loaders) {
   /** Builds zxcvbn's dictionaries now (loading the module if needed), not on the first estimate. */
   async function warmUpStrength() {
     await loadStrength();
-    strength.warmUp();
+    modules.strength.warmUp();
   }
 
   return { ready, loadStrength, validatePassword, checkConfirm, estimateStrength, helpTexts, warmUpStrength };

@@ -101,11 +101,7 @@ pub static DJANGO: Catalog = Catalog {
                 one: "This password is too short. It must contain at least {min_length} character.",
                 other: "This password is too short. It must contain at least {min_length} characters.",
             },
-            help: Plural {
-                count: "min_length",
-                one: "Your password must contain at least {min_length} character.",
-                other: "Your password must contain at least {min_length} characters.",
-            },
+            help: AT_LEAST_MIN_LENGTH,
         },
         Entry {
             code: PasswordTooLong,
@@ -178,16 +174,8 @@ pub static SEED_002: Catalog = Catalog {
     entries: &[
         Entry {
             code: PasswordTooShort,
-            message: Plural {
-                count: "min_length",
-                one: "Your password must contain at least {min_length} character.",
-                other: "Your password must contain at least {min_length} characters.",
-            },
-            help: Plural {
-                count: "min_length",
-                one: "Your password must contain at least {min_length} character.",
-                other: "Your password must contain at least {min_length} characters.",
-            },
+            message: AT_LEAST_MIN_LENGTH,
+            help: AT_LEAST_MIN_LENGTH,
         },
         Entry {
             code: PasswordTooLong,
@@ -252,6 +240,13 @@ pub static SEED_002: Catalog = Catalog {
             help: Plain("Your new password can't be the same as your old password."),
         },
     ],
+};
+
+/// Django's minimum-length help text, which the seed also uses as its message.
+const AT_LEAST_MIN_LENGTH: Text = Plural {
+    count: "min_length",
+    one: "Your password must contain at least {min_length} character.",
+    other: "Your password must contain at least {min_length} characters.",
 };
 
 /// The seed's one sentence for all four character classes.

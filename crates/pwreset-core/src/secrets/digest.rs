@@ -1,9 +1,8 @@
 //! Keyed digests: how codes and link tokens are stored without being stored.
 
-use std::fmt::Write as _;
-
 use super::keyring::{KeyPurpose, Keyring, PurposeKey};
 use super::mac::{hmac_sha256, length_prefixed};
+use super::push_hex;
 
 /// The kind of stored secret, which names its storage keys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,9 +64,7 @@ impl SecretDigest {
             &[&length_prefixed(scope.as_bytes()), scope.as_bytes(), secret],
         );
         let mut hex = String::with_capacity(64);
-        for byte in tag {
-            write!(hex, "{byte:02x}").expect("writing to a String cannot fail");
-        }
+        push_hex(&mut hex, &tag);
         Self {
             kind,
             key_id: key.id().to_owned(),

@@ -4,10 +4,10 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
-use super::MalformedSecret;
 use super::digest::{SecretDigest, SecretKind};
 use super::keyring::Keyring;
 use super::random::{RandomUnavailable, random_bytes};
+use super::{MalformedSecret, push_hex};
 
 /// A reset-link token. Stored only as a [`SecretDigest`]; its value leaves the process only
 /// through [`LinkToken::reveal_hex`], to be put in the link.
@@ -40,10 +40,7 @@ impl LinkToken {
     /// The 64 lowercase hex digits, for the link sent to the user. Nowhere else.
     pub fn reveal_hex(&self) -> Zeroizing<String> {
         let mut text = Zeroizing::new(String::with_capacity(Self::HEX_LEN));
-        for byte in self.0.iter() {
-            text.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
-            text.push(char::from(HEX_DIGITS[usize::from(byte & 0x0f)]));
-        }
+        push_hex(&mut text, self.0.as_ref());
         text
     }
 
@@ -57,8 +54,6 @@ impl LinkToken {
         SecretDigest::all(SecretKind::LinkToken, keyring, "", self.0.as_ref())
     }
 }
-
-const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 fn hex_value(digit: u8) -> Option<u8> {
     match digit {

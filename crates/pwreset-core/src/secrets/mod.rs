@@ -34,6 +34,16 @@ pub use signed_payload::{
     verify_payload,
 };
 
+/// Appends `bytes` to `out` as lowercase hex digits (into the caller's string, which may be a
+/// zeroizing one).
+pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+}
+
 /// Text that is not a well-formed secret of the expected kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MalformedSecret;

@@ -25,6 +25,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use super::fingerprint::PasswordFingerprint;
 use super::keyring::{KeyPurpose, Keyring};
 use super::mac::{hmac_sha256, verify_hmac_sha256};
+use super::push_hex;
 use super::random::{RandomUnavailable, random_bytes};
 
 const VERSION: u8 = 1;
@@ -244,7 +245,11 @@ pub fn verify_payload(
         account: fields.account.to_owned(),
         issued_at: fields.issued_at,
         expires_at: fields.expires_at,
-        nonce_hex: fields.nonce.iter().map(|b| format!("{b:02x}")).collect(),
+        nonce_hex: {
+            let mut hex = String::with_capacity(2 * NONCE_LEN);
+            push_hex(&mut hex, fields.nonce);
+            hex
+        },
         key_id: fields.key_id.to_owned(),
     })
 }

@@ -565,3 +565,18 @@ fn no_secret_shows_its_value_in_debug_output() {
     }
     assert!(shown.contains("redacted"));
 }
+
+#[test]
+fn an_enormous_access_token_lifetime_saturates_instead_of_panicking() {
+    let keyring = keyring();
+    let forever = AccessTokenIssuer {
+        ttl_seconds: u64::MAX,
+        ..issuer()
+    };
+    let token = forever.issue(&keyring, "acct-1", STATE, NOW).unwrap();
+    assert!(
+        forever
+            .verify(&keyring, token.reveal(), NOW + 10 * 365 * 86_400)
+            .is_ok()
+    );
+}

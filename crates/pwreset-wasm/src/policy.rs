@@ -113,10 +113,3 @@ pub fn strength_inputs(user_json: &str) -> Result<String, JsValue> {
     let user: UserAttributes = parse(user_json, "user")?;
     Ok(serde_json::to_string(&user.strength_inputs()).expect("strings serialize"))
 }
-
-/// `true` when the policy sets `min_score` and so needs a strength estimate.
-#[wasm_bindgen(js_name = needsStrength)]
-pub fn needs_strength(request_json: &str) -> Result<bool, JsValue> {
-    let request: Request = parse(request_json, "options")?;
-    Ok(policy_of(request.preset.as_deref(), request.policy)?.needs_strength())
-}

@@ -14,7 +14,7 @@ use std::fmt;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jwt_compact::alg::{Hs256, Hs256Key};
-use jwt_compact::{AlgorithmExt, Claims, Header, TimeOptions, UntrustedToken};
+use jwt_compact::{AlgorithmExt, Claims, Header, UntrustedToken};
 use serde::{Deserialize, Serialize};
 
 use super::fingerprint::PasswordFingerprint;
@@ -99,12 +99,12 @@ impl fmt::Display for AccessTokenError {
 
 impl std::error::Error for AccessTokenError {}
 
-fn clock(now: u64) -> TimeOptions<impl Fn() -> chrono::DateTime<chrono::Utc>> {
-    let moment = i64::try_from(now)
+/// A unix time as jwt-compact's time type (the far future when out of its range).
+fn moment(secs: u64) -> chrono::DateTime<chrono::Utc> {
+    i64::try_from(secs)
         .ok()
         .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
-    TimeOptions::new(chrono::Duration::zero(), move || moment)
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC)
 }
 
 impl AccessTokenIssuer {
@@ -127,9 +127,9 @@ impl AccessTokenIssuer {
             jti: URL_SAFE_NO_PAD.encode(jti),
             pfp: URL_SAFE_NO_PAD.encode(fingerprint.to_bytes()),
         };
-        let ttl =
-            chrono::Duration::seconds(i64::try_from(self.ttl_seconds).unwrap_or(i64::MAX / 1000));
-        let claims = Claims::new(custom).set_duration_and_issuance(&clock(now), ttl);
+        let mut claims = Claims::new(custom);
+        claims.issued_at = Some(moment(now));
+        claims.expiration = Some(moment(now.saturating_add(self.ttl_seconds)));
         let header = Header::empty().with_key_id(key.id());
         let token = Hs256
             .token(&header, &claims, &Hs256Key::new(key.bytes()))

@@ -1,0 +1,269 @@
+//! Every text a message can carry, one catalog per language.
+//!
+//! Templates name their blanks in braces: `{code}`, `{link}`, `{links}`, `{account}` and
+//! `{lifetime}`. SMS templates stay within the GSM 7-bit alphabet (no `á`, `í`, `ó`, `ú`) so a
+//! filled message fits one 160-character segment where the link allows.
+
+/// A language the messages are written in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Locale {
+    /// English (the default).
+    #[default]
+    En,
+    /// German.
+    De,
+    /// Spanish.
+    Es,
+}
+
+impl Locale {
+    /// Every supported language.
+    pub const ALL: [Locale; 3] = [Locale::En, Locale::De, Locale::Es];
+
+    /// Reads a language tag (`en`, `de-DE`, `es_MX`, case-insensitive); `None` when unsupported.
+    pub fn parse(tag: &str) -> Option<Self> {
+        let primary = tag.trim().split(['-', '_']).next().unwrap_or_default();
+        match primary.to_ascii_lowercase().as_str() {
+            "en" => Some(Locale::En),
+            "de" => Some(Locale::De),
+            "es" => Some(Locale::Es),
+            _ => None,
+        }
+    }
+
+    /// The texts of this language.
+    pub(crate) fn catalog(self) -> &'static Catalog {
+        match self {
+            Locale::En => &ENGLISH,
+            Locale::De => &GERMAN,
+            Locale::Es => &SPANISH,
+        }
+    }
+}
+
+/// One subject line and the two bodies (e-mail, SMS) of a kind of message.
+pub(crate) struct Texts {
+    pub subject: &'static str,
+    pub email: &'static str,
+    pub sms: &'static str,
+}
+
+/// All texts of one language, keyed by the kind of message.
+pub(crate) struct Catalog {
+    /// A reset code: `{code}`, `{lifetime}`.
+    pub reset_code: Texts,
+    /// A reset link: `{link}`, `{lifetime}`.
+    pub reset_link: Texts,
+    /// Several accounts' links: `{links}` (the items below, joined), `{lifetime}`.
+    pub reset_links: Texts,
+    /// One account in `reset_links`, e-mail form: `{account}`, `{link}`.
+    pub reset_links_email_item: &'static str,
+    /// One account in `reset_links`, SMS form: `{account}`, `{link}`.
+    pub reset_links_sms_item: &'static str,
+    /// The "your password was changed" notice; no blanks.
+    pub password_changed: Texts,
+    /// Lifetimes: one minute, `{n}` minutes, one hour, `{n}` hours.
+    pub minute_one: &'static str,
+    pub minutes: &'static str,
+    pub hour_one: &'static str,
+    pub hours: &'static str,
+}
+
+const ENGLISH: Catalog = Catalog {
+    reset_code: Texts {
+        subject: "Your password reset code",
+        email: "Your password reset code is:\n\n    {code}\n\n\
+                It expires in {lifetime}. Enter it where you asked to reset your password. \
+                Never share this code: we will never ask you for it.\n\n\
+                If you didn't ask to reset your password, ignore this email: your password stays \
+                unchanged. If you keep getting these emails, contact support.\n",
+        sms: "Your password reset code: {code}. It expires in {lifetime}. Never share it. \
+              Didn't ask for it? Ignore this message.",
+    },
+    reset_link: Texts {
+        subject: "Reset your password",
+        email: "Someone asked to reset the password of your account. To choose a new password, \
+                open this link:\n\n{link}\n\n\
+                The link expires in {lifetime} and works only once.\n\n\
+                If you didn't ask to reset your password, ignore this email: your password stays \
+                unchanged. If you keep getting these emails, contact support.\n",
+        sms: "Reset your password: {link} (expires in {lifetime}). Didn't ask? Ignore this message.",
+    },
+    reset_links: Texts {
+        subject: "Reset your password",
+        email: "Someone asked to reset the password of the accounts that use this email address. \
+                Open the link of the account you want to reset:\n\n{links}\n\
+                Each link expires in {lifetime} and works only once.\n\n\
+                If you didn't ask to reset your password, ignore this email: your passwords stay \
+                unchanged. If you keep getting these emails, contact support.\n",
+        sms: "Reset your password: {links} (expire in {lifetime}). Didn't ask? Ignore this message.",
+    },
+    reset_links_email_item: "{account}:\n{link}\n",
+    reset_links_sms_item: "{account}: {link}",
+    password_changed: Texts {
+        subject: "Your password was changed",
+        email: "The password of your account was just changed.\n\n\
+                If you did this, there is nothing more to do.\n\n\
+                If you didn't, reset your password right away and contact support: someone else \
+                may have access to your account.\n",
+        sms: "Your password was just changed. If this wasn't you, reset it now and contact support.",
+    },
+    minute_one: "1 minute",
+    minutes: "{n} minutes",
+    hour_one: "1 hour",
+    hours: "{n} hours",
+};
+
+const GERMAN: Catalog = Catalog {
+    reset_code: Texts {
+        subject: "Ihr Code zum Zurücksetzen des Passworts",
+        email: "Ihr Code zum Zurücksetzen des Passworts lautet:\n\n    {code}\n\n\
+                Er ist {lifetime} gültig. Geben Sie ihn dort ein, wo Sie das Zurücksetzen \
+                angefordert haben. Geben Sie den Code nie weiter: Wir fragen nie danach.\n\n\
+                Wenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail: Ihr Passwort \
+                bleibt unverändert. Wenn Sie solche E-Mails immer wieder erhalten, wenden Sie sich \
+                an den Support.\n",
+        sms: "Ihr Code zum Zurücksetzen des Passworts: {code}. Gültig {lifetime}. Nie weitergeben. \
+              Nicht angefordert? Ignorieren Sie diese Nachricht.",
+    },
+    reset_link: Texts {
+        subject: "Passwort zurücksetzen",
+        email: "Jemand hat das Zurücksetzen des Passworts für Ihr Konto angefordert. Um ein neues \
+                Passwort zu wählen, öffnen Sie diesen Link:\n\n{link}\n\n\
+                Der Link ist {lifetime} gültig und funktioniert nur einmal.\n\n\
+                Wenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail: Ihr Passwort \
+                bleibt unverändert. Wenn Sie solche E-Mails immer wieder erhalten, wenden Sie sich \
+                an den Support.\n",
+        sms: "Passwort zurücksetzen: {link} (gültig {lifetime}). Nicht angefordert? Nachricht \
+              ignorieren.",
+    },
+    reset_links: Texts {
+        subject: "Passwort zurücksetzen",
+        email: "Jemand hat das Zurücksetzen des Passworts für die Konten mit dieser E-Mail-Adresse \
+                angefordert. Öffnen Sie den Link des Kontos, das Sie zurücksetzen möchten:\n\n\
+                {links}\n\
+                Jeder Link ist {lifetime} gültig und funktioniert nur einmal.\n\n\
+                Wenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail: Ihre Passwörter \
+                bleiben unverändert. Wenn Sie solche E-Mails immer wieder erhalten, wenden Sie \
+                sich an den Support.\n",
+        sms: "Passwort zurücksetzen: {links} (gültig {lifetime}). Nicht angefordert? Nachricht \
+              ignorieren.",
+    },
+    reset_links_email_item: "{account}:\n{link}\n",
+    reset_links_sms_item: "{account}: {link}",
+    password_changed: Texts {
+        subject: "Ihr Passwort wurde geändert",
+        email: "Das Passwort Ihres Kontos wurde soeben geändert.\n\n\
+                Wenn Sie das waren, ist nichts weiter zu tun.\n\n\
+                Wenn nicht, setzen Sie Ihr Passwort sofort zurück und wenden Sie sich an den \
+                Support: Jemand anderes hat möglicherweise Zugriff auf Ihr Konto.\n",
+        sms: "Ihr Passwort wurde soeben geändert. Waren Sie das nicht? Setzen Sie es sofort zurück \
+              und wenden Sie sich an den Support.",
+    },
+    minute_one: "1 Minute",
+    minutes: "{n} Minuten",
+    hour_one: "1 Stunde",
+    hours: "{n} Stunden",
+};
+
+const SPANISH: Catalog = Catalog {
+    reset_code: Texts {
+        subject: "Tu código para restablecer la contraseña",
+        email: "Tu código para restablecer la contraseña es:\n\n    {code}\n\n\
+                Caduca en {lifetime}. Introdúcelo donde pediste restablecer la contraseña. No \
+                compartas este código con nadie: nunca te lo pediremos.\n\n\
+                Si no lo pediste, ignora este correo: tu contraseña no cambia. Si sigues \
+                recibiendo estos correos, contacta con soporte.\n",
+        sms: "Para restablecer tu contraseña usa {code}. Caduca en {lifetime}. No lo compartas. \
+              ¿No lo pediste? Ignora este mensaje.",
+    },
+    reset_link: Texts {
+        subject: "Restablece tu contraseña",
+        email: "Alguien pidió restablecer la contraseña de tu cuenta. Para elegir una nueva, abre \
+                este enlace:\n\n{link}\n\n\
+                El enlace caduca en {lifetime} y solo funciona una vez.\n\n\
+                Si no lo pediste, ignora este correo: tu contraseña no cambia. Si sigues \
+                recibiendo estos correos, contacta con soporte.\n",
+        sms: "Restablece tu contraseña: {link} (caduca en {lifetime}). ¿No lo pediste? Ignora \
+              este mensaje.",
+    },
+    reset_links: Texts {
+        subject: "Restablece tu contraseña",
+        email: "Alguien pidió restablecer la contraseña de las cuentas que usan esta dirección de \
+                correo. Abre el enlace de la cuenta que quieras restablecer:\n\n{links}\n\
+                Cada enlace caduca en {lifetime} y solo funciona una vez.\n\n\
+                Si no lo pediste, ignora este correo: tus contraseñas no cambian. Si sigues \
+                recibiendo estos correos, contacta con soporte.\n",
+        sms: "Restablece tu contraseña: {links} (caducan en {lifetime}). ¿No lo pediste? Ignora \
+              este mensaje.",
+    },
+    reset_links_email_item: "{account}:\n{link}\n",
+    reset_links_sms_item: "{account}: {link}",
+    password_changed: Texts {
+        subject: "Tu contraseña ha cambiado",
+        email: "La contraseña de tu cuenta acaba de cambiar.\n\n\
+                Si fuiste tú, no tienes que hacer nada.\n\n\
+                Si no, restablece tu contraseña ahora mismo y contacta con soporte: otra persona \
+                podría tener acceso a tu cuenta.\n",
+        sms: "Tu contraseña acaba de cambiar. Si no lo hiciste, restablécela ya y contacta con \
+              soporte.",
+    },
+    minute_one: "1 minuto",
+    minutes: "{n} minutos",
+    hour_one: "1 hora",
+    hours: "{n} horas",
+};
+
+/// Fills a template's `{name}` blanks in one pass: a value is never scanned for blanks itself,
+/// so a user-chosen account name like `{link}` stays literal. Unknown blanks stay as written.
+pub(crate) fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            values
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value, close))
+        });
+        match value {
+            Some((value, close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+impl Catalog {
+    /// "10 minutes", "1 hour", "24 hours": whole hours read as hours.
+    pub(crate) fn lifetime(&self, ttl_minutes: u64) -> String {
+        let (template, n) = if ttl_minutes >= 60 && ttl_minutes.is_multiple_of(60) {
+            let hours = ttl_minutes / 60;
+            (
+                if hours == 1 {
+                    self.hour_one
+                } else {
+                    self.hours
+                },
+                hours,
+            )
+        } else {
+            let one = ttl_minutes == 1;
+            (
+                if one { self.minute_one } else { self.minutes },
+                ttl_minutes,
+            )
+        };
+        fill(template, &[("n", &n.to_string())])
+    }
+}

@@ -1,0 +1,153 @@
+//! From "what to tell the user" to a ready [`OutgoingMessage`].
+
+use super::catalog::{Locale, Texts, fill};
+use super::message::{Channel, OutgoingMessage};
+
+/// The longest account label a message shows; longer ones are cut.
+const MAX_LABEL_CHARS: usize = 100;
+
+/// What a message tells its recipient.
+#[derive(Clone, PartialEq, Eq)]
+pub enum MessageKind {
+    /// A reset code to type in.
+    ResetCode {
+        /// The code, digits only.
+        code: String,
+        /// How long it stays valid.
+        ttl_minutes: u64,
+    },
+    /// A reset link to open.
+    ResetLink {
+        /// The full link.
+        link: String,
+        /// How long it stays valid.
+        ttl_minutes: u64,
+    },
+    /// One message listing a reset link for each account sharing the address.
+    ResetLinks {
+        /// `(account label, link)` pairs, in the order to list them.
+        links: Vec<(String, String)>,
+        /// How long the links stay valid.
+        ttl_minutes: u64,
+    },
+    /// The notice that the password was changed; it carries no secret.
+    PasswordChanged,
+}
+
+impl std::fmt::Debug for MessageKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Codes and links are secrets: only the kind and the lifetime are printed.
+        match self {
+            MessageKind::ResetCode { ttl_minutes, .. } => f
+                .debug_struct("ResetCode")
+                .field("ttl_minutes", ttl_minutes)
+                .finish_non_exhaustive(),
+            MessageKind::ResetLink { ttl_minutes, .. } => f
+                .debug_struct("ResetLink")
+                .field("ttl_minutes", ttl_minutes)
+                .finish_non_exhaustive(),
+            MessageKind::ResetLinks { links, ttl_minutes } => f
+                .debug_struct("ResetLinks")
+                .field("accounts", &links.len())
+                .field("ttl_minutes", ttl_minutes)
+                .finish_non_exhaustive(),
+            MessageKind::PasswordChanged => f.write_str("PasswordChanged"),
+        }
+    }
+}
+
+/// Composes a message in English. See [`compose_in`].
+pub fn compose(
+    kind: MessageKind,
+    channel: Channel,
+    to: impl Into<String>,
+    id: impl Into<String>,
+    now_secs: u64,
+) -> OutgoingMessage {
+    compose_in(Locale::En, kind, channel, to, id, now_secs)
+}
+
+/// Composes a message in `locale`: subject (empty for SMS), text, and the `code` or `link` field
+/// for the dev outbox (for several accounts' links, `link` is the first one; the text lists all).
+pub fn compose_in(
+    locale: Locale,
+    kind: MessageKind,
+    channel: Channel,
+    to: impl Into<String>,
+    id: impl Into<String>,
+    now_secs: u64,
+) -> OutgoingMessage {
+    let catalog = locale.catalog();
+    let pick = |texts: &Texts| {
+        let subject = match channel {
+            Channel::Email => texts.subject,
+            Channel::Sms => "",
+        };
+        let body = match channel {
+            Channel::Email => texts.email,
+            Channel::Sms => texts.sms,
+        };
+        (subject, body)
+    };
+    let (subject, text, link, code) = match kind {
+        MessageKind::ResetCode { code, ttl_minutes } => {
+            let (subject, body) = pick(&catalog.reset_code);
+            let lifetime = catalog.lifetime(ttl_minutes);
+            let text = fill(body, &[("code", &code), ("lifetime", &lifetime)]);
+            (subject, text, None, Some(code))
+        }
+        MessageKind::ResetLink { link, ttl_minutes } => {
+            let (subject, body) = pick(&catalog.reset_link);
+            let lifetime = catalog.lifetime(ttl_minutes);
+            let text = fill(body, &[("link", &link), ("lifetime", &lifetime)]);
+            (subject, text, Some(link), None)
+        }
+        MessageKind::ResetLinks { links, ttl_minutes } => {
+            let (subject, body) = pick(&catalog.reset_links);
+            let (item, separator) = match channel {
+                Channel::Email => (catalog.reset_links_email_item, "\n"),
+                Channel::Sms => (catalog.reset_links_sms_item, ", "),
+            };
+            let listed: Vec<String> = links
+                .iter()
+                .map(|(account, link)| {
+                    let label = clean_label(account);
+                    fill(item, &[("account", &label), ("link", link)])
+                })
+                .collect();
+            let lifetime = catalog.lifetime(ttl_minutes);
+            let text = fill(
+                body,
+                &[("links", &listed.join(separator)), ("lifetime", &lifetime)],
+            );
+            let first = links.into_iter().next().map(|(_, link)| link);
+            (subject, text, first, None)
+        }
+        MessageKind::PasswordChanged => {
+            let (subject, body) = pick(&catalog.password_changed);
+            (subject, body.to_owned(), None, None)
+        }
+    };
+    OutgoingMessage {
+        id: id.into(),
+        channel,
+        to: to.into(),
+        subject: subject.to_owned(),
+        text,
+        link,
+        code,
+        created_at: now_secs,
+        attempt: 0,
+    }
+}
+
+/// An account label fit for a plain-text line: control characters (line breaks included)
+/// become spaces, and it is cut to [`MAX_LABEL_CHARS`].
+fn clean_label(label: &str) -> String {
+    let cleaned: String = label
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(MAX_LABEL_CHARS)
+        .collect();
+    cleaned.trim().to_owned()
+}

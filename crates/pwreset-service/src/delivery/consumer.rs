@@ -1,0 +1,134 @@
+//! The queue consumer's work for one message: send it once, or say when to try again, or give up.
+
+use super::config::DeliveryConfig;
+use super::mask::mask_recipient;
+use super::message::OutgoingMessage;
+use super::outcome::retry_delay;
+use super::outcome::{MAX_ATTEMPTS, RetryReason, SendOutcome, classify, classify_transport};
+use super::ports::{DeliveryStore, HttpClient};
+use super::providers::provider_request;
+
+/// What became of one delivery attempt, and what the queue should do with the message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// Delivered now (or put in the outbox): ack it.
+    Sent,
+    /// Delivered by an earlier attempt (a redelivered queue message): ack it, nothing sent.
+    AlreadySent,
+    /// Not delivered yet: ack it and enqueue [`OutgoingMessage::next_attempt`] after
+    /// `delay_seconds`.
+    RetryLater {
+        /// How long to wait.
+        delay_seconds: u64,
+        /// Why it failed.
+        reason: RetryReason,
+    },
+    /// Refused for good or out of attempts: ack it and [`dead_letter`](super::dead_letter) it.
+    GiveUp {
+        /// Why, fit for a log line.
+        reason: String,
+    },
+}
+
+impl Delivery {
+    /// Whether the next attempt may deliver a second copy: the failure may have hidden an
+    /// acceptance (a timeout) and the provider has no idempotency key. Count these.
+    pub fn duplicate_risk(&self, config: &DeliveryConfig, msg: &OutgoingMessage) -> bool {
+        match self {
+            Delivery::RetryLater { reason, .. } => {
+                reason.may_hide_acceptance() && !config.provider(msg.channel).dedupes_retries()
+            }
+            _ => false,
+        }
+    }
+
+    /// The JSON log line for this result: `event` (`delivery_sent`, `delivery_already_sent`,
+    /// `delivery_retry`, `delivery_gave_up`), `message_id`, `channel`, `provider`, the masked
+    /// `to`, `attempt`, and `delay_seconds`, `reason`, `duplicate_risk` where they apply.
+    pub fn log_line(&self, config: &DeliveryConfig, msg: &OutgoingMessage) -> String {
+        let event = match self {
+            Delivery::Sent => "delivery_sent",
+            Delivery::AlreadySent => "delivery_already_sent",
+            Delivery::RetryLater { .. } => "delivery_retry",
+            Delivery::GiveUp { .. } => "delivery_gave_up",
+        };
+        let mut line = serde_json::json!({
+            "event": event,
+            "message_id": msg.id,
+            "channel": msg.channel,
+            "provider": config.provider(msg.channel).name(),
+            "to": mask_recipient(&msg.to),
+            "attempt": msg.attempt,
+        });
+        match self {
+            Delivery::RetryLater {
+                delay_seconds,
+                reason,
+            } => {
+                line["delay_seconds"] = (*delay_seconds).into();
+                line["reason"] = reason.to_string().into();
+                line["duplicate_risk"] = self.duplicate_risk(config, msg).into();
+            }
+            Delivery::GiveUp { reason } => line["reason"] = reason.as_str().into(),
+            Delivery::Sent | Delivery::AlreadySent => {}
+        }
+        line.to_string()
+    }
+}
+
+/// Delivers `msg` once: skipped when an earlier attempt delivered it; into the outbox when its
+/// channel uses it; else the provider's request is sent and the answer classified. Success is
+/// recorded so a redelivered message is not sent again. A retryable failure gives
+/// [`Delivery::RetryLater`] with backoff, until the [`MAX_ATTEMPTS`]th attempt gives up.
+pub async fn deliver(
+    config: &DeliveryConfig,
+    msg: &OutgoingMessage,
+    http: &impl HttpClient,
+    store: &impl DeliveryStore,
+    now_secs: u64,
+) -> Delivery {
+    match store.was_sent(&msg.id).await {
+        Ok(true) => return Delivery::AlreadySent,
+        Ok(false) => {}
+        Err(error) => return retry_or_give_up(msg, None, RetryReason::Store(error.0)),
+    }
+    let outcome = match provider_request(config, msg, now_secs) {
+        None => match store.outbox_put(msg).await {
+            Ok(()) => SendOutcome::Delivered,
+            Err(error) => SendOutcome::Retry {
+                after_seconds: None,
+                reason: RetryReason::Store(error.0),
+            },
+        },
+        Some(request) => match http.send(&request).await {
+            Ok(answer) => classify(answer.status, answer.retry_after.as_deref(), now_secs),
+            Err(error) => classify_transport(&error),
+        },
+    };
+    match outcome {
+        SendOutcome::Delivered => {
+            // Delivered either way; a failed record only weakens the redelivery check, which
+            // the provider's own idempotency key (where it has one) still covers.
+            let _ = store.mark_sent(&msg.id).await;
+            Delivery::Sent
+        }
+        SendOutcome::Retry {
+            after_seconds,
+            reason,
+        } => retry_or_give_up(msg, after_seconds, reason),
+        SendOutcome::Rejected { reason } => Delivery::GiveUp { reason },
+    }
+}
+
+fn retry_or_give_up(msg: &OutgoingMessage, after: Option<u64>, reason: RetryReason) -> Delivery {
+    let attempts = msg.attempt.saturating_add(1);
+    if attempts >= MAX_ATTEMPTS {
+        return Delivery::GiveUp {
+            reason: format!("gave up after {attempts} attempts: {reason}"),
+        };
+    }
+    Delivery::RetryLater {
+        delay_seconds: retry_delay(msg.attempt, after),
+        reason,
+    }
+}

@@ -1,0 +1,26 @@
+//! Postmark: `POST {base}/email` with the server token in `X-Postmark-Server-Token`, JSON, on
+//! the transactional `outbound` stream. Postmark has no idempotency key.
+
+use super::ProviderRequest;
+use crate::delivery::config::EmailApi;
+use crate::delivery::message::OutgoingMessage;
+
+/// The request that sends `msg` through Postmark.
+pub fn request(api: &EmailApi, msg: &OutgoingMessage) -> ProviderRequest {
+    let body = serde_json::json!({
+        "From": api.from,
+        "To": msg.to,
+        "Subject": msg.subject,
+        "TextBody": msg.text,
+        "MessageStream": "outbound",
+    });
+    ProviderRequest::post(
+        format!("{}/email", api.base_url),
+        vec![
+            ("Accept", "application/json".to_owned()),
+            ("Content-Type", "application/json".to_owned()),
+            ("X-Postmark-Server-Token", api.api_key.expose().to_owned()),
+        ],
+        body.to_string(),
+    )
+}

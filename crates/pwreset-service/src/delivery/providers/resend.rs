@@ -1,0 +1,25 @@
+//! Resend: `POST {base}/emails`, bearer key, JSON; the message id is the `Idempotency-Key`, so a
+//! retry within 24 hours never sends twice.
+
+use super::ProviderRequest;
+use crate::delivery::config::EmailApi;
+use crate::delivery::message::OutgoingMessage;
+
+/// The request that sends `msg` through Resend.
+pub fn request(api: &EmailApi, msg: &OutgoingMessage) -> ProviderRequest {
+    let body = serde_json::json!({
+        "from": api.from,
+        "to": [msg.to],
+        "subject": msg.subject,
+        "text": msg.text,
+    });
+    ProviderRequest::post(
+        format!("{}/emails", api.base_url),
+        vec![
+            ("Authorization", format!("Bearer {}", api.api_key.expose())),
+            ("Content-Type", "application/json".to_owned()),
+            ("Idempotency-Key", msg.id.clone()),
+        ],
+        body.to_string(),
+    )
+}

@@ -1,0 +1,1465 @@
+//! Delivery: message texts, configuration, each provider's exact request, answer
+//! classification, backoff, and the consumer's send-once flow.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use futures_executor::block_on;
+use hmac::{Hmac, KeyInit, Mac};
+use pwreset_service::delivery::providers::webhook;
+use pwreset_service::delivery::*;
+use serde_json::{Value, json};
+use sha2::Sha256;
+use std::collections::HashMap;
+
+const NOW: u64 = 1_700_000_000;
+const WEBHOOK_SECRET: &str = "whsec_test_0123456789abcdef0123456789abcdef";
+
+// ---------------------------------------------------------------- helpers
+
+fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn config(pairs: &[(&str, &str)]) -> Result<DeliveryConfig, Vec<String>> {
+    let map = vars(pairs);
+    DeliveryConfig::from_vars(&|name| map.get(name).cloned())
+}
+
+fn config_ok(pairs: &[(&str, &str)]) -> DeliveryConfig {
+    config(pairs).unwrap_or_else(|problems| panic!("config refused: {problems:?}"))
+}
+
+fn problems(pairs: &[(&str, &str)]) -> Vec<String> {
+    match config(pairs) {
+        Ok(_) => panic!("config accepted"),
+        Err(problems) => problems,
+    }
+}
+
+fn email_message() -> OutgoingMessage {
+    compose(
+        MessageKind::ResetCode {
+            code: "482913".into(),
+            ttl_minutes: 10,
+        },
+        Channel::Email,
+        "jane@example.com",
+        "msg-0001",
+        NOW,
+    )
+}
+
+fn sms_message() -> OutgoingMessage {
+    compose(
+        MessageKind::ResetCode {
+            code: "482913".into(),
+            ttl_minutes: 10,
+        },
+        Channel::Sms,
+        "+447700900456",
+        "msg-0002",
+        NOW,
+    )
+}
+
+fn resend() -> DeliveryConfig {
+    config_ok(&[
+        ("EMAIL_PROVIDER", "resend"),
+        ("EMAIL_FROM", "Acme <no-reply@acme.test>"),
+        ("EMAIL_API_KEY", "re_KEY123"),
+    ])
+}
+
+fn postmark() -> DeliveryConfig {
+    config_ok(&[
+        ("EMAIL_PROVIDER", "postmark"),
+        ("EMAIL_FROM", "no-reply@acme.test"),
+        ("EMAIL_API_KEY", "pm-token-1"),
+        ("EMAIL_BASE_URL", "http://127.0.0.1:9999/"),
+    ])
+}
+
+fn twilio(from: &str) -> DeliveryConfig {
+    config_ok(&[
+        ("SMS_PROVIDER", "twilio"),
+        ("SMS_FROM", from),
+        ("TWILIO_ACCOUNT_SID", "AC0123456789abcdef"),
+        ("TWILIO_AUTH_TOKEN", "tw-token-9"),
+    ])
+}
+
+fn webhook_config() -> DeliveryConfig {
+    config_ok(&[
+        ("EMAIL_PROVIDER", "webhook"),
+        ("SMS_PROVIDER", "webhook"),
+        ("WEBHOOK_URL", "https://hooks.acme.test/pwreset"),
+        ("WEBHOOK_SECRET", WEBHOOK_SECRET),
+    ])
+}
+
+fn request_for(config: &DeliveryConfig, msg: &OutgoingMessage) -> ProviderRequest {
+    provider_request(config, msg, NOW).expect("a provider request")
+}
+
+fn json_body(request: &ProviderRequest) -> Value {
+    serde_json::from_str(&request.body).expect("a JSON body")
+}
+
+fn form_body(request: &ProviderRequest) -> Vec<(String, String)> {
+    form_urlencoded::parse(request.body.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+fn header_names(request: &ProviderRequest) -> Vec<&str> {
+    request.headers.iter().map(|(k, _)| k.as_str()).collect()
+}
+
+/// GSM 03.38: the basic set costs one septet, the extension set two; `None` when a character
+/// is in neither (the message would go as UCS-2, 70 characters a segment).
+fn gsm7_septets(text: &str) -> Option<usize> {
+    const BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?\
+                         ¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+    const EXTENSION: &str = "^{}\\[~]|€\u{0c}";
+    text.chars().try_fold(0, |n, c| {
+        if BASIC.contains(c) {
+            Some(n + 1)
+        } else if EXTENSION.contains(c) {
+            Some(n + 2)
+        } else {
+            None
+        }
+    })
+}
+
+// ---------------------------------------------------------------- messages
+
+#[test]
+fn message_travels_as_json_with_lowercase_channel() {
+    let msg = email_message();
+    let value: Value = serde_json::to_value(&msg).unwrap();
+    assert_eq!(value["channel"], "email");
+    assert_eq!(value["code"], "482913");
+    assert!(value.get("link").is_none(), "absent link is omitted");
+    assert_eq!(value["attempt"], 0);
+    let back: OutgoingMessage = serde_json::from_value(value).unwrap();
+    assert_eq!(back, msg);
+    assert_eq!(
+        serde_json::to_value(sms_message()).unwrap()["channel"],
+        "sms"
+    );
+}
+
+#[test]
+fn message_without_attempt_reads_as_first_attempt() {
+    let text = r#"{"id":"a","channel":"sms","to":"+441","subject":"","text":"t","created_at":5}"#;
+    let msg: OutgoingMessage = serde_json::from_str(text).unwrap();
+    assert_eq!(msg.attempt, 0);
+    assert_eq!(msg.link, None);
+    assert_eq!(msg.next_attempt().attempt, 1);
+    assert_eq!(msg.next_attempt().id, "a");
+}
+
+#[test]
+fn outbox_view_has_exactly_the_listed_fields() {
+    let view = email_message().outbox_view();
+    let mut keys: Vec<&str> = view
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "channel",
+            "code",
+            "created_at",
+            "id",
+            "subject",
+            "text",
+            "to"
+        ]
+    );
+    assert_eq!(view["code"], "482913");
+    assert_eq!(view["created_at"], NOW);
+    let link = compose(
+        MessageKind::ResetLink {
+            link: "https://x.test/reset?token=ab".into(),
+            ttl_minutes: 60,
+        },
+        Channel::Email,
+        "a@b.test",
+        "id",
+        NOW,
+    );
+    assert_eq!(link.outbox_view()["link"], "https://x.test/reset?token=ab");
+    assert!(link.outbox_view().get("code").is_none());
+}
+
+#[test]
+fn message_debug_hides_text_link_code_and_recipient() {
+    let mut msg = email_message();
+    msg.link = Some("https://x.test/reset?token=deadbeefcafe".into());
+    let shown = format!("{msg:?}");
+    assert!(!shown.contains("482913"), "{shown}");
+    assert!(!shown.contains("deadbeefcafe"), "{shown}");
+    assert!(!shown.contains("jane@"), "{shown}");
+    assert!(shown.contains("j***@example.com"), "{shown}");
+    assert!(shown.contains("msg-0001"), "{shown}");
+}
+
+#[test]
+fn recipients_are_masked() {
+    assert_eq!(mask_recipient("jane@example.com"), "j***@example.com");
+    assert_eq!(mask_recipient("élodie@exemple.fr"), "é***@exemple.fr");
+    assert_eq!(mask_recipient("@example.com"), "***@example.com");
+    assert_eq!(mask_recipient("+447700900456"), "+44********56");
+    assert_eq!(mask_recipient("+1234"), "+****");
+    assert_eq!(mask_recipient("jane"), "j***");
+    assert_eq!(mask_recipient(""), "***");
+}
+
+// ---------------------------------------------------------------- texts
+
+#[test]
+fn reset_code_email_says_code_lifetime_and_what_to_do_if_not_you() {
+    let msg = email_message();
+    assert_eq!(msg.subject, "Your password reset code");
+    assert!(msg.text.contains("482913"));
+    assert!(msg.text.contains("10 minutes"));
+    assert!(msg.text.contains("didn't ask"));
+    assert!(msg.text.contains("contact support"));
+    assert_eq!(msg.code.as_deref(), Some("482913"));
+    assert_eq!(msg.link, None);
+    assert_eq!(
+        (msg.id.as_str(), msg.created_at, msg.attempt),
+        ("msg-0001", NOW, 0)
+    );
+    assert!(
+        !msg.text.contains('{'),
+        "no blank left unfilled: {}",
+        msg.text
+    );
+}
+
+#[test]
+fn reset_link_email_carries_link_and_lifetime_in_hours() {
+    let link = "https://reset.acme.test/reset?token=0123abcd";
+    let msg = compose(
+        MessageKind::ResetLink {
+            link: link.into(),
+            ttl_minutes: 60,
+        },
+        Channel::Email,
+        "jane@example.com",
+        "id-1",
+        NOW,
+    );
+    assert_eq!(msg.subject, "Reset your password");
+    assert!(msg.text.contains(link));
+    assert!(msg.text.contains("1 hour"));
+    assert!(msg.text.contains("contact support"));
+    assert_eq!(msg.link.as_deref(), Some(link));
+    assert_eq!(msg.code, None);
+}
+
+#[test]
+fn lifetimes_read_naturally() {
+    let text = |ttl| {
+        compose(
+            MessageKind::ResetCode {
+                code: "1".into(),
+                ttl_minutes: ttl,
+            },
+            Channel::Email,
+            "a@b.test",
+            "i",
+            NOW,
+        )
+        .text
+    };
+    assert!(text(1).contains("1 minute."));
+    assert!(text(15).contains("15 minutes"));
+    assert!(text(90).contains("90 minutes"));
+    assert!(text(1440).contains("24 hours"));
+}
+
+#[test]
+fn several_accounts_get_one_message_listing_each_link() {
+    let msg = compose(
+        MessageKind::ResetLinks {
+            links: vec![
+                (
+                    "alice".into(),
+                    "https://r.test/reset?user=alice&token=aa".into(),
+                ),
+                (
+                    "bob\n<b>{link}</b>".into(),
+                    "https://r.test/reset?user=bob&token=bb".into(),
+                ),
+            ],
+            ttl_minutes: 60,
+        },
+        Channel::Email,
+        "family@example.com",
+        "id-2",
+        NOW,
+    );
+    assert!(
+        msg.text
+            .contains("alice:\nhttps://r.test/reset?user=alice&token=aa")
+    );
+    assert!(
+        msg.text
+            .contains("bob <b>{link}</b>:\nhttps://r.test/reset?user=bob&token=bb"),
+        "label has its line break removed and its braces kept literal: {}",
+        msg.text
+    );
+    assert_eq!(msg.text.matches("https://r.test/").count(), 2);
+    assert_eq!(
+        msg.link.as_deref(),
+        Some("https://r.test/reset?user=alice&token=aa")
+    );
+}
+
+#[test]
+fn password_changed_notice_carries_no_secret() {
+    for channel in [Channel::Email, Channel::Sms] {
+        let msg = compose(MessageKind::PasswordChanged, channel, "a@b.test", "id", NOW);
+        assert!(msg.text.contains("changed"));
+        assert!(msg.text.contains("contact support"));
+        assert_eq!((msg.code.clone(), msg.link.clone()), (None, None));
+    }
+}
+
+#[test]
+fn sms_has_no_subject_and_fits_one_gsm_segment_in_every_language() {
+    let kinds = || {
+        vec![
+            MessageKind::ResetCode {
+                code: "0123456789".into(),
+                ttl_minutes: 10,
+            },
+            MessageKind::PasswordChanged,
+        ]
+    };
+    for locale in Locale::ALL {
+        for kind in kinds() {
+            let msg = compose_in(locale, kind.clone(), Channel::Sms, "+15551234567", "i", NOW);
+            assert_eq!(msg.subject, "");
+            let septets = gsm7_septets(&msg.text)
+                .unwrap_or_else(|| panic!("{locale:?} {kind:?} leaves GSM-7: {}", msg.text));
+            assert!(septets <= 160, "{locale:?} {kind:?}: {septets} septets");
+        }
+        let link = compose_in(
+            locale,
+            MessageKind::ResetLink {
+                link: "https://r.test/reset?token=ab".into(),
+                ttl_minutes: 60,
+            },
+            Channel::Sms,
+            "+15551234567",
+            "i",
+            NOW,
+        );
+        let septets = gsm7_septets(&link.text).expect("link SMS in GSM-7");
+        assert!(septets <= 160, "{locale:?}: {septets}");
+    }
+}
+
+#[test]
+fn every_language_fills_every_text() {
+    let mut seen = Vec::new();
+    for locale in Locale::ALL {
+        for channel in [Channel::Email, Channel::Sms] {
+            let kinds = [
+                MessageKind::ResetCode {
+                    code: "777111".into(),
+                    ttl_minutes: 10,
+                },
+                MessageKind::ResetLink {
+                    link: "https://r.test/x".into(),
+                    ttl_minutes: 1440,
+                },
+                MessageKind::ResetLinks {
+                    links: vec![("ann".into(), "https://r.test/a".into())],
+                    ttl_minutes: 60,
+                },
+                MessageKind::PasswordChanged,
+            ];
+            for kind in kinds {
+                let msg = compose_in(locale, kind, channel, "a@b.test", "i", NOW);
+                assert!(!msg.text.contains('{'), "{locale:?}: {}", msg.text);
+                assert!(!msg.text.is_empty());
+                if channel == Channel::Email {
+                    assert!(!msg.subject.is_empty());
+                }
+                seen.push(msg.text);
+            }
+        }
+    }
+    let count = seen.len();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), count, "each language has its own texts");
+}
+
+#[test]
+fn locales_parse_from_language_tags() {
+    assert_eq!(Locale::parse("en"), Some(Locale::En));
+    assert_eq!(Locale::parse("de-DE"), Some(Locale::De));
+    assert_eq!(Locale::parse("ES_mx"), Some(Locale::Es));
+    assert_eq!(Locale::parse("fr"), None);
+    assert_eq!(Locale::parse(""), None);
+    assert_eq!(Locale::default(), Locale::En);
+}
+
+#[test]
+fn message_kind_debug_hides_codes_and_links() {
+    let kind = MessageKind::ResetLink {
+        link: "https://r.test/reset?token=s3cr3t".into(),
+        ttl_minutes: 60,
+    };
+    assert!(!format!("{kind:?}").contains("s3cr3t"));
+    let kind = MessageKind::ResetCode {
+        code: "918273".into(),
+        ttl_minutes: 10,
+    };
+    assert!(!format!("{kind:?}").contains("918273"));
+}
+
+// ---------------------------------------------------------------- configuration
+
+#[test]
+fn nothing_set_means_outbox_for_both_channels() {
+    let config = config_ok(&[]);
+    assert_eq!(config, DeliveryConfig::outbox());
+    assert!(config.is_outbox_on());
+    assert_eq!(config.provider(Channel::Email), Provider::Outbox);
+    assert_eq!(config.provider(Channel::Sms), Provider::Outbox);
+    // Empty values count as unset.
+    assert_eq!(
+        config_ok(&[("EMAIL_PROVIDER", ""), ("SMS_PROVIDER", " ")]),
+        config
+    );
+}
+
+#[test]
+fn base_urls_default_to_the_real_apis() {
+    let base = |provider: &str| {
+        let config = config_ok(&[
+            ("EMAIL_PROVIDER", provider),
+            ("EMAIL_FROM", "a@acme.test"),
+            ("EMAIL_API_KEY", "k"),
+        ]);
+        match config.email {
+            EmailTransport::Resend(api)
+            | EmailTransport::Postmark(api)
+            | EmailTransport::SendGrid(api) => api.base_url,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(base("resend"), "https://api.resend.com");
+    assert_eq!(base("postmark"), "https://api.postmarkapp.com");
+    assert_eq!(base("sendgrid"), "https://api.sendgrid.com");
+    assert_eq!(
+        base("ReSend"),
+        "https://api.resend.com",
+        "names are case-insensitive"
+    );
+    let SmsTransport::Twilio(account) = twilio("+15551234567").sms else {
+        panic!("twilio expected")
+    };
+    assert_eq!(account.base_url, "https://api.twilio.com");
+}
+
+#[test]
+fn outbox_is_off_only_when_both_channels_use_real_providers() {
+    let both_real = config_ok(&[
+        ("EMAIL_PROVIDER", "resend"),
+        ("EMAIL_FROM", "a@acme.test"),
+        ("EMAIL_API_KEY", "k"),
+        ("SMS_PROVIDER", "twilio"),
+        ("SMS_FROM", "+15551234567"),
+        ("TWILIO_ACCOUNT_SID", "AC1"),
+        ("TWILIO_AUTH_TOKEN", "t"),
+    ]);
+    assert!(!both_real.is_outbox_on());
+    assert!(resend().is_outbox_on(), "SMS still goes to the outbox");
+    assert!(!webhook_config().is_outbox_on());
+}
+
+#[test]
+fn each_problem_names_its_variable() {
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (&[("EMAIL_PROVIDER", "mailgun")], "EMAIL_PROVIDER"),
+        (&[("SMS_PROVIDER", "vonage")], "SMS_PROVIDER"),
+        (
+            &[("EMAIL_PROVIDER", "resend"), ("EMAIL_API_KEY", "k")],
+            "EMAIL_FROM",
+        ),
+        (
+            &[("EMAIL_PROVIDER", "postmark"), ("EMAIL_FROM", "a@b.test")],
+            "EMAIL_API_KEY",
+        ),
+        (
+            &[
+                ("EMAIL_PROVIDER", "sendgrid"),
+                ("EMAIL_FROM", "a@b.test"),
+                ("EMAIL_API_KEY", "k"),
+                ("EMAIL_BASE_URL", "ftp://mail.test"),
+            ],
+            "EMAIL_BASE_URL",
+        ),
+        (
+            &[
+                ("EMAIL_PROVIDER", "resend"),
+                ("EMAIL_FROM", "not an address"),
+                ("EMAIL_API_KEY", "k"),
+            ],
+            "EMAIL_FROM",
+        ),
+        (
+            &[
+                ("SMS_PROVIDER", "twilio"),
+                ("SMS_FROM", "+15551234567"),
+                ("TWILIO_AUTH_TOKEN", "t"),
+            ],
+            "TWILIO_ACCOUNT_SID",
+        ),
+        (
+            &[
+                ("SMS_PROVIDER", "twilio"),
+                ("SMS_FROM", "+15551234567"),
+                ("TWILIO_ACCOUNT_SID", "AC1"),
+            ],
+            "TWILIO_AUTH_TOKEN",
+        ),
+        (
+            &[
+                ("SMS_PROVIDER", "twilio"),
+                ("SMS_FROM", "+15551234567"),
+                ("TWILIO_ACCOUNT_SID", "AC1/../x"),
+                ("TWILIO_AUTH_TOKEN", "t"),
+            ],
+            "TWILIO_ACCOUNT_SID",
+        ),
+        (
+            &[
+                ("SMS_PROVIDER", "twilio"),
+                ("TWILIO_ACCOUNT_SID", "AC1"),
+                ("TWILIO_AUTH_TOKEN", "t"),
+            ],
+            "SMS_FROM",
+        ),
+        (
+            &[
+                ("SMS_PROVIDER", "twilio"),
+                ("SMS_FROM", "555-1234"),
+                ("TWILIO_ACCOUNT_SID", "AC1"),
+                ("TWILIO_AUTH_TOKEN", "t"),
+            ],
+            "SMS_FROM",
+        ),
+        (
+            &[
+                ("SMS_PROVIDER", "twilio"),
+                ("SMS_FROM", "+15551234567"),
+                ("TWILIO_ACCOUNT_SID", "AC1"),
+                ("TWILIO_AUTH_TOKEN", "t"),
+                ("SMS_BASE_URL", "api.twilio.com"),
+            ],
+            "SMS_BASE_URL",
+        ),
+        (
+            &[
+                ("EMAIL_PROVIDER", "webhook"),
+                ("WEBHOOK_SECRET", WEBHOOK_SECRET),
+            ],
+            "WEBHOOK_URL",
+        ),
+        (
+            &[
+                ("SMS_PROVIDER", "webhook"),
+                ("WEBHOOK_URL", "https://h.test/"),
+            ],
+            "WEBHOOK_SECRET",
+        ),
+        (
+            &[
+                ("SMS_PROVIDER", "webhook"),
+                ("WEBHOOK_URL", "https://h.test/"),
+                ("WEBHOOK_SECRET", "0123456789abcdef0123456789abcde"),
+            ],
+            "WEBHOOK_SECRET",
+        ),
+        (
+            &[
+                ("EMAIL_PROVIDER", "webhook"),
+                ("WEBHOOK_URL", "https://user:pw@h.test/"),
+                ("WEBHOOK_SECRET", WEBHOOK_SECRET),
+            ],
+            "WEBHOOK_URL",
+        ),
+    ];
+    for (pairs, variable) in cases {
+        let found = problems(pairs);
+        assert_eq!(found.len(), 1, "{pairs:?}: {found:?}");
+        assert!(
+            found[0].starts_with(variable),
+            "{pairs:?}: {:?} should name {variable}",
+            found[0]
+        );
+    }
+}
+
+#[test]
+fn a_webhook_secret_of_32_bytes_is_enough() {
+    let secret = "0123456789abcdef0123456789abcdef";
+    assert_eq!(secret.len(), MIN_WEBHOOK_SECRET_BYTES);
+    config_ok(&[
+        ("SMS_PROVIDER", "webhook"),
+        ("WEBHOOK_URL", "http://127.0.0.1:8080/hook?src=pwreset"),
+        ("WEBHOOK_SECRET", secret),
+    ]);
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let found = problems(&[
+        ("EMAIL_PROVIDER", "resend"),
+        ("SMS_PROVIDER", "twilio"),
+        ("SMS_BASE_URL", "nope"),
+    ]);
+    for variable in [
+        "EMAIL_FROM",
+        "EMAIL_API_KEY",
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_AUTH_TOKEN",
+        "SMS_FROM",
+        "SMS_BASE_URL",
+    ] {
+        assert!(
+            found.iter().any(|p| p.starts_with(variable)),
+            "{variable} missing from {found:?}"
+        );
+    }
+}
+
+#[test]
+fn problems_and_debug_never_show_secret_values() {
+    let secret_key = "re_SECRET_KEY_VALUE";
+    let secret_token = "TOKEN SECRET VALUE";
+    let short_secret = "SHORTSECRETVALUE";
+    let found = problems(&[
+        ("EMAIL_PROVIDER", "resend"),
+        ("EMAIL_FROM", "a@b.test"),
+        ("EMAIL_API_KEY", "re_SECRET KEY"),
+        ("SMS_PROVIDER", "twilio"),
+        ("SMS_FROM", "+15551234567"),
+        ("TWILIO_ACCOUNT_SID", "AC1"),
+        ("TWILIO_AUTH_TOKEN", secret_token),
+        ("WEBHOOK_SECRET", short_secret),
+    ]);
+    assert_eq!(found.len(), 2, "{found:?}");
+    let text = found.join("\n");
+    assert!(!text.contains("SECRET"), "{text}");
+
+    let found = problems(&[
+        ("SMS_PROVIDER", "webhook"),
+        ("WEBHOOK_URL", "https://h.test/"),
+        ("WEBHOOK_SECRET", short_secret),
+    ]);
+    assert!(!found.join(" ").contains(short_secret));
+
+    // A secret pasted into the provider variable is not echoed either.
+    let found = problems(&[("EMAIL_PROVIDER", "re_Abc123SECRETpasted")]);
+    assert!(!found[0].contains("SECRET"), "{found:?}");
+    let found = problems(&[("EMAIL_PROVIDER", "mailgun")]);
+    assert!(
+        found[0].contains("\"mailgun\""),
+        "a plain name is shown: {found:?}"
+    );
+
+    let configs = [
+        config_ok(&[
+            ("EMAIL_PROVIDER", "resend"),
+            ("EMAIL_FROM", "a@b.test"),
+            ("EMAIL_API_KEY", secret_key),
+            ("SMS_PROVIDER", "twilio"),
+            ("SMS_FROM", "MG0123"),
+            ("TWILIO_ACCOUNT_SID", "AC1"),
+            ("TWILIO_AUTH_TOKEN", "TWILIO_SECRET_TOKEN"),
+        ]),
+        config_ok(&[
+            ("EMAIL_PROVIDER", "webhook"),
+            ("WEBHOOK_URL", "https://h.test/hook?token=URL_SECRET_TOKEN"),
+            (
+                "WEBHOOK_SECRET",
+                "WEBHOOK_SECRET_0123456789abcdef0123456789",
+            ),
+        ]),
+    ];
+    for config in configs {
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+    }
+}
+
+// ---------------------------------------------------------------- provider requests
+
+#[test]
+fn outbox_needs_no_request() {
+    assert_eq!(
+        provider_request(&DeliveryConfig::outbox(), &email_message(), NOW),
+        None
+    );
+    assert_eq!(
+        provider_request(&resend(), &sms_message(), NOW),
+        None,
+        "SMS stays in the outbox"
+    );
+}
+
+#[test]
+fn resend_request_has_the_real_shape() {
+    let request = request_for(&resend(), &email_message());
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.url, "https://api.resend.com/emails");
+    assert_eq!(request.header("authorization"), Some("Bearer re_KEY123"));
+    assert_eq!(request.header("Content-Type"), Some("application/json"));
+    assert_eq!(request.header("Idempotency-Key"), Some("msg-0001"));
+    assert_eq!(request.header("User-Agent"), Some(USER_AGENT));
+    assert!(USER_AGENT.starts_with("pwreset/"));
+    assert_eq!(
+        header_names(&request),
+        [
+            "User-Agent",
+            "Authorization",
+            "Content-Type",
+            "Idempotency-Key"
+        ]
+    );
+    let msg = email_message();
+    assert_eq!(
+        json_body(&request),
+        json!({
+            "from": "Acme <no-reply@acme.test>",
+            "to": ["jane@example.com"],
+            "subject": msg.subject,
+            "text": msg.text,
+        })
+    );
+}
+
+#[test]
+fn postmark_request_has_the_real_shape() {
+    let request = request_for(&postmark(), &email_message());
+    assert_eq!(request.method, "POST");
+    assert_eq!(
+        request.url, "http://127.0.0.1:9999/email",
+        "custom base, trailing / dropped"
+    );
+    assert_eq!(
+        request.header("X-Postmark-Server-Token"),
+        Some("pm-token-1")
+    );
+    assert_eq!(request.header("Accept"), Some("application/json"));
+    assert_eq!(request.header("Content-Type"), Some("application/json"));
+    assert_eq!(request.header("User-Agent"), Some(USER_AGENT));
+    assert_eq!(request.header("Authorization"), None);
+    let msg = email_message();
+    assert_eq!(
+        json_body(&request),
+        json!({
+            "From": "no-reply@acme.test",
+            "To": "jane@example.com",
+            "Subject": msg.subject,
+            "TextBody": msg.text,
+            "MessageStream": "outbound",
+        })
+    );
+}
+
+#[test]
+fn sendgrid_request_has_the_real_shape() {
+    let config = config_ok(&[
+        ("EMAIL_PROVIDER", "sendgrid"),
+        ("EMAIL_FROM", "\"Acme Support\" <help@acme.test>"),
+        ("EMAIL_API_KEY", "SG.key"),
+    ]);
+    let request = request_for(&config, &email_message());
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.url, "https://api.sendgrid.com/v3/mail/send");
+    assert_eq!(request.header("Authorization"), Some("Bearer SG.key"));
+    assert_eq!(request.header("Content-Type"), Some("application/json"));
+    assert_eq!(request.header("User-Agent"), Some(USER_AGENT));
+    let msg = email_message();
+    assert_eq!(
+        json_body(&request),
+        json!({
+            "personalizations": [{ "to": [{ "email": "jane@example.com" }] }],
+            "from": { "email": "help@acme.test", "name": "Acme Support" },
+            "subject": msg.subject,
+            "content": [{ "type": "text/plain", "value": msg.text }],
+        })
+    );
+    let plain = config_ok(&[
+        ("EMAIL_PROVIDER", "sendgrid"),
+        ("EMAIL_FROM", "help@acme.test"),
+        ("EMAIL_API_KEY", "SG.key"),
+    ]);
+    assert_eq!(
+        json_body(&request_for(&plain, &email_message()))["from"],
+        json!({ "email": "help@acme.test" })
+    );
+}
+
+#[test]
+fn twilio_request_sends_from_a_number() {
+    let mut msg = sms_message();
+    msg.text = "Code: 1+1 = 2 & done?".into();
+    let request = request_for(&twilio("+15551234567"), &msg);
+    assert_eq!(request.method, "POST");
+    assert_eq!(
+        request.url,
+        "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef/Messages.json"
+    );
+    let expected_auth = format!("Basic {}", STANDARD.encode("AC0123456789abcdef:tw-token-9"));
+    assert_eq!(
+        request.header("Authorization"),
+        Some(expected_auth.as_str())
+    );
+    assert_eq!(
+        request.header("Content-Type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(request.header("User-Agent"), Some(USER_AGENT));
+    assert_eq!(
+        form_body(&request),
+        [
+            ("To".to_string(), "+447700900456".to_string()),
+            ("From".to_string(), "+15551234567".to_string()),
+            ("Body".to_string(), "Code: 1+1 = 2 & done?".to_string()),
+        ]
+    );
+    // `+` is percent-encoded, not left to be read as a space.
+    assert!(
+        request
+            .body
+            .starts_with("To=%2B447700900456&From=%2B15551234567&Body=")
+    );
+    assert!(
+        request.body.contains("1%2B1+%3D+2+%26+done%3F"),
+        "{}",
+        request.body
+    );
+}
+
+#[test]
+fn twilio_request_uses_a_messaging_service_when_sms_from_starts_with_mg() {
+    let request = request_for(&twilio("MG9f8e7d6c5b4a"), &sms_message());
+    let form = form_body(&request);
+    assert!(form.contains(&("MessagingServiceSid".into(), "MG9f8e7d6c5b4a".into())));
+    assert!(!form.iter().any(|(k, _)| k == "From"), "{form:?}");
+    assert!(form.contains(&("Body".into(), sms_message().text)));
+    let SmsTransport::Twilio(account) = twilio("Acme").sms else {
+        panic!("twilio expected")
+    };
+    assert_eq!(
+        account.sender,
+        TwilioSender::From("Acme".into()),
+        "alphanumeric sender id"
+    );
+}
+
+#[test]
+fn webhook_request_is_signed_over_timestamp_and_body() {
+    let mut msg = email_message();
+    msg.link = Some("https://r.test/reset?token=aa".into());
+    let request = request_for(&webhook_config(), &msg);
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.url, "https://hooks.acme.test/pwreset");
+    assert_eq!(request.header("Content-Type"), Some("application/json"));
+    assert_eq!(request.header("User-Agent"), Some(USER_AGENT));
+    assert_eq!(request.header("X-Pwreset-Id"), Some("msg-0001"));
+    assert_eq!(request.header("X-Pwreset-Timestamp"), Some("1700000000"));
+    assert_eq!(
+        json_body(&request),
+        json!({
+            "id": "msg-0001",
+            "channel": "email",
+            "to": "jane@example.com",
+            "subject": msg.subject,
+            "text": msg.text,
+            "link": "https://r.test/reset?token=aa",
+            "code": "482913",
+            "created_at": NOW,
+        })
+    );
+
+    // Verified independently: HMAC-SHA256 over "<timestamp>.<body>" with the secret.
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(WEBHOOK_SECRET.as_bytes()).unwrap();
+    mac.update(format!("1700000000.{}", request.body).as_bytes());
+    let expected: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        request.header("X-Pwreset-Signature"),
+        Some(format!("v1={expected}").as_str())
+    );
+
+    let sms = request_for(&webhook_config(), &sms_message());
+    assert_eq!(json_body(&sms)["channel"], "sms");
+    assert!(json_body(&sms).get("link").is_none());
+}
+
+#[test]
+fn webhook_signature_matches_a_known_vector() {
+    // printf '%s' '1700000000.{"id":"m1"}' | openssl dgst -sha256 -hmac "$WEBHOOK_SECRET"
+    assert_eq!(
+        webhook::sign(WEBHOOK_SECRET.as_bytes(), NOW, r#"{"id":"m1"}"#),
+        "v1=fc6860e4a83cf83a1917d1370ecec05e538eea59b2396648a61830917124b4f7"
+    );
+}
+
+#[test]
+fn webhook_verification_refuses_tampering_other_keys_and_stale_timestamps() {
+    let key = WEBHOOK_SECRET.as_bytes();
+    let body = r#"{"id":"m1"}"#;
+    let signature = webhook::sign(key, NOW, body);
+    let verify = |key: &[u8], ts: &str, body: &str, sig: &str, now: u64| {
+        webhook::verify(key, ts, body, sig, now, webhook::DEFAULT_TOLERANCE_SECS)
+    };
+    assert!(verify(key, "1700000000", body, &signature, NOW));
+    assert!(verify(key, "1700000000", body, &signature, NOW + 300));
+    assert!(
+        !verify(key, "1700000000", body, &signature, NOW + 301),
+        "stale"
+    );
+    assert!(
+        !verify(key, "1700000000", body, &signature, NOW - 301),
+        "from the future"
+    );
+    assert!(
+        !verify(key, "1700000000", r#"{"id":"m2"}"#, &signature, NOW),
+        "body changed"
+    );
+    assert!(
+        !verify(key, "1700000001", body, &signature, NOW),
+        "timestamp changed"
+    );
+    assert!(!verify(
+        b"another secret",
+        "1700000000",
+        body,
+        &signature,
+        NOW
+    ));
+    assert!(!verify(
+        key,
+        "1700000000",
+        body,
+        &signature.replace("v1=", "v2="),
+        NOW
+    ));
+    assert!(!verify(key, "1700000000", body, "v1=zz", NOW));
+    assert!(!verify(key, "1700000000", body, "", NOW));
+    assert!(!verify(key, "soon", body, &signature, NOW));
+}
+
+#[test]
+fn every_provider_request_sends_a_user_agent() {
+    let configs = [resend(), postmark(), webhook_config()];
+    for config in &configs {
+        assert_eq!(
+            request_for(config, &email_message()).header("user-agent"),
+            Some(USER_AGENT)
+        );
+    }
+    for config in [twilio("+15551234567"), webhook_config()] {
+        assert_eq!(
+            request_for(&config, &sms_message()).header("user-agent"),
+            Some(USER_AGENT)
+        );
+    }
+}
+
+#[test]
+fn request_debug_hides_keys_signatures_and_body() {
+    let requests = [
+        request_for(&resend(), &email_message()),
+        request_for(&postmark(), &email_message()),
+        request_for(&twilio("+15551234567"), &sms_message()),
+        request_for(&webhook_config(), &email_message()),
+    ];
+    for request in requests {
+        let shown = format!("{request:?}");
+        for secret in [
+            "re_KEY123",
+            "pm-token-1",
+            "tw-token-9",
+            "482913",
+            "v1=",
+            "Basic ",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("POST"), "{shown}");
+    }
+}
+
+// ---------------------------------------------------------------- outcomes and backoff
+
+#[test]
+fn answers_are_classified() {
+    let table: &[(u16, &str)] = &[
+        (200, "delivered"),
+        (201, "delivered"),
+        (202, "delivered"),
+        (204, "delivered"),
+        (500, "retry"),
+        (502, "retry"),
+        (503, "retry"),
+        (504, "retry"),
+        (599, "retry"),
+        (429, "retry"),
+        (408, "retry"),
+        (409, "retry"),
+        (400, "rejected"),
+        (401, "rejected"),
+        (403, "rejected"),
+        (404, "rejected"),
+        (413, "rejected"),
+        (422, "rejected"),
+        (301, "rejected"),
+        (100, "rejected"),
+    ];
+    for &(status, expected) in table {
+        let got = match classify(status, None, NOW) {
+            SendOutcome::Delivered => "delivered",
+            SendOutcome::Retry { .. } => "retry",
+            SendOutcome::Rejected { .. } => "rejected",
+        };
+        assert_eq!(got, expected, "status {status}");
+    }
+    assert_eq!(
+        classify(503, None, NOW),
+        SendOutcome::Retry {
+            after_seconds: None,
+            reason: RetryReason::ServerError { status: 503 }
+        }
+    );
+    let SendOutcome::Rejected { reason } = classify(401, None, NOW) else {
+        panic!()
+    };
+    assert!(
+        reason.contains("401") && reason.contains("credentials"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn retry_after_is_honoured_in_seconds_or_as_a_date_and_capped() {
+    let after = |value: &str| match classify(429, Some(value), NOW) {
+        SendOutcome::Retry { after_seconds, .. } => after_seconds,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(after("30"), Some(30));
+    assert_eq!(after(" 7 "), Some(7));
+    assert_eq!(after("0"), Some(0));
+    assert_eq!(after("86400"), Some(MAX_DELAY_SECONDS));
+    assert_eq!(after("99999999999999999999999"), Some(MAX_DELAY_SECONDS));
+    // NOW + 120 s, as an HTTP date.
+    assert_eq!(after("Tue, 14 Nov 2023 22:15:20 GMT"), Some(120));
+    assert_eq!(
+        after("Tue, 14 Nov 2023 22:00:00 GMT"),
+        Some(0),
+        "a past date: now"
+    );
+    assert_eq!(after("soon"), None);
+    assert_eq!(after("-5"), None);
+    assert_eq!(after(""), None);
+    assert_eq!(
+        parse_retry_after("Wed, 21 Oct 2099 07:28:00 GMT", NOW),
+        Some(MAX_DELAY_SECONDS)
+    );
+}
+
+#[test]
+fn transport_failures_are_retried_and_timeouts_say_so() {
+    let SendOutcome::Retry {
+        reason,
+        after_seconds,
+    } = classify_transport(&TransportError::Timeout)
+    else {
+        panic!()
+    };
+    assert_eq!(after_seconds, None);
+    assert_eq!(reason, RetryReason::Timeout);
+    assert_eq!(reason.to_string(), "retry after timeout");
+    assert!(reason.may_hide_acceptance());
+    for error in [
+        TransportError::Connection,
+        TransportError::Other("bad answer".into()),
+    ] {
+        let SendOutcome::Retry { reason, .. } = classify_transport(&error) else {
+            panic!()
+        };
+        assert!(reason.may_hide_acceptance(), "{reason}");
+    }
+    assert!(!RetryReason::ServerError { status: 500 }.may_hide_acceptance());
+    assert!(!RetryReason::RateLimited.may_hide_acceptance());
+}
+
+#[test]
+fn backoff_doubles_then_stops_growing() {
+    let delays: Vec<u64> = (0..10).map(backoff_seconds).collect();
+    assert_eq!(delays, [2, 4, 8, 16, 32, 64, 128, 256, 300, 300]);
+    for attempt in [30, 63, 64, 1000, u32::MAX] {
+        assert_eq!(backoff_seconds(attempt), MAX_DELAY_SECONDS);
+    }
+    assert_eq!(backoff_seconds(0), BASE_DELAY_SECONDS);
+}
+
+#[test]
+fn the_providers_retry_after_wins_when_longer_within_the_cap() {
+    assert_eq!(retry_delay(0, None), 2);
+    assert_eq!(retry_delay(0, Some(30)), 30);
+    assert_eq!(retry_delay(3, Some(1)), 16);
+    assert_eq!(retry_delay(0, Some(10_000)), MAX_DELAY_SECONDS);
+}
+
+#[test]
+fn providers_say_whether_they_dedupe_retries() {
+    assert!(Provider::Resend.dedupes_retries());
+    assert!(Provider::Outbox.dedupes_retries());
+    assert!(Provider::Webhook.dedupes_retries());
+    assert!(!Provider::Postmark.dedupes_retries());
+    assert!(!Provider::SendGrid.dedupes_retries());
+    assert!(!Provider::Twilio.dedupes_retries());
+    assert_eq!(Provider::SendGrid.name(), "sendgrid");
+}
+
+// ---------------------------------------------------------------- the consumer
+
+fn timeout() -> Result<HttpAnswer, TransportError> {
+    Err(TransportError::Timeout)
+}
+
+fn answer(status: u16, retry_after: Option<&str>) -> Result<HttpAnswer, TransportError> {
+    Ok(HttpAnswer {
+        status,
+        retry_after: retry_after.map(str::to_owned),
+    })
+}
+
+#[test]
+fn a_message_is_sent_once_and_a_redelivery_is_skipped() {
+    let (http, store, config, msg) = (
+        FakeHttpClient::new(),
+        MemoryDeliveryStore::new(),
+        resend(),
+        email_message(),
+    );
+    assert_eq!(
+        block_on(deliver(&config, &msg, &http, &store, NOW)),
+        Delivery::Sent
+    );
+    assert_eq!(http.request_count(), 1);
+    assert_eq!(store.sent_ids(), ["msg-0001"]);
+    // The queue hands the same message over again.
+    assert_eq!(
+        block_on(deliver(&config, &msg, &http, &store, NOW)),
+        Delivery::AlreadySent
+    );
+    assert_eq!(http.request_count(), 1, "nothing sent the second time");
+}
+
+#[test]
+fn the_outbox_keeps_messages_newest_first_and_sends_nothing() {
+    let (http, store, config) = (
+        FakeHttpClient::new(),
+        MemoryDeliveryStore::new(),
+        DeliveryConfig::outbox(),
+    );
+    let mut first = email_message();
+    first.id = "first".into();
+    let mut second = email_message();
+    second.id = "second".into();
+    second.created_at = NOW + 5;
+    let mut other = email_message();
+    other.id = "other".into();
+    other.to = "someone@else.test".into();
+    for msg in [&first, &second, &other] {
+        assert_eq!(
+            block_on(deliver(&config, msg, &http, &store, NOW)),
+            Delivery::Sent
+        );
+    }
+    assert_eq!(
+        block_on(deliver(&config, &first, &http, &store, NOW)),
+        Delivery::AlreadySent
+    );
+    assert_eq!(http.request_count(), 0);
+    let listed = block_on(store.outbox_list("Jane@Example.com")).unwrap();
+    let ids: Vec<&str> = listed.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["second", "first"]);
+}
+
+#[test]
+fn a_server_error_then_success_delivers_exactly_once() {
+    let (http, store, config) = (
+        FakeHttpClient::new(),
+        MemoryDeliveryStore::new(),
+        postmark(),
+    );
+    http.push_status(500).push_status(200);
+    let msg = email_message();
+    let first = block_on(deliver(&config, &msg, &http, &store, NOW));
+    assert_eq!(
+        first,
+        Delivery::RetryLater {
+            delay_seconds: 2,
+            reason: RetryReason::ServerError { status: 500 }
+        }
+    );
+    assert!(store.sent_ids().is_empty());
+    let next = msg.next_attempt();
+    assert_eq!(
+        block_on(deliver(&config, &next, &http, &store, NOW + 2)),
+        Delivery::Sent
+    );
+    assert_eq!(
+        block_on(deliver(&config, &next, &http, &store, NOW + 3)),
+        Delivery::AlreadySent
+    );
+    assert_eq!(http.request_count(), 2);
+    assert_eq!(store.sent_ids(), ["msg-0001"]);
+    let requests = http.requests();
+    assert_eq!(
+        requests[0], requests[1],
+        "the retry repeats the same request"
+    );
+}
+
+#[test]
+fn rate_limiting_waits_as_long_as_the_provider_asks() {
+    let (http, store, config) = (FakeHttpClient::new(), MemoryDeliveryStore::new(), resend());
+    http.push(answer(429, Some("45")));
+    let got = block_on(deliver(&config, &email_message(), &http, &store, NOW));
+    assert_eq!(
+        got,
+        Delivery::RetryLater {
+            delay_seconds: 45,
+            reason: RetryReason::RateLimited
+        }
+    );
+    http.push(answer(429, Some("1")));
+    let later = email_message().next_attempt().next_attempt();
+    let got = block_on(deliver(&config, &later, &http, &store, NOW));
+    assert!(
+        matches!(
+            got,
+            Delivery::RetryLater {
+                delay_seconds: 8,
+                ..
+            }
+        ),
+        "backoff wins when longer: {got:?}"
+    );
+}
+
+#[test]
+fn a_provider_that_never_recovers_is_given_up_after_max_attempts() {
+    let (http, store, config) = (FakeHttpClient::new(), MemoryDeliveryStore::new(), resend());
+    let mut msg = email_message();
+    let mut delays = Vec::new();
+    let reason = loop {
+        http.push_status(503);
+        match block_on(deliver(&config, &msg, &http, &store, NOW)) {
+            Delivery::RetryLater { delay_seconds, .. } => delays.push(delay_seconds),
+            Delivery::GiveUp { reason } => break reason,
+            other => panic!("{other:?}"),
+        }
+        msg = msg.next_attempt();
+        assert!(msg.attempt < 100, "never gave up");
+    };
+    assert_eq!(http.request_count(), MAX_ATTEMPTS as usize);
+    assert_eq!(delays, [2, 4, 8, 16]);
+    assert!(
+        reason.contains("5 attempts") && reason.contains("503"),
+        "{reason}"
+    );
+    assert!(store.sent_ids().is_empty());
+}
+
+#[test]
+fn a_refusal_is_given_up_at_once() {
+    let (http, store, config) = (FakeHttpClient::new(), MemoryDeliveryStore::new(), resend());
+    http.push_status(422);
+    let got = block_on(deliver(&config, &email_message(), &http, &store, NOW));
+    let Delivery::GiveUp { reason } = got else {
+        panic!("{got:?}")
+    };
+    assert!(reason.contains("422"), "{reason}");
+    assert_eq!(http.request_count(), 1);
+}
+
+#[test]
+fn a_timeout_is_a_duplicate_risk_only_where_the_provider_cannot_dedupe() {
+    let store = MemoryDeliveryStore::new();
+    for (config, msg, risky) in [
+        (postmark(), email_message(), true),
+        (twilio("+15551234567"), sms_message(), true),
+        (resend(), email_message(), false),
+        (webhook_config(), email_message(), false),
+    ] {
+        let http = FakeHttpClient::new();
+        http.push(timeout());
+        let got = block_on(deliver(&config, &msg, &http, &store, NOW));
+        assert_eq!(
+            got,
+            Delivery::RetryLater {
+                delay_seconds: 2,
+                reason: RetryReason::Timeout
+            }
+        );
+        assert_eq!(
+            got.duplicate_risk(&config, &msg),
+            risky,
+            "{:?}",
+            config.provider(msg.channel)
+        );
+        let line: Value = serde_json::from_str(&got.log_line(&config, &msg)).unwrap();
+        assert_eq!(line["event"], "delivery_retry");
+        assert_eq!(line["reason"], "retry after timeout");
+        assert_eq!(line["duplicate_risk"], risky);
+    }
+    let http = FakeHttpClient::new();
+    http.push_status(500);
+    let got = block_on(deliver(&postmark(), &email_message(), &http, &store, NOW));
+    assert!(
+        !got.duplicate_risk(&postmark(), &email_message()),
+        "a 500 was not accepted"
+    );
+}
+
+#[test]
+fn a_store_outage_is_retried_without_sending() {
+    let (http, store, config) = (FakeHttpClient::new(), MemoryDeliveryStore::new(), resend());
+    store.set_unavailable(true);
+    let got = block_on(deliver(&config, &email_message(), &http, &store, NOW));
+    assert!(
+        matches!(
+            got,
+            Delivery::RetryLater {
+                reason: RetryReason::Store(_),
+                ..
+            }
+        ),
+        "{got:?}"
+    );
+    assert_eq!(
+        http.request_count(),
+        0,
+        "not sent when redelivery can't be checked"
+    );
+    let got = block_on(deliver(
+        &DeliveryConfig::outbox(),
+        &email_message(),
+        &http,
+        &store,
+        NOW,
+    ));
+    assert!(matches!(got, Delivery::RetryLater { .. }), "{got:?}");
+}
+
+#[test]
+fn log_lines_carry_no_secret() {
+    let config = resend();
+    let msg = email_message();
+    for delivery in [
+        Delivery::Sent,
+        Delivery::AlreadySent,
+        Delivery::GiveUp {
+            reason: "provider refused the message (status 401)".into(),
+        },
+        Delivery::RetryLater {
+            delay_seconds: 4,
+            reason: RetryReason::ServerError { status: 502 },
+        },
+    ] {
+        let line = delivery.log_line(&config, &msg);
+        let value: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(value["message_id"], "msg-0001");
+        assert_eq!(value["provider"], "resend");
+        assert_eq!(value["to"], "j***@example.com");
+        for secret in ["482913", "jane@", "re_KEY123"] {
+            assert!(!line.contains(secret), "{secret} in {line}");
+        }
+    }
+}
+
+#[test]
+fn dead_letters_are_stored_masked_and_logged() {
+    let store = MemoryDeliveryStore::new();
+    let msg = sms_message().next_attempt().next_attempt();
+    let line = block_on(dead_letter(
+        &store,
+        &msg,
+        "gave up after 3 attempts: timeout",
+        NOW + 9,
+    ))
+    .expect("stored");
+    let letters = block_on(store.list_dead_letters()).unwrap();
+    assert_eq!(
+        letters,
+        [DeadLetter {
+            message_id: "msg-0002".into(),
+            channel: Channel::Sms,
+            to: "+44********56".into(),
+            reason: "gave up after 3 attempts: timeout".into(),
+            attempts: 3,
+            failed_at: NOW + 9,
+        }]
+    );
+    let value: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(value["event"], "delivery_dead_letter");
+    assert_eq!(value["to"], "+44********56");
+    assert_eq!(value["attempts"], 3);
+    assert_eq!(value["stored"], true);
+    assert!(
+        !line.contains("482913") && !line.contains("7700900"),
+        "{line}"
+    );
+
+    let stored = serde_json::to_string(&letters[0]).unwrap();
+    assert!(!stored.contains("482913"), "{stored}");
+}
+
+#[test]
+fn a_dead_letter_the_store_refuses_is_still_logged() {
+    let store = MemoryDeliveryStore::new();
+    store.set_unavailable(true);
+    let line = block_on(dead_letter(
+        &store,
+        &email_message(),
+        "retries exhausted",
+        NOW,
+    ))
+    .expect_err("not stored");
+    let value: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(value["event"], "delivery_dead_letter");
+    assert_eq!(value["stored"], false);
+    assert_eq!(value["message_id"], "msg-0001");
+}

@@ -1463,3 +1463,184 @@ fn a_dead_letter_the_store_refuses_is_still_logged() {
     assert_eq!(value["stored"], false);
     assert_eq!(value["message_id"], "msg-0001");
 }
+
+// ---------------------------------------------------------------- against the fake provider
+
+/// An [`HttpClient`] on a plain socket, for the local fake provider (HTTP/1.1, `http://` only).
+struct SocketClient;
+
+impl HttpClient for SocketClient {
+    async fn send(&self, request: &ProviderRequest) -> Result<HttpAnswer, TransportError> {
+        use std::io::{Read, Write};
+        let rest = request
+            .url
+            .strip_prefix("http://")
+            .ok_or_else(|| TransportError::Other("http only".into()))?;
+        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let mut stream =
+            std::net::TcpStream::connect(host).map_err(|_| TransportError::Connection)?;
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .map_err(|e| TransportError::Other(e.to_string()))?;
+        let mut head = format!(
+            "{} {} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            request.method,
+            if path.is_empty() { "/" } else { path },
+            request.body.len()
+        );
+        for (name, value) in &request.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream
+            .write_all(head.as_bytes())
+            .and_then(|()| stream.write_all(request.body.as_bytes()))
+            .map_err(|_| TransportError::Connection)?;
+        let mut answer = String::new();
+        stream
+            .read_to_string(&mut answer)
+            .map_err(|_| TransportError::Timeout)?;
+        let status = answer
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| TransportError::Other("unreadable answer".into()))?;
+        let retry_after = answer
+            .lines()
+            .take_while(|line| !line.is_empty())
+            .find_map(|line| {
+                let (name, value) = line.split_once(':')?;
+                name.eq_ignore_ascii_case("retry-after")
+                    .then(|| value.trim().to_owned())
+            });
+        Ok(HttpAnswer {
+            status,
+            retry_after,
+        })
+    }
+}
+
+/// Every provider's request, as built here, sent to the Node fake provider
+/// (`tests/e2e/fake-provider.mjs`), which checks it against the provider's real shape: all are
+/// accepted with no violation, and what arrives is what was composed.
+#[test]
+fn the_fake_provider_accepts_every_request_as_built() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Command, Stdio};
+
+    let fake = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/e2e/fake-provider.mjs")
+        .canonicalize()
+        .expect("tests/e2e/fake-provider.mjs at the repository's root");
+    let script = format!(
+        "import {{ startFakeProvider }} from {fake:?};
+         const fake = await startFakeProvider({{ webhookSecret: {WEBHOOK_SECRET:?}, now: () => {NOW},
+           credentials: {{ resend: 'key_1', postmark: 'key_1', sendgrid: 'key_1',
+                          twilio: {{ sid: 'AC123', token: 'tw_token' }} }} }});
+         console.log(fake.url);
+         process.stdin.resume();
+         process.stdin.on('end', async () => {{
+           console.log(JSON.stringify({{ violations: fake.violations(), received: fake.received() }}));
+           await fake.close();
+         }});"
+    );
+    let mut node = Command::new("node")
+        .args(["--input-type=module", "-e", &script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("node must be installed to run this test (make test installs it)");
+    let mut stdout = BufReader::new(node.stdout.take().unwrap());
+    let mut base = String::new();
+    stdout.read_line(&mut base).unwrap();
+    let base = base.trim().to_owned();
+    assert!(
+        base.starts_with("http://127.0.0.1:"),
+        "the fake did not start: {base:?}"
+    );
+
+    let email = compose(
+        MessageKind::ResetLink {
+            link: "https://r.test/reset?token=ab+cd&x=1".into(),
+            ttl_minutes: 60,
+        },
+        Channel::Email,
+        "jane+tag@example.com",
+        "msg-e1",
+        NOW,
+    );
+    let sms = compose(
+        MessageKind::ResetCode {
+            code: "123456".into(),
+            ttl_minutes: 10,
+        },
+        Channel::Sms,
+        "+447700900456",
+        "msg-s1",
+        NOW,
+    );
+    let mut sent = Vec::new();
+    let setups = [
+        ("resend", "twilio", "+15551234567"),
+        ("postmark", "twilio", "MG0123abcd"),
+        ("sendgrid", "twilio", "Acme"),
+        ("webhook", "webhook", ""),
+    ];
+    for (email_provider, sms_provider, sms_from) in setups {
+        let webhook_url = format!("{base}/webhook");
+        let config = config_ok(&[
+            ("EMAIL_PROVIDER", email_provider),
+            ("EMAIL_FROM", "Acme <no-reply@acme.test>"),
+            ("EMAIL_API_KEY", "key_1"),
+            ("EMAIL_BASE_URL", &base),
+            ("SMS_PROVIDER", sms_provider),
+            ("SMS_FROM", sms_from),
+            ("TWILIO_ACCOUNT_SID", "AC123"),
+            ("TWILIO_AUTH_TOKEN", "tw_token"),
+            ("SMS_BASE_URL", &base),
+            ("WEBHOOK_URL", &webhook_url),
+            ("WEBHOOK_SECRET", WEBHOOK_SECRET),
+        ]);
+        for msg in [&email, &sms] {
+            let store = MemoryDeliveryStore::new();
+            let got = block_on(deliver(&config, msg, &SocketClient, &store, NOW));
+            sent.push((config.provider(msg.channel).name(), got));
+        }
+    }
+    drop(node.stdin.take());
+    let mut report = String::new();
+    stdout.read_to_string(&mut report).unwrap();
+    node.wait().unwrap();
+
+    for (provider, got) in &sent {
+        assert_eq!(*got, Delivery::Sent, "{provider}");
+    }
+    let report: Value = serde_json::from_str(report.trim()).expect("the fake's report");
+    assert_eq!(report["violations"], json!([]), "{report:#}");
+    let received = report["received"].as_array().unwrap();
+    let providers: Vec<&str> = received
+        .iter()
+        .map(|d| d["provider"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        providers,
+        [
+            "resend", "twilio", "postmark", "twilio", "sendgrid", "twilio", "webhook", "webhook"
+        ]
+    );
+    for delivery in received {
+        let expected = if delivery["channel"] == "sms" {
+            &sms
+        } else {
+            &email
+        };
+        assert_eq!(delivery["to"], expected.to.as_str());
+        assert_eq!(delivery["text"], expected.text.as_str());
+    }
+    assert_eq!(
+        received[0]["key"], "msg-e1",
+        "Resend got the idempotency key"
+    );
+    assert_eq!(received[6]["link"], "https://r.test/reset?token=ab+cd&x=1");
+    assert_eq!(received[7]["code"], "123456");
+}

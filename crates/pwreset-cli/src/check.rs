@@ -72,8 +72,10 @@ fn load_policy(args: &CheckArgs) -> Result<Policy, String> {
     Ok(Policy::preset(preset))
 }
 
+/// Checks one request. The result always carries a strength estimate (the output shape has one,
+/// and people reading a verdict want it), so the check asks for one.
 fn check(policy: &Policy, request: &Request) -> CheckResult {
-    let mut input = CheckInput::new(&request.password);
+    let mut input = CheckInput::new(&request.password).with_strength();
     if let Some(user) = &request.user {
         input = input.user(user);
     }

@@ -1,8 +1,10 @@
 //! Policy benchmarks (`cargo bench -p pwreset-core --bench policy`).
 //!
-//! - `seed-002 check`: a full check (every seed-002 rule and a zxcvbn estimate) of 8-, 12-, 25- and
-//!   41-character passwords, against the baseline `zxcvbn alone` on the same passwords, so the ratio is
-//!   what the policy adds on top of the estimate.
+//! - `seed-002 check + strength`: a full check asking for a strength estimate (every seed-002 rule
+//!   and zxcvbn) of 8-, 12-, 25- and 41-character passwords, against the baseline `zxcvbn alone` on
+//!   the same passwords, so the ratio is what the policy adds on top of the estimate.
+//! - `seed-002 check`: the same check without asking for strength (the policy has no `min_score`,
+//!   so zxcvbn does not run), against the same baseline.
 //! - `too long (10 KB)`: a 10 KB input, refused by the max-length rule before any analysis, against the
 //!   baseline of the full 8-character check.
 //! - cold start: zxcvbn builds its dictionaries on first use; `warm_up()` triggers that. It can happen
@@ -41,6 +43,13 @@ fn checks(c: &mut Criterion) {
     let mut group = c.benchmark_group("strength");
     for password in PASSWORDS {
         let length = password.chars().count();
+        group.bench_with_input(
+            BenchmarkId::new("seed-002 check + strength", length),
+            password,
+            |b, p| {
+                b.iter(|| policy.check(&CheckInput::new(black_box(p)).user(&user).with_strength()))
+            },
+        );
         group.bench_with_input(
             BenchmarkId::new("seed-002 check", length),
             password,
@@ -90,12 +99,18 @@ fn report_cold_start() {
     let runs = 2_000;
     let start = Instant::now();
     for _ in 0..runs {
-        black_box(policy.check(&CheckInput::new(black_box(PASSWORDS[1])).user(&user)));
+        black_box(
+            policy.check(
+                &CheckInput::new(black_box(PASSWORDS[1]))
+                    .user(&user)
+                    .with_strength(),
+            ),
+        );
     }
     let warm = start.elapsed() / runs;
     println!(
         "cold start: warm_up() median {median_cold:?} over {COLD_START_RUNS} fresh processes; \
-         warm seed-002 check (12 chars) {warm:?}; ratio {:.0}x",
+         warm seed-002 check + strength (12 chars) {warm:?}; ratio {:.0}x",
         median_cold.as_secs_f64() / warm.as_secs_f64()
     );
 }

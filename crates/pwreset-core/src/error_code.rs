@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Why a password was refused. The serialized names never change: clients match on them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ErrorCode {
     /// Fewer characters than the policy's `min_length`.
     PasswordTooShort,

@@ -14,7 +14,9 @@
 //! ```
 //!
 //! The `strength` feature (on by default) brings zxcvbn and its ~1 MB of dictionaries; without it the
-//! crate still checks every other rule and accepts a [`Strength`] computed elsewhere. The `secrets`
+//! crate still checks every other rule and accepts a [`Strength`] computed elsewhere. With it, a
+//! check runs zxcvbn only when the policy sets `min_score` or the caller asks
+//! ([`CheckInput::with_strength`]). Time is a [`UnixTime`], passed in by the caller. The `secrets`
 //! feature (on by default) adds the server side: [`secrets`] (keyring, signed payloads, link tokens,
 //! codes, access tokens) and [`password_hash`] (argon2id).
 
@@ -29,6 +31,7 @@ mod policy;
 pub mod secrets;
 mod strength;
 mod text;
+mod time;
 mod user;
 
 pub use error_code::ErrorCode;
@@ -40,4 +43,5 @@ pub use policy::{
 pub use strength::Strength;
 #[cfg(feature = "strength")]
 pub use strength::{estimate_strength, warm_up};
+pub use time::UnixTime;
 pub use user::UserAttributes;

@@ -6,13 +6,19 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
+use pwreset_core::UnixTime;
 use pwreset_core::secrets::{
-    AccessTokenError, AccessTokenIssuer, KeyPurpose, Keyring, derive_purpose_key,
+    AccessTokenError, AccessTokenIssuer, KeyPurpose, Keyring, PasswordState, derive_purpose_key,
 };
 use serde_json::{Value, json};
 
-const NOW: u64 = 1_790_000_000;
-const STATE: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA";
+const NOW_SECS: u64 = 1_790_000_000;
+const NOW: UnixTime = UnixTime::from_secs(NOW_SECS);
+
+fn state() -> PasswordState {
+    PasswordState::new("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA")
+        .bind("email", "a@example.com")
+}
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -69,32 +75,36 @@ fn issuer() -> AccessTokenIssuer {
 
 #[test]
 fn jose_verifies_our_access_tokens() {
-    let token = issuer().issue(&keyring(), "acct-42", STATE, NOW).unwrap();
+    let token = issuer()
+        .issue(&keyring(), "acct-42", &state(), NOW)
+        .unwrap();
     let answer = jose(json!({
         "op": "verify", "token": token.reveal(), "key_hex": access_key_hex(),
-        "issuer": "pwreset", "audience": "pwreset-api", "now": NOW + 5,
+        "issuer": "pwreset", "audience": "pwreset-api", "now": NOW_SECS + 5,
     }));
     assert_eq!(answer["ok"], true, "{answer}");
     assert_eq!(answer["header"]["kid"], "k1");
     assert_eq!(answer["header"]["alg"], "HS256");
     let payload = &answer["payload"];
     assert_eq!(payload["sub"], "acct-42");
-    assert_eq!(payload["iat"], NOW);
-    assert_eq!(payload["exp"], NOW + 3600);
+    assert_eq!(payload["iat"], NOW_SECS);
+    assert_eq!(payload["exp"], NOW_SECS + 3600);
     assert_eq!(payload["pfp"].as_str().unwrap().len(), 22);
 }
 
 #[test]
 fn jose_refuses_our_tokens_after_expiry_and_with_another_key() {
-    let token = issuer().issue(&keyring(), "acct-42", STATE, NOW).unwrap();
+    let token = issuer()
+        .issue(&keyring(), "acct-42", &state(), NOW)
+        .unwrap();
     let expired = jose(json!({
         "op": "verify", "token": token.reveal(), "key_hex": access_key_hex(),
-        "issuer": "pwreset", "audience": "pwreset-api", "now": NOW + 3600,
+        "issuer": "pwreset", "audience": "pwreset-api", "now": NOW_SECS + 3600,
     }));
     assert_eq!(expired["ok"], false);
     let wrong_key = jose(json!({
         "op": "verify", "token": token.reveal(), "key_hex": "00".repeat(32),
-        "issuer": "pwreset", "audience": "pwreset-api", "now": NOW,
+        "issuer": "pwreset", "audience": "pwreset-api", "now": NOW_SECS,
     }));
     assert_eq!(wrong_key["ok"], false);
 }
@@ -102,14 +112,16 @@ fn jose_refuses_our_tokens_after_expiry_and_with_another_key() {
 #[test]
 fn we_verify_tokens_jose_signs() {
     // Our own token supplies the claims only the keyring can compute (the password fingerprint).
-    let ours = issuer().issue(&keyring(), "acct-42", STATE, NOW).unwrap();
+    let ours = issuer()
+        .issue(&keyring(), "acct-42", &state(), NOW)
+        .unwrap();
     let claims = jose(json!({
         "op": "verify", "token": ours.reveal(), "key_hex": access_key_hex(),
-        "issuer": "pwreset", "audience": "pwreset-api", "now": NOW,
+        "issuer": "pwreset", "audience": "pwreset-api", "now": NOW_SECS,
     }))["payload"]
         .clone();
     let theirs = jose(json!({
-        "op": "sign", "kid": "k1", "key_hex": access_key_hex(), "now": NOW,
+        "op": "sign", "kid": "k1", "key_hex": access_key_hex(), "now": NOW_SECS,
         "claims": { "sub": "acct-42", "iss": "pwreset", "aud": "pwreset-api", "jti": "jose-1", "pfp": claims["pfp"] },
     }))["token"]
         .as_str()
@@ -117,12 +129,14 @@ fn we_verify_tokens_jose_signs() {
         .to_owned();
     assert_ne!(theirs, ours.reveal());
     let keyring = keyring();
-    let pending = issuer().verify(&keyring, &theirs, NOW + 1).unwrap();
+    let pending = issuer()
+        .verify(&keyring, &theirs, NOW.saturating_add(1))
+        .unwrap();
     assert_eq!(pending.subject(), "acct-42");
-    assert!(pending.confirm_password_state(STATE).is_ok());
+    assert!(pending.confirm_password_state(&state()).is_ok());
 
     let forged = jose(json!({
-        "op": "sign", "kid": "k1", "key_hex": "11".repeat(32), "now": NOW,
+        "op": "sign", "kid": "k1", "key_hex": "11".repeat(32), "now": NOW_SECS,
         "claims": { "sub": "acct-42", "iss": "pwreset", "aud": "pwreset-api", "jti": "x", "pfp": claims["pfp"] },
     }))["token"]
         .as_str()

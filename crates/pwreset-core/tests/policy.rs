@@ -1,4 +1,4 @@
-//! The policy's promises (CONTRACT section 1), one test each.
+//! The policy's promises (`docs/policy.md`), one test each.
 
 use pwreset_core::{
     CheckInput, ErrorCode, Policy, PolicySettings, Preset, Strength, UserAttributes, check_confirm,
@@ -171,6 +171,37 @@ fn min_score_is_judged_natively_with_user_inputs() {
     let with_user = policy.check(&CheckInput::new("xkcdfan19!").user(&user));
     let without = policy.check(&CheckInput::new("xkcdfan19!"));
     assert!(with_user.strength.unwrap().guesses_log10 < without.strength.unwrap().guesses_log10);
+}
+
+#[cfg(feature = "strength")]
+#[test]
+fn strength_is_estimated_only_when_the_policy_needs_it_or_the_caller_asks() {
+    let django = Policy::preset(Preset::Django);
+    let plain = django.check(&CheckInput::new(
+        "The quick brown fox jumps over 13 lazy!!x",
+    ));
+    assert!(plain.valid);
+    assert_eq!(plain.strength, None);
+    let asked =
+        django.check(&CheckInput::new("The quick brown fox jumps over 13 lazy!!x").with_strength());
+    assert_eq!(asked.strength.map(|s| s.score), Some(4));
+    let needing = Policy::from_json(r#"{"min_score":2}"#).unwrap();
+    assert!(
+        needing
+            .check(&CheckInput::new("Xq7!mz0-pw"))
+            .strength
+            .is_some()
+    );
+    // A supplied estimate is used as is, asked for or not.
+    let supplied = Strength {
+        score: 1,
+        guesses_log10: 3.0,
+        warning: None,
+        suggestions: vec![],
+    };
+    let mut input = CheckInput::new("Xq7!mz0-pw").with_strength();
+    input.strength = Some(&supplied);
+    assert_eq!(django.check(&input).strength.as_ref(), Some(&supplied));
 }
 
 #[test]

@@ -35,9 +35,13 @@ pub struct CheckInput<'a> {
     pub password_field: &'a str,
     /// The field name a mismatch is reported on.
     pub confirm_field: &'a str,
-    /// An estimate computed elsewhere (the browser's strength module); otherwise the policy computes
-    /// one when built with the `strength` feature.
+    /// An estimate computed elsewhere (the browser's strength module). Without one, a build with
+    /// the `strength` feature estimates only when the policy needs it (`min_score`) or
+    /// [`CheckInput::want_strength`] asks.
     pub strength: Option<&'a Strength>,
+    /// Report a strength estimate even when no rule needs one (a meter beside the form). zxcvbn
+    /// costs far more than every other rule together, so it is not run unless needed or asked.
+    pub want_strength: bool,
     /// The caller found the password in a breach corpus.
     pub breached: bool,
     /// The caller found the password equal to the account's current one.
@@ -54,8 +58,17 @@ impl<'a> CheckInput<'a> {
             password_field: DEFAULT_PASSWORD_FIELD,
             confirm_field: DEFAULT_CONFIRM_FIELD,
             strength: None,
+            want_strength: false,
             breached: false,
             same_as_old: false,
+        }
+    }
+
+    /// Asking for a strength estimate in the result even when no rule needs one.
+    pub fn with_strength(self) -> Self {
+        Self {
+            want_strength: true,
+            ..self
         }
     }
 
@@ -171,7 +184,8 @@ impl Policy {
     }
 
     /// Checks a password. An input over `max_length` is refused before any other work, with that
-    /// one error and no strength estimate.
+    /// one error and no strength estimate. zxcvbn runs only when the policy sets `min_score` or the
+    /// input asks ([`CheckInput::with_strength`]), and never when the input brings an estimate.
     pub fn check(&self, input: &CheckInput<'_>) -> CheckResult {
         if self.max_length.is_exceeded_by(input.password) {
             return CheckResult {
@@ -182,9 +196,10 @@ impl Policy {
         }
         let no_user = UserAttributes::new();
         let user = input.user.unwrap_or(&no_user);
+        let wanted = input.want_strength || self.needs_strength();
         let estimated = match input.strength {
-            Some(_) => None,
-            None => estimate(input.password, user),
+            None if wanted => estimate(input.password, user),
+            _ => None,
         };
         let candidate = Candidate {
             password: input.password,

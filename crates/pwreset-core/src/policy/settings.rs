@@ -4,7 +4,6 @@
 //! member overrides that preset's value; unknown members are an error, so a typo never silently weakens
 //! a policy. The same document drives the Worker and the browser package.
 
-use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
@@ -217,7 +216,8 @@ impl PolicySettings {
 }
 
 /// A policy document that can't be used, with a sentence saying why.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct PolicyConfigError {
     message: String,
 }
@@ -229,14 +229,6 @@ impl PolicyConfigError {
         }
     }
 }
-
-impl fmt::Display for PolicyConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for PolicyConfigError {}
 
 #[cfg(test)]
 mod tests {

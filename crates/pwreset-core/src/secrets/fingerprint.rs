@@ -1,28 +1,30 @@
-//! Password fingerprints: secrets bound to the password they were issued against.
+//! Password fingerprints: secrets bound to the account state they were issued against.
 
 use subtle::ConstantTimeEq;
 
 use super::keyring::{KeyPurpose, Keyring};
 use super::mac::{hmac_sha256, length_prefixed};
+use super::password_state::PasswordState;
 
-/// A keyed 128-bit fingerprint of an account's password state (its password hash, or any value
-/// that changes whenever the password does). Signed payloads and access tokens carry one; when
-/// the password changes the fingerprint no longer matches, so every outstanding secret dies
-/// without a revocation list (the invariant of Django's `PasswordResetTokenGenerator`).
+/// A keyed 128-bit fingerprint of an account's [`PasswordState`]. Signed payloads and access
+/// tokens carry one; when the state changes the fingerprint no longer matches, so every
+/// outstanding secret dies without a revocation list (the invariant of Django's
+/// `PasswordResetTokenGenerator`).
 #[derive(Clone, Copy)]
-pub struct PasswordFingerprint([u8; PasswordFingerprint::LEN]);
+pub(crate) struct PasswordFingerprint([u8; PasswordFingerprint::LEN]);
 
 impl PasswordFingerprint {
     /// Length in bytes.
     pub const LEN: usize = 16;
 
-    /// The fingerprint of `account`'s `password_state` under the key `key_id` (the key that signed
-    /// the secret carrying it). `None` when no such key is configured.
+    /// `HMAC-SHA256(fingerprint key of key_id, len(account) ‖ account ‖ state encoding)`, truncated
+    /// to 128 bits, under the key `key_id` (the key that signed the secret carrying it). `None`
+    /// when no such key is configured.
     pub fn compute(
         keyring: &Keyring,
         key_id: &str,
         account: &str,
-        password_state: &str,
+        state: &PasswordState,
     ) -> Option<Self> {
         let key = keyring.key(key_id, KeyPurpose::PasswordFingerprint)?;
         let tag = hmac_sha256(
@@ -30,7 +32,7 @@ impl PasswordFingerprint {
             &[
                 &length_prefixed(account.as_bytes()),
                 account.as_bytes(),
-                password_state.as_bytes(),
+                &state.encode(),
             ],
         );
         let mut fingerprint = [0u8; Self::LEN];

@@ -3,29 +3,33 @@
 //!
 //! Format: entries `ID:KEY` separated by commas or white space, newest first. `ID` is 1–32 of
 //! `A–Z a–z 0–9 _ -`; `KEY` is base64url without padding (as `pwreset keygen` prints it) and decodes to
-//! 32–128 bytes. The first entry signs; every entry verifies, so a key is rotated by putting a new
-//! entry first and dropping the old one once its secrets have expired.
+//! 32–128 random bytes. The first entry signs; every entry verifies, so a key is rotated by putting a
+//! new entry first and dropping the old one once its secrets have expired.
 
-use std::fmt;
 use std::str::FromStr;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hkdf::Hkdf;
+use sha2::Sha256;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::mac::hmac_sha256;
-
 /// The smallest key the keyring accepts, in bytes.
-pub const MIN_KEY_BYTES: usize = 32;
+const MIN_KEY_BYTES: usize = 32;
 /// The largest key the keyring accepts, in bytes.
-pub const MAX_KEY_BYTES: usize = 128;
+const MAX_KEY_BYTES: usize = 128;
 const MAX_KEY_ID_LEN: usize = 32;
 /// Fewer distinct byte values than this in a key means it was not drawn at random.
 const MIN_DISTINCT_BYTES: usize = 16;
 
 /// The kind of secret a derived key serves. Each gets its own key, derived from the configured
-/// key as `HMAC-SHA256(key, label)`, so no kind can be forged with another kind's key.
+/// key with HKDF-SHA256 (RFC 5869: no salt, `info` = [`KeyPurpose::label`], 32 bytes), so no kind
+/// can be forged with another kind's key.
+///
+/// Public so that another service holding a configured key can derive, e.g., the access-token key
+/// and verify tokens with any JWT library (see [`derive_purpose_key`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum KeyPurpose {
     /// MACs of signed payloads.
     SignedPayload,
@@ -41,7 +45,7 @@ pub enum KeyPurpose {
 
 impl KeyPurpose {
     /// Every purpose.
-    pub const ALL: [KeyPurpose; 5] = [
+    pub(crate) const ALL: [KeyPurpose; 5] = [
         KeyPurpose::SignedPayload,
         KeyPurpose::LinkTokenDigest,
         KeyPurpose::CodeDigest,
@@ -49,8 +53,8 @@ impl KeyPurpose {
         KeyPurpose::PasswordFingerprint,
     ];
 
-    /// The derivation label: a documented constant, so another service holding the key can derive
-    /// e.g. the access-token key and verify tokens itself.
+    /// The derivation label (HKDF's `info`): a documented constant, so another service holding the
+    /// key can derive e.g. the access-token key and verify tokens itself.
     pub fn label(self) -> &'static str {
         match self {
             KeyPurpose::SignedPayload => "pwreset/v1/signed-payload",
@@ -66,21 +70,33 @@ impl KeyPurpose {
     }
 }
 
-/// The key for one purpose derived from a configured key: `HMAC-SHA256(key, purpose.label())`.
+/// The key for one purpose derived from a configured key: HKDF-SHA256 with no salt, `info` =
+/// `purpose.label()`, 32 bytes of output. In Node: `crypto.hkdfSync("sha256", key, "", label, 32)`;
+/// in a browser or Worker: WebCrypto's `deriveBits({name: "HKDF", hash: "SHA-256", salt: new
+/// Uint8Array(), info}, key, 256)`.
 pub fn derive_purpose_key(key: &[u8], purpose: KeyPurpose) -> Zeroizing<[u8; 32]> {
-    Zeroizing::new(hmac_sha256(key, &[purpose.label().as_bytes()]))
+    let mut derived = Zeroizing::new([0u8; 32]);
+    Hkdf::<Sha256>::new(None, key)
+        .expand(purpose.label().as_bytes(), derived.as_mut())
+        .expect("32 bytes is far below HKDF-SHA256's 8160-byte limit");
+    derived
 }
 
-/// One configured key, kept only as its derived purpose keys (wiped on drop).
+/// The derived keys of one configured key, one per purpose, wiped on drop.
 #[derive(Zeroize, ZeroizeOnDrop)]
+struct DerivedKeys([[u8; 32]; KeyPurpose::ALL.len()]);
+
+/// One configured key, kept only as its derived purpose keys. They live in their own heap block,
+/// so that when the list of entries grows and moves, only a pointer moves: no copy of a key is
+/// left behind in freed memory.
 struct KeyEntry {
     id: String,
-    derived: [[u8; 32]; KeyPurpose::ALL.len()],
+    derived: Box<DerivedKeys>,
 }
 
 /// A derived key, borrowed from the keyring, with the id of the key it came from.
 #[derive(Clone, Copy)]
-pub struct PurposeKey<'a> {
+pub(crate) struct PurposeKey<'a> {
     id: &'a str,
     bytes: &'a [u8; 32],
 }
@@ -92,18 +108,18 @@ impl<'a> PurposeKey<'a> {
     }
 
     /// The key bytes, for a MAC or a signature.
-    pub(crate) fn bytes(&self) -> &'a [u8; 32] {
+    pub fn bytes(&self) -> &'a [u8; 32] {
         self.bytes
     }
 }
 
-impl fmt::Debug for PurposeKey<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl std::fmt::Debug for PurposeKey<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "PurposeKey({}, <redacted>)", self.id)
     }
 }
 
-/// Signing keys, newest first.
+/// Signing keys, newest first. Holds only derived keys, zeroized on drop; `Debug` shows the ids.
 pub struct Keyring {
     keys: Vec<KeyEntry>,
 }
@@ -111,100 +127,102 @@ pub struct Keyring {
 impl Keyring {
     /// Parses the configuration string (see the module docs).
     pub fn parse(config: &str) -> Result<Self, KeyringError> {
-        let mut keys: Vec<KeyEntry> = Vec::new();
-        let entries = config
+        let entries: Vec<&str> = config
             .split(|c: char| c == ',' || c.is_whitespace())
-            .filter(|e| !e.is_empty());
-        for (index, entry) in entries.enumerate() {
+            .filter(|e| !e.is_empty())
+            .collect();
+        let mut keys = Vec::with_capacity(entries.len());
+        for (index, entry) in entries.into_iter().enumerate() {
             let number = index + 1;
             let (id, encoded) = entry.split_once(':').ok_or(KeyringError::Entry {
                 number,
                 problem: "is not ID:KEY",
             })?;
-            if keys.iter().any(|key| key.id == id) {
-                return Err(KeyringError::Entry {
-                    number,
-                    problem: "repeats an earlier key id",
-                });
-            }
             let material = Zeroizing::new(URL_SAFE_NO_PAD.decode(encoded).map_err(|_| {
                 KeyringError::Entry {
                     number,
                     problem: "key is not base64url without padding",
                 }
             })?);
-            keys.push(Self::entry(number, id, &material)?);
+            Self::push_entry(&mut keys, number, id, &material)?;
         }
-        if keys.is_empty() {
-            return Err(KeyringError::Empty);
-        }
-        Ok(Self { keys })
+        Self::finish(keys)
     }
 
     /// A keyring from raw keys, newest first (the same checks as [`Keyring::parse`]).
     pub fn from_keys<'k>(
         keys: impl IntoIterator<Item = (&'k str, &'k [u8])>,
     ) -> Result<Self, KeyringError> {
-        let keys = keys
-            .into_iter()
-            .enumerate()
-            .map(|(index, (id, material))| Self::entry(index + 1, id, material))
-            .collect::<Result<Vec<_>, _>>()?;
+        let keys = keys.into_iter();
+        let mut entries = Vec::with_capacity(keys.size_hint().0);
+        for (index, (id, material)) in keys.enumerate() {
+            Self::push_entry(&mut entries, index + 1, id, material)?;
+        }
+        Self::finish(entries)
+    }
+
+    fn finish(keys: Vec<KeyEntry>) -> Result<Self, KeyringError> {
         if keys.is_empty() {
             return Err(KeyringError::Empty);
         }
         Ok(Self { keys })
     }
 
-    fn entry(number: usize, id: &str, material: &[u8]) -> Result<KeyEntry, KeyringError> {
+    /// Checks entry `number` and appends its derived keys.
+    fn push_entry(
+        keys: &mut Vec<KeyEntry>,
+        number: usize,
+        id: &str,
+        material: &[u8],
+    ) -> Result<(), KeyringError> {
+        let refuse = |problem| Err(KeyringError::Entry { number, problem });
         let id_ok = !id.is_empty()
             && id.len() <= MAX_KEY_ID_LEN
             && id
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
         if !id_ok {
-            return Err(KeyringError::Entry {
-                number,
-                problem: "key id must be 1-32 of A-Z a-z 0-9 _ -",
-            });
+            return refuse("key id must be 1-32 of A-Z a-z 0-9 _ -");
+        }
+        if keys.iter().any(|key| key.id == id) {
+            return refuse("repeats an earlier key id");
         }
         if material.len() < MIN_KEY_BYTES {
-            return Err(KeyringError::Entry {
-                number,
-                problem: "key is shorter than 32 bytes",
-            });
+            return refuse("key is shorter than 32 bytes");
         }
         if material.len() > MAX_KEY_BYTES {
-            return Err(KeyringError::Entry {
-                number,
-                problem: "key is longer than 128 bytes",
-            });
+            return refuse("key is longer than 128 bytes");
         }
         let mut seen = [false; 256];
         material.iter().for_each(|&b| seen[usize::from(b)] = true);
         if seen.iter().filter(|&&s| s).count() < MIN_DISTINCT_BYTES {
-            return Err(KeyringError::Entry {
-                number,
-                problem: "key is not random (too few distinct bytes)",
-            });
+            return refuse("key is not random (too few distinct bytes)");
         }
-        let mut derived = [[0u8; 32]; KeyPurpose::ALL.len()];
+        // 32 random bytes are all printable ASCII with probability (95/256)^32, about 1e-14; text
+        // that is, is a passphrase someone typed, with far less entropy than its length suggests.
+        if material.iter().all(|b| (0x20..=0x7e).contains(b)) {
+            return refuse(
+                "key decodes to printable text, so it is a passphrase rather than random bytes                  (random bytes are all printable with probability about 1e-14)",
+            );
+        }
+        let mut derived = Box::new(DerivedKeys([[0u8; 32]; KeyPurpose::ALL.len()]));
         for purpose in KeyPurpose::ALL {
-            derived[purpose.index()] = *derive_purpose_key(material, purpose);
+            derived.0[purpose.index()] = *derive_purpose_key(material, purpose);
         }
-        Ok(KeyEntry {
+        keys.push(KeyEntry {
             id: id.to_owned(),
             derived,
-        })
+        });
+        Ok(())
     }
 
     /// The newest key, which signs, for `purpose`.
-    pub fn signing_key(&self, purpose: KeyPurpose) -> PurposeKey<'_> {
+    pub(crate) fn signing_key(&self, purpose: KeyPurpose) -> PurposeKey<'_> {
         Self::view(&self.keys[0], purpose)
     }
 
     /// The key with this id, for `purpose`.
-    pub fn key(&self, id: &str, purpose: KeyPurpose) -> Option<PurposeKey<'_>> {
+    pub(crate) fn key(&self, id: &str, purpose: KeyPurpose) -> Option<PurposeKey<'_>> {
         self.keys
             .iter()
             .find(|key| key.id == id)
@@ -212,11 +230,11 @@ impl Keyring {
     }
 
     /// Every key for `purpose`, newest first.
-    pub fn keys(&self, purpose: KeyPurpose) -> impl Iterator<Item = PurposeKey<'_>> {
+    pub(crate) fn keys(&self, purpose: KeyPurpose) -> impl Iterator<Item = PurposeKey<'_>> {
         self.keys.iter().map(move |key| Self::view(key, purpose))
     }
 
-    /// The ids, newest first.
+    /// The ids, newest first (for logs: ids are not secret).
     pub fn key_ids(&self) -> Vec<&str> {
         self.keys.iter().map(|key| key.id.as_str()).collect()
     }
@@ -224,7 +242,7 @@ impl Keyring {
     fn view(key: &KeyEntry, purpose: KeyPurpose) -> PurposeKey<'_> {
         PurposeKey {
             id: &key.id,
-            bytes: &key.derived[purpose.index()],
+            bytes: &key.derived.0[purpose.index()],
         }
     }
 }
@@ -237,8 +255,8 @@ impl FromStr for Keyring {
     }
 }
 
-impl fmt::Debug for Keyring {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl std::fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Keyring")
             .field("key_ids", &self.key_ids())
             .finish_non_exhaustive()
@@ -246,11 +264,14 @@ impl fmt::Debug for Keyring {
 }
 
 /// Why a keyring configuration was refused. Never repeats key material.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum KeyringError {
     /// No key configured.
+    #[error("no signing key configured (generate one with `pwreset keygen`)")]
     Empty,
     /// Entry `number` (1-based) is unusable.
+    #[error("signing key entry {number} {problem} (generate one with `pwreset keygen`)")]
     Entry {
         /// Which entry, counting from 1.
         number: usize,
@@ -258,24 +279,6 @@ pub enum KeyringError {
         problem: &'static str,
     },
 }
-
-impl fmt::Display for KeyringError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            KeyringError::Empty => {
-                f.write_str("no signing key configured (generate one with `pwreset keygen`)")
-            }
-            KeyringError::Entry { number, problem } => {
-                write!(
-                    f,
-                    "signing key entry {number} {problem} (generate one with `pwreset keygen`)"
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for KeyringError {}
 
 #[cfg(test)]
 mod tests {
@@ -348,6 +351,13 @@ mod tests {
                 .to_string()
                 .contains("key id")
         );
+        let passphrase = format!("k:{}", encoded(b"correct horse battery staple 1234"));
+        assert!(
+            Keyring::parse(&passphrase)
+                .unwrap_err()
+                .to_string()
+                .contains("printable text")
+        );
         let repeated = format!("k:{0},k:{0}", encoded(&random_key(6)));
         assert!(
             Keyring::parse(&repeated)
@@ -377,5 +387,31 @@ mod tests {
         );
         let bytes = keyring.signing_key(KeyPurpose::AccessToken).bytes();
         assert!(!shown.contains(&format!("{bytes:?}")[..12]), "{shown}");
+    }
+
+    #[test]
+    fn from_keys_refuses_what_parse_refuses() {
+        let key = random_key(10);
+        let repeated = Keyring::from_keys([("k", key.as_slice()), ("k", key.as_slice())]);
+        assert_eq!(
+            repeated.unwrap_err(),
+            KeyringError::Entry {
+                number: 2,
+                problem: "repeats an earlier key id"
+            }
+        );
+        let passphrase: &[u8] = b"correct horse battery staple 1234";
+        assert!(Keyring::from_keys([("k", passphrase)]).is_err());
+        assert_eq!(
+            Keyring::from_keys(std::iter::empty()).unwrap_err(),
+            KeyringError::Empty
+        );
+    }
+
+    #[test]
+    fn a_key_with_one_unprintable_byte_is_accepted() {
+        let mut key = b"correct horse battery staple 1234".to_vec();
+        key[7] = 0x80;
+        assert!(Keyring::from_keys([("k", key.as_slice())]).is_ok());
     }
 }

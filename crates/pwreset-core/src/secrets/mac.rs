@@ -14,7 +14,7 @@ fn keyed(key: &[u8], parts: &[&[u8]]) -> HmacSha256 {
 }
 
 /// HMAC-SHA256 of the concatenation of `parts` under `key`.
-pub fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     keyed(key, parts).finalize().into_bytes().into()
 }
 

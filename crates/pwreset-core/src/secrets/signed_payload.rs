@@ -10,12 +10,15 @@
 //! issued at (8 bytes)              unix seconds
 //! expires at (8 bytes)             unix seconds
 //! nonce (16 bytes)                 random; the single-use record is keyed by it
-//! password fingerprint (16 bytes)  of the account's password state when issued
+//! password fingerprint (16 bytes)  of the account's PasswordState when issued
 //! MAC (32 bytes)                   HMAC-SHA256 of everything above, signed-payload key `key id`
 //! ```
 //!
-//! Verification reads top to bottom: size and shape, then the key, then the MAC in constant time;
-//! only a payload whose MAC holds is looked at further (purpose, expiry, account, password).
+//! Verification is two steps, so that a forged payload costs no storage read:
+//! [`verify_payload`] reads top to bottom (size and shape, the key, the MAC in constant time, then
+//! purpose, lifetime, issue time and expiry) and yields a [`PendingPayload`] naming its account;
+//! only then does the caller load that account's [`PasswordState`], and
+//! [`PendingPayload::confirm`] checks account and fingerprint.
 
 use std::fmt;
 
@@ -25,8 +28,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use super::fingerprint::PasswordFingerprint;
 use super::keyring::{KeyPurpose, Keyring};
 use super::mac::{hmac_sha256, verify_hmac_sha256};
-use super::push_hex;
+use super::password_state::PasswordState;
 use super::random::{RandomUnavailable, random_bytes};
+use super::{MAX_CLOCK_SKEW_SECS, MAX_SECRET_LIFETIME_SECS};
+use crate::UnixTime;
 
 const VERSION: u8 = 1;
 const NONCE_LEN: usize = 16;
@@ -40,6 +45,7 @@ const MAX_ENCODED_LEN: usize = MAX_BYTES.div_ceil(3) * 4;
 
 /// What a payload authorises. A payload made for one purpose is refused for another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PayloadPurpose {
     /// Dialect A: the e-mailed code was right; the holder may now set a new password.
     ResetAfterCode,
@@ -81,48 +87,46 @@ impl fmt::Debug for SignedPayload {
 }
 
 /// Why a payload could not be made.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SignError {
     /// The account id is empty or longer than 255 bytes.
+    #[error("account id must be 1-255 bytes")]
     AccountLength,
+    /// The lifetime is 0 or longer than [`MAX_SECRET_LIFETIME_SECS`].
+    #[error("a signed payload lives 1 s to 24 h, not {0} s")]
+    Lifetime(u64),
     /// No randomness for the nonce.
-    Random(RandomUnavailable),
+    #[error(transparent)]
+    Random(#[from] RandomUnavailable),
 }
 
-impl fmt::Display for SignError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SignError::AccountLength => f.write_str("account id must be 1-255 bytes"),
-            SignError::Random(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for SignError {}
-
-/// Signs a payload for `account`, bound to its current `password_state`, valid for `ttl_seconds`
-/// from `now` (unix seconds).
+/// Signs a payload for `account`, bound to its current `state`, valid for `ttl_seconds` (1 s to
+/// [`MAX_SECRET_LIFETIME_SECS`]) from `now`.
 pub fn sign_payload(
     keyring: &Keyring,
     purpose: PayloadPurpose,
     account: &str,
-    password_state: &str,
-    now: u64,
+    state: &PasswordState,
+    now: UnixTime,
     ttl_seconds: u64,
 ) -> Result<SignedPayload, SignError> {
     if account.is_empty() || account.len() > MAX_ACCOUNT_LEN {
         return Err(SignError::AccountLength);
     }
+    if !(1..=MAX_SECRET_LIFETIME_SECS).contains(&ttl_seconds) {
+        return Err(SignError::Lifetime(ttl_seconds));
+    }
     let key = keyring.signing_key(KeyPurpose::SignedPayload);
-    let fingerprint = PasswordFingerprint::compute(keyring, key.id(), account, password_state)
+    let fingerprint = PasswordFingerprint::compute(keyring, key.id(), account, state)
         .expect("the signing key is in the keyring");
-    let nonce: [u8; NONCE_LEN] = random_bytes().map_err(SignError::Random)?;
+    let nonce: [u8; NONCE_LEN] = random_bytes()?;
     let mut bytes = Vec::with_capacity(MAX_BYTES);
     bytes.extend([VERSION, purpose.tag()]);
     push_short(&mut bytes, key.id().as_bytes());
     push_short(&mut bytes, account.as_bytes());
-    bytes.extend(now.to_be_bytes());
-    bytes.extend(now.saturating_add(ttl_seconds).to_be_bytes());
+    bytes.extend(now.as_secs().to_be_bytes());
+    bytes.extend(now.saturating_add(ttl_seconds).as_secs().to_be_bytes());
     bytes.extend(nonce);
     bytes.extend(fingerprint.to_bytes());
     let mac = hmac_sha256(key.bytes(), &[&bytes]);
@@ -137,15 +141,16 @@ fn push_short(bytes: &mut Vec<u8>, field: &[u8]) {
 
 /// A payload that passed every check.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct VerifiedPayload {
     /// What it authorises.
     pub purpose: PayloadPurpose,
     /// The account it was issued for.
     pub account: String,
-    /// When it was issued (unix seconds).
-    pub issued_at: u64,
-    /// When it stops being valid (unix seconds).
-    pub expires_at: u64,
+    /// When it was issued.
+    pub issued_at: UnixTime,
+    /// When it stops being valid.
+    pub expires_at: UnixTime,
     /// Its random nonce, as 32 hex digits: record it to make the payload single-use.
     pub nonce_hex: String,
     /// The key that signed it.
@@ -153,41 +158,37 @@ pub struct VerifiedPayload {
 }
 
 /// Why a payload was refused. For logs and metrics: an API answers every case alike.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PayloadError {
     /// Not base64url, wrong size, unknown version, or bad fields.
+    #[error("malformed signed payload")]
     Malformed,
     /// Signed by a key the keyring no longer has.
+    #[error("signed payload names an unknown key")]
     UnknownKey,
     /// The MAC does not hold: forged or altered.
+    #[error("signed payload MAC does not verify")]
     BadMac,
     /// Made for another purpose.
+    #[error("signed payload was made for another purpose")]
     WrongPurpose,
+    /// Its lifetime exceeds [`MAX_SECRET_LIFETIME_SECS`] or is not positive.
+    #[error("signed payload claims a lifetime beyond 24 h")]
+    Lifetime,
+    /// Issued later than `now` plus [`MAX_CLOCK_SKEW_SECS`].
+    #[error("signed payload was issued in the future")]
+    IssuedInFuture,
     /// Past its expiry.
+    #[error("signed payload has expired")]
     Expired,
     /// Made for another account.
+    #[error("signed payload was made for another account")]
     WrongAccount,
-    /// The password changed since it was issued.
+    /// The account's password state changed since it was issued.
+    #[error("the password changed since the signed payload was issued")]
     StalePassword,
 }
-
-impl fmt::Display for PayloadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            PayloadError::Malformed => "malformed signed payload",
-            PayloadError::UnknownKey => "signed payload names an unknown key",
-            PayloadError::BadMac => "signed payload MAC does not verify",
-            PayloadError::WrongPurpose => "signed payload was made for another purpose",
-            PayloadError::Expired => "signed payload has expired",
-            PayloadError::WrongAccount => "signed payload was made for another account",
-            PayloadError::StalePassword => {
-                "the password changed since the signed payload was issued"
-            }
-        })
-    }
-}
-
-impl std::error::Error for PayloadError {}
 
 /// The fields of a decoded payload, before its MAC is checked.
 struct Fields<'a> {
@@ -202,16 +203,16 @@ struct Fields<'a> {
     fingerprint: [u8; PasswordFingerprint::LEN],
 }
 
-/// Checks `encoded` for `purpose` and `account`, whose current password state is `password_state`,
-/// at `now` (unix seconds).
-pub fn verify_payload(
-    keyring: &Keyring,
+/// Checks everything about `encoded` that needs no storage, at `now`: size and shape, the key,
+/// the MAC (constant time), `purpose`, the lifetime (at most 24 h), the issue time (not beyond
+/// `now` plus the clock skew) and the expiry (`now >= expires_at` is expired). Look up the
+/// account that [`PendingPayload::account`] names, then [`PendingPayload::confirm`].
+pub fn verify_payload<'k>(
+    keyring: &'k Keyring,
     encoded: &str,
     purpose: PayloadPurpose,
-    account: &str,
-    password_state: &str,
-    now: u64,
-) -> Result<VerifiedPayload, PayloadError> {
+    now: UnixTime,
+) -> Result<PendingPayload<'k>, PayloadError> {
     if encoded.len() > MAX_ENCODED_LEN {
         return Err(PayloadError::Malformed);
     }
@@ -229,29 +230,73 @@ pub fn verify_payload(
     if declared != purpose {
         return Err(PayloadError::WrongPurpose);
     }
-    if now >= fields.expires_at {
+    let issued_at = UnixTime::from_secs(fields.issued_at);
+    let expires_at = UnixTime::from_secs(fields.expires_at);
+    match expires_at.secs_since(issued_at) {
+        Some(lifetime) if (1..=MAX_SECRET_LIFETIME_SECS).contains(&lifetime) => {}
+        _ => return Err(PayloadError::Lifetime),
+    }
+    if issued_at > now.saturating_add(MAX_CLOCK_SKEW_SECS) {
+        return Err(PayloadError::IssuedInFuture);
+    }
+    if now >= expires_at {
         return Err(PayloadError::Expired);
     }
-    if fields.account != account {
-        return Err(PayloadError::WrongAccount);
-    }
-    let current = PasswordFingerprint::compute(keyring, fields.key_id, account, password_state)
-        .ok_or(PayloadError::UnknownKey)?;
-    if !current.matches(&PasswordFingerprint::from_bytes(fields.fingerprint)) {
-        return Err(PayloadError::StalePassword);
-    }
-    Ok(VerifiedPayload {
+    Ok(PendingPayload {
+        keyring,
+        key_id: key.id(),
         purpose: declared,
         account: fields.account.to_owned(),
-        issued_at: fields.issued_at,
-        expires_at: fields.expires_at,
-        nonce_hex: {
-            let mut hex = String::with_capacity(2 * NONCE_LEN);
-            push_hex(&mut hex, fields.nonce);
-            hex
-        },
-        key_id: fields.key_id.to_owned(),
+        issued_at,
+        expires_at,
+        nonce_hex: base16ct::lower::encode_string(fields.nonce),
+        fingerprint: PasswordFingerprint::from_bytes(fields.fingerprint),
     })
+}
+
+/// A payload whose MAC, purpose and times hold, awaiting its account's current password state.
+#[derive(Debug)]
+pub struct PendingPayload<'k> {
+    keyring: &'k Keyring,
+    key_id: &'k str,
+    purpose: PayloadPurpose,
+    account: String,
+    issued_at: UnixTime,
+    expires_at: UnixTime,
+    nonce_hex: String,
+    fingerprint: PasswordFingerprint,
+}
+
+impl PendingPayload<'_> {
+    /// The account it was issued for: look up its password state.
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+
+    /// Finishes verification: the payload holds only for `account` (the one the request names)
+    /// and only while that account's state is still `state`.
+    pub fn confirm(
+        self,
+        account: &str,
+        state: &PasswordState,
+    ) -> Result<VerifiedPayload, PayloadError> {
+        if self.account != account {
+            return Err(PayloadError::WrongAccount);
+        }
+        let current = PasswordFingerprint::compute(self.keyring, self.key_id, account, state)
+            .ok_or(PayloadError::UnknownKey)?;
+        if !current.matches(&self.fingerprint) {
+            return Err(PayloadError::StalePassword);
+        }
+        Ok(VerifiedPayload {
+            purpose: self.purpose,
+            account: self.account,
+            issued_at: self.issued_at,
+            expires_at: self.expires_at,
+            nonce_hex: self.nonce_hex,
+            key_id: self.key_id.to_owned(),
+        })
+    }
 }
 
 /// Splits the bytes into fields; `None` unless the layout is exactly right.

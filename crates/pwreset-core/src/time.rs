@@ -1,0 +1,97 @@
+//! Time as the core sees it: whole unix seconds, always passed in by the caller.
+//!
+//! Nothing in the core reads a clock (a Worker has `Date.now()`, a test a fixed instant), so every
+//! function that judges an expiry takes a [`UnixTime`]. It is a type of its own, not a bare `u64`,
+//! because JavaScript's clock counts milliseconds: a `Date.now()` passed where seconds are expected
+//! would make every secret live a thousand times longer, and with a bare integer that mistake
+//! compiles. Here the conversion is a named constructor, [`UnixTime::from_millis`].
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// An instant as whole seconds since 1970-01-01T00:00:00Z.
+///
+/// Serializes as the bare number of seconds, as JWT's `iat`/`exp` do.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct UnixTime(u64);
+
+impl UnixTime {
+    /// The unix epoch.
+    pub const EPOCH: UnixTime = UnixTime(0);
+
+    /// From whole unix seconds.
+    pub const fn from_secs(secs: u64) -> Self {
+        Self(secs)
+    }
+
+    /// From unix milliseconds (JavaScript's `Date.now()`), rounded down to the second.
+    pub const fn from_millis(millis: u64) -> Self {
+        Self(millis / 1000)
+    }
+
+    /// The whole unix seconds.
+    pub const fn as_secs(self) -> u64 {
+        self.0
+    }
+
+    /// `secs` later, stopping at the largest representable instant instead of overflowing.
+    #[must_use]
+    pub const fn saturating_add(self, secs: u64) -> Self {
+        Self(self.0.saturating_add(secs))
+    }
+
+    /// `secs` earlier, stopping at the epoch.
+    #[must_use]
+    pub const fn saturating_sub(self, secs: u64) -> Self {
+        Self(self.0.saturating_sub(secs))
+    }
+
+    /// Seconds from `earlier` to `self`; `None` when `earlier` is later than `self`.
+    pub const fn secs_since(self, earlier: UnixTime) -> Option<u64> {
+        self.0.checked_sub(earlier.0)
+    }
+}
+
+impl fmt::Display for UnixTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}s", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn milliseconds_become_whole_seconds() {
+        assert_eq!(
+            UnixTime::from_millis(1_790_000_000_999),
+            UnixTime::from_secs(1_790_000_000)
+        );
+        assert_eq!(UnixTime::from_millis(999), UnixTime::EPOCH);
+    }
+
+    #[test]
+    fn arithmetic_saturates_and_orders() {
+        let now = UnixTime::from_secs(100);
+        assert_eq!(
+            UnixTime::from_secs(u64::MAX).saturating_add(1).as_secs(),
+            u64::MAX
+        );
+        assert_eq!(now.saturating_sub(1000), UnixTime::EPOCH);
+        assert_eq!(now.saturating_add(5).secs_since(now), Some(5));
+        assert_eq!(now.secs_since(now.saturating_add(5)), None);
+        assert!(now < now.saturating_add(1));
+    }
+
+    #[test]
+    fn serializes_as_bare_seconds() {
+        let now = UnixTime::from_secs(1_790_000_000);
+        assert_eq!(serde_json::to_string(&now).unwrap(), "1790000000");
+        assert_eq!(serde_json::from_str::<UnixTime>("1790000000").unwrap(), now);
+    }
+}

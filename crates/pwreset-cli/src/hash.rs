@@ -39,6 +39,13 @@ pub fn run(args: &HashArgs) -> ExitCode {
         iterations: args.iterations,
         parallelism: args.parallelism,
     };
+    if !params.meets_owasp_minimum() {
+        eprintln!(
+            "pwreset hash: warning: m={} KiB, t={} is below OWASP's minimum for argon2id \
+             (19456 KiB with t=2, or 47104/1, 12288/3, 9216/4, 7168/5)",
+            params.memory_kib, params.iterations
+        );
+    }
     match hash_password(password, params) {
         Ok(phc) => {
             println!("{phc}");

@@ -203,6 +203,30 @@ fn hash_prints_an_owasp_argon2id_phc_string_of_the_first_stdin_line() {
 }
 
 #[test]
+fn hash_warns_below_owasps_minimum_and_not_at_it() {
+    let weak = pwreset(
+        &["hash", "--memory-kib", "4096", "--iterations", "2"],
+        "Tr0ub4dour&3\n",
+    );
+    assert!(weak.status.success());
+    let stderr = String::from_utf8(weak.stderr).unwrap();
+    assert!(
+        stderr.contains("warning") && stderr.contains("below OWASP's minimum"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Tr0ub4dour"), "{stderr}");
+    let phc = String::from_utf8(weak.stdout).unwrap();
+    assert!(phc.starts_with("$argon2id$v=19$m=4096,t=2,p=1$"), "{phc}");
+
+    let owasp = pwreset(
+        &["hash", "--memory-kib", "9216", "--iterations", "4"],
+        "x\n",
+    );
+    assert!(owasp.status.success());
+    assert_eq!(String::from_utf8(owasp.stderr).unwrap(), "");
+}
+
+#[test]
 fn hash_refuses_empty_input_and_impossible_parameters() {
     assert_eq!(pwreset(&["hash"], "").status.code(), Some(2));
     assert_eq!(pwreset(&["hash"], "\n").status.code(), Some(2));

@@ -1,6 +1,5 @@
-//! Password hashing: argon2id PHC strings (RustCrypto `argon2`).
-
-use std::fmt;
+//! Password hashing: argon2id PHC strings (RustCrypto `argon2`, built with `zeroize` so its memory
+//! blocks are wiped when a hash is done).
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -17,6 +16,21 @@ pub struct HashParams {
     pub parallelism: u32,
 }
 
+/// OWASP's Password Storage Cheat Sheet: five argon2id settings of equal strength, (memory KiB,
+/// iterations), each with one lane. Anything at least as costly as one of them meets the minimum.
+const OWASP_MINIMUMS: [(u32, u32); 5] = [
+    (47_104, 1),
+    (19_456, 2),
+    (12_288, 3),
+    (9_216, 4),
+    (7_168, 5),
+];
+
+/// The output length this crate writes, in bytes.
+const OUTPUT_LEN: usize = 32;
+/// The salt length this crate writes, in bytes.
+const SALT_LEN: usize = 16;
+
 impl HashParams {
     /// OWASP's first argon2id recommendation: 19 MiB, 2 iterations, 1 lane.
     pub const OWASP: HashParams = HashParams {
@@ -24,15 +38,23 @@ impl HashParams {
         iterations: 2,
         parallelism: 1,
     };
-    /// The most memory a stored hash may ask for when verified (256 MiB): a bound on the cost an
-    /// altered or foreign PHC string can impose.
-    pub const MAX_MEMORY_KIB: u32 = 256 * 1024;
-    /// The most iterations a stored hash may ask for when verified.
-    pub const MAX_ITERATIONS: u32 = 16;
+
+    /// `true` when these parameters cost at least one of OWASP's minimum argon2id settings (46 MiB
+    /// t=1, 19 MiB t=2, 12 MiB t=3, 9 MiB t=4 or 7 MiB t=5).
+    pub fn meets_owasp_minimum(self) -> bool {
+        OWASP_MINIMUMS
+            .iter()
+            .any(|&(memory, iterations)| self.memory_kib >= memory && self.iterations >= iterations)
+    }
 
     fn argon2(self) -> Result<Argon2<'static>, PasswordHashError> {
-        let params = Params::new(self.memory_kib, self.iterations, self.parallelism, None)
-            .map_err(|_| PasswordHashError::Parameters)?;
+        let params = Params::new(
+            self.memory_kib,
+            self.iterations,
+            self.parallelism,
+            Some(OUTPUT_LEN),
+        )
+        .map_err(|_| PasswordHashError::Parameters)?;
         Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
     }
 }
@@ -43,30 +65,67 @@ impl Default for HashParams {
     }
 }
 
-/// Why hashing or verification could not be done (not: the password is wrong).
+/// The most a stored PHC string may ask of a verification. A stored string is data (altered, or
+/// imported from elsewhere): without a bound one string could demand gigabytes and minutes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PasswordHashError {
-    /// The stored string is not an argon2 PHC string.
-    Malformed,
-    /// Parameters outside what argon2 or this crate accepts.
-    Parameters,
-    /// Hashing failed (no randomness for the salt).
-    Hashing,
+pub struct VerifyLimits {
+    /// Memory in KiB.
+    pub max_memory_kib: u32,
+    /// Passes over memory.
+    pub max_iterations: u32,
+    /// Lanes.
+    pub max_parallelism: u32,
 }
 
-impl fmt::Display for PasswordHashError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            PasswordHashError::Malformed => "not an argon2 PHC string",
-            PasswordHashError::Parameters => "unsupported argon2 parameters",
-            PasswordHashError::Hashing => "password hashing failed",
-        })
+impl VerifyLimits {
+    /// 64 MiB, 4 iterations, 4 lanes: about 6.7 times an OWASP verification at most, and half of
+    /// a Worker isolate's 128 MB.
+    pub const DEFAULT: VerifyLimits = VerifyLimits {
+        max_memory_kib: 64 * 1024,
+        max_iterations: 4,
+        max_parallelism: 4,
+    };
+
+    /// The limits for a deployment that hashes with `params`: [`VerifyLimits::DEFAULT`], raised
+    /// where `params` themselves ask for more, so every hash the deployment wrote verifies.
+    pub fn for_params(params: HashParams) -> Self {
+        Self {
+            max_memory_kib: Self::DEFAULT.max_memory_kib.max(params.memory_kib),
+            max_iterations: Self::DEFAULT.max_iterations.max(params.iterations),
+            max_parallelism: Self::DEFAULT.max_parallelism.max(params.parallelism),
+        }
+    }
+
+    fn admit(self, params: &Params) -> bool {
+        params.m_cost() <= self.max_memory_kib
+            && params.t_cost() <= self.max_iterations
+            && params.p_cost() <= self.max_parallelism
     }
 }
 
-impl std::error::Error for PasswordHashError {}
+impl Default for VerifyLimits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
 
-/// Hashes `password` with a fresh random salt into a PHC string (`$argon2id$v=19$m=…`).
+/// Why hashing or verification could not be done (not: the password is wrong).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PasswordHashError {
+    /// The stored string is not an argon2 PHC string.
+    #[error("not an argon2 PHC string")]
+    Malformed,
+    /// Parameters outside what argon2 or the verify limits accept.
+    #[error("unsupported argon2 parameters")]
+    Parameters,
+    /// Hashing failed (no randomness for the salt).
+    #[error("password hashing failed")]
+    Hashing,
+}
+
+/// Hashes `password` with a fresh random 16-byte salt into a PHC string (`$argon2id$v=19$m=…`)
+/// with a 32-byte output.
 pub fn hash_password(password: &str, params: HashParams) -> Result<String, PasswordHashError> {
     let hash = params
         .argon2()?
@@ -75,14 +134,22 @@ pub fn hash_password(password: &str, params: HashParams) -> Result<String, Passw
     Ok(hash.to_string())
 }
 
-/// `Ok(true)` when `password` matches the PHC string `phc` (argon2id, argon2i or argon2d); the
-/// comparison is constant-time. Costs above [`HashParams::MAX_MEMORY_KIB`] or
-/// [`HashParams::MAX_ITERATIONS`] are refused rather than computed.
+/// [`verify_password_within`] with [`VerifyLimits::DEFAULT`] (enough for OWASP's parameters).
 pub fn verify_password(password: &str, phc: &str) -> Result<bool, PasswordHashError> {
+    verify_password_within(password, phc, VerifyLimits::DEFAULT)
+}
+
+/// `Ok(true)` when `password` matches the PHC string `phc` (argon2id, argon2i or argon2d); the
+/// comparison is constant-time. A string that asks for more than `limits` is refused
+/// ([`PasswordHashError::Parameters`]) rather than computed.
+pub fn verify_password_within(
+    password: &str,
+    phc: &str,
+    limits: VerifyLimits,
+) -> Result<bool, PasswordHashError> {
     let hash = PasswordHash::new(phc).map_err(|_| PasswordHashError::Malformed)?;
     let params = Params::try_from(&hash).map_err(|_| PasswordHashError::Malformed)?;
-    if params.m_cost() > HashParams::MAX_MEMORY_KIB || params.t_cost() > HashParams::MAX_ITERATIONS
-    {
+    if !limits.admit(&params) {
         return Err(PasswordHashError::Parameters);
     }
     match Argon2::default().verify_password(password.as_bytes(), &hash) {
@@ -92,8 +159,9 @@ pub fn verify_password(password: &str, phc: &str) -> Result<bool, PasswordHashEr
     }
 }
 
-/// `true` when `phc` was made with other parameters than `params` (or is not argon2id): rehash at
-/// the next successful login.
+/// `true` when `phc` is not what [`hash_password`] with `params` writes today: another algorithm
+/// than argon2id, another version than 19 (0x13), other costs, another output length than 32
+/// bytes or another salt length than 16 bytes. Rehash at the next successful login.
 pub fn needs_rehash(phc: &str, params: HashParams) -> bool {
     let Ok(hash) = PasswordHash::new(phc) else {
         return true;
@@ -102,9 +170,12 @@ pub fn needs_rehash(phc: &str, params: HashParams) -> bool {
         return true;
     };
     hash.algorithm.as_str() != "argon2id"
+        || hash.version != Some(Version::V0x13.into())
         || stored.m_cost() != params.memory_kib
         || stored.t_cost() != params.iterations
         || stored.p_cost() != params.parallelism
+        || stored.output_len() != Some(OUTPUT_LEN)
+        || hash.salt.as_ref().map(|salt| salt.len()) != Some(SALT_LEN)
 }
 
 #[cfg(test)]
@@ -162,10 +233,94 @@ mod tests {
     }
 
     #[test]
+    fn the_default_verify_limits_stop_at_64_mib_4_iterations_and_4_lanes() {
+        // Each string is refused before any hashing, so the test stays fast.
+        let refused = [
+            "$argon2id$v=19$m=65537,t=1,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+            "$argon2id$v=19$m=262144,t=16,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+            "$argon2id$v=19$m=64,t=5,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+            "$argon2id$v=19$m=64,t=1,p=5$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+        ];
+        for phc in refused {
+            assert_eq!(
+                verify_password("x", phc),
+                Err(PasswordHashError::Parameters),
+                "{phc}"
+            );
+        }
+        // At the limits themselves: computed (and wrong), not refused.
+        let at_limit =
+            "$argon2id$v=19$m=64,t=4,p=4$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc";
+        assert_eq!(verify_password("x", at_limit), Ok(false));
+    }
+
+    #[test]
+    fn limits_for_params_admit_the_deployments_own_hashes() {
+        let heavy = HashParams {
+            memory_kib: 128,
+            iterations: 6,
+            parallelism: 1,
+        };
+        let phc = hash_password("x", heavy).unwrap();
+        assert_eq!(
+            verify_password("x", &phc),
+            Err(PasswordHashError::Parameters)
+        );
+        assert_eq!(
+            verify_password_within("x", &phc, VerifyLimits::for_params(heavy)),
+            Ok(true)
+        );
+        assert_eq!(
+            VerifyLimits::for_params(HashParams::OWASP),
+            VerifyLimits::DEFAULT
+        );
+    }
+
+    #[test]
+    fn owasp_minimums() {
+        assert!(HashParams::OWASP.meets_owasp_minimum());
+        assert!(!FAST.meets_owasp_minimum());
+        let cases = [
+            ((47_104, 1), true),
+            ((47_103, 1), false),
+            ((9_216, 4), true),
+            ((9_215, 4), false),
+            ((7_168, 5), true),
+            ((7_168, 4), false),
+            ((65_536, 3), true),
+        ];
+        for ((memory_kib, iterations), expected) in cases {
+            let params = HashParams {
+                memory_kib,
+                iterations,
+                parallelism: 1,
+            };
+            assert_eq!(params.meets_owasp_minimum(), expected, "{params:?}");
+        }
+    }
+
+    #[test]
     fn rehash_is_needed_when_parameters_change() {
         let phc = hash_password("x", FAST).unwrap();
         assert!(!needs_rehash(&phc, FAST));
         assert!(needs_rehash(&phc, HashParams::OWASP));
         assert!(needs_rehash("garbage", FAST));
+    }
+
+    #[test]
+    fn rehash_is_needed_for_another_version_output_or_salt_length() {
+        // Same costs as FAST, each differing in one respect.
+        let salt16 = "c2FsdHNhbHRzYWx0c2FsdA"; // 16 bytes
+        let out32 = "CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc"; // 32 bytes
+        let current = format!("$argon2id$v=19$m=64,t=1,p=1${salt16}${out32}");
+        assert!(!needs_rehash(&current, FAST), "{current}");
+        let version_16 = format!("$argon2id$v=16$m=64,t=1,p=1${salt16}${out32}");
+        let no_version = format!("$argon2id$m=64,t=1,p=1${salt16}${out32}");
+        let output_10 = format!("$argon2id$v=19$m=64,t=1,p=1${salt16}$CTFhFdXPJO1aFQ");
+        let salt_8 = format!("$argon2id$v=19$m=64,t=1,p=1$c29tZXNhbHQ${out32}");
+        let argon2i = format!("$argon2i$v=19$m=64,t=1,p=1${salt16}${out32}");
+        for phc in [version_16, no_version, output_10, salt_8, argon2i] {
+            assert!(needs_rehash(&phc, FAST), "{phc}");
+        }
     }
 }

@@ -1,0 +1,292 @@
+//! Configuration: every setting parsed and checked once, from the environment's strings.
+//!
+//! A bad configuration is not a panic: [`ServiceConfig::from_vars`] returns every problem found
+//! (each names its variable and never echoes a secret value), and the router answers every request
+//! with a `503` that lists them while the log says the same.
+
+use std::collections::BTreeMap;
+
+use pwreset_core::secrets::{Keyring, ResetCode};
+use pwreset_core::{Policy, Preset};
+
+use crate::delivery::DeliveryConfig;
+
+/// NIST SP 800-63B's ceiling for codes sent by SMS or e-mail, and the default: 10 minutes.
+pub const MAX_CODE_TTL_SECS: u64 = 10 * 60;
+/// The ceiling for e-mailed links: 24 hours. Default 1 hour.
+pub const MAX_LINK_TTL_SECS: u64 = 24 * 60 * 60;
+/// The ceiling for dialect A's signed payload (the step between a right code and the new
+/// password): 1 hour. Default 15 minutes.
+pub const MAX_PAYLOAD_TTL_SECS: u64 = 60 * 60;
+/// The ceiling for access tokens: 24 hours. Default 1 hour.
+pub const MAX_ACCESS_TOKEN_TTL_SECS: u64 = 24 * 60 * 60;
+/// The shortest admin token accepted.
+pub const MIN_ADMIN_TOKEN_LEN: usize = 24;
+/// The `aud` claim of every access token.
+pub const TOKEN_AUDIENCE: &str = "pwreset";
+
+/// The whole checked configuration.
+pub struct ServiceConfig {
+    /// The base of every link in a message (no trailing slash).
+    pub public_url: String,
+    /// Signing keys; the newest signs.
+    pub keyring: Keyring,
+    /// The admin bearer token; admin routes answer 401 without one configured.
+    pub admin_token: Option<String>,
+    /// Dialect B clients: id → allowed origins.
+    pub clients: BTreeMap<String, Vec<String>>,
+    /// Dialect C API keys.
+    pub api_keys: Vec<String>,
+    /// The password policy every password-setting route enforces.
+    pub policy: Policy,
+    /// Lifetimes, in seconds.
+    pub lifetimes: Lifetimes,
+    /// Digits of a numeric code.
+    pub code_digits: u8,
+    /// Delivery providers.
+    pub delivery: DeliveryConfig,
+}
+
+impl std::fmt::Debug for ServiceConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceConfig")
+            .field("public_url", &self.public_url)
+            .field("keyring", &self.keyring)
+            .field("clients", &self.clients.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// How long each kind of secret lives, in seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lifetimes {
+    /// Numeric codes (`CODE_TTL_SECONDS`, ≤ 600).
+    pub code: u64,
+    /// Link tokens (`LINK_TTL_SECONDS`, ≤ 86,400).
+    pub link: u64,
+    /// Dialect A's signed payload (`SIGNED_PAYLOAD_TTL_SECONDS`, ≤ 3,600).
+    pub payload: u64,
+    /// Access tokens (`ACCESS_TOKEN_TTL_SECONDS`, ≤ 86,400).
+    pub access_token: u64,
+}
+
+impl Default for Lifetimes {
+    fn default() -> Self {
+        Self {
+            code: MAX_CODE_TTL_SECS,
+            link: 60 * 60,
+            payload: 15 * 60,
+            access_token: 60 * 60,
+        }
+    }
+}
+
+/// Every problem found in a configuration, each naming its variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigProblems(pub Vec<String>);
+
+impl std::fmt::Display for ConfigProblems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.join("; "))
+    }
+}
+
+impl ServiceConfig {
+    /// Reads and checks every setting through `get` (a variable's value, `None` when unset).
+    pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigProblems> {
+        let mut problems = Vec::new();
+        let value = |name: &str| {
+            get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+
+        let public_url = match value("PUBLIC_URL") {
+            None => {
+                problems
+                    .push("PUBLIC_URL is missing: set it to the site links should point to".into());
+                String::new()
+            }
+            Some(url) if !(url.starts_with("https://") || url.starts_with("http://")) => {
+                problems
+                    .push("PUBLIC_URL must start with https:// (or http:// for local use)".into());
+                String::new()
+            }
+            Some(url) => url.trim_end_matches('/').to_owned(),
+        };
+
+        let keyring = match value("KEYS") {
+            None => {
+                problems.push("KEYS is missing: add a key made by `pwreset keygen`".into());
+                None
+            }
+            Some(text) => match Keyring::parse(&text) {
+                Ok(keyring) => Some(keyring),
+                Err(e) => {
+                    problems.push(format!("KEYS: {e}"));
+                    None
+                }
+            },
+        };
+
+        let admin_token = value("ADMIN_TOKEN");
+        if admin_token
+            .as_ref()
+            .is_some_and(|t| t.len() < MIN_ADMIN_TOKEN_LEN)
+        {
+            problems.push(format!(
+                "ADMIN_TOKEN is too short: use at least {MIN_ADMIN_TOKEN_LEN} random characters"
+            ));
+        }
+
+        let clients = match value("CLIENTS") {
+            None => BTreeMap::new(),
+            Some(text) => parse_clients(&text).unwrap_or_else(|problem| {
+                problems.push(format!("CLIENTS: {problem}"));
+                BTreeMap::new()
+            }),
+        };
+
+        let api_keys: Vec<String> = value("API_KEYS")
+            .map(|text| {
+                text.split([',', ' ', '\n'])
+                    .map(str::trim)
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if api_keys.iter().any(|k| k.len() < 16) {
+            problems.push("API_KEYS: every key needs at least 16 characters".into());
+        }
+
+        let policy = match value("PASSWORD_POLICY") {
+            None => Policy::preset(Preset::Django),
+            Some(text) => parse_policy(&text).unwrap_or_else(|problem| {
+                problems.push(format!("PASSWORD_POLICY: {problem}"));
+                Policy::preset(Preset::Django)
+            }),
+        };
+
+        let defaults = Lifetimes::default();
+        let mut seconds = |name: &str, default: u64, max: u64, why: &str| -> u64 {
+            match value(name).map(|v| v.parse::<u64>()) {
+                None => default,
+                Some(Ok(n)) if (60..=max).contains(&n) => n,
+                Some(_) => {
+                    problems.push(format!(
+                        "{name} must be a whole number of seconds from 60 to {max} ({why})"
+                    ));
+                    default
+                }
+            }
+        };
+        let lifetimes = Lifetimes {
+            code: seconds(
+                "CODE_TTL_SECONDS",
+                defaults.code,
+                MAX_CODE_TTL_SECS,
+                "NIST SP 800-63B: codes sent by SMS or e-mail live at most 10 minutes",
+            ),
+            link: seconds(
+                "LINK_TTL_SECONDS",
+                defaults.link,
+                MAX_LINK_TTL_SECS,
+                "e-mailed links live at most 24 hours",
+            ),
+            payload: seconds(
+                "SIGNED_PAYLOAD_TTL_SECONDS",
+                defaults.payload,
+                MAX_PAYLOAD_TTL_SECS,
+                "the step after a right code",
+            ),
+            access_token: seconds(
+                "ACCESS_TOKEN_TTL_SECONDS",
+                defaults.access_token,
+                MAX_ACCESS_TOKEN_TTL_SECS,
+                "access tokens live at most 24 hours",
+            ),
+        };
+
+        let code_digits = match value("CODE_DIGITS").map(|v| v.parse::<u8>()) {
+            None => ResetCode::DEFAULT_DIGITS,
+            Some(Ok(n)) if (ResetCode::MIN_DIGITS..=ResetCode::MAX_DIGITS).contains(&n) => n,
+            Some(_) => {
+                problems.push(format!(
+                    "CODE_DIGITS must be {} to {}",
+                    ResetCode::MIN_DIGITS,
+                    ResetCode::MAX_DIGITS
+                ));
+                ResetCode::DEFAULT_DIGITS
+            }
+        };
+
+        let delivery = DeliveryConfig::from_vars(get)
+            .map_err(|found| problems.extend(found))
+            .ok();
+
+        match (keyring, delivery) {
+            (Some(keyring), Some(delivery)) if problems.is_empty() => Ok(Self {
+                public_url,
+                keyring,
+                admin_token,
+                clients,
+                api_keys,
+                policy,
+                lifetimes,
+                code_digits,
+                delivery,
+            }),
+            _ => Err(ConfigProblems(problems)),
+        }
+    }
+
+    /// The origins client `id` may call from; `None` for an unknown client.
+    pub fn client_origins(&self, id: &str) -> Option<&[String]> {
+        self.clients.get(id).map(Vec::as_slice)
+    }
+
+    /// Whether any client registered `origin` (CORS preflights carry no client id).
+    pub fn origin_is_registered(&self, origin: &str) -> bool {
+        self.clients.values().flatten().any(|o| o == origin)
+    }
+}
+
+/// `{"client-id": ["https://app.example", ...], ...}`.
+fn parse_clients(text: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
+    let clients: BTreeMap<String, Vec<String>> = serde_json::from_str(text).map_err(|_| {
+        "expected a JSON object of client ids to lists of origins, e.g. {\"web\":[\"https://app.example\"]}".to_owned()
+    })?;
+    for (id, origins) in &clients {
+        if id.is_empty() || id.len() > 128 {
+            return Err("client ids must be 1-128 characters".into());
+        }
+        if origins.is_empty() {
+            return Err(format!("client {id:?} has no origins"));
+        }
+        if let Some(bad) = origins.iter().find(|o| !is_origin(o)) {
+            return Err(format!(
+                "client {id:?}: {bad:?} is not an origin like https://app.example"
+            ));
+        }
+    }
+    Ok(clients)
+}
+
+/// `scheme://host[:port]`, nothing after.
+fn is_origin(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return false;
+    };
+    matches!(scheme, "http" | "https") && !rest.is_empty() && !rest.contains(['/', '?', '#', ' '])
+}
+
+/// A preset name (`django`, `nist`, `seed-002`) or a JSON policy document.
+pub(crate) fn parse_policy(text: &str) -> Result<Policy, String> {
+    if text.starts_with('{') {
+        return Policy::from_json(text).map_err(|e| e.to_string());
+    }
+    text.parse::<Preset>().map(Policy::preset).map_err(|_| {
+        format!("unknown preset {text:?}: use django, nist, seed-002 or a JSON policy")
+    })
+}

@@ -1,0 +1,55 @@
+//! The shared flows: every rule of a reset lives here once, and each dialect only adapts requests
+//! and answers to them.
+
+pub mod lookup;
+mod password;
+mod redeem;
+mod request;
+
+pub use password::{PasswordForm, authenticate, check_new_password, set_password};
+pub use redeem::{code_for_payload, reset_with_code, reset_with_link, reset_with_payload};
+pub use request::request_reset;
+
+use pwreset_core::CheckResult;
+use pwreset_core::secrets::AccessTokenIssuer;
+
+use crate::config::{ServiceConfig, TOKEN_AUDIENCE};
+use crate::platform::PlatformError;
+
+/// Why a flow refused, in terms every dialect can render.
+#[derive(Debug)]
+pub enum FlowError {
+    /// Over a rate limit: retry after this many seconds.
+    RateLimited {
+        /// Seconds.
+        retry_after: u64,
+    },
+    /// The code, link or payload is wrong, expired, used, burnt or stale: one answer for all.
+    InvalidSecret,
+    /// The new password was refused (policy or confirmation); the secret was not used up.
+    Policy(CheckResult),
+    /// The bearer token is missing, bad, expired or revoked.
+    Unauthorized,
+    /// The current password given is wrong.
+    WrongPassword,
+    /// A platform call failed; the request may be retried.
+    Unavailable(PlatformError),
+}
+
+impl From<PlatformError> for FlowError {
+    fn from(e: PlatformError) -> Self {
+        FlowError::Unavailable(e)
+    }
+}
+
+/// The result of a flow.
+pub type FlowResult<T> = Result<T, FlowError>;
+
+/// The access-token issuer for this configuration: issuer = the public URL.
+pub fn token_issuer(cfg: &ServiceConfig) -> AccessTokenIssuer {
+    AccessTokenIssuer {
+        issuer: cfg.public_url.clone(),
+        audience: TOKEN_AUDIENCE.to_owned(),
+        ttl_seconds: cfg.lifetimes.access_token,
+    }
+}

@@ -1,0 +1,150 @@
+//! Judging, setting and proving a password.
+
+use pwreset_core::CheckInput;
+use pwreset_core::password_hash::{HashParams, hash_password, verify_password};
+use pwreset_core::secrets::AccessToken;
+use serde_json::json;
+
+use super::{FlowError, FlowResult, token_issuer};
+use crate::account::Account;
+use crate::audit;
+use crate::config::ServiceConfig;
+use crate::delivery::{self, Channel, MessageKind};
+use crate::guard::{GlobalOp, GuardAnswer, GuardOp};
+use crate::jobs::Job;
+use crate::platform::{Platform, PlatformError};
+
+/// A new password as a dialect's form carries it.
+#[derive(Clone, Copy)]
+pub struct PasswordForm<'a> {
+    /// The new password.
+    pub password: &'a str,
+    /// Its confirmation, when the form has one.
+    pub confirm: Option<&'a str>,
+    /// The field errors about the password are reported on.
+    pub password_field: &'a str,
+    /// The field a mismatch is reported on.
+    pub confirm_field: &'a str,
+}
+
+/// Applies the configured policy to a new password for `account`: every rule, the confirmation,
+/// and (only when all else passes, as it costs a hash) "not the current password".
+pub fn check_new_password(
+    cfg: &ServiceConfig,
+    account: &Account,
+    form: PasswordForm<'_>,
+) -> FlowResult<()> {
+    let user = account.user_attributes();
+    let mut input = CheckInput::new(form.password).user(&user);
+    input.password_field = form.password_field;
+    input.confirm_field = form.confirm_field;
+    if let Some(confirm) = form.confirm {
+        input = input.confirm(confirm);
+    }
+    let result = cfg.policy.check(&input);
+    if !result.valid {
+        return Err(FlowError::Policy(result));
+    }
+    if verify_password(form.password, &account.password_hash).unwrap_or(false) {
+        input.same_as_old = true;
+        return Err(FlowError::Policy(cfg.policy.check(&input)));
+    }
+    Ok(())
+}
+
+/// Sets `account`'s password (already checked, its secret already used): stores the new hash,
+/// kills every outstanding secret and access token, queues the "password changed" notice, logs
+/// the event, and issues an access token for the new state.
+pub async fn set_password(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    mut account: Account,
+    password: &str,
+    how: &str,
+) -> FlowResult<AccessToken> {
+    let hash = hash_password(password, HashParams::OWASP)
+        .map_err(|e| PlatformError(format!("password hashing failed: {e}")))?;
+    account.password_hash = hash;
+    account.password_changed_at = p.now().as_secs();
+    p.update_account(&account).await?;
+    if let GuardAnswer::Cleared {
+        released_global: Some(digest),
+    } = p.guard(&account.id, GuardOp::PasswordChanged).await?
+    {
+        p.global_codes(GlobalOp::Release { digest }).await?;
+    }
+    let notice = delivery::compose(
+        MessageKind::PasswordChanged,
+        Channel::Email,
+        &account.email,
+        crate::account::new_id().map_err(|e| PlatformError(e.to_string()))?,
+        p.now().as_secs(),
+    );
+    if let Err(e) = p.enqueue(&Job::Deliver(notice), 0).await {
+        // The password is set; a lost notice is logged, never a failed reset.
+        p.log(&audit::line(
+            "notice_not_queued",
+            p.now(),
+            json!({ "reason": e.0 }),
+        ));
+    }
+    p.log(&audit::line(
+        "password_changed",
+        p.now(),
+        json!({ "account": account.id, "how": how }),
+    ));
+    token_issuer(cfg)
+        .issue(
+            &cfg.keyring,
+            &account.id,
+            &account.password_state(),
+            p.now(),
+        )
+        .map_err(|e| FlowError::Unavailable(PlatformError(e.to_string())))
+}
+
+/// The account a bearer token authenticates, if the token is good and its password state current.
+pub async fn authenticate(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    token: Option<&str>,
+) -> FlowResult<Account> {
+    let token = token.ok_or(FlowError::Unauthorized)?;
+    let issuer = token_issuer(cfg);
+    let pending = issuer
+        .verify(&cfg.keyring, token, p.now())
+        .map_err(|_| FlowError::Unauthorized)?;
+    let account = p
+        .account(pending.subject())
+        .await?
+        .ok_or(FlowError::Unauthorized)?;
+    pending
+        .confirm_password_state(&account.password_state())
+        .map_err(|_| FlowError::Unauthorized)?;
+    Ok(account)
+}
+
+/// The work [`check_new_password`] does, for a request whose account does not exist: the same
+/// policy check and one password verification against a fixed hash with the same parameters, so
+/// the time taken does not tell whether the account exists. Refuses what the policy refuses.
+pub fn check_decoy_password(cfg: &ServiceConfig, form: PasswordForm<'_>) -> FlowResult<()> {
+    static DECOY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let decoy = Account {
+        id: String::new(),
+        username: String::new(),
+        email: String::new(),
+        email_id: String::new(),
+        email_confirmed: false,
+        phone: None,
+        first_name: None,
+        last_name: None,
+        user_type: String::new(),
+        scopes: Vec::new(),
+        approved: false,
+        password_hash: DECOY_HASH
+            .get_or_init(|| hash_password("decoy", HashParams::OWASP).unwrap_or_default())
+            .clone(),
+        password_changed_at: 0,
+    };
+    check_new_password(cfg, &decoy, form)
+}

@@ -1,0 +1,45 @@
+//! Asking for a reset: limits, then one enqueue. No lookup happens here, so a request for an
+//! unknown account costs exactly what one for a known account costs.
+
+use pwreset_core::secrets::random_bytes;
+
+use super::{FlowError, FlowResult};
+use crate::audit;
+use crate::jobs::{Job, ResetRequest, ResetVia};
+use crate::platform::{LimitRule, Platform, PlatformError};
+
+/// Checks the limits for `identifier` (already normalised) and enqueues the request.
+pub async fn request_reset(
+    p: &impl Platform,
+    via: ResetVia,
+    identifier: String,
+    client_ip: &str,
+) -> FlowResult<()> {
+    limit(p, LimitRule::RequestPerIp, client_ip).await?;
+    limit(p, LimitRule::RequestPerIdentifier, &audit::tag(&identifier)).await?;
+    let id_bytes: [u8; 8] = random_bytes().map_err(|e| PlatformError(e.to_string()))?;
+    let request = ResetRequest {
+        id: id_bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        via,
+        identifier,
+        requested_at: p.now().as_secs(),
+    };
+    p.enqueue(&Job::ResetRequested(request), 0).await?;
+    Ok(())
+}
+
+/// Counts one event under `rule` for `key`; [`FlowError::RateLimited`] when over.
+pub(crate) async fn limit(p: &impl Platform, rule: LimitRule, key: &str) -> FlowResult<()> {
+    if p.allow(rule, key).await? {
+        Ok(())
+    } else {
+        p.log(&audit::line(
+            "rate_limited",
+            p.now(),
+            serde_json::json!({ "rule": rule.name() }),
+        ));
+        Err(FlowError::RateLimited {
+            retry_after: rule.period_seconds(),
+        })
+    }
+}

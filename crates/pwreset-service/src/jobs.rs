@@ -1,0 +1,308 @@
+//! The queue's work: reset requests turn into secrets and messages here, in the consumer, so the
+//! request route only enqueues and costs the same whether or not the account exists.
+
+use pwreset_core::secrets::{CodeScope, LinkToken, ResetCode};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::account::Account;
+use crate::audit;
+use crate::config::ServiceConfig;
+use crate::delivery::{self, Channel, Delivery, MessageKind, OutgoingMessage};
+use crate::flows::lookup;
+use crate::guard::{GlobalAnswer, GlobalOp, GuardAnswer, GuardOp};
+use crate::platform::{Platform, PlatformError, PlatformResult};
+
+/// How many codes to draw before giving up on finding one not taken in the global registry
+/// (with 10^6 codes and fewer than 10^4 live ones, 16 taken draws in a row has odds below 10^-32).
+const MAX_CODE_DRAWS: usize = 16;
+
+/// A message on the queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "job", rename_all = "snake_case")]
+pub enum Job {
+    /// Someone asked for a reset; the consumer finds the account and sends the secret.
+    ResetRequested(ResetRequest),
+    /// A message to hand to its provider (a retry, or a notice).
+    Deliver(OutgoingMessage),
+}
+
+/// How a reset was asked for, which decides the secret and the channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResetVia {
+    /// Dialect A: a code by e-mail, the account named by username (or its e-mail).
+    EmailCode,
+    /// Dialect B: a link by e-mail, the accounts found by e-mail.
+    EmailLink,
+    /// Dialect B: a code by SMS, the account found by phone; redeemable without the phone.
+    SmsCode,
+}
+
+/// A reset request as queued.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResetRequest {
+    /// Random id, for logs.
+    pub id: String,
+    /// What to send.
+    pub via: ResetVia,
+    /// The normalised identifier given (username or e-mail, e-mail, or E.164 phone).
+    pub identifier: String,
+    /// When it was asked (unix seconds).
+    pub requested_at: u64,
+}
+
+impl std::fmt::Debug for ResetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResetRequest")
+            .field("id", &self.id)
+            .field("via", &self.via)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the consumer does with a queue message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JobOutcome {
+    /// Done with it: acknowledge.
+    Done,
+    /// A platform call failed: let the queue deliver it again.
+    Retry,
+}
+
+/// Runs one queue message.
+pub async fn run_job(p: &impl Platform, cfg: &ServiceConfig, job: Job) -> JobOutcome {
+    let result = match job {
+        Job::ResetRequested(request) => run_reset_request(p, cfg, &request).await,
+        Job::Deliver(message) => send(p, cfg, message).await,
+    };
+    match result {
+        Ok(()) => JobOutcome::Done,
+        Err(e) => {
+            p.log(&audit::line(
+                "job_failed",
+                p.now(),
+                json!({ "reason": e.0 }),
+            ));
+            JobOutcome::Retry
+        }
+    }
+}
+
+/// Runs one message of the dead-letter queue: keeps it visible to the operator and logs it.
+pub async fn run_dead_letter(p: &impl Platform, job: Job) -> JobOutcome {
+    let now = p.now();
+    match job {
+        Job::Deliver(message) => {
+            // Stored or not, the line is printed: when the store failed it is the only record.
+            let (Ok(line) | Err(line)) =
+                delivery::dead_letter(p, &message, "delivery failed for good", now.as_secs()).await;
+            p.log(&line);
+            JobOutcome::Done
+        }
+        Job::ResetRequested(request) => {
+            p.log(&audit::line(
+                "reset_request_dead_letter",
+                now,
+                json!({ "id": request.id, "via": request.via }),
+            ));
+            JobOutcome::Done
+        }
+    }
+}
+
+async fn run_reset_request(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    request: &ResetRequest,
+) -> PlatformResult<()> {
+    let accounts = match request.via {
+        ResetVia::EmailCode => lookup::by_username_or_email(p, &request.identifier)
+            .await?
+            .into_iter()
+            .collect(),
+        ResetVia::EmailLink => p.accounts_by_email(&request.identifier).await?,
+        ResetVia::SmsCode => p
+            .account_by_phone(&request.identifier)
+            .await?
+            .into_iter()
+            .collect::<Vec<_>>(),
+    };
+    p.log(&audit::line(
+        "reset_requested",
+        p.now(),
+        json!({ "id": request.id, "via": request.via, "accounts": accounts.len() }),
+    ));
+    if accounts.is_empty() {
+        return Ok(());
+    }
+    let message = match request.via {
+        ResetVia::EmailCode => email_code(p, cfg, &accounts[0]).await?,
+        ResetVia::EmailLink => email_links(p, cfg, &accounts).await?,
+        ResetVia::SmsCode => sms_code(p, cfg, &accounts[0]).await?,
+    };
+    send(p, cfg, message).await
+}
+
+fn message_id() -> PlatformResult<String> {
+    crate::account::new_id().map_err(|e| PlatformError(e.to_string()))
+}
+
+fn minutes(seconds: u64) -> u64 {
+    seconds.div_ceil(60)
+}
+
+async fn email_code(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    account: &Account,
+) -> PlatformResult<OutgoingMessage> {
+    let code = ResetCode::generate(cfg.code_digits).map_err(|e| PlatformError(e.to_string()))?;
+    issue_code(p, cfg, account, &code, None).await?;
+    let kind = MessageKind::ResetCode {
+        code: code.reveal().to_owned(),
+        ttl_minutes: minutes(cfg.lifetimes.code),
+    };
+    Ok(delivery::compose(
+        kind,
+        Channel::Email,
+        &account.email,
+        message_id()?,
+        p.now().as_secs(),
+    ))
+}
+
+async fn sms_code(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    account: &Account,
+) -> PlatformResult<OutgoingMessage> {
+    let Some(phone) = &account.phone else {
+        return Err(PlatformError("account found by phone has none".into()));
+    };
+    let expires_at = p.now().as_secs() + cfg.lifetimes.code;
+    let mut claimed = None;
+    for _ in 0..MAX_CODE_DRAWS {
+        let code =
+            ResetCode::generate(cfg.code_digits).map_err(|e| PlatformError(e.to_string()))?;
+        let global = code.digest(&cfg.keyring, CodeScope::Global);
+        let op = GlobalOp::Claim {
+            digest: global.as_hex().to_owned(),
+            account_id: account.id.clone(),
+            expires_at,
+        };
+        if p.global_codes(op).await? == GlobalAnswer::Claimed {
+            claimed = Some((code, global.as_hex().to_owned()));
+            break;
+        }
+    }
+    let Some((code, global)) = claimed else {
+        return Err(PlatformError("no free code after repeated draws".into()));
+    };
+    issue_code(p, cfg, account, &code, Some(global)).await?;
+    let kind = MessageKind::ResetCode {
+        code: code.reveal().to_owned(),
+        ttl_minutes: minutes(cfg.lifetimes.code),
+    };
+    Ok(delivery::compose(
+        kind,
+        Channel::Sms,
+        phone,
+        message_id()?,
+        p.now().as_secs(),
+    ))
+}
+
+async fn issue_code(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    account: &Account,
+    code: &ResetCode,
+    global_digest: Option<String>,
+) -> PlatformResult<()> {
+    let op = GuardOp::IssueCode {
+        digest: code
+            .digest(&cfg.keyring, CodeScope::Account(&account.id))
+            .as_hex()
+            .to_owned(),
+        expires_at: p.now().as_secs() + cfg.lifetimes.code,
+        global_digest,
+    };
+    if let GuardAnswer::Issued {
+        released_global: Some(old),
+    } = p.guard(&account.id, op).await?
+    {
+        p.global_codes(GlobalOp::Release { digest: old }).await?;
+    }
+    Ok(())
+}
+
+async fn email_links(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    accounts: &[Account],
+) -> PlatformResult<OutgoingMessage> {
+    let mut links = Vec::with_capacity(accounts.len());
+    for account in accounts {
+        let token = LinkToken::generate().map_err(|e| PlatformError(e.to_string()))?;
+        let expires_at = p.now().as_secs() + cfg.lifetimes.link;
+        let key = token.digest(&cfg.keyring).storage_key();
+        let record = crate::platform::LinkRecord {
+            account_id: account.id.clone(),
+            expires_at,
+        };
+        // The guard holds which links are live (strongly consistent), KV where they point.
+        let op = GuardOp::IssueLink {
+            secret_id: key.clone(),
+            expires_at,
+        };
+        p.guard(&account.id, op).await?;
+        p.put_link(&key, &record, cfg.lifetimes.link).await?;
+        let link = format!(
+            "{}/reset?token={}",
+            cfg.public_url,
+            token.reveal_hex().as_str()
+        );
+        links.push((account.label().to_owned(), link));
+    }
+    let ttl_minutes = minutes(cfg.lifetimes.link);
+    let kind = if links.len() == 1 {
+        let (_, link) = links.remove(0);
+        MessageKind::ResetLink { link, ttl_minutes }
+    } else {
+        MessageKind::ResetLinks { links, ttl_minutes }
+    };
+    Ok(delivery::compose(
+        kind,
+        Channel::Email,
+        &accounts[0].email,
+        message_id()?,
+        p.now().as_secs(),
+    ))
+}
+
+/// Hands `message` to its provider; a failure that may pass is retried through the queue with
+/// backoff, one that won't goes to the dead-letter queue.
+pub async fn send(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    message: OutgoingMessage,
+) -> PlatformResult<()> {
+    let now = p.now().as_secs();
+    match delivery::deliver(&cfg.delivery, &message, p, p, now).await {
+        Delivery::Sent | Delivery::AlreadySent => Ok(()),
+        Delivery::RetryLater { delay_seconds, .. } => {
+            let next = message.next_attempt();
+            let delay = u32::try_from(delay_seconds).unwrap_or(u32::MAX);
+            p.enqueue(&Job::Deliver(next), delay).await
+        }
+        Delivery::GiveUp { reason } => {
+            p.log(&audit::line(
+                "delivery_given_up",
+                p.now(),
+                json!({ "message_id": message.id, "channel": message.channel, "reason": reason }),
+            ));
+            p.dead_letter(&Job::Deliver(message)).await
+        }
+    }
+}

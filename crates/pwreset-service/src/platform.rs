@@ -1,0 +1,174 @@
+//! What the service needs from a platform, one small trait per capability.
+//!
+//! The edge Worker implements them on Workers KV, Durable Objects, Queues, the rate-limiting
+//! binding and `fetch`; [`crate::memory`] implements them in memory for tests. Futures are not
+//! `Send`: a Worker runs on one thread.
+
+use pwreset_core::UnixTime;
+
+use crate::account::Account;
+use crate::delivery::{DeliveryStore, HttpClient};
+use crate::guard::{GlobalAnswer, GlobalOp, GuardAnswer, GuardOp};
+use crate::jobs::Job;
+
+/// A platform operation failed (storage, queue, binding). The text is for the log and carries no
+/// secret; the caller answers `503`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlatformError(pub String);
+
+impl std::fmt::Display for PlatformError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PlatformError {}
+
+/// The result of a platform call.
+pub type PlatformResult<T> = Result<T, PlatformError>;
+
+/// The current time.
+pub trait Clock {
+    /// Now, in unix seconds.
+    fn now(&self) -> UnixTime;
+}
+
+/// The account directory.
+pub trait Accounts {
+    /// The account with this id.
+    async fn account(&self, id: &str) -> PlatformResult<Option<Account>>;
+    /// The account with this (normalised) username.
+    async fn account_by_username(&self, username: &str) -> PlatformResult<Option<Account>>;
+    /// Every account with this (normalised) e-mail address.
+    async fn accounts_by_email(&self, email: &str) -> PlatformResult<Vec<Account>>;
+    /// The account with this E.164 phone number.
+    async fn account_by_phone(&self, phone: &str) -> PlatformResult<Option<Account>>;
+    /// Stores a new account; `Ok(false)` when its username or phone is taken.
+    async fn create_account(&self, account: &Account) -> PlatformResult<bool>;
+    /// Replaces an existing account (after a password change).
+    async fn update_account(&self, account: &Account) -> PlatformResult<()>;
+}
+
+/// Where a link token points: the record stored under its keyed digest.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LinkRecord {
+    /// The account the link resets.
+    pub account_id: String,
+    /// Expiry (unix seconds).
+    pub expires_at: u64,
+}
+
+/// Records of issued link tokens, keyed by the token's keyed digest (never the token).
+pub trait LinkRecords {
+    /// Stores a record that expires by itself after `ttl_seconds`.
+    async fn put_link(
+        &self,
+        storage_key: &str,
+        record: &LinkRecord,
+        ttl_seconds: u64,
+    ) -> PlatformResult<()>;
+    /// The record under this key.
+    async fn link(&self, storage_key: &str) -> PlatformResult<Option<LinkRecord>>;
+    /// Removes the record.
+    async fn delete_link(&self, storage_key: &str) -> PlatformResult<()>;
+}
+
+/// The per-account atomic guard: each call runs alone against that account's state (a Durable
+/// Object per account on the edge).
+pub trait AccountGuard {
+    /// Applies `op` to account `account_id`'s state atomically.
+    async fn guard(&self, account_id: &str, op: GuardOp) -> PlatformResult<GuardAnswer>;
+}
+
+/// The global registry of codes that may be redeemed without their account (one Durable Object).
+pub trait GlobalCodes {
+    /// Applies `op` atomically.
+    async fn global_codes(&self, op: GlobalOp) -> PlatformResult<GlobalAnswer>;
+}
+
+/// The background queue: reset requests and deliveries run in its consumer.
+pub trait JobQueue {
+    /// Enqueues `job`, to run after `delay_seconds`.
+    async fn enqueue(&self, job: &Job, delay_seconds: u32) -> PlatformResult<()>;
+    /// Hands `job` to the dead-letter queue.
+    async fn dead_letter(&self, job: &Job) -> PlatformResult<()>;
+}
+
+/// A kind of rate limit. Each is a fixed window (the edge's rate-limiting binding).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LimitRule {
+    /// Reset requests from one IP.
+    RequestPerIp,
+    /// Reset requests naming one identifier (e-mail, username, phone), whether it exists or not.
+    RequestPerIdentifier,
+    /// Secret-bearing attempts (codes, links, payloads) from one IP.
+    AttemptPerIp,
+    /// Admin calls from one IP.
+    AdminPerIp,
+}
+
+impl LimitRule {
+    /// Every rule.
+    pub const ALL: [LimitRule; 4] = [
+        LimitRule::RequestPerIp,
+        LimitRule::RequestPerIdentifier,
+        LimitRule::AttemptPerIp,
+        LimitRule::AdminPerIp,
+    ];
+
+    /// The window in seconds, for `retry-after`.
+    pub fn period_seconds(self) -> u64 {
+        60
+    }
+
+    /// A short name (binding names and logs).
+    pub fn name(self) -> &'static str {
+        match self {
+            LimitRule::RequestPerIp => "request_per_ip",
+            LimitRule::RequestPerIdentifier => "request_per_identifier",
+            LimitRule::AttemptPerIp => "attempt_per_ip",
+            LimitRule::AdminPerIp => "admin_per_ip",
+        }
+    }
+}
+
+/// Rate limits.
+pub trait RateLimits {
+    /// Counts one event for `key` under `rule`; `false` when over the limit.
+    async fn allow(&self, rule: LimitRule, key: &str) -> PlatformResult<bool>;
+}
+
+/// Where JSON log lines go.
+pub trait Logger {
+    /// Writes one line.
+    fn log(&self, line: &str);
+}
+
+/// Everything the service needs, as one bound.
+pub trait Platform:
+    Clock
+    + Accounts
+    + LinkRecords
+    + AccountGuard
+    + GlobalCodes
+    + JobQueue
+    + RateLimits
+    + Logger
+    + HttpClient
+    + DeliveryStore
+{
+}
+
+impl<T> Platform for T where
+    T: Clock
+        + Accounts
+        + LinkRecords
+        + AccountGuard
+        + GlobalCodes
+        + JobQueue
+        + RateLimits
+        + Logger
+        + HttpClient
+        + DeliveryStore
+{
+}

@@ -1,0 +1,142 @@
+//! The route table and the one entry point a platform calls for a request.
+
+use serde_json::json;
+
+use crate::audit;
+use crate::config::{ConfigProblems, ServiceConfig};
+use crate::dialects::auth_v1::{self, Route as AuthRoute};
+use crate::dialects::{admin, dev, reg};
+use crate::http::{Method, Request, Response};
+use crate::jobs::{self, Job, JobOutcome};
+use crate::platform::Platform;
+
+/// What a path names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Route {
+    RegResetRequest,
+    RegReset,
+    RegInfo,
+    Auth(AuthRoute),
+    AdminUsers,
+    DevOutbox,
+}
+
+impl Route {
+    fn find(path: &str) -> Option<Self> {
+        Some(match path {
+            "/reg/user/resetPasswordRequest" => Route::RegResetRequest,
+            "/reg/user/resetPassword" => Route::RegReset,
+            "/reg/user/info" => Route::RegInfo,
+            "/api/v1/auth/forgotpass" => Route::Auth(AuthRoute::ForgotEmail),
+            "/api/v1/auth/forgotpass/mobile" => Route::Auth(AuthRoute::ForgotMobile),
+            "/api/v1/auth/resetpass" => Route::Auth(AuthRoute::ResetEmail),
+            "/api/v1/auth/resetpass/mobile" => Route::Auth(AuthRoute::ResetMobile),
+            "/admin/users" => Route::AdminUsers,
+            "/dev/outbox" => Route::DevOutbox,
+            _ => return None,
+        })
+    }
+
+    /// The methods it answers (besides `OPTIONS` for dialect B's preflight).
+    fn method(self) -> Method {
+        match self {
+            Route::RegInfo | Route::DevOutbox => Method::Get,
+            _ => Method::Post,
+        }
+    }
+}
+
+/// The reset service: its checked configuration (or what is wrong with it) and the routes.
+pub struct Service {
+    config: Result<ServiceConfig, ConfigProblems>,
+}
+
+impl Service {
+    /// Reads the configuration through `get`.
+    pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Self {
+        Self {
+            config: ServiceConfig::from_vars(get),
+        }
+    }
+
+    /// The configuration, when it is usable.
+    pub fn config(&self) -> Result<&ServiceConfig, &ConfigProblems> {
+        self.config.as_ref()
+    }
+
+    /// The log line that reports a bad configuration (at start and on each request).
+    pub fn config_problem_line(&self, p: &impl Platform) -> Option<String> {
+        self.config.as_ref().err().map(|problems| {
+            audit::line(
+                "configuration_invalid",
+                p.now(),
+                json!({ "problems": problems.0 }),
+            )
+        })
+    }
+
+    /// Answers one request.
+    pub async fn handle(&self, p: &impl Platform, req: Request) -> Response {
+        let cfg = match &self.config {
+            Ok(cfg) => cfg,
+            Err(problems) => {
+                if let Some(line) = self.config_problem_line(p) {
+                    p.log(&line);
+                }
+                return Response::json(
+                    503,
+                    &json!({
+                        "error": "service_misconfigured",
+                        "message": "The service's configuration is invalid; the operator must fix it.",
+                        "problems": problems.0,
+                    }),
+                );
+            }
+        };
+        let Some(route) = Route::find(&req.path) else {
+            return not_found(&req);
+        };
+        if let (Route::Auth(_), Method::Options) = (route, req.method) {
+            return auth_v1::preflight(cfg, &req);
+        }
+        if req.method != route.method() {
+            let allow = match route.method() {
+                Method::Get => "GET, HEAD",
+                _ => "POST",
+            };
+            return Response::json(
+                405,
+                &json!({ "error": "method_not_allowed", "message": format!("Use {allow} for {}.", req.path) }),
+            )
+            .with_header("allow", allow);
+        }
+        match route {
+            Route::RegResetRequest => reg::reset_password_request(p, cfg, &req).await,
+            Route::RegReset => reg::reset_password(p, cfg, &req).await,
+            Route::RegInfo => reg::user_info(p, cfg, &req).await,
+            Route::Auth(route) => auth_v1::handle(p, cfg, &req, route).await,
+            Route::AdminUsers => admin::create_user(p, cfg, &req).await,
+            Route::DevOutbox => dev::outbox(p, cfg, &req).await,
+        }
+    }
+
+    /// Runs one message of the work queue.
+    pub async fn run_job(&self, p: &impl Platform, job: Job) -> JobOutcome {
+        match &self.config {
+            Ok(cfg) => jobs::run_job(p, cfg, job).await,
+            Err(_) => JobOutcome::Retry,
+        }
+    }
+
+    /// Runs one message of the dead-letter queue.
+    pub async fn run_dead_letter(&self, p: &impl Platform, job: Job) -> JobOutcome {
+        jobs::run_dead_letter(p, job).await
+    }
+}
+
+fn not_found(req: &Request) -> Response {
+    Response::json(
+        404,
+        &json!({ "error": "not_found", "message": format!("No route for {}.", req.path) }),
+    )
+}

@@ -1,0 +1,106 @@
+//! The platform on Cloudflare's bindings: the clock, the queues, the rate limiters and the log
+//! here; accounts and links in [`crate::kv_accounts`], the atomic steps in [`crate::objects`],
+//! the outbox and delivery records in [`crate::delivery_store`], providers in
+//! [`crate::http_client`].
+
+use pwreset_core::UnixTime;
+use pwreset_service::jobs::Job;
+use pwreset_service::platform::{
+    Clock, JobQueue, LimitRule, Logger, PlatformError, PlatformResult, RateLimits,
+};
+use worker::{Env, MessageBuilder};
+
+/// The KV namespace holding accounts, link records, the outbox and delivery records.
+pub const KV_BINDING: &str = "PWRESET_KV";
+/// The work queue's producer binding.
+pub const JOBS_BINDING: &str = "JOBS";
+/// The dead-letter queue's producer binding.
+pub const DEAD_LETTERS_BINDING: &str = "DEAD_LETTERS";
+
+/// This request's bindings.
+pub struct EdgePlatform {
+    /// The environment (bindings, variables, secrets).
+    pub env: Env,
+}
+
+impl EdgePlatform {
+    /// The platform over `env`.
+    pub fn new(env: Env) -> Self {
+        Self { env }
+    }
+
+    /// The KV namespace.
+    pub fn kv(&self) -> PlatformResult<worker::kv::KvStore> {
+        self.env.kv(KV_BINDING).map_err(failed("KV binding"))
+    }
+}
+
+/// A variable or secret of the environment as a string.
+pub fn env_string(env: &Env, name: &str) -> Option<String> {
+    env.secret(name)
+        .map(|s| s.to_string())
+        .or_else(|_| env.var(name).map(|v| v.to_string()))
+        .ok()
+}
+
+/// Maps a binding's error to a [`PlatformError`] that names what failed (never a secret).
+pub fn failed<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> PlatformError {
+    move |e| PlatformError(format!("{what}: {e}"))
+}
+
+impl Clock for EdgePlatform {
+    fn now(&self) -> UnixTime {
+        UnixTime::from_millis(worker::Date::now().as_millis())
+    }
+}
+
+impl JobQueue for EdgePlatform {
+    async fn enqueue(&self, job: &Job, delay_seconds: u32) -> PlatformResult<()> {
+        let queue = self
+            .env
+            .queue(JOBS_BINDING)
+            .map_err(failed("JOBS binding"))?;
+        let message = MessageBuilder::new(job)
+            .delay_seconds(delay_seconds)
+            .build();
+        queue.send(message).await.map_err(failed("queue send"))
+    }
+
+    async fn dead_letter(&self, job: &Job) -> PlatformResult<()> {
+        let queue = self
+            .env
+            .queue(DEAD_LETTERS_BINDING)
+            .map_err(failed("DEAD_LETTERS binding"))?;
+        queue.send(job).await.map_err(failed("dead-letter send"))
+    }
+}
+
+/// The rate-limiting binding that enforces `rule` (its limit and period are in wrangler.toml).
+pub fn limiter_binding(rule: LimitRule) -> &'static str {
+    match rule {
+        LimitRule::RequestPerIp => "LIMIT_REQUEST_PER_IP",
+        LimitRule::RequestPerIdentifier => "LIMIT_REQUEST_PER_IDENTIFIER",
+        LimitRule::AttemptPerIp => "LIMIT_ATTEMPT_PER_IP",
+        LimitRule::AdminPerIp => "LIMIT_ADMIN_PER_IP",
+    }
+}
+
+impl RateLimits for EdgePlatform {
+    async fn allow(&self, rule: LimitRule, key: &str) -> PlatformResult<bool> {
+        let limiter = self
+            .env
+            .rate_limiter(limiter_binding(rule))
+            .map_err(failed("rate-limit binding"))?;
+        let outcome = limiter
+            .limit(format!("{}:{key}", rule.name()))
+            .await
+            .map_err(failed("rate limit"))?;
+        Ok(outcome.success)
+    }
+}
+
+impl Logger for EdgePlatform {
+    fn log(&self, line: &str) {
+        worker::console_log!("{line}");
+    }
+}

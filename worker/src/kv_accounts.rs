@@ -1,0 +1,123 @@
+//! The default account directory and the link records, on Workers KV.
+//!
+//! Keys: `account:<id>` → the account (JSON); `username:<name>` → id; `email:<address>` → JSON
+//! list of ids; `phone:<e164>` → id; `link:<digest>` → link record, expiring with the link.
+
+use pwreset_service::account::Account;
+use pwreset_service::platform::{Accounts, LinkRecord, LinkRecords, PlatformResult};
+
+use crate::edge::{EdgePlatform, failed};
+
+/// KV refuses expirations shorter than a minute.
+const MIN_KV_TTL: u64 = 60;
+
+impl EdgePlatform {
+    async fn get_text(&self, key: &str) -> PlatformResult<Option<String>> {
+        self.kv()?.get(key).text().await.map_err(failed("KV read"))
+    }
+
+    async fn put_text(&self, key: &str, value: String, ttl: Option<u64>) -> PlatformResult<()> {
+        let put = self.kv()?.put(key, value).map_err(failed("KV write"))?;
+        let put = match ttl {
+            Some(ttl) => put.expiration_ttl(ttl.max(MIN_KV_TTL)),
+            None => put,
+        };
+        put.execute().await.map_err(failed("KV write"))
+    }
+
+    async fn account_at(&self, index_key: &str) -> PlatformResult<Option<Account>> {
+        match self.get_text(index_key).await? {
+            Some(id) => self.account(&id).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn email_ids(&self, email: &str) -> PlatformResult<Vec<String>> {
+        Ok(self
+            .get_text(&format!("email:{email}"))
+            .await?
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default())
+    }
+}
+
+impl Accounts for EdgePlatform {
+    async fn account(&self, id: &str) -> PlatformResult<Option<Account>> {
+        Ok(self
+            .get_text(&format!("account:{id}"))
+            .await?
+            .and_then(|text| serde_json::from_str(&text).ok()))
+    }
+
+    async fn account_by_username(&self, username: &str) -> PlatformResult<Option<Account>> {
+        self.account_at(&format!("username:{username}")).await
+    }
+
+    async fn accounts_by_email(&self, email: &str) -> PlatformResult<Vec<Account>> {
+        let mut accounts = Vec::new();
+        for id in self.email_ids(email).await? {
+            if let Some(account) = self.account(&id).await? {
+                accounts.push(account);
+            }
+        }
+        Ok(accounts)
+    }
+
+    async fn account_by_phone(&self, phone: &str) -> PlatformResult<Option<Account>> {
+        self.account_at(&format!("phone:{phone}")).await
+    }
+
+    async fn create_account(&self, account: &Account) -> PlatformResult<bool> {
+        let username_key = format!("username:{}", account.username);
+        if self.get_text(&username_key).await?.is_some() {
+            return Ok(false);
+        }
+        if let Some(phone) = &account.phone
+            && self.get_text(&format!("phone:{phone}")).await?.is_some()
+        {
+            return Ok(false);
+        }
+        self.update_account(account).await?;
+        self.put_text(&username_key, account.id.clone(), None)
+            .await?;
+        if let Some(phone) = &account.phone {
+            self.put_text(&format!("phone:{phone}"), account.id.clone(), None)
+                .await?;
+        }
+        let mut ids = self.email_ids(&account.email).await?;
+        ids.push(account.id.clone());
+        let ids = serde_json::to_string(&ids).unwrap_or_default();
+        self.put_text(&format!("email:{}", account.email), ids, None)
+            .await?;
+        Ok(true)
+    }
+
+    async fn update_account(&self, account: &Account) -> PlatformResult<()> {
+        let text = serde_json::to_string(account).map_err(failed("account encoding"))?;
+        self.put_text(&format!("account:{}", account.id), text, None)
+            .await
+    }
+}
+
+impl LinkRecords for EdgePlatform {
+    async fn put_link(
+        &self,
+        key: &str,
+        record: &LinkRecord,
+        ttl_seconds: u64,
+    ) -> PlatformResult<()> {
+        let text = serde_json::to_string(record).map_err(failed("link encoding"))?;
+        self.put_text(key, text, Some(ttl_seconds)).await
+    }
+
+    async fn link(&self, key: &str) -> PlatformResult<Option<LinkRecord>> {
+        Ok(self
+            .get_text(key)
+            .await?
+            .and_then(|text| serde_json::from_str(&text).ok()))
+    }
+
+    async fn delete_link(&self, key: &str) -> PlatformResult<()> {
+        self.kv()?.delete(key).await.map_err(failed("KV delete"))
+    }
+}

@@ -221,10 +221,17 @@ impl ServiceConfig {
             }
         };
 
+        let production = value("ENVIRONMENT").is_some_and(|e| e == "production");
         let delivery = DeliveryConfig::from_vars(get)
             .map_err(|found| problems.extend(found))
             .ok();
 
+        if production && delivery.as_ref().is_some_and(DeliveryConfig::is_outbox_on) {
+            problems.push(
+                "EMAIL_PROVIDER/SMS_PROVIDER: the outbox is for development and would publish every code at /dev/outbox; ENVIRONMENT=production needs real providers"
+                    .into(),
+            );
+        }
         match (keyring, delivery) {
             (Some(keyring), Some(delivery)) if problems.is_empty() => Ok(Self {
                 public_url,

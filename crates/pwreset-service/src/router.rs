@@ -18,6 +18,7 @@ enum Route {
     RegInfo,
     Auth(AuthRoute),
     AdminUsers,
+    AdminDeadLetters,
     DevOutbox,
 }
 
@@ -32,6 +33,7 @@ impl Route {
             "/api/v1/auth/resetpass" => Route::Auth(AuthRoute::ResetEmail),
             "/api/v1/auth/resetpass/mobile" => Route::Auth(AuthRoute::ResetMobile),
             "/admin/users" => Route::AdminUsers,
+            "/admin/dead-letters" => Route::AdminDeadLetters,
             "/dev/outbox" => Route::DevOutbox,
             _ => return None,
         })
@@ -40,7 +42,7 @@ impl Route {
     /// The methods it answers (besides `OPTIONS` for dialect B's preflight).
     fn method(self) -> Method {
         match self {
-            Route::RegInfo | Route::DevOutbox => Method::Get,
+            Route::RegInfo | Route::DevOutbox | Route::AdminDeadLetters => Method::Get,
             _ => Method::Post,
         }
     }
@@ -116,6 +118,7 @@ impl Service {
             Route::RegInfo => reg::user_info(p, cfg, &req).await,
             Route::Auth(route) => auth_v1::handle(p, cfg, &req, route).await,
             Route::AdminUsers => admin::create_user(p, cfg, &req).await,
+            Route::AdminDeadLetters => admin::dead_letters(p, cfg, &req).await,
             Route::DevOutbox => dev::outbox(p, cfg, &req).await,
         }
     }

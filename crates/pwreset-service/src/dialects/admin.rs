@@ -34,25 +34,47 @@ fn authorized(cfg: &ServiceConfig, req: &Request) -> bool {
     }
 }
 
-/// `POST /admin/users` → `201 {"id"}`.
-pub async fn create_user(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
+/// The limit and the admin token, checked before any admin route does anything.
+async fn admit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Result<(), Response> {
     match p.allow(LimitRule::AdminPerIp, &req.client_ip).await {
         Ok(true) => {}
         Ok(false) => {
-            return admin_error(429, "rate_limited", "Too many requests.", None).with_header(
-                "retry-after",
-                LimitRule::AdminPerIp.period_seconds().to_string(),
+            return Err(
+                admin_error(429, "rate_limited", "Too many requests.", None).with_header(
+                    "retry-after",
+                    LimitRule::AdminPerIp.period_seconds().to_string(),
+                ),
             );
         }
-        Err(e) => return unavailable(p, &e.0),
+        Err(e) => return Err(unavailable(p, &e.0)),
     }
     if !authorized(cfg, req) {
-        return admin_error(
+        return Err(admin_error(
             401,
             "unauthorized",
             "Authorization: Bearer <ADMIN_TOKEN> is required.",
             None,
-        );
+        ));
+    }
+    Ok(())
+}
+
+/// `GET /admin/dead-letters` → `200 [DeadLetter…]`, newest first: messages that could not be
+/// delivered (recipient masked, no text, link or code).
+pub async fn dead_letters(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
+    if let Err(refusal) = admit(p, cfg, req).await {
+        return refusal;
+    }
+    match p.list_dead_letters().await {
+        Ok(letters) => Response::json(200, &letters),
+        Err(e) => unavailable(p, &e.0),
+    }
+}
+
+/// `POST /admin/users` → `201 {"id"}`.
+pub async fn create_user(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
+    if let Err(refusal) = admit(p, cfg, req).await {
+        return refusal;
     }
     let account = match Body::parse(&req.body).and_then(|body| read_account(&body)) {
         Ok(account) => account,

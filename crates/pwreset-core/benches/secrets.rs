@@ -5,7 +5,8 @@
 //! fingerprint (of a state binding the e-mail address), the layout and base64url; the ratio is
 //! their cost over that one HMAC. `refuse forged payload` is the first step alone on a payload
 //! whose MAC fails: what a forgery costs before any storage is read.
-//! Also: access tokens (HS256 JWT) issue and verify, and argon2id with OWASP parameters.
+//! Also: access tokens (HS256 JWT) issue and verify, argon2id with OWASP parameters, and an argon2id
+//! verification at the default verify limit (64 MiB, t=4).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -117,6 +118,21 @@ fn argon2(c: &mut Criterion) {
     group.bench_function("hash", |b| {
         b.iter(|| hash_password(black_box("Tr0ub4dour&3"), HashParams::OWASP))
     });
+    group.bench_function("verify", |b| {
+        b.iter(|| verify_password(black_box("Tr0ub4dour&3"), &phc))
+    });
+    group.finish();
+
+    // The most a stored string may ask of `verify_password` (VerifyLimits::DEFAULT's memory and
+    // passes, one lane).
+    let at_limit = HashParams {
+        memory_kib: 64 * 1024,
+        iterations: 4,
+        parallelism: 1,
+    };
+    let phc = hash_password("Tr0ub4dour&3", at_limit).unwrap();
+    let mut group = c.benchmark_group("argon2id at the verify limit (64 MiB, t=4, p=1)");
+    group.sample_size(10);
     group.bench_function("verify", |b| {
         b.iter(|| verify_password(black_box("Tr0ub4dour&3"), &phc))
     });

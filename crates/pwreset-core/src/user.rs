@@ -48,7 +48,7 @@ impl UserAttributes {
     }
 
     /// Reads the string members of a JSON object; other members are ignored.
-    pub fn from_json_object(object: &Map<String, Value>) -> Self {
+    pub(crate) fn from_json_object(object: &Map<String, Value>) -> Self {
         let mut user = Self::new();
         for (name, value) in object {
             if let Value::String(value) = value {
@@ -88,7 +88,7 @@ impl UserAttributes {
     }
 
     /// How Django's `User` model names an attribute in messages ("email address").
-    pub fn verbose_name(name: &str) -> &str {
+    pub(crate) fn verbose_name(name: &str) -> &str {
         KNOWN
             .iter()
             .find(|(known, _)| *known == name)

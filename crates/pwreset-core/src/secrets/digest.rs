@@ -49,7 +49,7 @@ pub struct SecretDigest {
 
 impl SecretDigest {
     /// Length of a digest in bytes (64 hex digits).
-    pub const LEN: usize = 32;
+    const LEN: usize = 32;
 
     /// The digests of `secret` under every key, newest first: look each up, so that secrets made
     /// before a key rotation are still found.
@@ -106,11 +106,6 @@ impl SecretDigest {
     /// The digest as 64 lowercase hex digits.
     pub fn as_hex(&self) -> &str {
         &self.hex
-    }
-
-    /// The kind of secret it stands for.
-    pub fn kind(&self) -> SecretKind {
-        self.kind
     }
 
     /// The id of the key that made it.

@@ -53,7 +53,7 @@ impl PasswordState {
     }
 
     /// The names of the bound fields, in encoding order.
-    pub fn bound_names(&self) -> impl Iterator<Item = &str> {
+    fn bound_names(&self) -> impl Iterator<Item = &str> {
         self.fields.iter().map(|(name, _)| name.as_str())
     }
 

@@ -36,6 +36,16 @@ wasm_bindgen_cli() {
   cargo install wasm-bindgen-cli --version "${WASM_BINDGEN_VERSION}"
 }
 
+worker_build_cli() {
+  # Must match the `worker` crate version pinned in worker/Cargo.toml.
+  local version=0.8.7
+  if [[ "$(worker-build --version 2>/dev/null)" == "${version}" ]]; then
+    return
+  fi
+  say "installing worker-build ${version} (about ten minutes on 2 cores)"
+  cargo install worker-build --version "${version}" --locked
+}
+
 chromium_browser() {
   if command -v chromium >/dev/null 2>&1; then
     return
@@ -59,5 +69,6 @@ node_packages() {
 rust_components
 rust_wasm_target
 wasm_bindgen_cli
+worker_build_cli
 node_packages
 chromium_browser

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the Worker into worker/build with worker-build, offline: wasm-bindgen, wasm-opt and esbuild
+# come from this machine (cargo and npm), never from a download. Skipped when the build is newer
+# than every source it is made from.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=worker/build/index_bg.wasm
+if [[ -f "$out" && -z "${FORCE:-}" ]]; then
+  newer=$(find crates/pwreset-core crates/pwreset-service worker/src worker/Cargo.toml Cargo.toml Cargo.lock \
+    -newer "$out" -type f \( -name '*.rs' -o -name '*.toml' -o -name '*.lock' -o -name '*.txt*' \) -print -quit)
+  if [[ -z "$newer" ]]; then
+    echo "build-worker: worker/build is up to date"
+    exit 0
+  fi
+fi
+
+export WASM_BINDGEN_BIN="$HOME/.cargo/bin/wasm-bindgen"
+export WASM_OPT_BIN="$PWD/node_modules/.bin/wasm-opt"
+export ESBUILD_BIN="$PWD/node_modules/@esbuild/linux-x64/bin/esbuild"
+export WRANGLER_SEND_METRICS=false
+# Release profile: opt-level 3 with LTO. The Worker's CPU time is billed per request, so speed wins
+# over bytes here (docs/benchmarks.md has the measured trade).
+(cd worker && worker-build --release)
+ls -l worker/build/index_bg.wasm

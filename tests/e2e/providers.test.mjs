@@ -1,0 +1,102 @@
+// The built Worker delivering through each provider's real request shape to a local fake of the
+// providers (tests/e2e/fake-provider.mjs checks every request): retries through the queue with
+// backoff, delivery exactly once after a failure, and a visible dead letter when a provider never
+// recovers.
+
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+
+import { startFakeProvider } from "./fake-provider.mjs";
+import { ADMIN_TOKEN, CLIENT_ID, ORIGIN, baseVars, createUser, eventually, get, post, startWorker } from "./worker-harness.mjs";
+
+const B_HEADERS = { client_id: CLIENT_ID, origin: ORIGIN };
+const WEBHOOK_SECRET = "whsec-test-0123456789abcdef0123456789abcdef";
+const CREDENTIALS = {
+  resend: "re_test_key_123", postmark: "pm-server-token-123", sendgrid: "SG.test-key-123",
+  twilio: { sid: "ACtest0123456789", token: "twilio-auth-token-123" },
+};
+let fake;
+let serial = 0;
+
+before(async () => {
+  fake = await startFakeProvider({ webhookSecret: WEBHOOK_SECRET, credentials: CREDENTIALS });
+});
+
+after(async () => {
+  await fake?.close();
+});
+
+function providerVars(email, sms) {
+  const vars = baseVars({
+    EMAIL_PROVIDER: email, SMS_PROVIDER: sms, EMAIL_BASE_URL: fake.url, SMS_BASE_URL: fake.url,
+    WEBHOOK_URL: fake.urls.webhook, WEBHOOK_SECRET, TWILIO_ACCOUNT_SID: CREDENTIALS.twilio.sid,
+    TWILIO_AUTH_TOKEN: CREDENTIALS.twilio.token, SMS_FROM: "+15005550006",
+  });
+  if (email !== "webhook") vars.EMAIL_API_KEY = CREDENTIALS[email];
+  return vars;
+}
+
+async function newUser(url) {
+  serial += 1;
+  const stamp = `${serial}-${Date.now()}`;
+  const user = { username: `p${stamp}`, email: `p${stamp}@example.test`, password: "Initial-passphrase-1", phone: `+4477008${String(serial).padStart(5, "0")}` };
+  user.id = await createUser(url, user);
+  return user;
+}
+
+const deliveredTo = (provider, to) => fake.received(provider).filter((d) => d.to === to || (Array.isArray(d.to) && d.to.includes(to)));
+
+for (const [email, sms] of [["resend", "twilio"], ["postmark", "webhook"], ["sendgrid", "twilio"], ["webhook", "webhook"]]) {
+  describe(`${email} e-mail and ${sms} SMS`, () => {
+    let worker;
+    before(async () => { worker = await startWorker(providerVars(email, sms)); });
+    after(async () => { await worker?.stop(); });
+
+    test("a reset link and a reset code reach the provider in its real request shape", async () => {
+      const user = await newUser(worker.url);
+      assert.equal((await post(`${worker.url}/api/v1/auth/forgotpass`, { email: user.email }, B_HEADERS)).status, 200);
+      assert.equal((await post(`${worker.url}/api/v1/auth/forgotpass/mobile`, { phone: user.phone }, B_HEADERS)).status, 200);
+      const mail = await eventually(() => deliveredTo(email, user.email)[0]);
+      assert.match(mail.text, /https:\/\/reset\.example\.test\/reset\?token=[0-9a-f]{64}/);
+      const text = await eventually(() => deliveredTo(sms, user.phone)[0]);
+      assert.match(text.text, /[0-9]{6}/);
+      assert.deepEqual(fake.violations(), []);
+      assert.equal((await get(`${worker.url}/dev/outbox?to=${encodeURIComponent(user.email)}`)).status, 404, "no outbox without an outbox provider");
+    });
+  });
+}
+
+describe("provider faults", () => {
+  let worker;
+  before(async () => { worker = await startWorker(providerVars("resend", "twilio")); });
+  after(async () => { await worker?.stop(); });
+
+  test("a provider that fails and then recovers delivers the message exactly once", async () => {
+    const user = await newUser(worker.url);
+    fake.setFaults("resend", ["500", "429:1"]);
+    await post(`${worker.url}/api/v1/auth/forgotpass`, { email: user.email }, B_HEADERS);
+    await eventually(() => deliveredTo("resend", user.email).length === 1, { timeoutMs: 40_000 });
+    const attempts = fake.requests("resend").filter((r) => JSON.stringify(r).includes(user.email));
+    assert.ok(attempts.length >= 3, `three attempts, saw ${attempts.length}`);
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.equal(deliveredTo("resend", user.email).length, 1);
+    assert.deepEqual(fake.violations(), []);
+  });
+
+  test("a provider that never recovers ends in a logged dead letter the operator can list", async () => {
+    const user = await newUser(worker.url);
+    fake.setFaults("twilio", Array(8).fill("503"));
+    await post(`${worker.url}/api/v1/auth/forgotpass/mobile`, { phone: user.phone }, B_HEADERS);
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const letter = await eventually(async () => {
+      const res = await get(`${worker.url}/admin/dead-letters`, auth);
+      return res.body.find?.((l) => l.channel === "sms");
+    }, { timeoutMs: 90_000, everyMs: 1000 });
+    assert.equal(letter.attempts, 5);
+    assert.ok(!letter.to.includes(user.phone.slice(3, 9)), `masked: ${letter.to}`);
+    assert.equal(deliveredTo("twilio", user.phone).length, 0);
+    await eventually(() => /delivery_dead_letter/.test(worker.logs()));
+    assert.equal((await get(`${worker.url}/admin/dead-letters`)).status, 401);
+    fake.setFaults("twilio", []);
+  });
+});

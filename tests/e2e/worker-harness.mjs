@@ -1,0 +1,147 @@
+// Runs the built Worker (worker/build) under wrangler's local runtime (workerd with local KV,
+// Durable Objects, Queues and rate limits) on 127.0.0.1 and a free port, for end-to-end tests.
+// Each instance gets its own state folder and the variables the test gives; its log lines (the
+// Worker's JSON audit lines among them) are kept for assertions.
+
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+
+/** A development keyring (never used outside tests). */
+export const TEST_KEYS = "ktest-1:DssbGkkvrNGHiL37HGfgwK1QMKi2aJ8g2jaQOfX7kVM";
+export const ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
+export const CLIENT_ID = "web-client";
+export const ORIGIN = "http://localhost:3000";
+
+/** Variables for an outbox Worker; `overrides` replace or add. */
+export function baseVars(overrides = {}) {
+  return {
+    PUBLIC_URL: "https://reset.example.test",
+    KEYS: TEST_KEYS,
+    ADMIN_TOKEN,
+    CLIENTS: JSON.stringify({ [CLIENT_ID]: [ORIGIN] }),
+    API_KEYS: "test-api-key-0123456789abcdef",
+    EMAIL_PROVIDER: "outbox",
+    EMAIL_FROM: "pwreset <no-reply@example.test>",
+    SMS_PROVIDER: "outbox",
+    SMS_FROM: "+15005550006",
+    PASSWORD_POLICY: "django",
+    ENVIRONMENT: "test",
+    ...overrides,
+  };
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the Worker; resolves once it answers. */
+export async function startWorker(vars = baseVars()) {
+  const port = await freePort();
+  const inspector = await freePort();
+  const state = mkdtempSync(join(tmpdir(), "pwreset-e2e-"));
+  const args = [WRANGLER, "dev", "--local", "--ip", "127.0.0.1", "--port", String(port),
+    "--inspector-port", String(inspector), "--persist-to", state, "--show-interactive-dev-session=false",
+    "--log-level", "log"];
+  for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CI: "true" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines = [];
+  const collect = (chunk) => lines.push(...chunk.toString().split("\n").filter(Boolean));
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler exited:\n${lines.join("\n")}`);
+    try {
+      await fetch(`${url}/__ready`);
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill("SIGKILL");
+        throw new Error(`the Worker did not start in 60 s:\n${lines.join("\n")}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return {
+    url,
+    /** Everything wrangler and the Worker printed so far. */
+    logs: () => lines.join("\n"),
+    /** The Worker's JSON log lines, parsed. */
+    events: () => lines.filter((l) => l.trim().startsWith("{")).map((l) => { try { return JSON.parse(l.trim()); } catch { return null; } }).filter(Boolean),
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => {
+        const timer = setTimeout(() => { child.kill("SIGKILL"); resolve(); }, 5000);
+        child.once("exit", () => { clearTimeout(timer); resolve(); });
+      });
+      rmSync(state, { recursive: true, force: true });
+    },
+  };
+}
+
+/** POSTs JSON; returns { status, headers, body (parsed or text) }. */
+export async function post(url, body, headers = {}) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed = text;
+  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+/** GETs; same shape as post. */
+export async function get(url, headers = {}) {
+  const res = await fetch(url, { headers });
+  const text = await res.text();
+  let parsed = text;
+  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+/** Polls `probe` until it returns a truthy value (the queue delivers within seconds). */
+export async function eventually(probe, { timeoutMs = 20_000, everyMs = 250 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Creates an account through the admin route; returns its id. */
+export async function createUser(url, user) {
+  const res = await post(`${url}/admin/users`, user, { authorization: `Bearer ${ADMIN_TOKEN}` });
+  if (res.status !== 201) throw new Error(`admin/users answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body.id;
+}
+
+/** The newest outbox message to `to` that satisfies `match`, waiting for it. */
+export async function nextMessage(url, to, match = () => true) {
+  return eventually(async () => {
+    const res = await get(`${url}/dev/outbox?to=${encodeURIComponent(to)}`);
+    return Array.isArray(res.body) ? res.body.find(match) : undefined;
+  });
+}

@@ -37,8 +37,10 @@ pub struct ServiceConfig {
     pub clients: BTreeMap<String, Vec<String>>,
     /// Dialect C API keys.
     pub api_keys: Vec<String>,
-    /// The password policy every password-setting route enforces.
+    /// The password policy of dialects A and B (`PASSWORD_POLICY`, default `django`).
     pub policy: Policy,
+    /// Dialect C's settings.
+    pub user_api: UserApi,
     /// Lifetimes, in seconds.
     pub lifetimes: Lifetimes,
     /// Digits of a numeric code.
@@ -54,6 +56,28 @@ impl std::fmt::Debug for ServiceConfig {
             .field("keyring", &self.keyring)
             .field("clients", &self.clients.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
+    }
+}
+
+/// Dialect C ("user"): where it is mounted, its policy, and whether it keeps the original API's
+/// existence-revealing answers.
+pub struct UserApi {
+    /// `USER_API_PREFIX`, default `api`.
+    pub prefix: String,
+    /// `USER_API_VERSION`, default `v1`.
+    pub version: String,
+    /// `USER_API_PASSWORD_POLICY`, default the `seed-002` preset.
+    pub policy: Policy,
+    /// `USER_API_REVEAL_ACCOUNTS=on`: forgot-password answers `401` for an unknown identifier and
+    /// for an e-mail shared by several accounts, as the original API did. Off by default: those
+    /// answers tell anyone which accounts exist.
+    pub reveal_accounts: bool,
+}
+
+impl UserApi {
+    /// The base path, e.g. `/api/v1/user/`.
+    pub fn base(&self) -> String {
+        format!("/{}/{}/user/", self.prefix, self.version)
     }
 }
 
@@ -168,6 +192,42 @@ impl ServiceConfig {
             }),
         };
 
+        let segment = |name: &str, default: &str, problems: &mut Vec<String>| -> String {
+            match value(name) {
+                None => default.to_owned(),
+                Some(v)
+                    if (1..=32).contains(&v.len())
+                        && v.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+                {
+                    v
+                }
+                Some(_) => {
+                    problems.push(format!("{name} must be 1-32 letters, digits, - or _"));
+                    default.to_owned()
+                }
+            }
+        };
+        let user_api = UserApi {
+            prefix: segment("USER_API_PREFIX", "api", &mut problems),
+            version: segment("USER_API_VERSION", "v1", &mut problems),
+            policy: match value("USER_API_PASSWORD_POLICY") {
+                None => Policy::preset(Preset::Seed002),
+                Some(text) => parse_policy(&text).unwrap_or_else(|problem| {
+                    problems.push(format!("USER_API_PASSWORD_POLICY: {problem}"));
+                    Policy::preset(Preset::Seed002)
+                }),
+            },
+            reveal_accounts: match value("USER_API_REVEAL_ACCOUNTS").as_deref() {
+                None | Some("off") => false,
+                Some("on") => true,
+                Some(_) => {
+                    problems.push("USER_API_REVEAL_ACCOUNTS must be on or off".into());
+                    false
+                }
+            },
+        };
+
         let defaults = Lifetimes::default();
         let mut seconds = |name: &str, default: u64, max: u64, why: &str| -> u64 {
             match value(name).map(|v| v.parse::<u64>()) {
@@ -240,6 +300,7 @@ impl ServiceConfig {
                 clients,
                 api_keys,
                 policy,
+                user_api,
                 lifetimes,
                 code_digits,
                 delivery,

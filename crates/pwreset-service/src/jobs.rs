@@ -37,6 +37,9 @@ pub enum ResetVia {
     EmailLink,
     /// Dialect B: a code by SMS, the account found by phone; redeemable without the phone.
     SmsCode,
+    /// Dialect C: a link carrying the account's key and a token, by e-mail; the accounts found by
+    /// username, else every account with that e-mail address (one message lists each link).
+    UserLink,
 }
 
 /// A reset request as queued.
@@ -122,6 +125,7 @@ async fn run_reset_request(
             .into_iter()
             .collect(),
         ResetVia::EmailLink => p.accounts_by_email(&request.identifier).await?,
+        ResetVia::UserLink => lookup::by_username_else_email(p, &request.identifier).await?,
         ResetVia::SmsCode => p
             .account_by_phone(&request.identifier)
             .await?
@@ -138,7 +142,8 @@ async fn run_reset_request(
     }
     let message = match request.via {
         ResetVia::EmailCode => email_code(p, cfg, &accounts[0]).await?,
-        ResetVia::EmailLink => email_links(p, cfg, &accounts).await?,
+        ResetVia::EmailLink => email_links(p, cfg, &accounts, LinkForm::Token).await?,
+        ResetVia::UserLink => email_links(p, cfg, &accounts, LinkForm::UserAndToken).await?,
         ResetVia::SmsCode => sms_code(p, cfg, &accounts[0]).await?,
     };
     send(p, cfg, message).await
@@ -237,10 +242,18 @@ async fn issue_code(
     Ok(())
 }
 
+/// What a reset link carries: dialect B's `?token=`, or dialect C's `?user=…&token=…`.
+#[derive(Clone, Copy)]
+enum LinkForm {
+    Token,
+    UserAndToken,
+}
+
 async fn email_links(
     p: &impl Platform,
     cfg: &ServiceConfig,
     accounts: &[Account],
+    form: LinkForm,
 ) -> PlatformResult<OutgoingMessage> {
     let mut links = Vec::with_capacity(accounts.len());
     for account in accounts {
@@ -258,11 +271,16 @@ async fn email_links(
         };
         p.guard(&account.id, op).await?;
         p.put_link(&key, &record, cfg.lifetimes.link).await?;
-        let link = format!(
-            "{}/reset?token={}",
-            cfg.public_url,
-            token.reveal_hex().as_str()
-        );
+        let token = token.reveal_hex();
+        let link = match form {
+            LinkForm::Token => format!("{}/reset?token={}", cfg.public_url, token.as_str()),
+            LinkForm::UserAndToken => format!(
+                "{}/reset?user={}&token={}",
+                cfg.public_url,
+                account.id,
+                token.as_str()
+            ),
+        };
         links.push((account.label().to_owned(), link));
     }
     let ttl_minutes = minutes(cfg.lifetimes.link);

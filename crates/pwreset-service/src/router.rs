@@ -5,6 +5,7 @@ use serde_json::json;
 use crate::audit;
 use crate::config::{ConfigProblems, ServiceConfig};
 use crate::dialects::auth_v1::{self, Route as AuthRoute};
+use crate::dialects::user::{self, Route as UserRoute};
 use crate::dialects::{admin, dev, reg};
 use crate::http::{Method, Request, Response};
 use crate::jobs::{self, Job, JobOutcome};
@@ -17,13 +18,17 @@ enum Route {
     RegReset,
     RegInfo,
     Auth(AuthRoute),
+    User(UserRoute),
     AdminUsers,
     AdminDeadLetters,
     DevOutbox,
 }
 
 impl Route {
-    fn find(path: &str) -> Option<Self> {
+    fn find(cfg: &ServiceConfig, path: &str) -> Option<Self> {
+        if let Some(route) = UserRoute::find(&cfg.user_api.base(), path) {
+            return Some(Route::User(route));
+        }
         Some(match path {
             "/reg/user/resetPasswordRequest" => Route::RegResetRequest,
             "/reg/user/resetPassword" => Route::RegReset,
@@ -95,7 +100,7 @@ impl Service {
                 );
             }
         };
-        let Some(route) = Route::find(&req.path) else {
+        let Some(route) = Route::find(cfg, &req.path) else {
             return not_found(&req);
         };
         if let (Route::Auth(_), Method::Options) = (route, req.method) {
@@ -117,6 +122,7 @@ impl Service {
             Route::RegReset => reg::reset_password(p, cfg, &req).await,
             Route::RegInfo => reg::user_info(p, cfg, &req).await,
             Route::Auth(route) => auth_v1::handle(p, cfg, &req, route).await,
+            Route::User(route) => user::handle(p, cfg, &req, route).await,
             Route::AdminUsers => admin::create_user(p, cfg, &req).await,
             Route::AdminDeadLetters => admin::dead_letters(p, cfg, &req).await,
             Route::DevOutbox => dev::outbox(p, cfg, &req).await,

@@ -149,6 +149,7 @@ async fn reset(
         Err(e) => return e.into(),
     };
     let form = PasswordForm {
+        policy: &cfg.policy,
         password,
         confirm: Some(confirm),
         password_field: "password",
@@ -158,7 +159,7 @@ async fn reset(
         Route::ResetMobile => {
             flows::reset_with_code(p, cfg, token, phone.as_deref(), form, &req.client_ip).await
         }
-        _ => flows::reset_with_link(p, cfg, token, form, &req.client_ip).await,
+        _ => flows::reset_with_link(p, cfg, token, None, form, &req.client_ip).await,
     };
     match result {
         Ok(token) => Response::json(

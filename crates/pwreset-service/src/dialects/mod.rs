@@ -7,5 +7,6 @@ pub mod body;
 pub mod dev;
 pub mod reg;
 mod status_shape;
+pub mod user;
 
 pub use status_shape::{FailItem, fail, flow_failure};

@@ -71,6 +71,7 @@ pub async fn reset_password(p: &impl Platform, cfg: &ServiceConfig, req: &Reques
         Err(e) => return e.into(),
     };
     let form = PasswordForm {
+        policy: &cfg.policy,
         password: &password,
         confirm: None,
         password_field: "newPassword",

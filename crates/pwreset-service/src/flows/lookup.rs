@@ -22,3 +22,18 @@ pub async fn by_username_or_email(
         None
     })
 }
+
+/// Dialect C names accounts by username or e-mail: the account with that username, else every
+/// account with that e-mail address.
+pub async fn by_username_else_email(
+    p: &impl Accounts,
+    identifier: &str,
+) -> PlatformResult<Vec<Account>> {
+    if let Some(account) = p.account_by_username(identifier).await? {
+        return Ok(vec![account]);
+    }
+    if !identifier.contains('@') {
+        return Ok(Vec::new());
+    }
+    p.accounts_by_email(identifier).await
+}

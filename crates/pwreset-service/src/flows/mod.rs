@@ -6,7 +6,7 @@ mod password;
 mod redeem;
 mod request;
 
-pub use password::{PasswordForm, authenticate, check_new_password, set_password};
+pub use password::{PasswordForm, authenticate, change_password, check_new_password, set_password};
 pub use redeem::{code_for_payload, reset_with_code, reset_with_link, reset_with_payload};
 pub use request::request_reset;
 

@@ -1,8 +1,8 @@
 //! Judging, setting and proving a password.
 
-use pwreset_core::CheckInput;
 use pwreset_core::password_hash::{HashParams, hash_password, verify_password};
 use pwreset_core::secrets::AccessToken;
+use pwreset_core::{CheckInput, Policy};
 use serde_json::json;
 
 use super::{FlowError, FlowResult, token_issuer};
@@ -14,9 +14,11 @@ use crate::guard::{GlobalOp, GuardAnswer, GuardOp};
 use crate::jobs::Job;
 use crate::platform::{Platform, PlatformError};
 
-/// A new password as a dialect's form carries it.
+/// A new password as a dialect's form carries it, with the policy that dialect enforces.
 #[derive(Clone, Copy)]
 pub struct PasswordForm<'a> {
+    /// The policy to apply.
+    pub policy: &'a Policy,
     /// The new password.
     pub password: &'a str,
     /// Its confirmation, when the form has one.
@@ -29,11 +31,7 @@ pub struct PasswordForm<'a> {
 
 /// Applies the configured policy to a new password for `account`: every rule, the confirmation,
 /// and (only when all else passes, as it costs a hash) "not the current password".
-pub fn check_new_password(
-    cfg: &ServiceConfig,
-    account: &Account,
-    form: PasswordForm<'_>,
-) -> FlowResult<()> {
+pub fn check_new_password(account: &Account, form: PasswordForm<'_>) -> FlowResult<()> {
     let user = account.user_attributes();
     let mut input = CheckInput::new(form.password).user(&user);
     input.password_field = form.password_field;
@@ -41,13 +39,13 @@ pub fn check_new_password(
     if let Some(confirm) = form.confirm {
         input = input.confirm(confirm);
     }
-    let result = cfg.policy.check(&input);
+    let result = form.policy.check(&input);
     if !result.valid {
         return Err(FlowError::Policy(result));
     }
     if verify_password(form.password, &account.password_hash).unwrap_or(false) {
         input.same_as_old = true;
-        return Err(FlowError::Policy(cfg.policy.check(&input)));
+        return Err(FlowError::Policy(form.policy.check(&input)));
     }
     Ok(())
 }
@@ -103,6 +101,29 @@ pub async fn set_password(
         .map_err(|e| FlowError::Unavailable(PlatformError(e.to_string())))
 }
 
+/// Changes the password of the account a bearer token authenticates, given its current password.
+pub async fn change_password(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    token: Option<&str>,
+    old_password: &str,
+    form: PasswordForm<'_>,
+    client_ip: &str,
+) -> FlowResult<AccessToken> {
+    super::request::limit(p, crate::platform::LimitRule::AttemptPerIp, client_ip).await?;
+    let account = authenticate(p, cfg, token).await?;
+    if !verify_password(old_password, &account.password_hash).unwrap_or(false) {
+        p.log(&audit::line(
+            "password_change_refused",
+            p.now(),
+            json!({ "account": account.id, "reason": "wrong_old_password" }),
+        ));
+        return Err(FlowError::WrongPassword);
+    }
+    check_new_password(&account, form)?;
+    set_password(p, cfg, account, form.password, "change").await
+}
+
 /// The account a bearer token authenticates, if the token is good and its password state current.
 pub async fn authenticate(
     p: &impl Platform,
@@ -127,7 +148,7 @@ pub async fn authenticate(
 /// The work [`check_new_password`] does, for a request whose account does not exist: the same
 /// policy check and one password verification against a fixed hash with the same parameters, so
 /// the time taken does not tell whether the account exists. Refuses what the policy refuses.
-pub fn check_decoy_password(cfg: &ServiceConfig, form: PasswordForm<'_>) -> FlowResult<()> {
+pub fn check_decoy_password(form: PasswordForm<'_>) -> FlowResult<()> {
     static DECOY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let decoy = Account {
         id: String::new(),
@@ -146,5 +167,5 @@ pub fn check_decoy_password(cfg: &ServiceConfig, form: PasswordForm<'_>) -> Flow
             .clone(),
         password_changed_at: 0,
     };
-    check_new_password(cfg, &decoy, form)
+    check_new_password(&decoy, form)
 }

@@ -104,7 +104,7 @@ pub async fn reset_with_payload(
     let verified = pending
         .confirm(&account.id, &account.password_state())
         .map_err(|_| FlowError::InvalidSecret)?;
-    check_new_password(cfg, &account, form)?;
+    check_new_password(&account, form)?;
     let op = GuardOp::Consume {
         secret_id: format!("payload:{}", verified.nonce_hex),
         expires_at: verified.expires_at.as_secs(),
@@ -115,11 +115,13 @@ pub async fn reset_with_payload(
     set_password(p, cfg, account, form.password, "signed_payload").await
 }
 
-/// Dialect B: an e-mailed link's token and a new password.
+/// An e-mailed link's token (dialect B) or account key and token (dialect C, `user`) and a new
+/// password.
 pub async fn reset_with_link(
     p: &impl Platform,
     cfg: &ServiceConfig,
     token: &str,
+    user: Option<&str>,
     form: PasswordForm<'_>,
     client_ip: &str,
 ) -> FlowResult<AccessToken> {
@@ -134,14 +136,14 @@ pub async fn reset_with_link(
         }
     }
     let (key, record) = found.ok_or(FlowError::InvalidSecret)?;
-    if record.expires_at <= p.now().as_secs() {
+    if record.expires_at <= p.now().as_secs() || user.is_some_and(|u| u != record.account_id) {
         return Err(FlowError::InvalidSecret);
     }
     let account = p
         .account(&record.account_id)
         .await?
         .ok_or(FlowError::InvalidSecret)?;
-    check_new_password(cfg, &account, form)?;
+    check_new_password(&account, form)?;
     // The guard knows which links are live: a password change since the link was sent killed it.
     let op = GuardOp::UseLink {
         secret_id: key.clone(),
@@ -182,8 +184,8 @@ async fn with_phone(
     // The password is judged before the code is touched (a refused password leaves it unused);
     // an unknown phone gets the same work, so the time does not tell that the account exists.
     match &account {
-        Some(account) => check_new_password(cfg, account, form)?,
-        None => check_decoy_password(cfg, form)?,
+        Some(account) => check_new_password(account, form)?,
+        None => check_decoy_password(form)?,
     }
     let guard_id = account
         .as_ref()
@@ -227,7 +229,7 @@ async fn without_phone(
         .account(&account_id)
         .await?
         .ok_or(FlowError::InvalidSecret)?;
-    check_new_password(cfg, &account, form)?;
+    check_new_password(&account, form)?;
     if !redeem_code(p, &account.id, code_digests(cfg, code, &account.id)).await? {
         return Err(FlowError::InvalidSecret);
     }

@@ -1,15 +1,19 @@
-//! Provider requests over `fetch`, with a time limit.
+//! Outbound HTTP over `fetch`, with a time limit: provider deliveries and the breached-password
+//! range API.
 
 use std::time::Duration;
 
 use futures_util::future::{Either, select};
 use pwreset_service::delivery::{HttpAnswer, HttpClient, ProviderRequest, TransportError};
-use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit};
+use pwreset_service::platform::{FetchedAnswer, HttpFetch};
+use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, Response};
 
 use crate::edge::EdgePlatform;
 
 /// How long a provider may take to answer before the attempt counts as timed out.
 const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the range API may take (a password form is waiting).
+const RANGE_TIMEOUT: Duration = Duration::from_secs(3);
 
 fn build(request: &ProviderRequest) -> Result<Request, TransportError> {
     let headers = Headers::new();
@@ -20,31 +24,52 @@ fn build(request: &ProviderRequest) -> Result<Request, TransportError> {
     }
     let method = Method::from(request.method.to_ascii_uppercase());
     let mut init = RequestInit::new();
-    init.with_method(method)
-        .with_headers(headers)
-        .with_body(Some(request.body.clone().into()));
+    init.with_method(method).with_headers(headers);
+    if !request.body.is_empty() {
+        init.with_body(Some(request.body.clone().into()));
+    }
     Request::new_with_init(&request.url, &init)
-        .map_err(|_| TransportError::Other("unusable provider URL".to_owned()))
+        .map_err(|_| TransportError::Other("unusable URL".to_owned()))
+}
+
+/// Sends `request`, giving up (and aborting it) after `limit`.
+async fn send_within(
+    request: &ProviderRequest,
+    limit: Duration,
+) -> Result<Response, TransportError> {
+    let outgoing = build(request)?;
+    let controller = AbortController::default();
+    let signal = controller.signal();
+    let fetch = Box::pin(async move { Fetch::Request(outgoing).send_with_signal(&signal).await });
+    let timeout = Box::pin(Delay::from(limit));
+    match select(fetch, timeout).await {
+        Either::Left((Ok(response), _)) => Ok(response),
+        Either::Left((Err(_), _)) => Err(TransportError::Connection),
+        Either::Right(((), _)) => {
+            controller.abort();
+            Err(TransportError::Timeout)
+        }
+    }
 }
 
 impl HttpClient for EdgePlatform {
     async fn send(&self, request: &ProviderRequest) -> Result<HttpAnswer, TransportError> {
-        let outgoing = build(request)?;
-        let controller = AbortController::default();
-        let signal = controller.signal();
-        let fetch =
-            Box::pin(async move { Fetch::Request(outgoing).send_with_signal(&signal).await });
-        let timeout = Box::pin(Delay::from(PROVIDER_TIMEOUT));
-        match select(fetch, timeout).await {
-            Either::Left((Ok(response), _)) => Ok(HttpAnswer {
-                status: response.status_code(),
-                retry_after: response.headers().get("retry-after").ok().flatten(),
-            }),
-            Either::Left((Err(_), _)) => Err(TransportError::Connection),
-            Either::Right(((), _)) => {
-                controller.abort();
-                Err(TransportError::Timeout)
-            }
-        }
+        let response = send_within(request, PROVIDER_TIMEOUT).await?;
+        Ok(HttpAnswer {
+            status: response.status_code(),
+            retry_after: response.headers().get("retry-after").ok().flatten(),
+        })
+    }
+}
+
+impl HttpFetch for EdgePlatform {
+    async fn fetch(&self, request: &ProviderRequest) -> Result<FetchedAnswer, TransportError> {
+        let mut response = send_within(request, RANGE_TIMEOUT).await?;
+        let status = response.status_code();
+        let body = response
+            .text()
+            .await
+            .map_err(|_| TransportError::Other("unreadable answer".to_owned()))?;
+        Ok(FetchedAnswer { status, body })
     }
 }

@@ -1,10 +1,11 @@
-//! The default account directory and the link records, on Workers KV.
+//! The default account directory, the link records and the response cache, on Workers KV.
 //!
 //! Keys: `account:<id>` → the account (JSON); `username:<name>` → id; `email:<address>` → JSON
-//! list of ids; `phone:<e164>` → id; `link:<digest>` → link record, expiring with the link.
+//! list of ids; `phone:<e164>` → id; `link:<digest>` → link record, expiring with the link;
+//! `pwned:<prefix>` → a cached range answer of the breached-password API (1 day).
 
 use pwreset_service::account::Account;
-use pwreset_service::platform::{Accounts, LinkRecord, LinkRecords, PlatformResult};
+use pwreset_service::platform::{Accounts, LinkRecord, LinkRecords, PlatformResult, ResponseCache};
 
 use crate::edge::{EdgePlatform, failed};
 
@@ -119,5 +120,16 @@ impl LinkRecords for EdgePlatform {
 
     async fn delete_link(&self, key: &str) -> PlatformResult<()> {
         self.kv()?.delete(key).await.map_err(failed("KV delete"))
+    }
+}
+
+impl ResponseCache for EdgePlatform {
+    async fn cache_get(&self, key: &str) -> PlatformResult<Option<String>> {
+        self.get_text(key).await
+    }
+
+    async fn cache_put(&self, key: &str, value: &str, ttl_seconds: u64) -> PlatformResult<()> {
+        self.put_text(key, value.to_owned(), Some(ttl_seconds))
+            .await
     }
 }

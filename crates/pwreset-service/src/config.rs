@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use pwreset_core::secrets::{Keyring, ResetCode};
 use pwreset_core::{Policy, Preset};
 
+use crate::breached::{BreachedCheck, BreachedConfig, PWNED_PASSWORDS_URL};
 use crate::delivery::DeliveryConfig;
 
 /// NIST SP 800-63B's ceiling for codes sent by SMS or e-mail, and the default: 10 minutes.
@@ -47,6 +48,8 @@ pub struct ServiceConfig {
     pub code_digits: u8,
     /// Delivery providers.
     pub delivery: DeliveryConfig,
+    /// The breached-password check.
+    pub breached: BreachedConfig,
 }
 
 impl std::fmt::Debug for ServiceConfig {
@@ -281,6 +284,38 @@ impl ServiceConfig {
             }
         };
 
+        let breached = BreachedConfig {
+            mode: match value("BREACHED_CHECK") {
+                None => BreachedCheck::Off,
+                Some(text) => BreachedCheck::parse(&text).unwrap_or_else(|| {
+                    problems.push("BREACHED_CHECK must be off, fail-open or fail-closed".into());
+                    BreachedCheck::Off
+                }),
+            },
+            base_url: match value("PWNED_PASSWORDS_URL") {
+                None => PWNED_PASSWORDS_URL.to_owned(),
+                Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                    url.trim_end_matches('/').to_owned()
+                }
+                Some(_) => {
+                    problems.push("PWNED_PASSWORDS_URL must be an http(s) URL".into());
+                    PWNED_PASSWORDS_URL.to_owned()
+                }
+            },
+        };
+        // With the check on, every policy reports `password_breached`.
+        let (policy, user_api) = if breached.mode == BreachedCheck::Off {
+            (policy, user_api)
+        } else {
+            (
+                with_breached_rule(policy),
+                UserApi {
+                    policy: with_breached_rule(user_api.policy),
+                    ..user_api
+                },
+            )
+        };
+
         let production = value("ENVIRONMENT").is_some_and(|e| e == "production");
         let delivery = DeliveryConfig::from_vars(get)
             .map_err(|found| problems.extend(found))
@@ -304,6 +339,7 @@ impl ServiceConfig {
                 lifetimes,
                 code_digits,
                 delivery,
+                breached,
             }),
             _ => Err(ConfigProblems(problems)),
         }
@@ -318,6 +354,13 @@ impl ServiceConfig {
     pub fn origin_is_registered(&self, origin: &str) -> bool {
         self.clients.values().flatten().any(|o| o == origin)
     }
+}
+
+/// The same policy with the breached-password rule on.
+fn with_breached_rule(policy: Policy) -> Policy {
+    let mut settings = policy.settings().clone();
+    settings.breached = true;
+    Policy::new(settings).unwrap_or(policy)
 }
 
 /// `{"client-id": ["https://app.example", ...], ...}`.

@@ -15,6 +15,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod breached;
 pub mod config;
 pub mod delivery;
 pub mod dialects;

@@ -17,8 +17,8 @@ use crate::guard::{
 };
 use crate::jobs::Job;
 use crate::platform::{
-    AccountGuard, Accounts, Clock, GlobalCodes, JobQueue, LimitRule, LinkRecord, LinkRecords,
-    Logger, PlatformResult, RateLimits,
+    AccountGuard, Accounts, Clock, FetchedAnswer, GlobalCodes, HttpFetch, JobQueue, LimitRule,
+    LinkRecord, LinkRecords, Logger, PlatformResult, RateLimits, ResponseCache,
 };
 use crate::router::Service;
 
@@ -53,6 +53,10 @@ pub struct MemoryPlatform {
     limits: RefCell<BTreeMap<&'static str, u32>>,
     counts: RefCell<BTreeMap<(&'static str, String, u64), u32>>,
     logs: RefCell<Vec<String>>,
+    cache: RefCell<BTreeMap<String, (String, u64)>>,
+    breached: RefCell<Vec<String>>,
+    range_requests: RefCell<Vec<String>>,
+    range_down: Cell<bool>,
     /// The dev outbox, sent-records and dead letters.
     pub store: MemoryDeliveryStore,
     /// The providers' side, scripted by the test.
@@ -75,6 +79,21 @@ impl MemoryPlatform {
     /// Allows `limit` events per window under `rule`.
     pub fn set_limit(&self, rule: LimitRule, limit: u32) {
         self.limits.borrow_mut().insert(rule.name(), limit);
+    }
+
+    /// Adds a password to the fake breach corpus that the range API answers from.
+    pub fn add_breached(&self, password: &str) {
+        self.breached.borrow_mut().push(password.to_owned());
+    }
+
+    /// Makes the range API unreachable (or reachable again).
+    pub fn set_range_down(&self, down: bool) {
+        self.range_down.set(down);
+    }
+
+    /// Every URL the range API was asked for.
+    pub fn range_requests(&self) -> Vec<String> {
+        self.range_requests.borrow().clone()
     }
 
     /// Every log line so far.
@@ -277,5 +296,50 @@ impl DeliveryStore for MemoryPlatform {
     }
     async fn list_dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
         self.store.list_dead_letters().await
+    }
+}
+
+/// A fake Pwned Passwords range API over the corpus given with [`MemoryPlatform::add_breached`],
+/// with padding lines of count 0 like the real one.
+impl HttpFetch for MemoryPlatform {
+    async fn fetch(&self, request: &ProviderRequest) -> Result<FetchedAnswer, TransportError> {
+        self.range_requests.borrow_mut().push(request.url.clone());
+        if self.range_down.get() {
+            return Err(TransportError::Timeout);
+        }
+        let prefix = request
+            .url
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let mut body = String::new();
+        for password in self.breached.borrow().iter() {
+            let (p, suffix) = crate::breached::split_hash(password);
+            if p == prefix {
+                body.push_str(&format!("{suffix}:42\r\n"));
+            }
+        }
+        body.push_str("0000000000000000000000000000000000A:0\r\n");
+        Ok(FetchedAnswer { status: 200, body })
+    }
+}
+
+impl ResponseCache for MemoryPlatform {
+    async fn cache_get(&self, key: &str) -> PlatformResult<Option<String>> {
+        let now = self.now.get();
+        Ok(self
+            .cache
+            .borrow()
+            .get(key)
+            .filter(|(_, gone_at)| *gone_at > now)
+            .map(|(value, _)| value.clone()))
+    }
+    async fn cache_put(&self, key: &str, value: &str, ttl_seconds: u64) -> PlatformResult<()> {
+        let gone_at = self.now.get() + ttl_seconds;
+        self.cache
+            .borrow_mut()
+            .insert(key.to_owned(), (value.to_owned(), gone_at));
+        Ok(())
     }
 }

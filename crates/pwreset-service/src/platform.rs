@@ -7,7 +7,7 @@
 use pwreset_core::UnixTime;
 
 use crate::account::Account;
-use crate::delivery::{DeliveryStore, HttpClient};
+use crate::delivery::{DeliveryStore, HttpClient, ProviderRequest, TransportError};
 use crate::guard::{GlobalAnswer, GlobalOp, GuardAnswer, GuardOp};
 use crate::jobs::Job;
 
@@ -138,6 +138,29 @@ pub trait RateLimits {
     async fn allow(&self, rule: LimitRule, key: &str) -> PlatformResult<bool>;
 }
 
+/// An answer to an HTTP call whose body matters (the breached-password range API).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FetchedAnswer {
+    /// The status.
+    pub status: u16,
+    /// The body as text.
+    pub body: String,
+}
+
+/// Outbound HTTP that reads the answer's body.
+pub trait HttpFetch {
+    /// Sends `request` (within the platform's time limit) and reads the answer.
+    async fn fetch(&self, request: &ProviderRequest) -> Result<FetchedAnswer, TransportError>;
+}
+
+/// A cache of small text answers with a lifetime.
+pub trait ResponseCache {
+    /// The cached value under `key`.
+    async fn cache_get(&self, key: &str) -> PlatformResult<Option<String>>;
+    /// Caches `value` under `key` for `ttl_seconds`.
+    async fn cache_put(&self, key: &str, value: &str, ttl_seconds: u64) -> PlatformResult<()>;
+}
+
 /// Where JSON log lines go.
 pub trait Logger {
     /// Writes one line.
@@ -156,6 +179,8 @@ pub trait Platform:
     + Logger
     + HttpClient
     + DeliveryStore
+    + HttpFetch
+    + ResponseCache
 {
 }
 
@@ -170,5 +195,7 @@ impl<T> Platform for T where
         + Logger
         + HttpClient
         + DeliveryStore
+        + HttpFetch
+        + ResponseCache
 {
 }

@@ -8,6 +8,7 @@ use serde_json::json;
 use super::{FlowError, FlowResult, token_issuer};
 use crate::account::Account;
 use crate::audit;
+use crate::breached;
 use crate::config::ServiceConfig;
 use crate::delivery::{self, Channel, MessageKind};
 use crate::guard::{GlobalOp, GuardAnswer, GuardOp};
@@ -29,9 +30,15 @@ pub struct PasswordForm<'a> {
     pub confirm_field: &'a str,
 }
 
-/// Applies the configured policy to a new password for `account`: every rule, the confirmation,
-/// and (only when all else passes, as it costs a hash) "not the current password".
-pub fn check_new_password(account: &Account, form: PasswordForm<'_>) -> FlowResult<()> {
+/// Applies the configured policy to a new password for `account`: every rule and the
+/// confirmation; then, only when all those pass (each costs more), the breached-password check
+/// when it is on, and "not the current password" (a hash).
+pub async fn check_new_password(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    account: &Account,
+    form: PasswordForm<'_>,
+) -> FlowResult<()> {
     let user = account.user_attributes();
     let mut input = CheckInput::new(form.password).user(&user);
     input.password_field = form.password_field;
@@ -43,8 +50,9 @@ pub fn check_new_password(account: &Account, form: PasswordForm<'_>) -> FlowResu
     if !result.valid {
         return Err(FlowError::Policy(result));
     }
-    if verify_password(form.password, &account.password_hash).unwrap_or(false) {
-        input.same_as_old = true;
+    input.breached = breached::is_breached(p, &cfg.breached, form.password).await?;
+    input.same_as_old = verify_password(form.password, &account.password_hash).unwrap_or(false);
+    if input.breached || input.same_as_old {
         return Err(FlowError::Policy(form.policy.check(&input)));
     }
     Ok(())
@@ -120,7 +128,7 @@ pub async fn change_password(
         ));
         return Err(FlowError::WrongPassword);
     }
-    check_new_password(&account, form)?;
+    check_new_password(p, cfg, &account, form).await?;
     set_password(p, cfg, account, form.password, "change").await
 }
 
@@ -148,7 +156,11 @@ pub async fn authenticate(
 /// The work [`check_new_password`] does, for a request whose account does not exist: the same
 /// policy check and one password verification against a fixed hash with the same parameters, so
 /// the time taken does not tell whether the account exists. Refuses what the policy refuses.
-pub fn check_decoy_password(form: PasswordForm<'_>) -> FlowResult<()> {
+pub async fn check_decoy_password(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    form: PasswordForm<'_>,
+) -> FlowResult<()> {
     static DECOY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let decoy = Account {
         id: String::new(),
@@ -167,5 +179,5 @@ pub fn check_decoy_password(form: PasswordForm<'_>) -> FlowResult<()> {
             .clone(),
         password_changed_at: 0,
     };
-    check_new_password(&decoy, form)
+    check_new_password(p, cfg, &decoy, form).await
 }

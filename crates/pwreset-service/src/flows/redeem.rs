@@ -104,7 +104,7 @@ pub async fn reset_with_payload(
     let verified = pending
         .confirm(&account.id, &account.password_state())
         .map_err(|_| FlowError::InvalidSecret)?;
-    check_new_password(&account, form)?;
+    check_new_password(p, cfg, &account, form).await?;
     let op = GuardOp::Consume {
         secret_id: format!("payload:{}", verified.nonce_hex),
         expires_at: verified.expires_at.as_secs(),
@@ -143,7 +143,7 @@ pub async fn reset_with_link(
         .account(&record.account_id)
         .await?
         .ok_or(FlowError::InvalidSecret)?;
-    check_new_password(&account, form)?;
+    check_new_password(p, cfg, &account, form).await?;
     // The guard knows which links are live: a password change since the link was sent killed it.
     let op = GuardOp::UseLink {
         secret_id: key.clone(),
@@ -184,8 +184,8 @@ async fn with_phone(
     // The password is judged before the code is touched (a refused password leaves it unused);
     // an unknown phone gets the same work, so the time does not tell that the account exists.
     match &account {
-        Some(account) => check_new_password(account, form)?,
-        None => check_decoy_password(form)?,
+        Some(account) => check_new_password(p, cfg, account, form).await?,
+        None => check_decoy_password(p, cfg, form).await?,
     }
     let guard_id = account
         .as_ref()
@@ -229,7 +229,7 @@ async fn without_phone(
         .account(&account_id)
         .await?
         .ok_or(FlowError::InvalidSecret)?;
-    check_new_password(&account, form)?;
+    check_new_password(p, cfg, &account, form).await?;
     if !redeem_code(p, &account.id, code_digests(cfg, code, &account.id)).await? {
         return Err(FlowError::InvalidSecret);
     }

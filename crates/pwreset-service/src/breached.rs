@@ -1,0 +1,151 @@
+//! Breached passwords: the Pwned Passwords range API, by k-anonymity. Only the first five hex
+//! digits of the password's SHA-1 leave; the answer lists every known suffix under that prefix
+//! (padded with zero-count decoys, `Add-Padding: true`, so its size tells nothing), and the match
+//! happens here. Answers are cached per prefix.
+
+use serde_json::json;
+use sha1::{Digest, Sha1};
+
+use crate::audit;
+use crate::delivery::{ProviderRequest, USER_AGENT};
+use crate::platform::{Clock, HttpFetch, Logger, PlatformError, PlatformResult, ResponseCache};
+
+/// The real range API.
+pub const PWNED_PASSWORDS_URL: &str = "https://api.pwnedpasswords.com";
+/// How long a range answer is cached (its data changes rarely).
+pub const RANGE_CACHE_TTL_SECS: u64 = 24 * 60 * 60;
+
+/// What to do about breached passwords (`BREACHED_CHECK`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BreachedCheck {
+    /// No check (the default).
+    Off,
+    /// Check; when the range API can't be reached, accept the password (and log it).
+    FailOpen,
+    /// Check; when the range API can't be reached, refuse to set the password for now (503).
+    FailClosed,
+}
+
+impl BreachedCheck {
+    /// Reads `off`, `fail-open` or `fail-closed`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "off" => Some(BreachedCheck::Off),
+            "fail-open" => Some(BreachedCheck::FailOpen),
+            "fail-closed" => Some(BreachedCheck::FailClosed),
+            _ => None,
+        }
+    }
+}
+
+/// The breached-password settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BreachedConfig {
+    /// Whether and how to check.
+    pub mode: BreachedCheck,
+    /// The range API's base URL (`PWNED_PASSWORDS_URL`), without a trailing slash.
+    pub base_url: String,
+}
+
+/// The password's SHA-1 as 40 uppercase hex digits, split into the 5-digit prefix that is sent and
+/// the 35-digit suffix that is not.
+pub fn split_hash(password: &str) -> (String, String) {
+    let digest = Sha1::digest(password.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02X}")).collect();
+    let (prefix, suffix) = hex.split_at(5);
+    (prefix.to_owned(), suffix.to_owned())
+}
+
+/// `GET {base}/range/{prefix}` with padding asked for.
+pub fn range_request(base_url: &str, prefix: &str) -> ProviderRequest {
+    ProviderRequest {
+        method: "GET".to_owned(),
+        url: format!("{base_url}/range/{prefix}"),
+        headers: vec![
+            ("User-Agent".to_owned(), USER_AGENT.to_owned()),
+            ("Add-Padding".to_owned(), "true".to_owned()),
+        ],
+        body: String::new(),
+    }
+}
+
+/// Whether a range answer lists `suffix` with a count above zero (padding entries count 0).
+pub fn range_lists(body: &str, suffix: &str) -> bool {
+    body.lines().any(|line| {
+        let (listed, count) = line.trim().split_once(':').unwrap_or((line.trim(), "0"));
+        listed.eq_ignore_ascii_case(suffix) && count.trim().parse::<u64>().is_ok_and(|n| n > 0)
+    })
+}
+
+/// `Ok(true)` when the password is in the corpus; `Err` when the check could not be made and the
+/// mode is fail-closed (fail-open logs and answers `Ok(false)`).
+pub async fn is_breached(
+    p: &(impl HttpFetch + ResponseCache + Logger + Clock),
+    cfg: &BreachedConfig,
+    password: &str,
+) -> PlatformResult<bool> {
+    if cfg.mode == BreachedCheck::Off {
+        return Ok(false);
+    }
+    let (prefix, suffix) = split_hash(password);
+    match range(p, cfg, &prefix).await {
+        Ok(body) => Ok(range_lists(&body, &suffix)),
+        Err(e) if cfg.mode == BreachedCheck::FailOpen => {
+            p.log(&audit::line(
+                "breached_check_skipped",
+                p.now(),
+                json!({ "reason": e.0 }),
+            ));
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn range(
+    p: &(impl HttpFetch + ResponseCache),
+    cfg: &BreachedConfig,
+    prefix: &str,
+) -> PlatformResult<String> {
+    let key = format!("pwned:{prefix}");
+    if let Some(body) = p.cache_get(&key).await.ok().flatten() {
+        return Ok(body);
+    }
+    let answer = p
+        .fetch(&range_request(&cfg.base_url, prefix))
+        .await
+        .map_err(|e| PlatformError(format!("range API: {e}")))?;
+    if answer.status != 200 {
+        return Err(PlatformError(format!(
+            "range API answered {}",
+            answer.status
+        )));
+    }
+    // A failed cache write only costs a later fetch.
+    let _ = p.cache_put(&key, &answer.body, RANGE_CACHE_TTL_SECS).await;
+    Ok(answer.body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_five_digit_prefix_is_sent() {
+        let (prefix, suffix) = split_hash("password");
+        assert_eq!(prefix, "5BAA6");
+        assert_eq!(suffix, "1E4C9B93F3F0682250B6CF8331B7EE68FD8");
+        let request = range_request("http://127.0.0.1:9", &prefix);
+        assert_eq!(request.url, "http://127.0.0.1:9/range/5BAA6");
+        assert!(!request.url.contains(&suffix));
+        assert_eq!(request.header("Add-Padding"), Some("true"));
+    }
+
+    #[test]
+    fn padding_entries_do_not_count() {
+        let body = "1E4C9B93F3F0682250B6CF8331B7EE68FD8:3861493\r\nAAAA0000000000000000000000000000000:0\r\n";
+        assert!(range_lists(body, "1E4C9B93F3F0682250B6CF8331B7EE68FD8"));
+        assert!(!range_lists(body, "AAAA0000000000000000000000000000000"));
+        assert!(!range_lists(body, "BBBB0000000000000000000000000000000"));
+    }
+}

@@ -1,0 +1,181 @@
+//! Delivery through the queue: requests only enqueue; the consumer sends, retries with backoff,
+//! sends a message once, and dead-letters what fails for good.
+
+mod common;
+
+use common::*;
+use pwreset_service::delivery::{HttpAnswer, TransportError};
+use serde_json::Value;
+
+fn with_resend() -> Harness {
+    Harness::with(&[
+        ("EMAIL_PROVIDER", "resend"),
+        ("EMAIL_API_KEY", "re_TestKey0123456789"),
+        ("EMAIL_FROM", "Acme <no-reply@acme.test>"),
+        ("EMAIL_BASE_URL", "http://127.0.0.1:1"),
+    ])
+}
+
+fn idempotency_keys(h: &Harness) -> Vec<String> {
+    h.platform
+        .http
+        .requests()
+        .iter()
+        .map(|r| r.header("Idempotency-Key").unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_reset_request_sends_nothing_until_the_queue_runs() {
+    let h = with_resend();
+    h.jane();
+    assert_eq!(h.reg_request("jane").status, 200);
+    assert_eq!(h.platform.http.request_count(), 0);
+    assert_eq!(h.platform.queued(), 1);
+    h.drain();
+    assert_eq!(h.platform.http.request_count(), 1);
+    let request = &h.platform.http.requests()[0];
+    assert_eq!(request.url, "http://127.0.0.1:1/emails");
+    let body: Value = serde_json::from_str(&request.body).unwrap();
+    assert_eq!(body["to"][0], "jane@example.com");
+}
+
+#[test]
+fn a_provider_that_fails_then_recovers_delivers_exactly_once() {
+    let h = with_resend();
+    h.jane();
+    h.platform
+        .http
+        .push_status(500)
+        .push_status(503)
+        .push(Ok(HttpAnswer {
+            status: 429,
+            retry_after: Some("7".into()),
+        }));
+    let started = h.platform.now_secs();
+    h.reg_request("jane");
+    h.drain();
+
+    let keys = idempotency_keys(&h);
+    assert_eq!(keys.len(), 4, "three failures, then one success");
+    assert!(
+        keys.iter().all(|k| !k.is_empty() && *k == keys[0]),
+        "{keys:?}"
+    );
+    assert_eq!(h.platform.store.sent_ids(), [keys[0].clone()]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&text(&h.send(admin_dead_letters()))).unwrap(),
+        serde_json::json!([])
+    );
+    // Backoff: 2 s, then 4 s, then the provider's 7 s.
+    assert!(h.platform.now_secs() - started >= 2 + 4 + 7);
+    // Running the queue again sends nothing more.
+    h.drain();
+    assert_eq!(h.platform.http.request_count(), 4);
+}
+
+#[test]
+fn a_retry_after_a_timeout_carries_the_same_idempotency_key() {
+    let h = with_resend();
+    h.jane();
+    h.platform
+        .http
+        .push(Err(TransportError::Timeout))
+        .push(Err(TransportError::Connection));
+    h.reg_request("jane");
+    h.drain();
+    let keys = idempotency_keys(&h);
+    assert_eq!(keys.len(), 3);
+    assert!(keys.iter().all(|k| *k == keys[0]));
+    assert_eq!(h.platform.store.sent_ids().len(), 1);
+}
+
+#[test]
+fn the_code_in_a_retried_message_stays_the_one_issued() {
+    let h = with_resend();
+    let jane = h.jane();
+    h.platform.http.push_status(502);
+    h.reg_request("jane");
+    h.drain();
+    let texts: Vec<String> = h
+        .platform
+        .http
+        .requests()
+        .iter()
+        .map(|r| {
+            serde_json::from_str::<Value>(&r.body).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(texts.len(), 2);
+    assert_eq!(texts[0], texts[1]);
+    let code = texts[1]
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap()
+        .to_owned();
+    assert_eq!(h.reg_code(&jane.username, &code).status, 200);
+}
+
+#[test]
+fn the_password_changed_notice_goes_through_the_queue_too() {
+    let h = with_resend();
+    let jane = h.jane();
+    h.reg_request("jane");
+    h.drain();
+    let code = h.platform.http.requests()[0].body.clone();
+    let code = code
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap()
+        .to_owned();
+    let payload = h.reg_code(&jane.username, &code).json_body()["signedPayload"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let before = h.platform.http.request_count();
+    assert_eq!(h.reg_reset("jane", &payload, NEW_PASSWORD).status, 200);
+    assert_eq!(
+        h.platform.http.request_count(),
+        before,
+        "queued, not sent inline"
+    );
+    h.platform.http.push_status(503);
+    h.drain();
+    let notices: Vec<String> = h.platform.http.requests()[before..]
+        .iter()
+        .map(|r| {
+            serde_json::from_str::<Value>(&r.body).unwrap()["subject"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        notices,
+        ["Your password was changed", "Your password was changed"]
+    );
+    assert_eq!(
+        h.platform.store.sent_ids().len(),
+        2,
+        "the code and the notice"
+    );
+}
+
+fn admin_dead_letters() -> pwreset_service::Request {
+    pwreset_service::Request::new(pwreset_service::Method::Get, "/admin/dead-letters")
+        .header("authorization", &format!("Bearer {ADMIN_TOKEN}"))
+}
+
+trait NowSecs {
+    fn now_secs(&self) -> u64;
+}
+
+impl NowSecs for pwreset_service::memory::MemoryPlatform {
+    fn now_secs(&self) -> u64 {
+        use pwreset_service::platform::Clock;
+        self.now().as_secs()
+    }
+}

@@ -12,7 +12,17 @@ use serde::{Deserialize, Serialize};
 
 /// An instant as whole seconds since 1970-01-01T00:00:00Z.
 ///
-/// Serializes as the bare number of seconds, as JWT's `iat`/`exp` do.
+/// Serializes as the bare number of seconds, as JWT's `iat`/`exp` do. A bare integer is not one:
+///
+/// ```compile_fail,E0308
+/// fn expires_after(_now: pwreset_core::UnixTime) {}
+/// expires_after(1_790_000_000_000u64); // `Date.now()`: milliseconds, refused by the compiler
+/// ```
+///
+/// ```
+/// # fn expires_after(_now: pwreset_core::UnixTime) {}
+/// expires_after(pwreset_core::UnixTime::from_millis(1_790_000_000_000));
+/// ```
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]

@@ -1,5 +1,5 @@
-//! Outbound HTTP over `fetch`, with a time limit: provider deliveries and the breached-password
-//! range API.
+//! Outbound HTTP over `fetch`, with a time limit: provider deliveries, the breached-password
+//! range API and the application's user directory.
 
 use std::time::Duration;
 
@@ -12,8 +12,8 @@ use crate::edge::EdgePlatform;
 
 /// How long a provider may take to answer before the attempt counts as timed out.
 const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long the range API may take (a password form is waiting).
-const RANGE_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long the range API or the user directory may take (a request is waiting).
+const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 
 fn build(request: &ProviderRequest) -> Result<Request, TransportError> {
     let headers = Headers::new();
@@ -64,7 +64,7 @@ impl HttpClient for EdgePlatform {
 
 impl HttpFetch for EdgePlatform {
     async fn fetch(&self, request: &ProviderRequest) -> Result<FetchedAnswer, TransportError> {
-        let mut response = send_within(request, RANGE_TIMEOUT).await?;
+        let mut response = send_within(request, FETCH_TIMEOUT).await?;
         let status = response.status_code();
         let body = response
             .text()

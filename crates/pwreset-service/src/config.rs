@@ -11,6 +11,7 @@ use pwreset_core::{Policy, Preset};
 
 use crate::breached::{BreachedCheck, BreachedConfig, PWNED_PASSWORDS_URL};
 use crate::delivery::DeliveryConfig;
+use crate::directory::RemoteDirectory;
 
 /// NIST SP 800-63B's ceiling for codes sent by SMS or e-mail, and the default: 10 minutes.
 pub const MAX_CODE_TTL_SECS: u64 = 10 * 60;
@@ -50,6 +51,8 @@ pub struct ServiceConfig {
     pub delivery: DeliveryConfig,
     /// The breached-password check.
     pub breached: BreachedConfig,
+    /// The application's user service, when accounts live there (`USER_DIRECTORY_URL`).
+    pub directory: Option<RemoteDirectory>,
 }
 
 impl std::fmt::Debug for ServiceConfig {
@@ -316,6 +319,11 @@ impl ServiceConfig {
             )
         };
 
+        let directory = RemoteDirectory::from_vars(get).unwrap_or_else(|found| {
+            problems.extend(found);
+            None
+        });
+
         let production = value("ENVIRONMENT").is_some_and(|e| e == "production");
         let delivery = DeliveryConfig::from_vars(get)
             .map_err(|found| problems.extend(found))
@@ -340,6 +348,7 @@ impl ServiceConfig {
                 code_digits,
                 delivery,
                 breached,
+                directory,
             }),
             _ => Err(ConfigProblems(problems)),
         }

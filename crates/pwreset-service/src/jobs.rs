@@ -11,7 +11,7 @@ use crate::config::ServiceConfig;
 use crate::delivery::{self, Channel, Delivery, MessageKind, OutgoingMessage};
 use crate::flows::lookup;
 use crate::guard::{GlobalAnswer, GlobalOp, GuardAnswer, GuardOp};
-use crate::platform::{Platform, PlatformError, PlatformResult};
+use crate::platform::{Accounts, Platform, PlatformError, PlatformResult};
 
 /// How many codes to draw before giving up on finding one not taken in the global registry
 /// (with 10^6 codes and fewer than 10^4 live ones, 16 taken draws in a row has odds below 10^-32).
@@ -119,14 +119,17 @@ async fn run_reset_request(
     cfg: &ServiceConfig,
     request: &ResetRequest,
 ) -> PlatformResult<()> {
+    let directory = crate::flows::directory(p, cfg);
     let accounts = match request.via {
-        ResetVia::EmailCode => lookup::by_username_or_email(p, &request.identifier)
+        ResetVia::EmailCode => lookup::by_username_or_email(&directory, &request.identifier)
             .await?
             .into_iter()
             .collect(),
-        ResetVia::EmailLink => p.accounts_by_email(&request.identifier).await?,
-        ResetVia::UserLink => lookup::by_username_else_email(p, &request.identifier).await?,
-        ResetVia::SmsCode => p
+        ResetVia::EmailLink => directory.accounts_by_email(&request.identifier).await?,
+        ResetVia::UserLink => {
+            lookup::by_username_else_email(&directory, &request.identifier).await?
+        }
+        ResetVia::SmsCode => directory
             .account_by_phone(&request.identifier)
             .await?
             .into_iter()

@@ -19,6 +19,7 @@ pub mod breached;
 pub mod config;
 pub mod delivery;
 pub mod dialects;
+pub mod directory;
 pub mod flows;
 pub mod guard;
 pub mod http;

@@ -11,7 +11,7 @@ use crate::account::{Account, new_id, normalize_email, normalize_identifier, nor
 use crate::audit;
 use crate::config::ServiceConfig;
 use crate::http::{Request, Response};
-use crate::platform::{LimitRule, Platform};
+use crate::platform::{Accounts, LimitRule, Platform};
 
 /// The longest password the admin route hashes.
 const MAX_PASSWORD_CHARS: usize = 4096;
@@ -80,7 +80,10 @@ pub async fn create_user(p: &impl Platform, cfg: &ServiceConfig, req: &Request) 
         Ok(account) => account,
         Err(e) => return admin_error(e.status(), e.code(), &e.message(), Some(e.field())),
     };
-    match p.create_account(&account).await {
+    match crate::flows::directory(p, cfg)
+        .create_account(&account)
+        .await
+    {
         Ok(true) => {
             p.log(&audit::line(
                 "account_created",

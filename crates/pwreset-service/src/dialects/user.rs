@@ -183,7 +183,7 @@ async fn forgot_password(
     };
     if cfg.user_api.reveal_accounts {
         // The original API's answers, on only when configured: they reveal which accounts exist.
-        match lookup::by_username_else_email(p, &identifier).await {
+        match lookup::by_username_else_email(&flows::directory(p, cfg), &identifier).await {
             Ok(accounts) if accounts.is_empty() => {
                 return one(401, AUTHENTICATION, "email", NO_SUCH_ACCOUNT);
             }

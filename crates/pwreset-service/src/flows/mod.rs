@@ -14,7 +14,8 @@ use pwreset_core::CheckResult;
 use pwreset_core::secrets::AccessTokenIssuer;
 
 use crate::config::{ServiceConfig, TOKEN_AUDIENCE};
-use crate::platform::PlatformError;
+use crate::directory::Directory;
+use crate::platform::{Platform, PlatformError};
 
 /// Why a flow refused, in terms every dialect can render.
 #[derive(Debug)]
@@ -44,6 +45,11 @@ impl From<PlatformError> for FlowError {
 
 /// The result of a flow.
 pub type FlowResult<T> = Result<T, FlowError>;
+
+/// The account directory this configuration names (the platform's own, or the remote one).
+pub fn directory<'a, P: Platform>(p: &'a P, cfg: &'a ServiceConfig) -> Directory<'a, P> {
+    Directory::new(p, cfg.directory.as_ref())
+}
 
 /// The access-token issuer for this configuration: issuer = the public URL.
 pub fn token_issuer(cfg: &ServiceConfig) -> AccessTokenIssuer {

@@ -13,7 +13,7 @@ use crate::config::ServiceConfig;
 use crate::delivery::{self, Channel, MessageKind};
 use crate::guard::{GlobalOp, GuardAnswer, GuardOp};
 use crate::jobs::Job;
-use crate::platform::{Platform, PlatformError};
+use crate::platform::{Accounts, Platform, PlatformError};
 
 /// A new password as a dialect's form carries it, with the policy that dialect enforces.
 #[derive(Clone, Copy)]
@@ -72,7 +72,17 @@ pub async fn set_password(
         .map_err(|e| PlatformError(format!("password hashing failed: {e}")))?;
     account.password_hash = hash;
     account.password_changed_at = p.now().as_secs();
-    p.update_account(&account).await?;
+    let directory = super::directory(p, cfg);
+    directory.update_account(&account).await?;
+    if let Err(e) = directory.end_sessions(&account.id).await {
+        // The password is set and every token of ours is dead; the application's own sessions
+        // could not be ended: say so loudly, the operator must act.
+        p.log(&audit::line(
+            "sessions_not_ended",
+            p.now(),
+            json!({ "account": account.id, "reason": e.0 }),
+        ));
+    }
     if let GuardAnswer::Cleared {
         released_global: Some(digest),
     } = p.guard(&account.id, GuardOp::PasswordChanged).await?
@@ -143,7 +153,7 @@ pub async fn authenticate(
     let pending = issuer
         .verify(&cfg.keyring, token, p.now())
         .map_err(|_| FlowError::Unauthorized)?;
-    let account = p
+    let account = super::directory(p, cfg)
         .account(pending.subject())
         .await?
         .ok_or(FlowError::Unauthorized)?;

@@ -15,7 +15,7 @@ use crate::account::Account;
 use crate::audit;
 use crate::config::ServiceConfig;
 use crate::guard::{GlobalAnswer, GlobalOp, GuardAnswer, GuardOp};
-use crate::platform::{LimitRule, Platform, PlatformError};
+use crate::platform::{Accounts, LimitRule, Platform, PlatformError};
 
 /// The guard id used when the named account does not exist, so that a wrong guess costs the same
 /// storage round trip either way (no timing tells an account exists).
@@ -60,7 +60,7 @@ pub async fn code_for_payload(
     client_ip: &str,
 ) -> FlowResult<SignedPayload> {
     limit(p, LimitRule::AttemptPerIp, client_ip).await?;
-    let account = lookup::by_username_or_email(p, username).await?;
+    let account = lookup::by_username_or_email(&super::directory(p, cfg), username).await?;
     let guard_id = account
         .as_ref()
         .map_or_else(|| decoy_id(username), |a| a.id.clone());
@@ -97,7 +97,7 @@ pub async fn reset_with_payload(
         p.now(),
     )
     .map_err(|_| FlowError::InvalidSecret)?;
-    let account = lookup::by_username_or_email(p, username)
+    let account = lookup::by_username_or_email(&super::directory(p, cfg), username)
         .await?
         .filter(|a| a.id == pending.account())
         .ok_or(FlowError::InvalidSecret)?;
@@ -139,7 +139,7 @@ pub async fn reset_with_link(
     if record.expires_at <= p.now().as_secs() || user.is_some_and(|u| u != record.account_id) {
         return Err(FlowError::InvalidSecret);
     }
-    let account = p
+    let account = super::directory(p, cfg)
         .account(&record.account_id)
         .await?
         .ok_or(FlowError::InvalidSecret)?;
@@ -180,7 +180,7 @@ async fn with_phone(
     phone: &str,
     form: PasswordForm<'_>,
 ) -> FlowResult<Account> {
-    let account = p.account_by_phone(phone).await?;
+    let account = super::directory(p, cfg).account_by_phone(phone).await?;
     // The password is judged before the code is touched (a refused password leaves it unused);
     // an unknown phone gets the same work, so the time does not tell that the account exists.
     match &account {
@@ -225,7 +225,7 @@ async fn without_phone(
         }
         _ => return Err(FlowError::InvalidSecret),
     };
-    let account = p
+    let account = super::directory(p, cfg)
         .account(&account_id)
         .await?
         .ok_or(FlowError::InvalidSecret)?;

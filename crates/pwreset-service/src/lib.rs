@@ -25,7 +25,9 @@ pub mod guard;
 pub mod http;
 pub mod jobs;
 pub mod memory;
+pub mod openapi;
 pub mod platform;
+pub mod reset_page;
 pub mod router;
 
 pub use http::{Method, Request, Response};

@@ -10,6 +10,7 @@ use crate::dialects::{admin, dev, reg};
 use crate::http::{Method, Request, Response};
 use crate::jobs::{self, Job, JobOutcome};
 use crate::platform::Platform;
+use crate::{openapi, reset_page};
 
 /// What a path names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +23,8 @@ enum Route {
     AdminUsers,
     AdminDeadLetters,
     DevOutbox,
+    ResetPage,
+    OpenApi,
 }
 
 impl Route {
@@ -39,16 +42,32 @@ impl Route {
             "/api/v1/auth/resetpass/mobile" => Route::Auth(AuthRoute::ResetMobile),
             "/admin/users" => Route::AdminUsers,
             "/admin/dead-letters" => Route::AdminDeadLetters,
+            "/reset" => Route::ResetPage,
+            "/openapi.json" => Route::OpenApi,
             "/dev/outbox" => Route::DevOutbox,
             _ => return None,
         })
     }
 
-    /// The methods it answers (besides `OPTIONS` for dialect B's preflight).
-    fn method(self) -> Method {
+    /// Whether it answers `method` (besides `OPTIONS` for dialect B's preflight).
+    fn allows(self, method: Method) -> bool {
         match self {
-            Route::RegInfo | Route::DevOutbox | Route::AdminDeadLetters => Method::Get,
-            _ => Method::Post,
+            Route::ResetPage => matches!(method, Method::Get | Method::Post),
+            Route::RegInfo | Route::DevOutbox | Route::AdminDeadLetters | Route::OpenApi => {
+                method == Method::Get
+            }
+            _ => method == Method::Post,
+        }
+    }
+
+    /// The `Allow` header of a `405`.
+    fn allow_header(self) -> &'static str {
+        match self {
+            Route::ResetPage => "GET, HEAD, POST",
+            Route::RegInfo | Route::DevOutbox | Route::AdminDeadLetters | Route::OpenApi => {
+                "GET, HEAD"
+            }
+            _ => "POST",
         }
     }
 }
@@ -106,11 +125,8 @@ impl Service {
         if let (Route::Auth(_), Method::Options) = (route, req.method) {
             return auth_v1::preflight(cfg, &req);
         }
-        if req.method != route.method() {
-            let allow = match route.method() {
-                Method::Get => "GET, HEAD",
-                _ => "POST",
-            };
+        if !route.allows(req.method) {
+            let allow = route.allow_header();
             return Response::json(
                 405,
                 &json!({ "error": "method_not_allowed", "message": format!("Use {allow} for {}.", req.path) }),
@@ -126,6 +142,9 @@ impl Service {
             Route::AdminUsers => admin::create_user(p, cfg, &req).await,
             Route::AdminDeadLetters => admin::dead_letters(p, cfg, &req).await,
             Route::DevOutbox => dev::outbox(p, cfg, &req).await,
+            Route::ResetPage if req.method == Method::Get => reset_page::show(p, cfg, &req).await,
+            Route::ResetPage => reset_page::submit(p, cfg, &req).await,
+            Route::OpenApi => openapi::serve(),
         }
     }
 

@@ -48,6 +48,10 @@ fn every_request() -> Vec<Request> {
         ),
         Request::new(Method::Get, "/admin/dead-letters"),
         Request::new(Method::Get, "/dev/outbox?to=jane%40example.com"),
+        with_api_key(post(
+            "/api/v1/user/forgot-password/",
+            &json!({ "email": "jane@example.com" }),
+        )),
         Request::new(Method::Get, "/no/such/route"),
         Request::new(Method::Other, "/reg/user/info"),
     ]

@@ -441,6 +441,9 @@ fn body_routes() -> Vec<(&'static str, Prepare)> {
         ("/api/v1/auth/resetpass", with_client),
         ("/api/v1/auth/resetpass/mobile", with_client),
         ("/admin/users", admin),
+        ("/api/v1/user/forgot-password/", with_api_key),
+        ("/api/v1/user/forgot-password-submit/", with_api_key),
+        ("/api/v1/user/profile/change-password/", with_api_key),
     ]
 }
 
@@ -1313,4 +1316,93 @@ fn an_access_token_from_another_deployment_is_refused() {
         ),
     );
     assert_json_status(&answer, 401);
+}
+
+#[test]
+fn a_token_from_a_reset_is_accepted_by_every_bearer_route() {
+    let h = Harness::new();
+    let jane = h.jane();
+    let from_a = h.reg_full_reset(&jane, NEW_PASSWORD);
+    let changed = "Cobalt#Meadow42";
+    let change = |token: &str, old: &str, new: &str| {
+        h.send(with_api_key(
+            post(
+                &format!("{USER_API}/profile/change-password/"),
+                &json!({ "old_password": old, "new_password": new, "confirm_password": new }),
+            )
+            .header("authorization", &format!("Bearer {token}")),
+        ))
+    };
+    let answer = change(&from_a, NEW_PASSWORD, changed);
+    assert_json_status(&answer, 200);
+    // The change revoked the token it was made with, and sent the notice.
+    assert_json_status(&h.reg_info(&from_a), 401);
+    h.drain();
+    assert!(
+        h.outbox(&jane.email)
+            .iter()
+            .filter(|m| m.subject == "Your password was changed")
+            .count()
+            == 2
+    );
+
+    let code = h.sms_code(&jane);
+    let from_b = h.reset_mobile(&code, None, NEWER_PASSWORD).json_body()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_json_status(&change(&from_b, NEWER_PASSWORD, "Amber#Falcon58"), 200);
+    assert_json_status(&change(&from_b, "Amber#Falcon58", "Quiet#Lantern93"), 401);
+}
+
+#[test]
+fn codes_and_link_tokens_are_stored_only_as_keyed_digests() {
+    use sha2::{Digest, Sha256};
+    let h = Harness::new();
+    h.jane();
+    let platform = Interleaved::new(&h.platform);
+    let run = |via: ResetVia, identifier: &str| {
+        let job = Job::ResetRequested(ResetRequest {
+            id: "0011223344556677".into(),
+            via,
+            identifier: identifier.into(),
+            requested_at: NOW,
+        });
+        futures_executor::block_on(h.service.run_job(&platform, job))
+    };
+    run(ResetVia::EmailCode, "jane");
+    run(ResetVia::EmailLink, "jane@example.com");
+    run(ResetVia::SmsCode, "+447700900456");
+    let messages = h.platform.store.outbox_all();
+    assert_eq!(messages.len(), 3);
+    let code_a = messages[0].code.clone().unwrap();
+    let link = link_token(messages[1].link.as_deref().unwrap());
+    let code_b = messages[2].code.clone().unwrap();
+
+    let stored = platform.stored.borrow().join("\n");
+    assert!(
+        stored.contains("IssueCode") && stored.contains("Claim"),
+        "{stored}"
+    );
+    for secret in [link.as_str(), &link[..32], &link[32..]] {
+        assert!(!stored.contains(secret), "link token stored:\n{stored}");
+    }
+    for code in [&code_a, &code_b] {
+        assert!(!holds_code(&stored, code), "code {code} stored:\n{stored}");
+        let plain: String = Sha256::digest(code.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert!(!stored.contains(&plain), "unkeyed digest of {code} stored");
+    }
+    let plain: String = Sha256::digest(link.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert!(
+        !stored.contains(&plain),
+        "unkeyed digest of the link stored"
+    );
+    // The secrets work all the same.
+    assert_eq!(h.reset_link(&link, NEW_PASSWORD, NEW_PASSWORD).status, 200);
 }

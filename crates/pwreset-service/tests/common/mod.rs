@@ -44,6 +44,11 @@ pub const OTHER_CLIENT_ID: &str = "partner-app";
 /// The origin [`OTHER_CLIENT_ID`] registered.
 pub const OTHER_ORIGIN: &str = "https://partner.example.test";
 
+/// Dialect C's API key.
+pub const API_KEY: &str = "dev-api-key-0123456789abcdef";
+/// Dialect C's base path.
+pub const USER_API: &str = "/api/v1/user";
+
 /// The password every test account starts with.
 pub const OLD_PASSWORD: &str = "violet-kettle-harbor-42";
 /// A password every policy accepts.
@@ -72,6 +77,7 @@ pub fn base_vars() -> BTreeMap<String, String> {
         ("KEYS", key_entry("k1", 7)),
         ("ADMIN_TOKEN", ADMIN_TOKEN.to_owned()),
         ("CLIENTS", clients.to_string()),
+        ("API_KEYS", API_KEY.to_owned()),
         ("EMAIL_PROVIDER", "outbox".to_owned()),
         ("SMS_PROVIDER", "outbox".to_owned()),
     ]
@@ -319,6 +325,11 @@ pub fn admin_post(path: &str, body: &Value) -> Request {
     post(path, body).header("authorization", &format!("Bearer {ADMIN_TOKEN}"))
 }
 
+/// `request` with dialect C's API key.
+pub fn with_api_key(request: Request) -> Request {
+    request.header("apikey", API_KEY)
+}
+
 /// A dialect B `POST` from [`CLIENT_ID`] at [`ORIGIN`].
 pub fn auth_post(path: &str, body: &Value) -> Request {
     with_client(post(path, body))
@@ -467,6 +478,9 @@ pub struct Interleaved<'p> {
     pub inner: &'p MemoryPlatform,
     /// Every answer the per-account guard gave, in order.
     pub guard_answers: RefCell<Vec<GuardAnswer>>,
+    /// Everything handed to storage (guard and registry ops, link keys and records, cache
+    /// entries), printed.
+    pub stored: RefCell<Vec<String>>,
 }
 
 impl<'p> Interleaved<'p> {
@@ -475,6 +489,7 @@ impl<'p> Interleaved<'p> {
         Self {
             inner,
             guard_answers: RefCell::new(Vec::new()),
+            stored: RefCell::new(Vec::new()),
         }
     }
 }
@@ -521,6 +536,9 @@ impl Accounts for Interleaved<'_> {
 impl LinkRecords for Interleaved<'_> {
     async fn put_link(&self, key: &str, record: &LinkRecord, ttl: u64) -> PlatformResult<()> {
         yield_now().await;
+        self.stored
+            .borrow_mut()
+            .push(format!("link {key} {record:?}"));
         self.inner.put_link(key, record, ttl).await
     }
     async fn link(&self, key: &str) -> PlatformResult<Option<LinkRecord>> {
@@ -536,6 +554,7 @@ impl LinkRecords for Interleaved<'_> {
 impl AccountGuard for Interleaved<'_> {
     async fn guard(&self, account_id: &str, op: GuardOp) -> PlatformResult<GuardAnswer> {
         yield_now().await;
+        self.stored.borrow_mut().push(format!("guard {op:?}"));
         let answer = self.inner.guard(account_id, op).await?;
         self.guard_answers.borrow_mut().push(answer.clone());
         yield_now().await;
@@ -546,6 +565,7 @@ impl AccountGuard for Interleaved<'_> {
 impl GlobalCodes for Interleaved<'_> {
     async fn global_codes(&self, op: GlobalOp) -> PlatformResult<GlobalAnswer> {
         yield_now().await;
+        self.stored.borrow_mut().push(format!("global {op:?}"));
         self.inner.global_codes(op).await
     }
 }
@@ -589,6 +609,9 @@ impl ResponseCache for Interleaved<'_> {
     }
     async fn cache_put(&self, key: &str, value: &str, ttl_seconds: u64) -> PlatformResult<()> {
         yield_now().await;
+        self.stored
+            .borrow_mut()
+            .push(format!("cache {key} {value}"));
         self.inner.cache_put(key, value, ttl_seconds).await
     }
 }

@@ -101,6 +101,11 @@ impl Request {
         })
     }
 
+    /// The language the client prefers among those the service speaks (`Accept-Language`).
+    pub fn locale(&self) -> crate::delivery::Locale {
+        crate::delivery::Locale::negotiate(self.header_value("accept-language"))
+    }
+
     /// The token of an `Authorization: Bearer <token>` header.
     pub fn bearer_token(&self) -> Option<&str> {
         let value = self.header_value("authorization")?;

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::account::Account;
 use crate::audit;
 use crate::config::ServiceConfig;
-use crate::delivery::{self, Channel, Delivery, MessageKind, OutgoingMessage};
+use crate::delivery::{self, Channel, Delivery, Locale, MessageKind, OutgoingMessage};
 use crate::flows::lookup;
 use crate::guard::{GlobalAnswer, GlobalOp, GuardAnswer, GuardOp};
 use crate::platform::{Accounts, Platform, PlatformError, PlatformResult};
@@ -53,6 +53,9 @@ pub struct ResetRequest {
     pub identifier: String,
     /// When it was asked (unix seconds).
     pub requested_at: u64,
+    /// The language to write the message in.
+    #[serde(default)]
+    pub locale: Locale,
 }
 
 impl std::fmt::Debug for ResetRequest {
@@ -144,10 +147,14 @@ async fn run_reset_request(
         return Ok(());
     }
     let message = match request.via {
-        ResetVia::EmailCode => email_code(p, cfg, &accounts[0]).await?,
-        ResetVia::EmailLink => email_links(p, cfg, &accounts, LinkForm::Token).await?,
-        ResetVia::UserLink => email_links(p, cfg, &accounts, LinkForm::UserAndToken).await?,
-        ResetVia::SmsCode => sms_code(p, cfg, &accounts[0]).await?,
+        ResetVia::EmailCode => email_code(p, cfg, &accounts[0], request.locale).await?,
+        ResetVia::EmailLink => {
+            email_links(p, cfg, &accounts, LinkForm::Token, request.locale).await?
+        }
+        ResetVia::UserLink => {
+            email_links(p, cfg, &accounts, LinkForm::UserAndToken, request.locale).await?
+        }
+        ResetVia::SmsCode => sms_code(p, cfg, &accounts[0], request.locale).await?,
     };
     send(p, cfg, message).await
 }
@@ -164,6 +171,7 @@ async fn email_code(
     p: &impl Platform,
     cfg: &ServiceConfig,
     account: &Account,
+    locale: Locale,
 ) -> PlatformResult<OutgoingMessage> {
     let code = ResetCode::generate(cfg.code_digits).map_err(|e| PlatformError(e.to_string()))?;
     issue_code(p, cfg, account, &code, None).await?;
@@ -171,7 +179,8 @@ async fn email_code(
         code: code.reveal().to_owned(),
         ttl_minutes: minutes(cfg.lifetimes.code),
     };
-    Ok(delivery::compose(
+    Ok(delivery::compose_in(
+        locale,
         kind,
         Channel::Email,
         &account.email,
@@ -184,6 +193,7 @@ async fn sms_code(
     p: &impl Platform,
     cfg: &ServiceConfig,
     account: &Account,
+    locale: Locale,
 ) -> PlatformResult<OutgoingMessage> {
     let Some(phone) = &account.phone else {
         return Err(PlatformError("account found by phone has none".into()));
@@ -212,7 +222,8 @@ async fn sms_code(
         code: code.reveal().to_owned(),
         ttl_minutes: minutes(cfg.lifetimes.code),
     };
-    Ok(delivery::compose(
+    Ok(delivery::compose_in(
+        locale,
         kind,
         Channel::Sms,
         phone,
@@ -257,6 +268,7 @@ async fn email_links(
     cfg: &ServiceConfig,
     accounts: &[Account],
     form: LinkForm,
+    locale: Locale,
 ) -> PlatformResult<OutgoingMessage> {
     let mut links = Vec::with_capacity(accounts.len());
     for account in accounts {
@@ -293,7 +305,8 @@ async fn email_links(
     } else {
         MessageKind::ResetLinks { links, ttl_minutes }
     };
-    Ok(delivery::compose(
+    Ok(delivery::compose_in(
+        locale,
         kind,
         Channel::Email,
         &accounts[0].email,

@@ -5,7 +5,10 @@
 //! filled message fits one 160-character segment where the link allows.
 
 /// A language the messages are written in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Locale {
     /// English (the default).
     #[default]
@@ -29,6 +32,35 @@ impl Locale {
             "es" => Some(Locale::Es),
             _ => None,
         }
+    }
+
+    /// The best supported language of an `Accept-Language` header (`de-CH, fr;q=0.9, en;q=0.5`):
+    /// the highest-weighted supported one, English when none is.
+    pub fn negotiate(accept_language: Option<&str>) -> Self {
+        let Some(header) = accept_language else {
+            return Locale::En;
+        };
+        let mut best: Option<(u16, Locale)> = None;
+        for item in header.split(',').take(16) {
+            let mut parts = item.split(';');
+            let tag = parts.next().unwrap_or_default();
+            let weight = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .map_or(Some(1000), |q| {
+                    q.trim()
+                        .parse::<f32>()
+                        .ok()
+                        .map(|q| (q.clamp(0.0, 1.0) * 1000.0) as u16)
+                })
+                .unwrap_or(0);
+            if let Some(locale) = Locale::parse(tag)
+                && weight > 0
+                && best.is_none_or(|(w, _)| weight > w)
+            {
+                best = Some((weight, locale));
+            }
+        }
+        best.map_or(Locale::En, |(_, locale)| locale)
     }
 
     /// The texts of this language.
@@ -265,5 +297,26 @@ impl Catalog {
             )
         };
         fill(template, &[("n", &n.to_string())])
+    }
+}
+
+#[cfg(test)]
+mod negotiation_tests {
+    use super::Locale;
+
+    #[test]
+    fn the_highest_weighted_supported_language_wins() {
+        assert_eq!(Locale::negotiate(None), Locale::En);
+        assert_eq!(
+            Locale::negotiate(Some("de-CH, fr;q=0.9, en;q=0.5")),
+            Locale::De
+        );
+        assert_eq!(
+            Locale::negotiate(Some("fr, es;q=0.4, en;q=0.3")),
+            Locale::Es
+        );
+        assert_eq!(Locale::negotiate(Some("es;q=0, de;q=0.1")), Locale::De);
+        assert_eq!(Locale::negotiate(Some("fr, it")), Locale::En);
+        assert_eq!(Locale::negotiate(Some("de;q=abc, es")), Locale::Es);
     }
 }

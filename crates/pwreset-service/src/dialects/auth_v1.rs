@@ -119,7 +119,7 @@ async fn forgot(p: &impl Platform, req: &Request, body: &Body, via: ResetVia) ->
         Ok(identifier) => identifier,
         Err(e) => return e.into(),
     };
-    match flows::request_reset(p, via, identifier, &req.client_ip).await {
+    match flows::request_reset(p, via, identifier, &req.client_ip, req.locale()).await {
         Ok(()) => Response::json(200, &json!({ "status": "success" })),
         Err(e) => flow_failure(p, e, ("token", 400)),
     }
@@ -154,6 +154,7 @@ async fn reset(
         confirm: Some(confirm),
         password_field: "password",
         confirm_field: "passwordConfirm",
+        locale: req.locale(),
     };
     let result = match route {
         Route::ResetMobile => {

@@ -40,7 +40,15 @@ pub async fn reset_password_request(
     };
     match code {
         None => {
-            match flows::request_reset(p, ResetVia::EmailCode, username, &req.client_ip).await {
+            match flows::request_reset(
+                p,
+                ResetVia::EmailCode,
+                username,
+                &req.client_ip,
+                req.locale(),
+            )
+            .await
+            {
                 Ok(()) => Response::json(200, &json!({ "status": "success" })),
                 Err(e) => flow_failure(p, e, ("code", 400)),
             }
@@ -76,6 +84,7 @@ pub async fn reset_password(p: &impl Platform, cfg: &ServiceConfig, req: &Reques
         confirm: None,
         password_field: "newPassword",
         confirm_field: "newPassword",
+        locale: req.locale(),
     };
     match flows::reset_with_payload(p, cfg, &username, &payload, form, &req.client_ip).await {
         Ok(token) => Response::json(

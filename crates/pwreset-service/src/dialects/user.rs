@@ -194,7 +194,15 @@ async fn forgot_password(
             Err(e) => return failure(p, FlowError::Unavailable(e)),
         }
     }
-    match flows::request_reset(p, ResetVia::UserLink, identifier, &req.client_ip).await {
+    match flows::request_reset(
+        p,
+        ResetVia::UserLink,
+        identifier,
+        &req.client_ip,
+        req.locale(),
+    )
+    .await
+    {
         Ok(()) => ok("If an account matches, a link to reset its password has been sent."),
         Err(e) => failure(p, e),
     }
@@ -218,6 +226,7 @@ async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request, body: &Bo
         confirm: None,
         password_field: "password",
         confirm_field: "confirm_password",
+        locale: req.locale(),
     };
     match flows::reset_with_link(p, cfg, token, Some(user), form, &req.client_ip).await {
         Ok(token) => Response::json(
@@ -251,6 +260,7 @@ async fn change_password(
         confirm: Some(confirm),
         password_field: "password",
         confirm_field: "confirm_password",
+        locale: req.locale(),
     };
     match flows::change_password(p, cfg, req.bearer_token(), old, form, &req.client_ip).await {
         Ok(token) => Response::json(

@@ -10,7 +10,7 @@ use crate::account::Account;
 use crate::audit;
 use crate::breached;
 use crate::config::ServiceConfig;
-use crate::delivery::{self, Channel, MessageKind};
+use crate::delivery::{self, Channel, Locale, MessageKind};
 use crate::guard::{GlobalOp, GuardAnswer, GuardOp};
 use crate::jobs::Job;
 use crate::platform::{Accounts, Platform, PlatformError};
@@ -28,6 +28,8 @@ pub struct PasswordForm<'a> {
     pub password_field: &'a str,
     /// The field a mismatch is reported on.
     pub confirm_field: &'a str,
+    /// The language of the "password changed" notice.
+    pub locale: Locale,
 }
 
 /// Applies the configured policy to a new password for `account`: every rule and the
@@ -65,10 +67,10 @@ pub async fn set_password(
     p: &impl Platform,
     cfg: &ServiceConfig,
     mut account: Account,
-    password: &str,
+    form: PasswordForm<'_>,
     how: &str,
 ) -> FlowResult<AccessToken> {
-    let hash = hash_password(password, HashParams::OWASP)
+    let hash = hash_password(form.password, HashParams::OWASP)
         .map_err(|e| PlatformError(format!("password hashing failed: {e}")))?;
     account.password_hash = hash;
     account.password_changed_at = p.now().as_secs();
@@ -89,7 +91,8 @@ pub async fn set_password(
     {
         p.global_codes(GlobalOp::Release { digest }).await?;
     }
-    let notice = delivery::compose(
+    let notice = delivery::compose_in(
+        form.locale,
         MessageKind::PasswordChanged,
         Channel::Email,
         &account.email,
@@ -139,7 +142,7 @@ pub async fn change_password(
         return Err(FlowError::WrongPassword);
     }
     check_new_password(p, cfg, &account, form).await?;
-    set_password(p, cfg, account, form.password, "change").await
+    set_password(p, cfg, account, form, "change").await
 }
 
 /// The account a bearer token authenticates, if the token is good and its password state current.

@@ -112,7 +112,7 @@ pub async fn reset_with_payload(
     if p.guard(&account.id, op).await? != GuardAnswer::Consumed {
         return Err(FlowError::InvalidSecret);
     }
-    set_password(p, cfg, account, form.password, "signed_payload").await
+    set_password(p, cfg, account, form, "signed_payload").await
 }
 
 /// An e-mailed link's token (dialect B) or account key and token (dialect C, `user`) and a new
@@ -152,7 +152,7 @@ pub async fn reset_with_link(
         return Err(FlowError::InvalidSecret);
     }
     p.delete_link(&key).await?;
-    set_password(p, cfg, account, form.password, "link").await
+    set_password(p, cfg, account, form, "link").await
 }
 
 /// Dialect B: an SMS code and a new password, with the phone (the account's own code) or
@@ -170,7 +170,7 @@ pub async fn reset_with_code(
         Some(phone) => with_phone(p, cfg, code, phone, form).await?,
         None => without_phone(p, cfg, code, form).await?,
     };
-    set_password(p, cfg, account, form.password, "sms_code").await
+    set_password(p, cfg, account, form, "sms_code").await
 }
 
 async fn with_phone(

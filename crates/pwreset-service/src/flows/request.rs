@@ -5,6 +5,7 @@ use pwreset_core::secrets::random_bytes;
 
 use super::{FlowError, FlowResult};
 use crate::audit;
+use crate::delivery::Locale;
 use crate::jobs::{Job, ResetRequest, ResetVia};
 use crate::platform::{LimitRule, Platform, PlatformError};
 
@@ -14,6 +15,7 @@ pub async fn request_reset(
     via: ResetVia,
     identifier: String,
     client_ip: &str,
+    locale: Locale,
 ) -> FlowResult<()> {
     limit(p, LimitRule::RequestPerIp, client_ip).await?;
     limit(p, LimitRule::RequestPerIdentifier, &audit::tag(&identifier)).await?;
@@ -23,6 +25,7 @@ pub async fn request_reset(
         via,
         identifier,
         requested_at: p.now().as_secs(),
+        locale,
     };
     p.enqueue(&Job::ResetRequested(request), 0).await?;
     Ok(())

@@ -47,12 +47,23 @@ pub enum GuardOp {
         /// Keyed digests (hex) of the presented code, one per key.
         digests: Vec<String>,
     },
-    /// Uses a secret (a payload nonce, a link digest) once.
+    /// Uses a secret (a payload nonce) once; refused when it was issued before the last
+    /// password change.
     Consume {
         /// The secret's id.
         secret_id: String,
+        /// When the secret was issued (unix seconds).
+        #[serde(default)]
+        issued_at: u64,
         /// When the secret expires anyway (the record is kept until then).
         expires_at: u64,
+    },
+    /// Whether a credential issued at `issued_at` predates the last password change. The guard is
+    /// strongly consistent where the account record in KV is not, so this closes the window in
+    /// which another location still reads the old password state.
+    CheckIssued {
+        /// When the credential was issued (unix seconds).
+        issued_at: u64,
     },
     /// A link was sent: it is live until used, expired or a password change.
     IssueLink {
@@ -67,7 +78,11 @@ pub enum GuardOp {
         secret_id: String,
     },
     /// The password changed: any outstanding code and every live link die.
-    PasswordChanged,
+    PasswordChanged {
+        /// When it changed, by the caller's clock (the clock that stamps the new credentials, so
+        /// a token issued with the change is never older than it).
+        changed_at: u64,
+    },
 }
 
 /// The answer to a [`GuardOp`].
@@ -102,6 +117,10 @@ pub enum GuardAnswer {
     AlreadyUsed,
     /// The link is recorded as live.
     LinkIssued,
+    /// The credential was issued at or after the last password change.
+    Current,
+    /// The credential predates the last password change.
+    Revoked,
     /// The outstanding code (if any) is gone.
     Cleared {
         /// Its global digest, to be released.
@@ -130,6 +149,9 @@ pub struct GuardState {
     used: Vec<UsedSecret>,
     #[serde(default)]
     links: Vec<UsedSecret>,
+    /// When the password last changed (unix seconds).
+    #[serde(default)]
+    password_changed_at: u64,
 }
 
 /// Hex digests compared in constant time.
@@ -185,9 +207,12 @@ impl GuardState {
             }
             GuardOp::Consume {
                 secret_id,
+                issued_at,
                 expires_at,
             } => {
-                if self.used.iter().any(|u| u.id == secret_id) {
+                if issued_at < self.password_changed_at
+                    || self.used.iter().any(|u| u.id == secret_id)
+                {
                     return GuardAnswer::AlreadyUsed;
                 }
                 self.used.push(UsedSecret {
@@ -215,8 +240,16 @@ impl GuardState {
                     GuardAnswer::AlreadyUsed
                 }
             }
-            GuardOp::PasswordChanged => {
+            GuardOp::CheckIssued { issued_at } => {
+                if issued_at < self.password_changed_at {
+                    GuardAnswer::Revoked
+                } else {
+                    GuardAnswer::Current
+                }
+            }
+            GuardOp::PasswordChanged { changed_at } => {
                 self.links.clear();
+                self.password_changed_at = changed_at;
                 GuardAnswer::Cleared {
                     released_global: self.code.take().and_then(|c| c.global_digest),
                 }
@@ -233,14 +266,23 @@ pub async fn apply_guard_op(
     op: GuardOp,
     now: UnixTime,
 ) -> PlatformResult<GuardAnswer> {
-    let mut state: GuardState = match storage.get(STATE_KEY).await? {
-        Some(text) => serde_json::from_str(&text)
+    let stored = storage.get(STATE_KEY).await?;
+    let mut state: GuardState = match &stored {
+        Some(text) => serde_json::from_str(text)
             .map_err(|e| PlatformError(format!("account guard state unreadable: {e}")))?,
         None => GuardState::default(),
     };
     let answer = state.apply(op, now);
     let text = serde_json::to_string(&state).expect("guard state serialises");
-    storage.put(STATE_KEY, &text).await?;
+    // Unchanged state is not written back: reads (and guesses at accounts that don't exist) cost
+    // no storage write.
+    let unchanged = match &stored {
+        Some(before) => *before == text,
+        None => text == serde_json::to_string(&GuardState::default()).expect("serialises"),
+    };
+    if !unchanged {
+        storage.put(STATE_KEY, &text).await?;
+    }
     Ok(answer)
 }
 
@@ -515,6 +557,7 @@ mod tests {
             state.apply(
                 GuardOp::Consume {
                     secret_id: "n1".into(),
+                    issued_at: 0,
                     expires_at: 100,
                 },
                 at(now),
@@ -536,12 +579,30 @@ mod tests {
             expires_at: 100,
         };
         assert_eq!(state.apply(link, at(1)), GuardAnswer::LinkIssued);
-        state.apply(GuardOp::PasswordChanged, at(5));
+        state.apply(GuardOp::PasswordChanged { changed_at: 5 }, at(5));
         assert_eq!(redeem(&mut state, "aa"), GuardAnswer::NoCode);
         let use_link = GuardOp::UseLink {
             secret_id: "link:1".into(),
         };
         assert_eq!(state.apply(use_link, at(6)), GuardAnswer::AlreadyUsed);
+    }
+
+    #[test]
+    fn credentials_issued_before_a_password_change_are_revoked() {
+        let mut state = GuardState::default();
+        let check = |state: &mut GuardState, issued_at| {
+            state.apply(GuardOp::CheckIssued { issued_at }, at(50))
+        };
+        assert_eq!(check(&mut state, 1), GuardAnswer::Current);
+        state.apply(GuardOp::PasswordChanged { changed_at: 40 }, at(40));
+        assert_eq!(check(&mut state, 39), GuardAnswer::Revoked);
+        assert_eq!(check(&mut state, 40), GuardAnswer::Current);
+        let old_payload = GuardOp::Consume {
+            secret_id: "payload:1".into(),
+            issued_at: 30,
+            expires_at: 100,
+        };
+        assert_eq!(state.apply(old_payload, at(50)), GuardAnswer::AlreadyUsed);
     }
 
     #[test]

@@ -87,7 +87,14 @@ pub async fn set_password(
     }
     if let GuardAnswer::Cleared {
         released_global: Some(digest),
-    } = p.guard(&account.id, GuardOp::PasswordChanged).await?
+    } = p
+        .guard(
+            &account.id,
+            GuardOp::PasswordChanged {
+                changed_at: account.password_changed_at,
+            },
+        )
+        .await?
     {
         p.global_codes(GlobalOp::Release { digest }).await?;
     }
@@ -160,9 +167,16 @@ pub async fn authenticate(
         .account(pending.subject())
         .await?
         .ok_or(FlowError::Unauthorized)?;
-    pending
+    let verified = pending
         .confirm_password_state(&account.password_state())
         .map_err(|_| FlowError::Unauthorized)?;
+    // KV may still show the old password state elsewhere for a while; the account's guard knows.
+    let check = GuardOp::CheckIssued {
+        issued_at: verified.issued_at.as_secs(),
+    };
+    if p.guard(&account.id, check).await? == GuardAnswer::Revoked {
+        return Err(FlowError::Unauthorized);
+    }
     Ok(account)
 }
 

@@ -107,6 +107,7 @@ pub async fn reset_with_payload(
     check_new_password(p, cfg, &account, form).await?;
     let op = GuardOp::Consume {
         secret_id: format!("payload:{}", verified.nonce_hex),
+        issued_at: verified.issued_at.as_secs(),
         expires_at: verified.expires_at.as_secs(),
     };
     if p.guard(&account.id, op).await? != GuardAnswer::Consumed {

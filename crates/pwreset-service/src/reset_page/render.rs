@@ -1,0 +1,192 @@
+//! The page's HTML: the form (with the policy's rules, and the errors of a refused submission) and
+//! the one-message pages (success, invalid link, limits, failures). No inline script or style: the
+//! look is `/assets/reset.css`, the live checks `/assets/reset.js`, which reads the policy and its
+//! own texts from the form's `data-` attributes.
+
+use pwreset_core::{Policy, Violation};
+
+use super::form::{CONFIRM_FIELD, Link};
+use super::html::Html;
+use super::texts::PageTexts;
+
+/// The page's stylesheet (a static asset).
+pub const STYLESHEET_URL: &str = "/assets/reset.css";
+/// The page's script (a static asset); it imports the npm package from `/assets/pwreset/`.
+pub const SCRIPT_URL: &str = "/assets/reset.js";
+
+/// The document up to the start of `<main>`.
+fn start(page: &mut Html, t: &PageTexts, title: &str, has_errors: bool, with_script: bool) {
+    page.raw("<!doctype html>\n<html lang=\"")
+        .text(t.lang)
+        .raw("\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        .raw("<meta name=\"robots\" content=\"noindex, nofollow\">\n<title>");
+    if has_errors {
+        page.text(t.error_prefix);
+    }
+    page.text(title)
+        .raw("</title>\n<link rel=\"stylesheet\" href=\"")
+        .text(STYLESHEET_URL)
+        .raw("\">\n");
+    if with_script {
+        page.raw("<script type=\"module\" src=\"")
+            .text(SCRIPT_URL)
+            .raw("\"></script>\n");
+    }
+    page.raw("</head>\n<body>\n<main class=\"page\">\n");
+}
+
+fn end(page: &mut Html) {
+    page.raw("</main>\n</body>\n</html>\n");
+}
+
+/// A page with a heading and one paragraph.
+pub fn message(t: &PageTexts, title: &str, body: &str) -> String {
+    let mut page = Html::new();
+    start(&mut page, t, title, false, false);
+    page.raw("<h1>")
+        .text(title)
+        .raw("</h1>\n<p class=\"message\">")
+        .text(body)
+        .raw("</p>\n");
+    end(&mut page);
+    page.finish()
+}
+
+/// The errors about one field, or none.
+fn errors_of<'a>(errors: &'a [Violation], field: &str) -> Vec<&'a Violation> {
+    errors.iter().filter(|e| e.field == field).collect()
+}
+
+/// A field's server-side error list, `<ul id="{field}-error">`.
+fn field_errors(page: &mut Html, t: &PageTexts, id: &'static str, errors: &[&Violation]) {
+    if errors.is_empty() {
+        return;
+    }
+    page.raw("<ul class=\"field-error\" id=\"")
+        .raw(id)
+        .raw("\">\n");
+    for error in errors {
+        page.raw("<li><span class=\"visually-hidden\">")
+            .text(t.error_prefix)
+            .raw("</span>")
+            .text(&error.message)
+            .raw("</li>\n");
+    }
+    page.raw("</ul>\n");
+}
+
+/// The form for `link`, with the rules of `policy`; `errors` are a refused submission's (every
+/// error names the password or the confirmation field; any other is shown on the password).
+pub fn form(t: &PageTexts, policy: &Policy, link: &Link, errors: &[Violation]) -> String {
+    let confirm_errors = errors_of(errors, CONFIRM_FIELD);
+    let password_errors: Vec<&Violation> =
+        errors.iter().filter(|e| e.field != CONFIRM_FIELD).collect();
+    let has_errors = !errors.is_empty();
+
+    let mut page = Html::new();
+    start(&mut page, t, t.form_title, has_errors, true);
+    page.raw("<h1>").text(t.form_title).raw("</h1>\n");
+
+    if has_errors {
+        // Focused on load (no script needed) and announced: what went wrong, each linking to its
+        // field.
+        page.raw("<div class=\"error-summary\" id=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus aria-labelledby=\"error-summary-title\">\n<h2 id=\"error-summary-title\">")
+            .text(t.error_summary)
+            .raw("</h2>\n<ul>\n");
+        for (error, anchor) in password_errors
+            .iter()
+            .map(|e| (e, "#password"))
+            .chain(confirm_errors.iter().map(|e| (e, "#password_confirm")))
+        {
+            page.raw("<li><a href=\"")
+                .raw(anchor)
+                .raw("\">")
+                .text(&error.message)
+                .raw("</a></li>\n");
+        }
+        page.raw("</ul>\n</div>\n");
+    }
+
+    page.raw("<p class=\"intro\">").text(t.form_intro).raw("</p>\n");
+
+    page.raw("<form class=\"reset-form\" id=\"reset-form\" method=\"post\" action=\"/reset\" accept-charset=\"utf-8\"");
+    if let Ok(settings) = serde_json::to_string(policy.settings()) {
+        // Without a policy document the script stays off and the form works as plain HTML.
+        page.raw(" data-policy=\"").text(&settings).raw("\"");
+    }
+    if let Ok(live) = serde_json::to_string(&t.live) {
+        page.raw(" data-texts=\"").text(&live).raw("\"");
+    }
+    page.raw(">\n<input type=\"hidden\" name=\"token\" value=\"")
+        .text(&link.token)
+        .raw("\">\n");
+    if let Some(user) = &link.user {
+        page.raw("<input type=\"hidden\" name=\"user\" value=\"")
+            .text(user)
+            .raw("\">\n");
+    }
+
+    // The new password: label, the rules (shown before typing), errors, input, live feedback.
+    page.raw("<div class=\"field")
+        .raw(if password_errors.is_empty() {
+            ""
+        } else {
+            " field-invalid"
+        })
+        .raw("\">\n<label for=\"password\">")
+        .text(t.password_label)
+        .raw("</label>\n<div class=\"rules\" id=\"password-rules\">\n<h2 class=\"rules-heading\">")
+        .text(t.rules_heading)
+        .raw("</h2>\n<ul>\n");
+    for rule in policy.help_texts() {
+        page.raw("<li>").text(&rule).raw("</li>\n");
+    }
+    page.raw("</ul>\n</div>\n");
+    field_errors(&mut page, t, "password-error", &password_errors);
+    page.raw("<input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"new-password\" required aria-describedby=\"password-rules");
+    if !password_errors.is_empty() {
+        page.raw(" password-error");
+    }
+    page.raw(" password-feedback\"");
+    if !password_errors.is_empty() {
+        page.raw(" aria-invalid=\"true\"");
+    }
+    page.raw(">\n<ul class=\"feedback\" id=\"password-feedback\"></ul>\n")
+        .raw("<div class=\"strength\" id=\"strength\" hidden>\n<label for=\"strength-meter\">")
+        .text(t.live.strength_label)
+        .raw("</label>\n<meter id=\"strength-meter\" min=\"0\" max=\"4\" low=\"2\" high=\"3\" optimum=\"4\" value=\"0\"></meter>\n")
+        .raw("<span class=\"strength-text\" id=\"strength-text\"></span>\n</div>\n</div>\n");
+
+    // The confirmation.
+    page.raw("<div class=\"field")
+        .raw(if confirm_errors.is_empty() {
+            ""
+        } else {
+            " field-invalid"
+        })
+        .raw("\">\n<label for=\"password_confirm\">")
+        .text(t.confirm_label)
+        .raw("</label>\n");
+    field_errors(&mut page, t, "password_confirm-error", &confirm_errors);
+    page.raw("<input type=\"password\" id=\"password_confirm\" name=\"password_confirm\" autocomplete=\"new-password\" required aria-describedby=\"");
+    if !confirm_errors.is_empty() {
+        page.raw("password_confirm-error ");
+    }
+    page.raw("password_confirm-feedback\"");
+    if !confirm_errors.is_empty() {
+        page.raw(" aria-invalid=\"true\"");
+    }
+    page.raw(">\n<ul class=\"feedback\" id=\"password_confirm-feedback\"></ul>\n</div>\n");
+
+    // Shown by the script only (it is what makes the checkbox work).
+    page.raw("<div class=\"show-passwords\" id=\"show-passwords\" hidden>\n<input type=\"checkbox\" id=\"show-passwords-toggle\">\n<label for=\"show-passwords-toggle\">")
+        .text(t.show_passwords)
+        .raw("</label>\n</div>\n")
+        .raw("<p class=\"visually-hidden\" id=\"live-status\" role=\"status\" aria-live=\"polite\" aria-atomic=\"true\"></p>\n")
+        .raw("<button type=\"submit\" class=\"submit\">")
+        .text(t.submit)
+        .raw("</button>\n</form>\n");
+    end(&mut page);
+    page.finish()
+}

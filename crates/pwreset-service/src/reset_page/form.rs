@@ -85,10 +85,10 @@ impl Submission {
             return Err(FormError::TooLarge);
         }
         let is_form = req.header_value("content-type").is_some_and(|value| {
-            value
-                .split(';')
-                .next()
-                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+            value.split(';').next().is_some_and(|t| {
+                t.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            })
         });
         if !is_form {
             return Err(FormError::NotAForm);
@@ -127,8 +127,10 @@ mod tests {
     use crate::http::Method;
 
     fn form(body: &str) -> Request {
-        let mut req = Request::new(Method::Post, "/reset")
-            .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8");
+        let mut req = Request::new(Method::Post, "/reset").header(
+            "Content-Type",
+            "application/x-www-form-urlencoded; charset=UTF-8",
+        );
         req.body = body.as_bytes().to_vec();
         req
     }
@@ -184,6 +186,9 @@ mod tests {
         ))
         .unwrap();
         let shown = format!("{s:?}");
-        assert!(!shown.contains("deadbeefcafe") && !shown.contains("hunter2secret"), "{shown}");
+        assert!(
+            !shown.contains("deadbeefcafe") && !shown.contains("hunter2secret"),
+            "{shown}"
+        );
     }
 }

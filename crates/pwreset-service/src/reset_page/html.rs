@@ -85,7 +85,11 @@ mod tests {
     #[test]
     fn values_are_escaped_and_markup_is_not() {
         let mut page = Html::new();
-        page.raw("<p title=\"").text("a\"b").raw("\">").text("<b>").raw("</p>");
+        page.raw("<p title=\"")
+            .text("a\"b")
+            .raw("\">")
+            .text("<b>")
+            .raw("</p>");
         assert_eq!(page.finish(), "<p title=\"a&quot;b\">&lt;b&gt;</p>");
     }
 }

@@ -23,7 +23,6 @@ use serde_json::json;
 
 use crate::audit;
 use crate::config::ServiceConfig;
-use crate::delivery::Locale;
 use crate::flows::{self, FlowError, PasswordForm};
 use crate::http::{Request, Response};
 use crate::platform::Platform;
@@ -59,7 +58,7 @@ fn html(status: u16, body: String) -> Response {
 
 /// The texts for the request's `Accept-Language`.
 fn texts_for(req: &Request) -> &'static PageTexts {
-    texts(Locale::negotiate(req.header_value("accept-language")))
+    texts(req.locale())
 }
 
 /// `GET /reset`: the form. Renders only: no storage is read or written, whatever the token.
@@ -81,7 +80,10 @@ pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Re
                 FormError::TooLarge => 413,
                 FormError::NotAForm => 415,
             };
-            return html(status, render::message(t, t.bad_form_title, t.bad_form_body));
+            return html(
+                status,
+                render::message(t, t.bad_form_title, t.bad_form_body),
+            );
         }
     };
     let link = &submission.link;
@@ -92,27 +94,34 @@ pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Re
         confirm: Some(&submission.confirm),
         password_field: PASSWORD_FIELD,
         confirm_field: CONFIRM_FIELD,
+        locale: req.locale(),
     };
-    let outcome =
-        flows::reset_with_link(p, cfg, &link.token, link.user.as_deref(), form, &req.client_ip)
-            .await;
+    let outcome = flows::reset_with_link(
+        p,
+        cfg,
+        &link.token,
+        link.user.as_deref(),
+        form,
+        &req.client_ip,
+    )
+    .await;
     match outcome {
         // The access token is not shown: the page's user signs in anew.
-        Ok(_token) => html(
-            200,
-            render::message(t, t.success_title, t.success_body),
-        ),
+        Ok(_token) => html(200, render::message(t, t.success_title, t.success_body)),
         Err(FlowError::Policy(result)) => html(400, render::form(t, policy, link, &result.errors)),
         Err(FlowError::InvalidSecret | FlowError::Unauthorized | FlowError::WrongPassword) => {
             html(400, render::message(t, t.invalid_title, t.invalid_body))
         }
-        Err(FlowError::RateLimited { retry_after }) => html(
-            429,
-            render::message(t, t.limited_title, t.limited_body),
-        )
-        .with_header("retry-after", retry_after.to_string()),
+        Err(FlowError::RateLimited { retry_after }) => {
+            html(429, render::message(t, t.limited_title, t.limited_body))
+                .with_header("retry-after", retry_after.to_string())
+        }
         Err(FlowError::Unavailable(e)) => {
-            p.log(&audit::line("unavailable", p.now(), json!({ "reason": e.0 })));
+            p.log(&audit::line(
+                "unavailable",
+                p.now(),
+                json!({ "reason": e.0 }),
+            ));
             html(
                 503,
                 render::message(t, t.unavailable_title, t.unavailable_body),

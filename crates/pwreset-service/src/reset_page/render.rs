@@ -108,7 +108,9 @@ pub fn form(t: &PageTexts, policy: &Policy, link: &Link, errors: &[Violation]) -
         page.raw("</ul>\n</div>\n");
     }
 
-    page.raw("<p class=\"intro\">").text(t.form_intro).raw("</p>\n");
+    page.raw("<p class=\"intro\">")
+        .text(t.form_intro)
+        .raw("</p>\n");
 
     page.raw("<form class=\"reset-form\" id=\"reset-form\" method=\"post\" action=\"/reset\" accept-charset=\"utf-8\"");
     if let Ok(settings) = serde_json::to_string(policy.settings()) {

@@ -369,12 +369,7 @@ fn a_misconfigured_service_leaves_queue_messages_for_a_retry() {
     let broken = service_from(&vars_with(&[("KEYS", "")]));
     let platform = MemoryPlatform::new(NOW);
     // The queued job, run by a service whose configuration broke since: retried, not lost.
-    let job = pwreset_service::Job::ResetRequested(pwreset_service::jobs::ResetRequest {
-        id: "00".into(),
-        via: pwreset_service::jobs::ResetVia::EmailCode,
-        identifier: "jane".into(),
-        requested_at: NOW,
-    });
+    let job = reset_job(pwreset_service::jobs::ResetVia::EmailCode, "jane");
     assert_eq!(block_on(broken.run_job(&platform, job)), JobOutcome::Retry);
 }
 
@@ -437,6 +432,33 @@ fn no_configuration_makes_the_service_panic() {
                 answer.status == 200 || answer.status == 503,
                 "{name}={value:?} → {}",
                 answer.status
+            );
+        }
+    }
+}
+
+#[test]
+#[ignore = "bug: the keyring's 'printable text' problem (pwreset-core keyring.rs) has a run of 18 spaces in the middle of its sentence, from a broken string continuation"]
+fn every_problem_reads_as_one_clean_sentence() {
+    let printable = format!(
+        "k1:{}",
+        URL_SAFE_NO_PAD.encode(b"correct horse battery staple 123")
+    );
+    let settings: [(&str, &str); 6] = [
+        ("KEYS", &printable),
+        ("KEYS", "k1:AAAA"),
+        ("CODE_TTL_SECONDS", "601"),
+        ("EMAIL_PROVIDER", "mailchimp"),
+        ("ENVIRONMENT", "production"),
+        ("CLIENTS", "{"),
+    ];
+    for (name, value) in settings {
+        let service = service_from(&vars_with(&[(name, value)]));
+        let problems = service.config().err().expect("refused").0.clone();
+        for problem in problems {
+            assert!(
+                !problem.contains("  ") && !problem.chars().any(char::is_control),
+                "{name}: {problem:?}"
             );
         }
     }

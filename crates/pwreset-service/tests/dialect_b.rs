@@ -626,3 +626,27 @@ fn a_configured_code_length_is_used_for_sms_and_email_codes() {
     h.drain();
     assert_eq!(h.latest_code(&jane.email).len(), 8);
 }
+
+#[test]
+#[ignore = "bug: a link killed by a password change elsewhere is judged on its new password before the guard says it is dead, so it answers password_same_as_old for the current password instead of an invalid link"]
+fn a_dead_link_answers_as_invalid_whatever_the_new_password() {
+    let h = Harness::new();
+    let jane = h.jane();
+    let token = h.link_token(&jane);
+    let code = h.sms_code(&jane);
+    assert_eq!(h.reset_mobile(&code, None, NEWER_PASSWORD).status, 200);
+    for (password, confirm) in [
+        (NEWER_PASSWORD, NEWER_PASSWORD),
+        (NEW_PASSWORD, "typo"),
+        ("password", "password"),
+    ] {
+        let answer = h.reset_link(&token, password, confirm);
+        assert_eq!(answer.status, 400);
+        assert_eq!(
+            error_codes(&answer),
+            ["invalid_secret"],
+            "{}",
+            text(&answer)
+        );
+    }
+}

@@ -11,18 +11,14 @@ use pwreset_service::account::Account;
 use pwreset_service::delivery::{Channel, MessageKind, compose};
 use pwreset_service::guard::{GuardAnswer, MAX_WRONG_TRIES};
 use pwreset_service::http::MAX_BODY_BYTES;
-use pwreset_service::jobs::{Job, ResetRequest, ResetVia};
+use pwreset_service::jobs::{Job, ResetVia};
 use pwreset_service::platform::LimitRule;
 use pwreset_service::{Method, Request, Response};
 use serde_json::{Value, json};
 
-/// The answer without anything that may differ between two identical requests.
-fn observable(response: &Response) -> (u16, Vec<(String, String)>, Vec<u8>) {
-    (
-        response.status,
-        response.headers.clone(),
-        response.body.clone(),
-    )
+/// Everything a client sees of an answer: status, headers and body.
+fn observable(response: &Response) -> (u16, Vec<(String, String)>, String) {
+    (response.status, response.headers.clone(), text(response))
 }
 
 // ---------------------------------------------------------------- accounts stay secret
@@ -989,12 +985,7 @@ fn debug_output_of_requests_jobs_and_accounts_hides_every_secret() {
         assert!(!printed.contains(secret), "{secret} in {printed}");
     }
 
-    let job = Job::ResetRequested(ResetRequest {
-        id: "0011223344556677".into(),
-        via: ResetVia::EmailCode,
-        identifier: "jane@example.com".into(),
-        requested_at: NOW,
-    });
+    let job = reset_job(ResetVia::EmailCode, "jane@example.com");
     let printed = format!("{job:?} {job:#?}");
     assert!(!printed.contains("jane@example.com"), "{printed}");
 
@@ -1362,13 +1353,7 @@ fn codes_and_link_tokens_are_stored_only_as_keyed_digests() {
     h.jane();
     let platform = Interleaved::new(&h.platform);
     let run = |via: ResetVia, identifier: &str| {
-        let job = Job::ResetRequested(ResetRequest {
-            id: "0011223344556677".into(),
-            via,
-            identifier: identifier.into(),
-            requested_at: NOW,
-        });
-        futures_executor::block_on(h.service.run_job(&platform, job))
+        futures_executor::block_on(h.service.run_job(&platform, reset_job(via, identifier)))
     };
     run(ResetVia::EmailCode, "jane");
     run(ResetVia::EmailLink, "jane@example.com");
@@ -1405,4 +1390,30 @@ fn codes_and_link_tokens_are_stored_only_as_keyed_digests() {
     );
     // The secrets work all the same.
     assert_eq!(h.reset_link(&link, NEW_PASSWORD, NEW_PASSWORD).status, 200);
+}
+
+#[test]
+#[ignore = "bug: /api/v1/auth/resetpass/mobile with a phone judges the new password against the account before the code is proven, so a wrong code answers password_same_as_old for the current password (a password oracle) and password_too_similar for the account's own name (an existence oracle)"]
+fn without_a_right_secret_the_answer_tells_nothing_about_the_account() {
+    let h = Harness::new();
+    let jane = h.jane();
+    h.sms_code(&jane);
+    let wrong = "000000";
+    let unknown_phone = Some("+447700900999");
+    for password in [OLD_PASSWORD, "jane@example.com"] {
+        let known = h.reset_mobile(wrong, jane.phone.as_deref(), password);
+        let unknown = h.reset_mobile(wrong, unknown_phone, password);
+        assert_eq!(
+            observable(&known),
+            observable(&unknown),
+            "{password:?}: known {} vs unknown {}",
+            text(&known),
+            text(&unknown)
+        );
+        assert!(
+            !error_codes(&known).contains(&"password_same_as_old".to_owned()),
+            "{}",
+            text(&known)
+        );
+    }
 }

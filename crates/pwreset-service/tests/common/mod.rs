@@ -20,7 +20,7 @@ use pwreset_service::delivery::{
     StoreError, TransportError,
 };
 use pwreset_service::guard::{GlobalAnswer, GlobalOp, GuardAnswer, GuardOp};
-use pwreset_service::jobs::Job;
+use pwreset_service::jobs::{Job, ResetVia};
 use pwreset_service::memory::MemoryPlatform;
 use pwreset_service::platform::{
     AccountGuard, Accounts, Clock, FetchedAnswer, GlobalCodes, HttpFetch, JobQueue, LimitRule,
@@ -379,6 +379,19 @@ pub fn reset_mobile_request(code: &str, phone: Option<&str>, password: &str) -> 
 pub fn from_ip(mut request: Request, ip: &str) -> Request {
     request.client_ip = ip.to_owned();
     request
+}
+
+/// The queue message a reset request for `identifier` becomes (read from its JSON form, so
+/// fields added later take their defaults).
+pub fn reset_job(via: ResetVia, identifier: &str) -> Job {
+    let request = serde_json::from_value(json!({
+        "id": "0011223344556677",
+        "via": via,
+        "identifier": identifier,
+        "requested_at": NOW,
+    }))
+    .expect("a reset request");
+    Job::ResetRequested(request)
 }
 
 // ---------------------------------------------------------------- answers

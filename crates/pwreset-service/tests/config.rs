@@ -454,7 +454,7 @@ fn every_problem_reads_as_one_clean_sentence() {
     ];
     for (name, value) in settings {
         let service = service_from(&vars_with(&[(name, value)]));
-        let problems = service.config().err().expect("refused").0.clone();
+        let problems = service.config().expect_err("refused").0.clone();
         for problem in problems {
             assert!(
                 !problem.contains("  ") && !problem.chars().any(char::is_control),

@@ -202,6 +202,25 @@ fn a_link_lifetime_over_a_day_is_reported() {
 }
 
 #[test]
+fn payload_and_access_token_lifetimes_beyond_their_ceilings_are_reported() {
+    refused_naming(
+        &vars_with(&[("SIGNED_PAYLOAD_TTL_SECONDS", "3601")]),
+        "SIGNED_PAYLOAD_TTL_SECONDS",
+        &[],
+    );
+    refused_naming(
+        &vars_with(&[("ACCESS_TOKEN_TTL_SECONDS", "86401")]),
+        "ACCESS_TOKEN_TTL_SECONDS",
+        &[],
+    );
+    refused_naming(
+        &vars_with(&[("CODE_TTL_SECONDS", "59")]),
+        "CODE_TTL_SECONDS",
+        &[],
+    );
+}
+
+#[test]
 fn an_unknown_provider_is_reported_without_echoing_a_pasted_secret() {
     refused_naming(
         &vars_with(&[("EMAIL_PROVIDER", "mailchimp")]),

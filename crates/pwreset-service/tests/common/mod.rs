@@ -453,7 +453,7 @@ pub fn assert_json_status(response: &Response, status: u16) {
     );
 }
 
-/// `text` with `secret`'s first character changed (to another base64url/hex character).
+/// `secret` with the character at `index` changed (`A`, or `B` where it was `A`).
 pub fn flip_char_at(secret: &str, index: usize) -> String {
     let mut chars: Vec<char> = secret.chars().collect();
     chars[index] = if chars[index] == 'A' { 'B' } else { 'A' };

@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: help setup dev test lint unit wasm worker e2e npm-build npm-test bench bench-npm bench-argon2 parity-fixture unicode-tables
+.PHONY: help setup dev test lint unit wasm worker e2e npm-build npm-test bench bench-npm bench-argon2 bench-worker parity-fixture unicode-tables
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -48,7 +48,7 @@ npm-build: ## Build the npm package's wasm modules into npm/dist (skipped when u
 npm-test: npm-build ## The npm package's tests: API, parity, native agreement, client, consumer, Chromium.
 	node --test npm/test/*.test.js
 
-bench: bench-npm bench-argon2 ## Every benchmark (figures go to docs/benchmarks.md).
+bench: bench-npm bench-argon2 bench-worker ## Every benchmark (figures go to docs/benchmarks.md).
 	cargo bench -p pwreset-core --bench policy
 	cargo bench -p pwreset-core --bench secrets
 
@@ -60,6 +60,15 @@ bench-argon2: setup ## argon2id natively and as wasm under Node, one run.
 	wasm-bindgen --target web --no-typescript --out-dir target/wasm-bench --out-name pwreset_hashing \
 	  target/$(WASM_TARGET)/wasm-release/pwreset_wasm.wasm
 	node crates/pwreset-wasm/bench/argon2.mjs
+
+bench-worker: setup worker ## The Worker: size, start-up, requests/s per route (wrk), each flow natively and as wasm.
+	@command -v wrk >/dev/null || { echo "bench-worker: wrk is missing (apt-get install -y wrk)"; exit 1; }
+	cargo bench -p pwreset-service --bench flows
+	benches/worker/build-flow-cost.sh
+	node benches/worker/size.mjs
+	node benches/worker/startup.mjs
+	node benches/worker/load.mjs
+	node benches/worker/flow-cost.mjs
 
 parity-fixture: ## Regenerate tests/parity/django-5.2.jsonl with Django 5.2 from PyPI.
 	python3 -m venv target/django-parity

@@ -10,12 +10,8 @@ use crate::audit;
 use crate::config::ServiceConfig;
 use crate::delivery::{self, Channel, Delivery, Locale, MessageKind, OutgoingMessage};
 use crate::flows::lookup;
-use crate::guard::{GlobalAnswer, GlobalOp, GuardAnswer, GuardOp};
+use crate::guard::{GlobalAnswer, GlobalOp, GuardOp};
 use crate::platform::{Accounts, Platform, PlatformError, PlatformResult};
-
-/// How many codes to draw before giving up on finding one not taken in the global registry
-/// (with 10^6 codes and fewer than 10^4 live ones, 16 taken draws in a row has odds below 10^-32).
-const MAX_CODE_DRAWS: usize = 16;
 
 /// A message on the queue.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -174,7 +170,7 @@ async fn email_code(
     locale: Locale,
 ) -> PlatformResult<OutgoingMessage> {
     let code = ResetCode::generate(cfg.code_digits).map_err(|e| PlatformError(e.to_string()))?;
-    issue_code(p, cfg, account, &code, None).await?;
+    issue_code(p, cfg, account, &code, Vec::new()).await?;
     let kind = MessageKind::ResetCode {
         code: code.reveal().to_owned(),
         ttl_minutes: minutes(cfg.lifetimes.code),
@@ -200,24 +196,28 @@ async fn sms_code(
     };
     let expires_at = p.now().as_secs() + cfg.lifetimes.code;
     let mut claimed = None;
-    for _ in 0..MAX_CODE_DRAWS {
-        let code =
-            ResetCode::generate(cfg.code_digits).map_err(|e| PlatformError(e.to_string()))?;
-        let global = code.digest(&cfg.keyring, CodeScope::Global);
+    for draw in ResetCode::draws(cfg.code_digits, &cfg.keyring, CodeScope::Global) {
+        let draw = draw.map_err(|e| PlatformError(e.to_string()))?;
+        let stored = draw.stored_digest().as_hex().to_owned();
         let op = GlobalOp::Claim {
-            digest: global.as_hex().to_owned(),
+            stored: stored.clone(),
+            digests: draw
+                .digests()
+                .iter()
+                .map(|d| d.as_hex().to_owned())
+                .collect(),
             account_id: account.id.clone(),
             expires_at,
         };
         if p.global_codes(op).await? == GlobalAnswer::Claimed {
-            claimed = Some((code, global.as_hex().to_owned()));
+            claimed = Some((draw.into_code(), stored));
             break;
         }
     }
     let Some((code, global)) = claimed else {
         return Err(PlatformError("no free code after repeated draws".into()));
     };
-    issue_code(p, cfg, account, &code, Some(global)).await?;
+    issue_code(p, cfg, account, &code, vec![global]).await?;
     let kind = MessageKind::ResetCode {
         code: code.reveal().to_owned(),
         ttl_minutes: minutes(cfg.lifetimes.code),
@@ -237,7 +237,7 @@ async fn issue_code(
     cfg: &ServiceConfig,
     account: &Account,
     code: &ResetCode,
-    global_digest: Option<String>,
+    global_digests: Vec<String>,
 ) -> PlatformResult<()> {
     let op = GuardOp::IssueCode {
         digest: code
@@ -245,15 +245,10 @@ async fn issue_code(
             .as_hex()
             .to_owned(),
         expires_at: p.now().as_secs() + cfg.lifetimes.code,
-        global_digest,
+        global_digests,
     };
-    if let GuardAnswer::Issued {
-        released_global: Some(old),
-    } = p.guard(&account.id, op).await?
-    {
-        p.global_codes(GlobalOp::Release { digest: old }).await?;
-    }
-    Ok(())
+    let answer = p.guard(&account.id, op).await?;
+    crate::flows::release_global(p, answer.released_global()).await
 }
 
 /// What a reset link carries: dialect B's `?token=`, or dialect C's `?user=…&token=…`.

@@ -457,7 +457,6 @@ fn no_configuration_makes_the_service_panic() {
 }
 
 #[test]
-#[ignore = "bug: the keyring's 'printable text' problem (pwreset-core keyring.rs) has a run of 18 spaces in the middle of its sentence, from a broken string continuation"]
 fn every_problem_reads_as_one_clean_sentence() {
     let printable = format!(
         "k1:{}",

@@ -6,9 +6,8 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::*;
-use pwreset_service::guard::{
-    DAILY_GUESS_RISK_BUDGET, GlobalAnswer, GlobalOp, MAX_WRONG_TRIES, apply_global_op,
-};
+use pwreset_core::secrets::ResetCode;
+use pwreset_service::guard::{GlobalAnswer, GlobalOp, MAX_WRONG_TRIES, apply_global_op};
 use pwreset_service::memory::MemoryObjectStorage;
 use pwreset_service::{Method, Request};
 use serde_json::json;
@@ -475,7 +474,8 @@ fn the_global_registry_refuses_a_code_another_live_code_holds() {
     let storage = MemoryObjectStorage::default();
     let at = |s| pwreset_core::UnixTime::from_secs(s);
     let claim = |account: &str, expires_at| GlobalOp::Claim {
-        digest: "d1".into(),
+        stored: "d1".into(),
+        digests: vec!["d1".into()],
         account_id: account.into(),
         expires_at,
     };
@@ -485,7 +485,7 @@ fn the_global_registry_refuses_a_code_another_live_code_holds() {
     // Released (used, burnt or replaced): free again.
     run(
         GlobalOp::Release {
-            digest: "d1".into(),
+            digests: vec!["d1".into()],
         },
         NOW + 2,
     );
@@ -550,7 +550,6 @@ fn the_global_guess_budget_answers_429_with_retry_after_once_spent() {
 }
 
 #[test]
-#[ignore = "bug: the global guess budget lets through one guess too many: it is checked before a guess is counted, so the day's allowed guesses add up to more than 1e-4 (3 live 6-digit codes: 34 guesses, 1.02e-4)"]
 fn the_global_guess_budget_keeps_the_days_chance_of_a_lucky_guess_within_one_in_ten_thousand() {
     let h = Harness::new();
     let users: Vec<User> = (0..3)
@@ -576,7 +575,7 @@ fn the_global_guess_budget_keeps_the_days_chance_of_a_lucky_guess_within_one_in_
         chance += codes.len() as f64 / 1e6;
     }
     assert!(
-        chance <= DAILY_GUESS_RISK_BUDGET * (1.0 + 1e-9),
+        chance <= ResetCode::DAILY_GLOBAL_RISK_BUDGET * (1.0 + 1e-9),
         "the allowed guesses add up to a chance of {chance}"
     );
 }
@@ -600,7 +599,7 @@ fn a_token_from_dialect_b_opens_dialect_a_user_info() {
 /// `live / 10^digits` to the day's spent chance, and guessing stops once it reaches 10^-4.
 fn guesses_allowed(live: u64, digits: u32) -> u64 {
     // In units of 10^-digits: the budget is 10^(digits - 4), a guess costs `live`.
-    let budget_units = (DAILY_GUESS_RISK_BUDGET * 10f64.powi(digits as i32)).round() as u64;
+    let budget_units = (ResetCode::DAILY_GLOBAL_RISK_BUDGET * 10f64.powi(digits as i32)).round() as u64;
     budget_units / live
 }
 
@@ -628,7 +627,6 @@ fn a_configured_code_length_is_used_for_sms_and_email_codes() {
 }
 
 #[test]
-#[ignore = "bug: a link killed by a password change elsewhere is judged on its new password before the guard says it is dead, so it answers password_same_as_old for the current password instead of an invalid link"]
 fn a_dead_link_answers_as_invalid_whatever_the_new_password() {
     let h = Harness::new();
     let jane = h.jane();

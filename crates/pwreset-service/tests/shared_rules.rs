@@ -160,7 +160,7 @@ fn concurrent_wrong_codes_never_count_more_than_five_tries_and_burn_the_code() {
         .count();
     assert_eq!(counted as u32, MAX_WRONG_TRIES, "{guard:?}");
     assert_eq!(burnt, 1);
-    assert!(guard[counted..].iter().all(|a| *a == GuardAnswer::NoCode));
+    assert!(guard[counted..].iter().all(|a| *a == GuardAnswer::Fails));
     drop(guard);
     assert_eq!(h.reg_code("jane", &code).status, 400, "the code is burnt");
 }
@@ -259,7 +259,6 @@ fn an_sms_code_presented_several_times_at_once_resets_once() {
 }
 
 #[test]
-#[ignore = "bug: two different live secrets of one account used at the same time both reset the password; the second was checked against the password the first replaced"]
 fn two_secrets_of_one_account_used_at_once_reset_the_password_once() {
     let h = Harness::new();
     let jane = h.jane();
@@ -1393,7 +1392,6 @@ fn codes_and_link_tokens_are_stored_only_as_keyed_digests() {
 }
 
 #[test]
-#[ignore = "bug: /api/v1/auth/resetpass/mobile with a phone judges the new password against the account before the code is proven, so a wrong code answers password_same_as_old for the current password (a password oracle) and password_too_similar for the account's own name (an existence oracle)"]
 fn without_a_right_secret_the_answer_tells_nothing_about_the_account() {
     let h = Harness::new();
     let jane = h.jane();

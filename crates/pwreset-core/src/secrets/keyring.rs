@@ -202,7 +202,7 @@ impl Keyring {
         // that is, is a passphrase someone typed, with far less entropy than its length suggests.
         if material.iter().all(|b| (0x20..=0x7e).contains(b)) {
             return refuse(
-                "key decodes to printable text, so it is a passphrase rather than random bytes                  (random bytes are all printable with probability about 1e-14)",
+                "key decodes to printable text, so it is a passphrase rather than random bytes (random bytes are all printable with probability about 1e-14)",
             );
         }
         let mut derived = Box::new(DerivedKeys([[0u8; 32]; KeyPurpose::ALL.len()]));

@@ -6,7 +6,9 @@ mod password;
 mod redeem;
 mod request;
 
-pub use password::{PasswordForm, authenticate, change_password, check_new_password, set_password};
+pub use password::{
+    PasswordForm, authenticate, change_password, check_new_password, commit_password,
+};
 pub use redeem::{code_for_payload, reset_with_code, reset_with_link, reset_with_payload};
 pub use request::request_reset;
 
@@ -15,6 +17,7 @@ use pwreset_core::secrets::AccessTokenIssuer;
 
 use crate::config::{ServiceConfig, TOKEN_AUDIENCE};
 use crate::directory::Directory;
+use crate::guard::GlobalOp;
 use crate::platform::{Platform, PlatformError};
 
 /// Why a flow refused, in terms every dialect can render.
@@ -49,6 +52,18 @@ pub type FlowResult<T> = Result<T, FlowError>;
 /// The account directory this configuration names (the platform's own, or the remote one).
 pub fn directory<'a, P: Platform>(p: &'a P, cfg: &'a ServiceConfig) -> Directory<'a, P> {
     Directory::new(p, cfg.directory.as_ref())
+}
+
+/// Frees claims in the global code registry that an account's guard reported ended.
+pub async fn release_global(p: &impl Platform, digests: &[String]) -> Result<(), PlatformError> {
+    if digests.is_empty() {
+        return Ok(());
+    }
+    p.global_codes(GlobalOp::Release {
+        digests: digests.to_vec(),
+    })
+    .await
+    .map(|_| ())
 }
 
 /// The access-token issuer for this configuration: issuer = the public URL.

@@ -11,7 +11,7 @@ use crate::audit;
 use crate::breached;
 use crate::config::ServiceConfig;
 use crate::delivery::{self, Channel, Locale, MessageKind};
-use crate::guard::{GlobalOp, GuardAnswer, GuardOp};
+use crate::guard::{GuardAnswer, GuardOp, Proof};
 use crate::jobs::Job;
 use crate::platform::{Accounts, Platform, PlatformError};
 
@@ -60,20 +60,33 @@ pub async fn check_new_password(
     Ok(())
 }
 
-/// Sets `account`'s password (already checked, its secret already used): stores the new hash,
-/// kills every outstanding secret and access token, queues the "password changed" notice, logs
-/// the event, and issues an access token for the new state.
-pub async fn set_password(
+/// Sets `account`'s password, the new one already checked: hashes it, has the account's guard
+/// prove `proof` and record the change atomically (which kills every other outstanding secret and
+/// every earlier access token), stores the new hash, asks the directory to end sessions, queues the
+/// "password changed" notice, logs the event, and issues an access token for the new state.
+pub async fn commit_password(
     p: &impl Platform,
     cfg: &ServiceConfig,
     mut account: Account,
     form: PasswordForm<'_>,
+    proof: Proof,
     how: &str,
 ) -> FlowResult<AccessToken> {
     let hash = hash_password(form.password, HashParams::OWASP)
         .map_err(|e| PlatformError(format!("password hashing failed: {e}")))?;
+    let changed_at = p.now().as_secs();
+    let op = GuardOp::ChangePassword {
+        proof,
+        seen_changed_at: account.password_changed_at,
+        changed_at,
+    };
+    let answer = p.guard(&account.id, op).await?;
+    super::release_global(p, answer.released_global()).await?;
+    if !matches!(answer, GuardAnswer::Changed { .. }) {
+        return Err(FlowError::InvalidSecret);
+    }
     account.password_hash = hash;
-    account.password_changed_at = p.now().as_secs();
+    account.password_changed_at = changed_at;
     let directory = super::directory(p, cfg);
     directory.update_account(&account).await?;
     if let Err(e) = directory.end_sessions(&account.id).await {
@@ -84,19 +97,6 @@ pub async fn set_password(
             p.now(),
             json!({ "account": account.id, "reason": e.0 }),
         ));
-    }
-    if let GuardAnswer::Cleared {
-        released_global: Some(digest),
-    } = p
-        .guard(
-            &account.id,
-            GuardOp::PasswordChanged {
-                changed_at: account.password_changed_at,
-            },
-        )
-        .await?
-    {
-        p.global_codes(GlobalOp::Release { digest }).await?;
     }
     let notice = delivery::compose_in(
         form.locale,
@@ -149,7 +149,7 @@ pub async fn change_password(
         return Err(FlowError::WrongPassword);
     }
     check_new_password(p, cfg, &account, form).await?;
-    set_password(p, cfg, account, form, "change").await
+    commit_password(p, cfg, account, form, Proof::CurrentPassword, "change").await
 }
 
 /// The account a bearer token authenticates, if the token is good and its password state current.
@@ -178,33 +178,4 @@ pub async fn authenticate(
         return Err(FlowError::Unauthorized);
     }
     Ok(account)
-}
-
-/// The work [`check_new_password`] does, for a request whose account does not exist: the same
-/// policy check and one password verification against a fixed hash with the same parameters, so
-/// the time taken does not tell whether the account exists. Refuses what the policy refuses.
-pub async fn check_decoy_password(
-    p: &impl Platform,
-    cfg: &ServiceConfig,
-    form: PasswordForm<'_>,
-) -> FlowResult<()> {
-    static DECOY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let decoy = Account {
-        id: String::new(),
-        username: String::new(),
-        email: String::new(),
-        email_id: String::new(),
-        email_confirmed: false,
-        phone: None,
-        first_name: None,
-        last_name: None,
-        user_type: String::new(),
-        scopes: Vec::new(),
-        approved: false,
-        password_hash: DECOY_HASH
-            .get_or_init(|| hash_password("decoy", HashParams::OWASP).unwrap_or_default())
-            .clone(),
-        password_changed_at: 0,
-    };
-    check_new_password(p, cfg, &decoy, form).await
 }

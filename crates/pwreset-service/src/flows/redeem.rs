@@ -1,34 +1,36 @@
-//! Redeeming a secret: a code for a signed payload (dialect A), a payload, a link or a code for a
-//! new password. Every wrong secret gets the same [`FlowError::InvalidSecret`]; a new password
-//! that is refused leaves the secret unused; a right secret is used exactly once (the account's
-//! guard decides atomically).
+//! Redeeming a secret: a code for a signed payload (dialect A), or a payload, a link or a code for
+//! a new password. Each password-setting flow reads the same way: find the account, check that the
+//! secret holds (a wrong code costs a try), judge the new password, then commit through the
+//! account's guard, which proves the secret again and records the change atomically. So every
+//! wrong secret gets the same [`FlowError::InvalidSecret`] before anything about the account or the
+//! password is said; a refused password leaves the secret unused; a right secret is used once.
 
 use pwreset_core::secrets::{
     AccessToken, CodeScope, LinkToken, PayloadPurpose, ResetCode, SignedPayload, sign_payload,
     verify_payload,
 };
 
-use super::password::{check_decoy_password, check_new_password};
+use super::password::{check_new_password, commit_password};
 use super::request::limit;
-use super::{FlowError, FlowResult, PasswordForm, lookup, set_password};
+use super::{FlowError, FlowResult, PasswordForm, directory, lookup, release_global};
 use crate::account::Account;
 use crate::audit;
 use crate::config::ServiceConfig;
-use crate::guard::{GlobalAnswer, GlobalOp, GuardAnswer, GuardOp};
+use crate::guard::{GlobalAnswer, GlobalOp, GuardAnswer, GuardOp, Proof};
 use crate::platform::{Accounts, LimitRule, Platform, PlatformError};
 
 /// The guard id used when the named account does not exist, so that a wrong guess costs the same
-/// storage round trip either way (no timing tells an account exists).
+/// round trip either way (no timing tells an account exists).
 fn decoy_id(identifier: &str) -> String {
     format!("decoy:{}", audit::tag(identifier))
 }
 
 /// The hex digests of `text` read as a code in `scope`, or one that never matches when it is not
 /// a well-formed code (a malformed code still counts as a wrong try).
-fn code_digests(cfg: &ServiceConfig, text: &str, scope: &str) -> Vec<String> {
+fn code_digests(cfg: &ServiceConfig, text: &str, scope: CodeScope<'_>) -> Vec<String> {
     match ResetCode::parse(text, cfg.code_digits) {
         Ok(code) => code
-            .digests(&cfg.keyring, CodeScope::Account(scope))
+            .digests(&cfg.keyring, scope)
             .iter()
             .map(|d| d.as_hex().to_owned())
             .collect(),
@@ -36,19 +38,12 @@ fn code_digests(cfg: &ServiceConfig, text: &str, scope: &str) -> Vec<String> {
     }
 }
 
-/// Applies a code redemption to `guard_id` and releases any global claim that ended; `true` when
-/// the code was right.
-async fn redeem_code(p: &impl Platform, guard_id: &str, digests: Vec<String>) -> FlowResult<bool> {
-    let answer = p.guard(guard_id, GuardOp::RedeemCode { digests }).await?;
-    let (right, released) = match answer {
-        GuardAnswer::CodeAccepted { global_digest } => (true, global_digest),
-        GuardAnswer::CodeBurnt { released_global } => (false, released_global),
-        _ => (false, None),
-    };
-    if let Some(digest) = released {
-        p.global_codes(GlobalOp::Release { digest }).await?;
-    }
-    Ok(right)
+/// Asks `guard_id`'s guard whether `proof` holds (releasing any global claim that ended with a
+/// burnt code).
+async fn holds(p: &impl Platform, guard_id: &str, op: GuardOp) -> FlowResult<bool> {
+    let answer = p.guard(guard_id, op).await?;
+    release_global(p, answer.released_global()).await?;
+    Ok(matches!(answer, GuardAnswer::Holds { .. }))
 }
 
 /// Dialect A, step 2: a right e-mailed code for `username` buys a signed payload.
@@ -60,11 +55,12 @@ pub async fn code_for_payload(
     client_ip: &str,
 ) -> FlowResult<SignedPayload> {
     limit(p, LimitRule::AttemptPerIp, client_ip).await?;
-    let account = lookup::by_username_or_email(&super::directory(p, cfg), username).await?;
+    let account = lookup::by_username_or_email(&directory(p, cfg), username).await?;
     let guard_id = account
         .as_ref()
         .map_or_else(|| decoy_id(username), |a| a.id.clone());
-    let right = redeem_code(p, &guard_id, code_digests(cfg, code, &guard_id)).await?;
+    let digests = code_digests(cfg, code, CodeScope::Account(&guard_id));
+    let right = holds(p, &guard_id, GuardOp::RedeemCode { digests }).await?;
     match account {
         Some(account) if right => sign_payload(
             &cfg.keyring,
@@ -97,23 +93,19 @@ pub async fn reset_with_payload(
         p.now(),
     )
     .map_err(|_| FlowError::InvalidSecret)?;
-    let account = lookup::by_username_or_email(&super::directory(p, cfg), username)
+    let account = lookup::by_username_or_email(&directory(p, cfg), username)
         .await?
         .filter(|a| a.id == pending.account())
         .ok_or(FlowError::InvalidSecret)?;
     let verified = pending
         .confirm(&account.id, &account.password_state())
         .map_err(|_| FlowError::InvalidSecret)?;
-    check_new_password(p, cfg, &account, form).await?;
-    let op = GuardOp::Consume {
+    let proof = Proof::Payload {
         secret_id: format!("payload:{}", verified.nonce_hex),
         issued_at: verified.issued_at.as_secs(),
         expires_at: verified.expires_at.as_secs(),
     };
-    if p.guard(&account.id, op).await? != GuardAnswer::Consumed {
-        return Err(FlowError::InvalidSecret);
-    }
-    set_password(p, cfg, account, form, "signed_payload").await
+    check_then_commit(p, cfg, account, form, proof, "signed_payload").await
 }
 
 /// An e-mailed link's token (dialect B) or account key and token (dialect C, `user`) and a new
@@ -140,20 +132,17 @@ pub async fn reset_with_link(
     if record.expires_at <= p.now().as_secs() || user.is_some_and(|u| u != record.account_id) {
         return Err(FlowError::InvalidSecret);
     }
-    let account = super::directory(p, cfg)
+    let account = directory(p, cfg)
         .account(&record.account_id)
         .await?
         .ok_or(FlowError::InvalidSecret)?;
-    check_new_password(p, cfg, &account, form).await?;
     // The guard knows which links are live: a password change since the link was sent killed it.
-    let op = GuardOp::UseLink {
+    let proof = Proof::Link {
         secret_id: key.clone(),
     };
-    if p.guard(&account.id, op).await? != GuardAnswer::Consumed {
-        return Err(FlowError::InvalidSecret);
-    }
+    let token = check_then_commit(p, cfg, account, form, proof, "link").await?;
     p.delete_link(&key).await?;
-    set_password(p, cfg, account, form, "link").await
+    Ok(token)
 }
 
 /// Dialect B: an SMS code and a new password, with the phone (the account's own code) or
@@ -168,42 +157,35 @@ pub async fn reset_with_code(
 ) -> FlowResult<AccessToken> {
     limit(p, LimitRule::AttemptPerIp, client_ip).await?;
     let account = match phone {
-        Some(phone) => with_phone(p, cfg, code, phone, form).await?,
-        None => without_phone(p, cfg, code, form).await?,
+        Some(phone) => directory(p, cfg).account_by_phone(phone).await?,
+        None => account_of_global_code(p, cfg, code).await?,
     };
-    set_password(p, cfg, account, form, "sms_code").await
+    let Some(account) = account else {
+        // An unknown phone: the same guard round trip as a wrong code, then the same answer.
+        let guard_id = decoy_id(phone.unwrap_or_default());
+        let digests = code_digests(cfg, code, CodeScope::Account(&guard_id));
+        holds(
+            p,
+            &guard_id,
+            GuardOp::Check {
+                proof: Proof::Code { digests },
+            },
+        )
+        .await?;
+        return Err(FlowError::InvalidSecret);
+    };
+    let proof = Proof::Code {
+        digests: code_digests(cfg, code, CodeScope::Account(&account.id)),
+    };
+    check_then_commit(p, cfg, account, form, proof, "sms_code").await
 }
 
-async fn with_phone(
+/// The account whose live code this is, found among all live codes within the day's budget.
+async fn account_of_global_code(
     p: &impl Platform,
     cfg: &ServiceConfig,
     code: &str,
-    phone: &str,
-    form: PasswordForm<'_>,
-) -> FlowResult<Account> {
-    let account = super::directory(p, cfg).account_by_phone(phone).await?;
-    // The password is judged before the code is touched (a refused password leaves it unused);
-    // an unknown phone gets the same work, so the time does not tell that the account exists.
-    match &account {
-        Some(account) => check_new_password(p, cfg, account, form).await?,
-        None => check_decoy_password(p, cfg, form).await?,
-    }
-    let guard_id = account
-        .as_ref()
-        .map_or_else(|| decoy_id(phone), |a| a.id.clone());
-    let right = redeem_code(p, &guard_id, code_digests(cfg, code, &guard_id)).await?;
-    match account {
-        Some(account) if right => Ok(account),
-        _ => Err(FlowError::InvalidSecret),
-    }
-}
-
-async fn without_phone(
-    p: &impl Platform,
-    cfg: &ServiceConfig,
-    code: &str,
-    form: PasswordForm<'_>,
-) -> FlowResult<Account> {
+) -> FlowResult<Option<Account>> {
     let parsed = ResetCode::parse(code, cfg.code_digits).map_err(|_| FlowError::InvalidSecret)?;
     let digests = parsed
         .digests(&cfg.keyring, CodeScope::Global)
@@ -214,26 +196,44 @@ async fn without_phone(
         digests,
         digits: cfg.code_digits,
     };
-    let (account_id, global) = match p.global_codes(op).await? {
-        GlobalAnswer::Found { account_id, digest } => (account_id, digest),
+    match p.global_codes(op).await? {
+        GlobalAnswer::Found { account_id, .. } => {
+            let account = directory(p, cfg).account(&account_id).await?;
+            Ok(Some(account.ok_or(FlowError::InvalidSecret)?))
+        }
         GlobalAnswer::Exhausted { retry_after } => {
             p.log(&audit::line(
                 "global_code_budget_spent",
                 p.now(),
                 serde_json::json!({}),
             ));
-            return Err(FlowError::RateLimited { retry_after });
+            Err(FlowError::RateLimited { retry_after })
         }
-        _ => return Err(FlowError::InvalidSecret),
-    };
-    let account = super::directory(p, cfg)
-        .account(&account_id)
-        .await?
-        .ok_or(FlowError::InvalidSecret)?;
-    check_new_password(p, cfg, &account, form).await?;
-    if !redeem_code(p, &account.id, code_digests(cfg, code, &account.id)).await? {
+        _ => Err(FlowError::InvalidSecret),
+    }
+}
+
+/// The common tail: the secret must hold before anything about the account or the new password
+/// is said; then the password is judged; then the guard commits the change.
+async fn check_then_commit(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    account: Account,
+    form: PasswordForm<'_>,
+    proof: Proof,
+    how: &str,
+) -> FlowResult<AccessToken> {
+    if !holds(
+        p,
+        &account.id,
+        GuardOp::Check {
+            proof: proof.clone(),
+        },
+    )
+    .await?
+    {
         return Err(FlowError::InvalidSecret);
     }
-    p.global_codes(GlobalOp::Release { digest: global }).await?;
-    Ok(account)
+    check_new_password(p, cfg, &account, form).await?;
+    commit_password(p, cfg, account, form, proof, how).await
 }

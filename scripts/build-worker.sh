@@ -5,6 +5,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The reset page's live checks import the npm package from /assets/pwreset/: copy its browser files
+# (src/*.js and the built dist/*.js + *.wasm, in the package's own layout) into the Worker's static
+# assets. Generated on every build, git-ignored; build-npm.sh skips what is up to date.
+scripts/build-npm.sh
+page_pkg=worker/assets/assets/pwreset
+rm -rf "$page_pkg"
+mkdir -p "$page_pkg/src" "$page_pkg/dist"
+cp npm/src/*.js "$page_pkg/src/"
+cp npm/dist/*.js npm/dist/*.wasm "$page_pkg/dist/"
+echo "build-worker: copied the npm package's browser files to $page_pkg"
+
 out=worker/build/index_bg.wasm
 if [[ -f "$out" && -z "${FORCE:-}" ]]; then
   newer=$(find crates/pwreset-core crates/pwreset-service worker/src worker/Cargo.toml Cargo.toml Cargo.lock \

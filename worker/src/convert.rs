@@ -1,28 +1,17 @@
 //! Between workers-rs' HTTP types and the service's plain ones.
 
+use futures_util::StreamExt;
 use pwreset_service::http::MAX_BODY_BYTES;
 use pwreset_service::{Method, Request, Response};
 
-/// Reads a request; a body that declares more than the service reads is refused unread.
+/// Reads a request, and at most [`MAX_BODY_BYTES`] + 1 bytes of its body: a longer body is cut
+/// there, unread, and the service answers it as too large in the route's own error shape.
 pub async fn read_request(req: &mut worker::Request) -> Result<Request, Response> {
-    let url = req
-        .url()
-        .map_err(|_| too_large_or_bad(400, "bad_request", "The request URL is unreadable."))?;
+    let url = req.url().map_err(|_| unreadable_url())?;
     let headers: Vec<(String, String)> = req.headers().entries().collect();
-    let declared = headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
-        return Err(too_large_or_bad(
-            413,
-            "body_too_large",
-            "The request body is larger than 16384 bytes.",
-        ));
-    }
     let method = Method::parse(req.method().as_ref());
     let body = match method {
-        Method::Post => req.bytes().await.unwrap_or_default(),
+        Method::Post => read_capped(req).await,
         _ => Vec::new(),
     };
     let client_ip = headers
@@ -40,10 +29,26 @@ pub async fn read_request(req: &mut worker::Request) -> Result<Request, Response
     })
 }
 
-fn too_large_or_bad(status: u16, code: &str, message: &str) -> Response {
+/// The body's first [`MAX_BODY_BYTES`] + 1 bytes (enough to tell it is too large).
+async fn read_capped(req: &mut worker::Request) -> Vec<u8> {
+    let Ok(mut stream) = req.stream() else {
+        return Vec::new();
+    };
+    let mut body = Vec::new();
+    while let Some(Ok(chunk)) = stream.next().await {
+        let room = MAX_BODY_BYTES + 1 - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() > MAX_BODY_BYTES {
+            break;
+        }
+    }
+    body
+}
+
+fn unreadable_url() -> Response {
     Response::json(
-        status,
-        &serde_json::json!({ "error": code, "message": message }),
+        400,
+        &serde_json::json!({ "error": "bad_request", "message": "The request URL is unreadable." }),
     )
 }
 

@@ -35,12 +35,19 @@ impl EdgePlatform {
     }
 }
 
-/// A variable or secret of the environment as a string.
+/// A variable or secret of the environment as a string. A variable written as a TOML table or
+/// array in wrangler.toml (`CLIENTS = { web = [...] }`) arrives as an object: it is read as its
+/// JSON text, so it means what the same JSON in a string means.
 pub fn env_string(env: &Env, name: &str) -> Option<String> {
     env.secret(name)
         .map(|s| s.to_string())
         .or_else(|_| env.var(name).map(|v| v.to_string()))
         .ok()
+        .or_else(|| {
+            env.object_var::<serde_json::Value>(name)
+                .ok()
+                .map(|value| value.to_string())
+        })
 }
 
 /// Maps a binding's error to a [`PlatformError`] that names what failed (never a secret).

@@ -12,9 +12,12 @@ mod objects;
 use std::rc::Rc;
 
 use pwreset_service::{Job, JobOutcome, Service};
-use worker::{Context, Env, MessageBatch, MessageExt, event};
+use worker::{Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, event};
 
 pub use objects::{AccountGuardObject, GlobalCodesObject};
+
+/// How long a job whose platform call failed waits before it runs again.
+const JOB_RETRY_DELAY_SECS: u32 = 10;
 
 /// The queue whose messages failed for good.
 const DEAD_LETTER_QUEUE: &str = "pwreset-dead-letters";
@@ -102,7 +105,13 @@ async fn queue(
         };
         match outcome {
             JobOutcome::Done => message.ack(),
-            JobOutcome::Retry => message.retry(),
+            // A platform call failed: try again in a while, not at once (after the queue's
+            // max_retries the message goes to the dead-letter queue).
+            JobOutcome::Retry => message.retry_with_options(
+                &QueueRetryOptionsBuilder::new()
+                    .with_delay_seconds(JOB_RETRY_DELAY_SECS)
+                    .build(),
+            ),
         }
     }
     Ok(())

@@ -21,6 +21,13 @@ pub enum Job {
     ResetRequested(ResetRequest),
     /// A message to hand to its provider (a retry, or a notice).
     Deliver(OutgoingMessage),
+    /// A message delivery gave up on, on its way to the dead-letter queue.
+    GaveUp {
+        /// The message.
+        message: OutgoingMessage,
+        /// Why delivery stopped.
+        reason: String,
+    },
 }
 
 /// How a reset was asked for, which decides the secret and the channel.
@@ -77,6 +84,8 @@ pub async fn run_job(p: &impl Platform, cfg: &ServiceConfig, job: Job) -> JobOut
     let result = match job {
         Job::ResetRequested(request) => run_reset_request(p, cfg, &request).await,
         Job::Deliver(message) => send(p, cfg, message).await,
+        // Only the dead-letter queue's consumer has work for it; here it is passed on.
+        job @ Job::GaveUp { .. } => p.dead_letter(&job).await,
     };
     match result {
         Ok(()) => JobOutcome::Done,
@@ -94,23 +103,38 @@ pub async fn run_job(p: &impl Platform, cfg: &ServiceConfig, job: Job) -> JobOut
 /// Runs one message of the dead-letter queue: keeps it visible to the operator and logs it.
 pub async fn run_dead_letter(p: &impl Platform, job: Job) -> JobOutcome {
     let now = p.now();
-    match job {
+    // Stored or not, the line is printed: when the store failed it is the only record.
+    let (Ok(line) | Err(line)) = match job {
+        Job::GaveUp { message, reason } => {
+            delivery::dead_letter(p, &message, &reason, now.as_secs()).await
+        }
         Job::Deliver(message) => {
-            // Stored or not, the line is printed: when the store failed it is the only record.
-            let (Ok(line) | Err(line)) =
-                delivery::dead_letter(p, &message, "delivery failed for good", now.as_secs()).await;
-            p.log(&line);
-            JobOutcome::Done
+            let reason = "the queue gave up on it after repeated failures";
+            delivery::dead_letter(p, &message, reason, now.as_secs()).await
         }
         Job::ResetRequested(request) => {
-            p.log(&audit::line(
+            let letter = delivery::DeadLetter {
+                message_id: request.id.clone(),
+                channel: match request.via {
+                    ResetVia::SmsCode => Channel::Sms,
+                    _ => Channel::Email,
+                },
+                to: delivery::mask_recipient(&request.identifier),
+                reason: "the reset request could not be processed (the queue gave up after repeated failures)".to_owned(),
+                attempts: 0,
+                failed_at: now.as_secs(),
+            };
+            let stored = p.put_dead_letter(&letter).await.is_ok();
+            let line = audit::line(
                 "reset_request_dead_letter",
                 now,
-                json!({ "id": request.id, "via": request.via }),
-            ));
-            JobOutcome::Done
+                json!({ "id": request.id, "via": request.via, "to": letter.to, "stored": stored }),
+            );
+            if stored { Ok(line) } else { Err(line) }
         }
-    }
+    };
+    p.log(&line);
+    JobOutcome::Done
 }
 
 async fn run_reset_request(
@@ -331,7 +355,7 @@ pub async fn send(
                 p.now(),
                 json!({ "message_id": message.id, "channel": message.channel, "reason": reason }),
             ));
-            p.dead_letter(&Job::Deliver(message)).await
+            p.dead_letter(&Job::GaveUp { message, reason }).await
         }
     }
 }

@@ -64,6 +64,7 @@ impl Route {
     fn allow_header(self) -> &'static str {
         match self {
             Route::ResetPage => "GET, HEAD, POST",
+            Route::Auth(_) => "POST, OPTIONS",
             Route::RegInfo | Route::DevOutbox | Route::AdminDeadLetters | Route::OpenApi => {
                 "GET, HEAD"
             }

@@ -140,6 +140,11 @@ fn read_account(body: &Body) -> Result<Account, BodyError> {
             other => Ok(other.map(str::to_owned)),
         }
     };
+    let first_name = short("first_name")?;
+    let last_name = short("last_name")?;
+    let user_type = short("user_type")?.unwrap_or_else(|| "CUSTOMER".to_owned());
+    let scopes = body.optional_strings("scopes")?.unwrap_or_default();
+    // Hashing costs tens of milliseconds: only once every field is known to be good.
     let hash = hash_password(password, HashParams::OWASP)
         .map_err(|_| BodyError::Invalid("password", "hashable"))?;
     let id = new_id().map_err(|_| BodyError::Invalid("request", "retried"))?;
@@ -151,10 +156,10 @@ fn read_account(body: &Body) -> Result<Account, BodyError> {
         email_id,
         email_confirmed: true,
         phone,
-        first_name: short("first_name")?,
-        last_name: short("last_name")?,
-        user_type: short("user_type")?.unwrap_or_else(|| "CUSTOMER".to_owned()),
-        scopes: body.optional_strings("scopes")?.unwrap_or_default(),
+        first_name,
+        last_name,
+        user_type,
+        scopes,
         approved: false,
         password_hash: hash,
         password_changed_at: 0,

@@ -59,6 +59,7 @@ fn admit<'r>(cfg: &ServiceConfig, req: &'r Request) -> Result<&'r str, Response>
 fn with_cors(response: Response, origin: &str) -> Response {
     response
         .with_header("access-control-allow-origin", origin)
+        .with_header("access-control-expose-headers", "retry-after")
         .with_header("vary", "Origin")
 }
 
@@ -90,7 +91,16 @@ pub async fn handle(
 ) -> Response {
     let origin = match admit(cfg, req) {
         Ok(origin) => origin,
-        Err(refusal) => return refusal,
+        // A page at a registered origin may read that its client id is missing or unknown; an
+        // origin foreign to the client gets no CORS headers at all.
+        Err(refusal) => {
+            return match req.header_value("origin") {
+                Some(origin) if refusal.status == 401 && cfg.origin_is_registered(origin) => {
+                    with_cors(refusal, origin)
+                }
+                _ => refusal.with_header("vary", "Origin"),
+            };
+        }
     };
     let response = match Body::parse(&req.body) {
         Err(e) => e.into(),

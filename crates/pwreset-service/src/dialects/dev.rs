@@ -7,11 +7,34 @@ use crate::account::{normalize_email, normalize_phone};
 use crate::config::ServiceConfig;
 use crate::delivery::{DeliveryStore, OutgoingMessage};
 use crate::http::{Request, Response};
+use crate::platform::{LimitRule, RateLimits};
 
 /// `GET /dev/outbox?to=ADDRESS`.
-pub async fn outbox(store: &impl DeliveryStore, cfg: &ServiceConfig, req: &Request) -> Response {
+pub async fn outbox(
+    store: &(impl DeliveryStore + RateLimits),
+    cfg: &ServiceConfig,
+    req: &Request,
+) -> Response {
     if !cfg.delivery.is_outbox_on() {
         return super::admin::admin_error(404, "not_found", "The outbox is off.", None);
+    }
+    match store.allow(LimitRule::AdminPerIp, &req.client_ip).await {
+        Ok(true) => {}
+        Ok(false) => {
+            return super::admin::admin_error(429, "rate_limited", "Too many requests.", None)
+                .with_header(
+                    "retry-after",
+                    LimitRule::AdminPerIp.period_seconds().to_string(),
+                );
+        }
+        Err(_) => {
+            return super::admin::admin_error(
+                503,
+                "service_unavailable",
+                "Try again shortly.",
+                None,
+            );
+        }
     }
     let Some(to) = req.query_param("to").filter(|t| !t.trim().is_empty()) else {
         return super::admin::admin_error(

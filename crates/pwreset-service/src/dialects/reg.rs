@@ -14,7 +14,7 @@ use crate::config::ServiceConfig;
 use crate::flows::{self, PasswordForm};
 use crate::http::{Request, Response};
 use crate::jobs::ResetVia;
-use crate::platform::Platform;
+use crate::platform::{LimitRule, Platform};
 
 fn username(body: &Body) -> Result<String, BodyError> {
     normalize_identifier(body.string("username")?).ok_or(BodyError::Invalid(
@@ -97,7 +97,11 @@ pub async fn reset_password(p: &impl Platform, cfg: &ServiceConfig, req: &Reques
 
 /// `GET /reg/user/info`.
 pub async fn user_info(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
-    match flows::authenticate(p, cfg, req.bearer_token()).await {
+    let authenticated = match flows::limit(p, LimitRule::AttemptPerIp, &req.client_ip).await {
+        Ok(()) => flows::authenticate(p, cfg, req.bearer_token()).await,
+        Err(e) => Err(e),
+    };
+    match authenticated {
         Ok(account) => Response::json(200, &user_info_body(&account)),
         Err(e) => flow_failure(p, e, ("authorization", 401)),
     }

@@ -32,7 +32,7 @@ pub async fn request_reset(
 }
 
 /// Counts one event under `rule` for `key`; [`FlowError::RateLimited`] when over.
-pub(crate) async fn limit(p: &impl Platform, rule: LimitRule, key: &str) -> FlowResult<()> {
+pub async fn limit(p: &impl Platform, rule: LimitRule, key: &str) -> FlowResult<()> {
     if p.allow(rule, key).await? {
         Ok(())
     } else {

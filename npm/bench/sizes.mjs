@@ -14,6 +14,8 @@ export const MODULES = {
     "src/entry-browser.js",
     "src/api.js",
     "src/errors.js",
+    "src/messages.js",
+    "src/fetch-wasm.js",
     "src/client.js",
   ],
   strength: ["dist/pwreset_strength_bg.wasm", "dist/pwreset_strength.js"],

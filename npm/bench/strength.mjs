@@ -7,7 +7,7 @@ import { gunzipSync } from "node:zlib";
 import { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import * as common from "@zxcvbn-ts/language-common";
 import * as english from "@zxcvbn-ts/language-en";
-import { loadStrength, ready, validatePassword } from "pwreset";
+import { createPolicy, loadStrength, ready, validatePassword } from "pwreset";
 
 const PASSWORDS = [
   "password",
@@ -93,9 +93,10 @@ function perSecond(fn) {
 
 await ready();
 await loadStrength();
+const policy = createPolicy("seed-002");
 const rows = [];
 for (const password of PASSWORDS) {
-  const ours = perSecond(() => validatePassword(password, { preset: "seed-002", user: USER }));
+  const ours = perSecond(() => policy.check(password, { user: USER }));
   const theirs = perSecond(() => plainCheck(password, USER));
   const ourScore = validatePassword(password, { preset: "seed-002", user: USER }).strength.score;
   const theirScore = plainCheck(password, USER).strength.score;

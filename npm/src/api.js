@@ -4,26 +4,41 @@
  */
 import { PwresetError, fromWasm } from "./errors.js";
 
-const VALIDATE_OPTIONS = ["preset", "policy", "user", "confirm", "confirmField", "passwordField"];
+const CHECK_OPTIONS = ["user", "confirm", "confirmField", "passwordField"];
+const VALIDATE_OPTIONS = ["preset", "policy", ...CHECK_OPTIONS];
+const NO_OPTIONS = Object.freeze({});
+const NO_USER = Object.freeze([]);
 
 function isPlainObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function requireString(value, name) {
-  if (typeof value !== "string") {
-    throw new PwresetError("invalid_argument", `${name} must be a string, got ${describe(value)}`);
-  }
-}
-
-function optionalString(value, name) {
-  if (value !== undefined && value !== null) requireString(value, name);
 }
 
 function describe(value) {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   return typeof value;
+}
+
+// wasm-bindgen hands strings to wasm as UTF-8, where a lone UTF-16 surrogate would silently become
+// U+FFFD: the browser would judge another string than the server receives. Such text is refused.
+const isIllFormed =
+  typeof String.prototype.isWellFormed === "function" ? (text) => !text.isWellFormed() : (text) => /\p{Cs}/u.test(text);
+
+/** Throws unless `value` is a string of well-formed UTF-16. */
+function requireText(value, name) {
+  if (typeof value !== "string") {
+    throw new PwresetError("invalid_argument", `${name} must be a string, got ${describe(value)}`);
+  }
+  if (isIllFormed(value)) {
+    throw new PwresetError(
+      "unpaired_surrogate",
+      `${name} holds an unpaired UTF-16 surrogate, which is not a character and can't be checked as sent`,
+    );
+  }
+}
+
+function optionalText(value, name) {
+  if (value !== undefined && value !== null) requireText(value, name);
 }
 
 function call(fn) {
@@ -34,37 +49,108 @@ function call(fn) {
   }
 }
 
+/** The user's string attributes as `[name, value, ...]`; other members are ignored, as the server does. */
+function userPairs(user) {
+  if (user === undefined || user === null) return NO_USER;
+  if (!isPlainObject(user)) throw new PwresetError("invalid_argument", `user must be an object, got ${describe(user)}`);
+  const pairs = [];
+  for (const [name, value] of Object.entries(user)) {
+    if (typeof value !== "string") continue;
+    requireText(name, "a user attribute's name");
+    requireText(value, `user.${name}`);
+    pairs.push(name, value);
+  }
+  return pairs;
+}
+
+function checkOptionNames(options, allowed) {
+  if (!isPlainObject(options)) throw new PwresetError("invalid_argument", `options must be an object, got ${describe(options)}`);
+  for (const key in options) {
+    if (!allowed.includes(key)) {
+      throw new PwresetError("invalid_argument", `unknown option \`${key}\` (expected one of ${allowed.join(", ")})`);
+    }
+  }
+}
+
+/** A policy document as plain data (no getters, functions or class instances reach wasm). */
+function plainDocument(presetOrDocument) {
+  if (typeof presetOrDocument === "string") {
+    requireText(presetOrDocument, "preset");
+    return presetOrDocument;
+  }
+  if (!isPlainObject(presetOrDocument)) {
+    throw new PwresetError("invalid_argument", `expected a preset name or a policy object, got ${describe(presetOrDocument)}`);
+  }
+  try {
+    return structuredClone(presetOrDocument);
+  } catch (error) {
+    throw new PwresetError("invalid_policy", `a policy must be plain data (numbers, strings, booleans, null): ${error.message}`);
+  }
+}
+
+/** How a wasm source is named in messages. */
+function describeSource(source) {
+  if (source === undefined) return "the package's own file";
+  if (typeof source === "string" || source instanceof URL) return String(source);
+  if (typeof Response === "function" && source instanceof Response) return `a Response for ${source.url || "(no URL)"}`;
+  if (source instanceof WebAssembly.Module) return "a WebAssembly.Module";
+  return "bytes";
+}
+
+function sameSource(a, b) {
+  if (a === b) return true;
+  const isLocation = (s) => typeof s === "string" || s instanceof URL;
+  return isLocation(a) && isLocation(b) && String(a) === String(b);
+}
+
 /**
  * @param {{ policy: (source?: unknown) => Promise<object>, strength: (source?: unknown) => Promise<object> }} loaders
  *   each resolves to an initialised wasm-bindgen module
  */
 export function createApi(loaders) {
   const modules = { policy: null, strength: null };
-  const loading = { policy: null, strength: null };
+  const loads = { policy: null, strength: null };
 
-  /** Loads a module once; a failed load may be retried. */
+  /** Loads a module once; a failed load may be retried; another source than the first is refused. */
   async function loadOnce(kind, source) {
-    loading[kind] ??= loaders[kind](source).then(
-      (module) => {
-        modules[kind] = module;
-      },
-      (error) => {
-        loading[kind] = null;
-        throw new PwresetError("load_failed", `could not load the ${kind} module: ${error?.message ?? error}`);
-      },
-    );
-    await loading[kind];
+    const current = loads[kind];
+    if (current && source !== undefined && !sameSource(current.source, source)) {
+      throw new PwresetError(
+        "invalid_argument",
+        `the ${kind} module is already ${modules[kind] ? "loaded" : "loading"} from ${describeSource(current.source)}; ` +
+          `it can't be replaced by ${describeSource(source)}. Give the source to the first ready() or loadStrength() call.`,
+      );
+    }
+    if (!current) {
+      const load = {
+        source,
+        promise: loaders[kind](source).then(
+          (module) => {
+            modules[kind] = module;
+          },
+          (error) => {
+            loads[kind] = null;
+            throw error instanceof PwresetError
+              ? error
+              : new PwresetError("load_failed", `could not load the ${kind} module: ${error?.message ?? error}`, { cause: error });
+          },
+        ),
+      };
+      loads[kind] = load;
+    }
+    await loads[kind].promise;
   }
 
   /** Loads the policy module (and the strength module too with `{ strength: true }`). */
-  async function ready(options = {}) {
-    if (!isPlainObject(options)) throw new PwresetError("invalid_argument", "ready() takes an options object");
+  async function ready(options = NO_OPTIONS) {
+    checkOptionNames(options, ["strength", "policyWasm", "strengthWasm"]);
     await loadOnce("policy", options.policyWasm);
     if (options.strength) await loadOnce("strength", options.strengthWasm);
   }
 
   /** Loads the strength module (zxcvbn and its dictionaries); later calls return at once. */
-  async function loadStrength(options = {}) {
+  async function loadStrength(options = NO_OPTIONS) {
+    checkOptionNames(options, ["wasm"]);
     await loadOnce("strength", options.wasm);
   }
 
@@ -73,74 +159,143 @@ export function createApi(loaders) {
     return modules.policy;
   }
 
-  function checkValidateOptions(options) {
-    if (!isPlainObject(options)) throw new PwresetError("invalid_argument", `options must be an object, got ${describe(options)}`);
-    for (const key of Object.keys(options)) {
-      if (!VALIDATE_OPTIONS.includes(key)) {
-        throw new PwresetError("invalid_argument", `unknown option \`${key}\` (expected one of ${VALIDATE_OPTIONS.join(", ")})`);
+  /**
+   * A policy compiled once, in wasm memory, that checks many passwords. Its memory is freed when
+   * JavaScript drops the object, or at once with `free()`.
+   */
+  class PasswordPolicy {
+    #compiled;
+
+    constructor(document) {
+      this.#compiled = call(() => new (policyModule().CompiledPolicy)(document));
+    }
+
+    #live() {
+      if (!this.#compiled) throw new PwresetError("freed", "this policy was freed; create another with createPolicy()");
+      return this.#compiled;
+    }
+
+    /**
+     * Checks a password: `{ valid, errors, strength }`. With the strength module loaded, one call
+     * into it estimates the strength (the user's attributes as user inputs, as on the server) and
+     * one call into the policy module judges the rules, `min_score` included.
+     */
+    check(password, options = NO_OPTIONS) {
+      const compiled = this.#live();
+      requireText(password, "password");
+      if (options !== NO_OPTIONS) checkOptionNames(options, CHECK_OPTIONS);
+      const { user, confirm, confirmField, passwordField } = options;
+      optionalText(confirm, "confirm");
+      optionalText(confirmField, "confirmField");
+      optionalText(passwordField, "passwordField");
+      const pairs = userPairs(user);
+      // A password over max_length is refused before any other work: no estimate for it. Its UTF-16
+      // length bounds its length in characters from above, so only a long one is counted.
+      const tooLong = password.length > compiled.maxLength && [...password].length > compiled.maxLength;
+      const strength = modules.strength && !tooLong ? call(() => modules.strength.estimateForUser(password, pairs)) : null;
+      const result = call(() => compiled.check(password, pairs, confirm, passwordField, confirmField, strength?.score));
+      result.strength = strength;
+      return result;
+    }
+
+    /** The rules in words, for showing before the user types. */
+    helpTexts() {
+      return call(() => this.#live().helpTexts());
+    }
+
+    /** `password_mismatch` in this policy's words when `confirm` differs, else null. */
+    checkConfirm(password, confirm, options = NO_OPTIONS) {
+      const messages = this.#live().messages;
+      checkOptionNames(options, ["confirmField"]);
+      return checkConfirm(password, confirm, { confirmField: options.confirmField, messages });
+    }
+
+    /** Frees the wasm memory now; later calls throw `freed`. Safe to call twice. */
+    free() {
+      this.#compiled?.free();
+      this.#compiled = null;
+    }
+
+    [Symbol.dispose ?? Symbol.for("Symbol.dispose")]() {
+      this.free();
+    }
+  }
+
+  /** Compiles a preset (by name) or a policy document once, to check many passwords. */
+  function createPolicy(presetOrDocument = "django") {
+    policyModule();
+    return new PasswordPolicy(plainDocument(presetOrDocument));
+  }
+
+  // validatePassword's presets, compiled on first use and kept.
+  const presets = new Map();
+
+  function presetPolicy(name) {
+    let policy = presets.get(name);
+    if (!policy) {
+      policy = createPolicy(name);
+      presets.set(name, policy);
+    }
+    return policy;
+  }
+
+  /** Runs `use` on the policy that `options` names: a kept preset, or a document compiled for this call. */
+  function withPolicy(preset, document, use) {
+    if (preset != null && document != null) {
+      throw new PwresetError("invalid_argument", "give either preset or policy, not both");
+    }
+    if (document == null) {
+      if (preset != null && typeof preset !== "string") {
+        throw new PwresetError("invalid_argument", `preset must be a string, got ${describe(preset)}`);
       }
+      return use(presetPolicy(preset ?? "django"));
     }
-    optionalString(options.preset, "preset");
-    optionalString(options.confirm, "confirm");
-    optionalString(options.confirmField, "confirmField");
-    optionalString(options.passwordField, "passwordField");
-    if (options.policy != null && !isPlainObject(options.policy)) {
-      throw new PwresetError("invalid_argument", `policy must be an object, got ${describe(options.policy)}`);
-    }
-    if (options.user != null && !isPlainObject(options.user)) {
-      throw new PwresetError("invalid_argument", `user must be an object, got ${describe(options.user)}`);
+    if (!isPlainObject(document)) throw new PwresetError("invalid_argument", `policy must be an object, got ${describe(document)}`);
+    const policy = createPolicy(document);
+    try {
+      return use(policy);
+    } finally {
+      policy.free();
     }
   }
 
   /**
-   * Checks a password with the server's rules and messages. Synchronous once `ready()` resolved.
-   * `strength` is filled in when the strength module is loaded, else null; a policy with
-   * `min_score` needs it loaded.
+   * Checks a password with the server's rules and messages: the one-line form of
+   * `createPolicy(preset).check(password, options)`. Synchronous once `ready()` resolved.
    */
-  function validatePassword(password, options = {}) {
-    const wasm = policyModule();
-    requireString(password, "password");
-    checkValidateOptions(options);
-    const request = {};
-    for (const key of VALIDATE_OPTIONS) {
-      if (options[key] != null) request[key] = options[key];
-    }
-    if (modules.strength) {
-      const inputs = call(() => wasm.strengthInputs(JSON.stringify(request.user ?? {})));
-      request.strength = JSON.parse(call(() => modules.strength.estimate(password, inputs)));
-    }
-    return JSON.parse(call(() => wasm.validate(password, JSON.stringify(request))));
+  function validatePassword(password, options = NO_OPTIONS) {
+    policyModule();
+    requireText(password, "password");
+    checkOptionNames(options, VALIDATE_OPTIONS);
+    const { preset, policy, ...checkOptions } = options;
+    return withPolicy(preset, policy, (compiled) => compiled.check(password, checkOptions));
   }
 
   /** `password_mismatch` when `confirm` differs from `password`, else null. */
-  function checkConfirm(password, confirm, options = {}) {
+  function checkConfirm(password, confirm, options = NO_OPTIONS) {
     const wasm = policyModule();
-    requireString(password, "password");
-    requireString(confirm, "confirm");
-    if (!isPlainObject(options)) throw new PwresetError("invalid_argument", "options must be an object");
-    optionalString(options.confirmField, "confirmField");
-    optionalString(options.messages, "messages");
-    const found = call(() => wasm.checkConfirm(password, confirm, options.confirmField, options.messages));
-    return found === undefined ? null : JSON.parse(found);
+    requireText(password, "password");
+    requireText(confirm, "confirm");
+    checkOptionNames(options, ["confirmField", "messages"]);
+    optionalText(options.confirmField, "confirmField");
+    optionalText(options.messages, "messages");
+    return call(() => wasm.checkConfirm(password, confirm, options.confirmField, options.messages));
   }
 
   /** zxcvbn's estimate; loads the strength module on first use. */
-  async function estimateStrength(password, userInputs = []) {
-    requireString(password, "password");
-    if (!Array.isArray(userInputs) || !userInputs.every((input) => typeof input === "string")) {
-      throw new PwresetError("invalid_argument", "userInputs must be an array of strings");
-    }
+  async function estimateStrength(password, userInputs = NO_USER) {
+    requireText(password, "password");
+    if (!Array.isArray(userInputs)) throw new PwresetError("invalid_argument", "userInputs must be an array of strings");
+    userInputs.forEach((input, index) => requireText(input, `userInputs[${index}]`));
     await loadStrength();
-    return JSON.parse(call(() => modules.strength.estimate(password, JSON.stringify(userInputs))));
+    return call(() => modules.strength.estimate(password, userInputs));
   }
 
   /** The rules of a preset (by name) or a policy document, in words, for showing before typing. */
   function helpTexts(presetOrPolicy = "django") {
-    const wasm = policyModule();
-    if (typeof presetOrPolicy !== "string" && !isPlainObject(presetOrPolicy)) {
-      throw new PwresetError("invalid_argument", `expected a preset name or a policy object, got ${describe(presetOrPolicy)}`);
-    }
-    return JSON.parse(call(() => wasm.helpTexts(JSON.stringify(presetOrPolicy))));
+    policyModule();
+    if (typeof presetOrPolicy === "string") return presetPolicy(presetOrPolicy).helpTexts();
+    return withPolicy(undefined, presetOrPolicy, (policy) => policy.helpTexts());
   }
 
   /** Builds zxcvbn's dictionaries now (loading the module if needed), not on the first estimate. */
@@ -149,5 +304,5 @@ export function createApi(loaders) {
     modules.strength.warmUp();
   }
 
-  return { ready, loadStrength, validatePassword, checkConfirm, estimateStrength, helpTexts, warmUpStrength };
+  return { ready, loadStrength, createPolicy, validatePassword, checkConfirm, estimateStrength, helpTexts, warmUpStrength };
 }

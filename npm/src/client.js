@@ -1,7 +1,8 @@
 /**
- * A typed client for the Worker's routes (CONTRACT section 4), one method per route, grouped by
- * dialect. Each resolves to the parsed JSON body of a 2xx answer and throws `ResetApiError`
- * (status, body, retryAfter) otherwise.
+ * A typed client for the pwreset Worker's routes, one method per route, grouped by dialect. Each
+ * resolves to the parsed JSON body of a 2xx answer, throws `ResetApiError` (status, body,
+ * retryAfter) for any other answer, and `PwresetError` with code `network_error` when no answer
+ * came (offline, refused, DNS, CORS).
  */
 import { PwresetError, ResetApiError } from "./errors.js";
 
@@ -43,8 +44,18 @@ export function createResetClient(options) {
       init.headers["content-type"] = "application/json";
       init.body = JSON.stringify(body);
     }
-    const response = await fetchImpl(url, init);
-    const text = await response.text();
+    let response;
+    let text;
+    try {
+      response = await fetchImpl(url, init);
+      text = await response.text();
+    } catch (error) {
+      // The address without its query, which may hold an email address.
+      const where = `${url.origin}${url.pathname}`;
+      throw new PwresetError("network_error", `could not reach the reset API at ${where}: ${error?.message ?? error}`, {
+        cause: error,
+      });
+    }
     let parsed = text;
     try {
       parsed = text === "" ? null : JSON.parse(text);

@@ -1,6 +1,7 @@
 /**
  * Cloudflare Workers (workerd): wrangler compiles the imported wasm at upload; the policy module is
- * instantiated by `ready()` and the strength module on first use.
+ * instantiated by `ready()` and the strength module on first use. Workers can't compile wasm at run
+ * time, so `policyWasm` / `strengthWasm` must be a WebAssembly.Module here.
  */
 import policyWasm from "../dist/pwreset_policy_bg.wasm";
 import strengthWasm from "../dist/pwreset_strength_bg.wasm";
@@ -19,6 +20,8 @@ const api = createApi({
   },
 });
 
-export const { ready, loadStrength, validatePassword, checkConfirm, estimateStrength, helpTexts, warmUpStrength } = api;
+export const { ready, loadStrength, createPolicy, validatePassword, checkConfirm, estimateStrength, helpTexts, warmUpStrength } =
+  api;
 export { PwresetError, ResetApiError } from "./errors.js";
+export { uniqueMessages } from "./messages.js";
 export { createResetClient } from "./client.js";

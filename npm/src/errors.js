@@ -4,12 +4,14 @@
  */
 export class PwresetError extends Error {
   /**
-   * @param {string} code stable: `not_ready`, `invalid_argument`, `unknown_preset`, `invalid_policy`,
-   *   `strength_not_loaded`, `load_failed`
+   * @param {string} code stable: `not_ready`, `invalid_argument`, `unpaired_surrogate`,
+   *   `unknown_preset`, `invalid_policy`, `strength_not_loaded`, `freed`, `load_failed`,
+   *   `network_error`, `internal`
    * @param {string} message for people
+   * @param {{ cause?: unknown }} [options]
    */
-  constructor(code, message) {
-    super(message);
+  constructor(code, message, options) {
+    super(message, options);
     this.name = "PwresetError";
     this.code = code;
   }
@@ -31,17 +33,11 @@ export class ResetApiError extends Error {
   }
 }
 
-/** Turns what a wasm export threw (`{"code","message"}` text) into a PwresetError. */
+/** Turns what a wasm export threw (a `{code, message}` object) into a PwresetError. */
 export function fromWasm(thrown) {
-  if (typeof thrown === "string") {
-    try {
-      const { code, message } = JSON.parse(thrown);
-      if (typeof code === "string") return new PwresetError(code, message);
-    } catch {
-      // not our JSON: fall through
-    }
-    return new PwresetError("invalid_argument", thrown);
-  }
   if (thrown instanceof PwresetError) return thrown;
-  return new PwresetError("internal", `unexpected failure: ${thrown}`);
+  if (typeof thrown === "object" && thrown !== null && typeof thrown.code === "string") {
+    return new PwresetError(thrown.code, String(thrown.message));
+  }
+  return new PwresetError("internal", `unexpected failure: ${thrown}`, { cause: thrown });
 }

@@ -1,4 +1,4 @@
-// The package's API (CONTRACT section 3) on the built package, through its own exports map.
+// The package's public API on the built package, through its own exports map.
 import assert from "node:assert/strict";
 import { describe, it, before } from "node:test";
 
@@ -6,10 +6,12 @@ import * as pwreset from "pwreset";
 import {
   PwresetError,
   checkConfirm,
+  createPolicy,
   estimateStrength,
   helpTexts,
   loadStrength,
   ready,
+  uniqueMessages,
   validatePassword,
 } from "pwreset";
 
@@ -18,6 +20,7 @@ const codes = (result) => result.errors.map((error) => error.code);
 describe("before ready()", () => {
   it("a check throws not_ready rather than failing obscurely", () => {
     assert.throws(() => validatePassword("whatever"), (e) => e instanceof PwresetError && e.code === "not_ready");
+    assert.throws(() => createPolicy("django"), (e) => e instanceof PwresetError && e.code === "not_ready");
   });
 });
 
@@ -102,9 +105,21 @@ describe("validatePassword", () => {
     assert.equal(validatePassword("kD9#mQ2$vL7pX!").valid, true);
   });
 
-  it("lone surrogates and control characters are handled without a trap", () => {
-    const result = validatePassword("\ud800abc\u0000defgh");
-    assert.equal(typeof result.valid, "boolean");
+  it("control characters and astral characters are checked as they are", () => {
+    assert.equal(typeof validatePassword("abc\u0000defgh").valid, "boolean");
+    // One emoji is one character (a surrogate pair in JavaScript), as Python counts it.
+    assert.deepEqual(codes(validatePassword("🔒🔒🔒🔒🔒🔒🔒")), ["password_too_short"]);
+  });
+
+  it("a lone surrogate is refused with a typed error, wherever it is, instead of becoming U+FFFD", () => {
+    const lone = ["\ud800abcdefgh", "abcdefgh\udfff", "ab\udc00\ud800cdefgh"];
+    const refused = (e) => e instanceof PwresetError && e.code === "unpaired_surrogate" && !e.message.includes("abcdefgh");
+    for (const text of lone) {
+      assert.throws(() => validatePassword(text), refused);
+      assert.throws(() => validatePassword("Tr0ub4dour&3x", { confirm: text }), refused);
+      assert.throws(() => validatePassword("Tr0ub4dour&3x", { user: { username: text } }), refused);
+      assert.throws(() => checkConfirm(text, "x"), refused);
+    }
   });
 
   it("a policy with min_score asks for the strength module instead of skipping the rule", () => {
@@ -157,6 +172,117 @@ describe("helpTexts", () => {
   });
 });
 
+describe("policy errors in JavaScript's terms", () => {
+  before(() => ready());
+
+  it("a member of the wrong type names the member, what it must be and what it got", () => {
+    assert.throws(
+      () => createPolicy({ min_length: "12" }),
+      (e) =>
+        e.code === "invalid_policy" &&
+        e.message === 'policy member min_length must be a whole number from 1 to 4096, got the string "12"',
+    );
+    assert.throws(() => createPolicy({ min_score: 2.5 }), (e) => /whole number from 1 to 4, or null/.test(e.message));
+    assert.throws(() => createPolicy({ common: "yes" }), (e) => /must be true or false, got the string "yes"/.test(e.message));
+    assert.throws(() => createPolicy({ min_lenght: 3 }), (e) => /unknown policy member "min_lenght"/.test(e.message));
+  });
+
+  it("no Rust type names leak into messages", () => {
+    const documents = [{ min_length: "12" }, { max_length: -1 }, { min_score: 300 }, { max_similarity: "x" }, { messages: 3 }];
+    for (const document of documents) {
+      assert.throws(() => createPolicy(document), (e) => !/usize|u8|f64|bool\b|struct|enum/.test(e.message), JSON.stringify(document));
+    }
+  });
+
+  it("a document that is not plain data is refused before it reaches wasm", () => {
+    assert.throws(() => createPolicy({ min_length: () => 3 }), (e) => e.code === "invalid_policy");
+    const hostile = {
+      get min_length() {
+        throw new Error("boom");
+      },
+    };
+    assert.throws(() => createPolicy(hostile), (e) => e instanceof PwresetError);
+    assert.equal(validatePassword("kD9#mQ2$vL7pX!").valid, true);
+  });
+});
+
+describe("createPolicy", () => {
+  before(() => ready());
+
+  it("checks many passwords with one compiled policy, as validatePassword does", () => {
+    const policy = createPolicy("seed-002");
+    const user = { username: "jane", email: "jane.doe@example.com" };
+    for (const password of ["password", "Jane.Doe1987!", "kD9#mQ2$vL7pX!", "x"]) {
+      assert.deepEqual(policy.check(password, { user }), validatePassword(password, { preset: "seed-002", user }));
+    }
+    policy.free();
+  });
+
+  it("takes a policy document, and copies it: changing the object later changes nothing", () => {
+    const document = { preset: "nist", min_length: 15 };
+    const policy = createPolicy(document);
+    document.min_length = 4;
+    assert.deepEqual(codes(policy.check("Correct horse")), ["password_too_short"]);
+    assert.deepEqual(policy.helpTexts(), helpTexts({ preset: "nist", min_length: 15 }));
+    policy.free();
+  });
+
+  it("checkConfirm speaks the policy's catalog", () => {
+    const policy = createPolicy("seed-002");
+    assert.equal(policy.checkConfirm("a", "a"), null);
+    assert.equal(policy.checkConfirm("a", "b", { confirmField: "confirm" }).field, "confirm");
+    policy.free();
+  });
+
+  it("free() releases it; later calls throw freed; a second free() is harmless", () => {
+    const policy = createPolicy("django");
+    policy.free();
+    policy.free();
+    assert.throws(() => policy.check("x"), (e) => e instanceof PwresetError && e.code === "freed");
+    assert.throws(() => policy.helpTexts(), (e) => e.code === "freed");
+  });
+
+  it("`using` (Symbol.dispose) frees it too", () => {
+    const policy = createPolicy("django");
+    const dispose = Symbol.dispose ?? Symbol.for("Symbol.dispose");
+    policy[dispose]();
+    assert.throws(() => policy.check("x"), (e) => e.code === "freed");
+  });
+
+  it("refuses bad arguments with typed errors", () => {
+    assert.throws(() => createPolicy(3), (e) => e.code === "invalid_argument");
+    assert.throws(() => createPolicy("strict"), (e) => e.code === "unknown_preset");
+    const policy = createPolicy();
+    assert.throws(() => policy.check(5), (e) => e.code === "invalid_argument");
+    assert.throws(() => policy.check("x", { preset: "nist" }), (e) => e.code === "invalid_argument");
+    assert.throws(() => policy.check("x", { user: "jane" }), (e) => e.code === "invalid_argument");
+    policy.free();
+  });
+});
+
+describe("uniqueMessages", () => {
+  before(() => ready());
+
+  it("shows a sentence several codes share once, with every code it stands for and a unique key", () => {
+    const result = validatePassword("password", { preset: "seed-002" });
+    assert.equal(result.errors.length, 4);
+    const shown = uniqueMessages(result);
+    assert.deepEqual(shown.map((m) => m.codes), [
+      ["password_too_common"],
+      ["password_no_upper", "password_no_digit", "password_no_symbol"],
+    ]);
+    assert.equal(new Set(shown.map((m) => m.key)).size, shown.length);
+    assert.equal(new Set(shown.map((m) => m.message)).size, shown.length);
+    assert.deepEqual(uniqueMessages(result.errors), shown);
+  });
+
+  it("keeps distinct messages apart, and the same text on another field apart", () => {
+    const result = validatePassword("xqz", { confirm: "y" });
+    assert.equal(uniqueMessages(result).length, result.errors.length);
+    assert.throws(() => uniqueMessages(5), (e) => e.code === "invalid_argument");
+  });
+});
+
 describe("strength", () => {
   before(() => ready());
 
@@ -177,6 +303,21 @@ describe("strength", () => {
     assert.deepEqual(result.errors[0].params, { min_score: 3, score: 2 });
   });
 
+  it("the user's attributes are the estimate's user inputs, as for estimateStrength", async () => {
+    await loadStrength();
+    const user = { username: "jane", last_name: "doe" };
+    const checked = validatePassword("janedoe1987!", { user }).strength;
+    assert.deepEqual(checked, await estimateStrength("janedoe1987!", ["jane", "doe"]));
+  });
+
+  it("a password over max_length gets no estimate, even with strength loaded", async () => {
+    await loadStrength();
+    const policy = createPolicy("django");
+    assert.equal(policy.check("a".repeat(129)).strength, null);
+    assert.notEqual(policy.check("🔒".repeat(100)).strength, null, "100 emoji are 200 UTF-16 units but 100 characters");
+    policy.free();
+  });
+
   it("refuses bad arguments", async () => {
     await assert.rejects(estimateStrength(5), (e) => e.code === "invalid_argument");
     await assert.rejects(estimateStrength("x", "jane"), (e) => e.code === "invalid_argument");
@@ -190,11 +331,13 @@ describe("exports", () => {
       "PwresetError",
       "ResetApiError",
       "checkConfirm",
+      "createPolicy",
       "createResetClient",
       "estimateStrength",
       "helpTexts",
       "loadStrength",
       "ready",
+      "uniqueMessages",
       "validatePassword",
       "warmUpStrength",
     ]);

@@ -126,6 +126,25 @@ describe("bad input", () => {
     assert.equal(seen.length, 0);
   });
 
+  it("a network failure is a PwresetError naming the address, not a bare TypeError", async () => {
+    // A port nothing listens on: the connection is refused.
+    const closed = createServer();
+    await new Promise((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = closed.address().port;
+    await new Promise((resolve) => closed.close(resolve));
+    const client = createResetClient({ baseUrl: `http://127.0.0.1:${port}` });
+    await assert.rejects(client.dev.outbox("jane@example.com"), (e) => {
+      assert.ok(e instanceof PwresetError, String(e));
+      assert.equal(e.code, "network_error");
+      assert.match(e.message, new RegExp(`^could not reach the reset API at http://127\\.0\\.0\\.1:${port}/dev/outbox: `));
+      assert.ok(!e.message.includes("jane"), "the query is not in the message");
+      assert.ok(e.cause instanceof Error);
+      return true;
+    });
+    const failing = createResetClient({ baseUrl, fetch: async () => Promise.reject(new TypeError("fetch failed")) });
+    await assert.rejects(failing.openapi(), (e) => e.code === "network_error" && e.message.endsWith("fetch failed"));
+  });
+
   it("a body that is not an object is refused", async () => {
     await assert.rejects(createResetClient({ baseUrl }).authV1.forgotpass("jane"), (e) => e.code === "invalid_argument");
   });

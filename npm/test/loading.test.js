@@ -1,8 +1,24 @@
-// Loading: a module that can't be loaded is a typed error, and a later call may retry.
+// Loading: a module that can't be loaded is a typed error, and a later call may retry; in Node the
+// wasm may come from a file path, a file: URL or http(s); a second, different source is refused
+// rather than silently ignored.
 import assert from "node:assert/strict";
-import { it } from "node:test";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { createServer } from "node:http";
+import { readFileSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { after, before, describe, it } from "node:test";
 
 import { PwresetError, estimateStrength, loadStrength, ready, validatePassword } from "pwreset";
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+const policyFile = fileURLToPath(new URL("../dist/pwreset_policy_bg.wasm", import.meta.url));
+
+/** Runs a module script in a fresh Node process (a fresh package state) and returns its output. */
+async function fresh(script) {
+  const { stdout } = await promisify(execFile)("node", ["--input-type=module", "-e", script], { cwd: packageDir, timeout: 30_000 });
+  return stdout.trim();
+}
 
 it("bad wasm bytes are load_failed, and ready() can then succeed", async () => {
   await assert.rejects(ready({ policyWasm: new Uint8Array([0, 97, 115, 109, 1]) }), (e) => {
@@ -18,6 +34,54 @@ it("the strength module likewise", async () => {
   assert.equal((await estimateStrength("password")).score, 0);
 });
 
-it("ready() refuses options that are not an object", async () => {
+it("ready() refuses options that are not an object, and unknown options", async () => {
   await assert.rejects(ready("fast"), (e) => e.code === "invalid_argument");
+  await assert.rejects(ready({ policyWASM: "x" }), (e) => e.code === "invalid_argument" && e.message.includes("policyWASM"));
+});
+
+describe("sources in Node", () => {
+  let server;
+  let base;
+  before(async () => {
+    server = createServer((req, res) => {
+      res.writeHead(200, { "content-type": "application/wasm" });
+      res.end(readFileSync(policyFile));
+    });
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${server.address().port}`;
+  });
+  after(() => server.close());
+
+  const check = `import("pwreset").then(async ({ ready, validatePassword }) => {`;
+
+  it("a file path, as the types allow", async () => {
+    const out = await fresh(`${check} await ready({ policyWasm: ${JSON.stringify(policyFile)} }); console.log(validatePassword("x").valid); });`);
+    assert.equal(out, "false");
+  });
+
+  it("a file: URL, as a string or a URL object", async () => {
+    const url = pathToFileURL(policyFile).href;
+    assert.equal(await fresh(`${check} await ready({ policyWasm: ${JSON.stringify(url)} }); console.log(validatePassword("x").valid); });`), "false");
+    assert.equal(await fresh(`${check} await ready({ policyWasm: new URL(${JSON.stringify(url)}) }); console.log(validatePassword("x").valid); });`), "false");
+  });
+
+  it("an http URL", async () => {
+    const out = await fresh(`${check} await ready({ policyWasm: ${JSON.stringify(`${base}/policy.wasm`)} }); console.log(validatePassword("x").valid); });`);
+    assert.equal(out, "false");
+  });
+
+  it("a missing file is load_failed naming the path", async () => {
+    const out = await fresh(`${check} await ready({ policyWasm: "/nonexistent/p.wasm" }).catch((e) => console.log(e.code, e.message.includes("/nonexistent/p.wasm"))); });`);
+    assert.equal(out, "load_failed true");
+  });
+
+  it("a second ready() with another source is refused, not silently ignored; the same source is fine", async () => {
+    const out = await fresh(`${check}
+      await ready({ policyWasm: ${JSON.stringify(policyFile)} });
+      await ready({ policyWasm: ${JSON.stringify(policyFile)} });
+      await ready();
+      await ready({ policyWasm: "/elsewhere/p.wasm" }).catch((e) => console.log(e.code, e.message));
+    });`);
+    assert.match(out, /^invalid_argument the policy module is already loaded from .*pwreset_policy_bg\.wasm; it can't be replaced by \/elsewhere\/p\.wasm/);
+  });
 });

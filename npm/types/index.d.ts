@@ -71,10 +71,8 @@ export interface PolicyDocument {
 /** The user's attributes: any string member is compared (`username`, `email`, `first_name`, ...). */
 export type UserAttributes = Record<string, unknown>;
 
-export interface ValidateOptions {
-  /** Default `"django"`. Give either `preset` or `policy`. */
-  preset?: Preset;
-  policy?: PolicyDocument;
+/** Per-check options of a compiled policy. */
+export interface CheckOptions {
   user?: UserAttributes;
   /** The confirmation field's value; a difference is `password_mismatch`. */
   confirm?: string;
@@ -84,20 +82,60 @@ export interface ValidateOptions {
   passwordField?: string;
 }
 
+export interface ValidateOptions extends CheckOptions {
+  /** Default `"django"`. Give either `preset` or `policy`. */
+  preset?: Preset;
+  policy?: PolicyDocument;
+}
+
+/**
+ * A global class's instance type when this program's `lib`/`types` declare it (DOM, WebWorker or
+ * `@types/node`), else `never`: the types need no DOM library, and stay exact where it is present.
+ */
+type InstanceOfGlobal<Name extends string> = typeof globalThis extends { [K in Name]: { prototype: infer T } } ? T : never;
+
+/** `WebAssembly.Module` where the program's libraries declare it. */
+type WasmModule = typeof globalThis extends { WebAssembly: { Module: { prototype: infer M } } } ? M : never;
+
+/**
+ * Where to load a wasm module from: a URL (a string or `URL`; in Node also a file path or a `file:`
+ * URL), a `Response`, the bytes, or a compiled `WebAssembly.Module` (the only kind Workers accept).
+ */
+export type WasmSource = string | InstanceOfGlobal<"URL"> | InstanceOfGlobal<"Response"> | ArrayBuffer | ArrayBufferView | WasmModule;
+
 export interface ReadyOptions {
   /** Load the strength module now too. */
   strength?: boolean;
-  /** Where to load the policy wasm from instead of beside the package (URL, Response or bytes). */
-  policyWasm?: URL | string | Response | BufferSource | WebAssembly.Module;
+  /** Where to load the policy wasm from instead of beside the package. Only the first load's source counts. */
+  policyWasm?: WasmSource;
   /** Likewise for the strength wasm. */
-  strengthWasm?: URL | string | Response | BufferSource | WebAssembly.Module;
+  strengthWasm?: WasmSource;
 }
 
 /** Loads the policy module. Call once before the synchronous functions. */
 export function ready(options?: ReadyOptions): Promise<void>;
 /** Loads the strength module (zxcvbn); later calls return at once. */
-export function loadStrength(options?: { wasm?: ReadyOptions["strengthWasm"] }): Promise<void>;
-/** Checks a password with the server's rules and messages. Throws `PwresetError`. */
+export function loadStrength(options?: { wasm?: WasmSource }): Promise<void>;
+
+/**
+ * A policy compiled once, kept in wasm memory, that checks many passwords without parsing the
+ * policy again. Its memory is freed when the object is garbage-collected, or at once by `free()`
+ * (or a `using` declaration).
+ */
+export interface PasswordPolicy {
+  /** Checks a password with the server's rules and messages; `strength` is filled once the strength module is loaded. */
+  check(password: string, options?: CheckOptions): CheckResult;
+  /** The rules in words, for showing before the user types. */
+  helpTexts(): string[];
+  /** `password_mismatch` in this policy's message catalog when the two differ, else null. */
+  checkConfirm(password: string, confirm: string, options?: { confirmField?: string }): Violation | null;
+  /** Frees the wasm memory now; later calls throw `PwresetError` with code `freed`. */
+  free(): void;
+}
+
+/** Compiles a preset (default `"django"`) or a policy document once, to check many passwords. Throws `PwresetError`. */
+export function createPolicy(presetOrPolicy?: Preset | PolicyDocument): PasswordPolicy;
+/** Checks a password with the server's rules and messages: `createPolicy(preset).check(...)` in one line. Throws `PwresetError`. */
 export function validatePassword(password: string, options?: ValidateOptions): CheckResult;
 /** `password_mismatch` when the two differ, else null. */
 export function checkConfirm(
@@ -112,13 +150,28 @@ export function helpTexts(presetOrPolicy?: Preset | PolicyDocument): string[];
 /** Builds zxcvbn's dictionaries ahead of the first estimate. */
 export function warmUpStrength(): Promise<void>;
 
+/** One line of a list of errors: a distinct message and every code it stands for. */
+export interface UniqueMessage {
+  /** The first code of the group: unique within one result, usable as a React key. */
+  key: ErrorCode;
+  field: string;
+  message: string;
+  codes: ErrorCode[];
+}
+
+/** A check's errors with each distinct message once (some catalogs give several codes one sentence). */
+export function uniqueMessages(resultOrErrors: CheckResult | Violation[]): UniqueMessage[];
+
 export type PwresetErrorCode =
   | "not_ready"
   | "invalid_argument"
+  | "unpaired_surrogate"
   | "unknown_preset"
   | "invalid_policy"
   | "strength_not_loaded"
+  | "freed"
   | "load_failed"
+  | "network_error"
   | "internal";
 
 export class PwresetError extends Error {
@@ -146,8 +199,15 @@ export interface ResetClientOptions {
   /** Dialect C's path prefix and version (default `api`, `v1`). */
   prefix?: string;
   version?: string;
-  fetch?: typeof fetch;
+  /** A `fetch` to use instead of the global one (tests, proxies). */
+  fetch?: FetchLike;
 }
+
+/** What the client needs of `fetch`: the global `fetch` of browsers, Node and Workers fits. */
+export type FetchLike = (
+  input: InstanceOfGlobal<"URL">,
+  init: { method: string; headers: Record<string, string>; body?: string },
+) => Promise<{ ok: boolean; status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>;
 
 export interface Success {
   status: "success";

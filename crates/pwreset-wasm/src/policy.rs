@@ -1,115 +1,157 @@
-//! The policy module's exports.
+//! The policy module's exports: compiled policies and the confirmation check.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pwreset_core::messages::Catalog;
-use pwreset_core::{
-    CheckInput, DEFAULT_CONFIRM_FIELD, DEFAULT_PASSWORD_FIELD, Policy, PolicySettings, Preset,
-    Strength, UserAttributes,
-};
-use serde::Deserialize;
+use pwreset_core::{CheckInput, DEFAULT_CONFIRM_FIELD, DEFAULT_PASSWORD_FIELD, Policy, Strength};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::failure;
+use crate::boundary::{to_js, user_attributes};
+use crate::{failure, policy_from_document};
 
-/// What `validate` reads, as JSON. Unknown members are refused so a typo can't go unnoticed.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct Request {
-    preset: Option<String>,
-    policy: Option<Value>,
-    user: Option<UserAttributes>,
-    confirm: Option<String>,
-    confirm_field: Option<String>,
-    password_field: Option<String>,
-    strength: Option<Strength>,
-}
+/// How many compiled policies are alive in this module's memory (for the test that JavaScript's
+/// garbage collector frees them).
+static LIVE_POLICIES: AtomicUsize = AtomicUsize::new(0);
 
-fn policy_of(preset: Option<&str>, policy: Option<Value>) -> Result<Policy, JsValue> {
-    match (preset, policy) {
-        (Some(_), Some(_)) => Err(failure(
-            "invalid_argument",
-            "give either preset or policy, not both",
-        )),
-        (None, Some(document)) => PolicySettings::from_value(document)
-            .and_then(Policy::new)
-            .map_err(|e| failure("invalid_policy", e)),
-        (preset, None) => preset
-            .unwrap_or("django")
-            .parse::<Preset>()
-            .map(Policy::preset)
-            .map_err(|e| failure("unknown_preset", e)),
-    }
-}
-
-fn parse<T: for<'de> Deserialize<'de>>(json: &str, what: &str) -> Result<T, JsValue> {
-    serde_json::from_str(json).map_err(|e| failure("invalid_argument", format!("{what}: {e}")))
-}
-
-/// Checks `password`; `request_json` is `{preset?, policy?, user?, confirm?, confirmField?,
-/// passwordField?, strength?}`. Returns the result as JSON. Throws when the policy needs a strength
-/// estimate and none was given.
+/// A policy parsed once and kept in wasm memory, to check many passwords.
 #[wasm_bindgen]
-pub fn validate(password: &str, request_json: &str) -> Result<String, JsValue> {
-    let request: Request = parse(request_json, "options")?;
-    let policy = policy_of(request.preset.as_deref(), request.policy)?;
-    if policy.needs_strength() && request.strength.is_none() {
-        return Err(failure(
-            "strength_not_loaded",
-            "this policy sets min_score: load the strength module first (await loadStrength())",
-        ));
-    }
-    let user = request.user.unwrap_or_default();
-    let mut input = CheckInput::new(password).user(&user);
-    input.password_field = request
-        .password_field
-        .as_deref()
-        .unwrap_or(DEFAULT_PASSWORD_FIELD);
-    input.confirm_field = request
-        .confirm_field
-        .as_deref()
-        .unwrap_or(DEFAULT_CONFIRM_FIELD);
-    input.confirm = request.confirm.as_deref();
-    input.strength = request.strength.as_ref();
-    let result = policy.check(&input);
-    Ok(serde_json::to_string(&result).expect("results serialize"))
+pub struct CompiledPolicy {
+    policy: Policy,
 }
 
-/// `password_mismatch` as JSON, or `undefined` when the two match. `messages` names the catalog.
+#[wasm_bindgen]
+impl CompiledPolicy {
+    /// Compiles a preset name or a plain-data policy document. Throws `unknown_preset` or
+    /// `invalid_policy` with a sentence in JavaScript's terms.
+    #[wasm_bindgen(constructor)]
+    pub fn new(document: JsValue) -> Result<CompiledPolicy, JsValue> {
+        let document: Value = serde_wasm_bindgen::from_value(document).map_err(|e| {
+            failure(
+                "invalid_policy",
+                format!("a policy must be plain data: {e}"),
+            )
+        })?;
+        let policy = policy_from_document(document).map_err(|e| failure(e.code, e.message))?;
+        LIVE_POLICIES.fetch_add(1, Ordering::Relaxed);
+        Ok(Self { policy })
+    }
+
+    /// Checks `password`. `user` is the user's string attributes as `[name, value, name, value,
+    /// ...]`; the field names default to `password` and `password_confirm`. `score` is the score
+    /// of the strength module's estimate for the same password and user, when it is loaded.
+    /// Returns `{valid, errors, strength: null}`: the caller attaches the estimate it made.
+    pub fn check(
+        &self,
+        password: &str,
+        user: Vec<String>,
+        confirm: Option<String>,
+        password_field: Option<String>,
+        confirm_field: Option<String>,
+        score: Option<u8>,
+    ) -> Result<JsValue, JsValue> {
+        if score.is_none() && self.policy.needs_strength() {
+            return Err(strength_not_loaded());
+        }
+        let user = user_attributes(&user);
+        // Only the score is judged (`min_score`); the estimate itself stays on the JavaScript side.
+        let strength = score.map(|score| Strength {
+            score,
+            guesses_log10: 0.0,
+            warning: None,
+            suggestions: Vec::new(),
+        });
+        let mut input = CheckInput::new(password).user(&user);
+        input.confirm = confirm.as_deref();
+        input.password_field = password_field.as_deref().unwrap_or(DEFAULT_PASSWORD_FIELD);
+        input.confirm_field = confirm_field.as_deref().unwrap_or(DEFAULT_CONFIRM_FIELD);
+        input.strength = strength.as_ref();
+        let mut result = self.policy.check(&input);
+        result.strength = None;
+        to_js(&result)
+    }
+
+    /// [`CompiledPolicy::check`] with JSON text both ways (`user` as a JSON object): only for
+    /// measuring the two boundaries against each other (`npm/bench/boundary.mjs`).
+    #[cfg(feature = "boundary-bench")]
+    #[wasm_bindgen(js_name = checkJson)]
+    pub fn check_json(&self, password: &str, user_json: &str) -> Result<String, JsValue> {
+        if self.policy.needs_strength() {
+            return Err(strength_not_loaded());
+        }
+        let user: pwreset_core::UserAttributes =
+            serde_json::from_str(user_json).map_err(|e| failure("invalid_argument", e))?;
+        let input = CheckInput::new(password).user(&user);
+        serde_json::to_string(&self.policy.check(&input)).map_err(|e| failure("internal", e))
+    }
+
+    /// The policy's rules in words, for showing before the user types.
+    #[wasm_bindgen(js_name = helpTexts)]
+    pub fn help_texts(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.policy.help_texts())
+    }
+
+    /// The name of the policy's message catalog.
+    #[wasm_bindgen(getter)]
+    pub fn messages(&self) -> String {
+        self.policy.catalog().name().to_owned()
+    }
+
+    /// The most characters a password may have (`max_length`): longer ones are refused before
+    /// any other work, so they need no estimate.
+    #[wasm_bindgen(getter, js_name = maxLength)]
+    pub fn max_length(&self) -> usize {
+        self.policy.settings().max_length
+    }
+
+    /// Whether a check needs a strength estimate (the policy sets `min_score`).
+    #[wasm_bindgen(getter, js_name = needsStrength)]
+    pub fn needs_strength(&self) -> bool {
+        self.policy.needs_strength()
+    }
+}
+
+impl Drop for CompiledPolicy {
+    fn drop(&mut self) {
+        LIVE_POLICIES.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// How many compiled policies this module holds (internal: for the package's tests).
+#[wasm_bindgen(js_name = livePolicyCount)]
+pub fn live_policy_count() -> usize {
+    LIVE_POLICIES.load(Ordering::Relaxed)
+}
+
+/// `password_mismatch` on `confirm_field`, or `null` when the two match. `messages` names the
+/// catalog (default `django`).
 #[wasm_bindgen(js_name = checkConfirm)]
 pub fn check_confirm(
     password: &str,
     confirm: &str,
     confirm_field: Option<String>,
     messages: Option<String>,
-) -> Result<Option<String>, JsValue> {
+) -> Result<JsValue, JsValue> {
     let name = messages.as_deref().unwrap_or("django");
     let catalog = Catalog::by_name(name).ok_or_else(|| {
+        let known: Vec<&str> = Catalog::ALL.iter().map(|c| c.name()).collect();
         failure(
             "invalid_argument",
-            format!("unknown message catalog `{name}`"),
+            format!(
+                "unknown message catalog \"{name}\", expected one of {}",
+                known.join(", ")
+            ),
         )
     })?;
     let field = confirm_field.as_deref().unwrap_or(DEFAULT_CONFIRM_FIELD);
-    Ok(
-        pwreset_core::check_confirm(password, confirm, field, catalog)
-            .map(|violation| serde_json::to_string(&violation).expect("violations serialize")),
+    to_js(&pwreset_core::check_confirm(
+        password, confirm, field, catalog,
+    ))
+}
+
+fn strength_not_loaded() -> JsValue {
+    failure(
+        "strength_not_loaded",
+        "this policy sets min_score: load the strength module first (await loadStrength())",
     )
-}
-
-/// The policy's rules in words, as a JSON array of strings. `preset_or_policy_json` is a JSON
-/// string (a preset name) or a policy document.
-#[wasm_bindgen(js_name = helpTexts)]
-pub fn help_texts(preset_or_policy_json: &str) -> Result<String, JsValue> {
-    let policy = match parse::<Value>(preset_or_policy_json, "preset or policy")? {
-        Value::String(name) => policy_of(Some(&name), None)?,
-        document => policy_of(None, Some(document))?,
-    };
-    Ok(serde_json::to_string(&policy.help_texts()).expect("strings serialize"))
-}
-
-/// The words a strength estimator should treat as personal: each user attribute and its parts.
-#[wasm_bindgen(js_name = strengthInputs)]
-pub fn strength_inputs(user_json: &str) -> Result<String, JsValue> {
-    let user: UserAttributes = parse(user_json, "user")?;
-    Ok(serde_json::to_string(&user.strength_inputs()).expect("strings serialize"))
 }

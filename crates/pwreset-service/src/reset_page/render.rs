@@ -53,9 +53,16 @@ pub fn message(t: &PageTexts, title: &str, body: &str) -> String {
     page.finish()
 }
 
-/// The errors about one field, or none.
-fn errors_of<'a>(errors: &'a [Violation], field: &str) -> Vec<&'a Violation> {
-    errors.iter().filter(|e| e.field == field).collect()
+/// The errors that `belongs` to a field, each message once (seed-002's character classes share one
+/// sentence).
+fn errors_of(errors: &[Violation], belongs: impl Fn(&str) -> bool) -> Vec<&Violation> {
+    let mut shown: Vec<&Violation> = Vec::new();
+    for error in errors.iter().filter(|e| belongs(&e.field)) {
+        if !shown.iter().any(|s| s.message == error.message) {
+            shown.push(error);
+        }
+    }
+    shown
 }
 
 /// A field's server-side error list, `<ul id="{field}-error">`.
@@ -79,9 +86,8 @@ fn field_errors(page: &mut Html, t: &PageTexts, id: &'static str, errors: &[&Vio
 /// The form for `link`, with the rules of `policy`; `errors` are a refused submission's (every
 /// error names the password or the confirmation field; any other is shown on the password).
 pub fn form(t: &PageTexts, policy: &Policy, link: &Link, errors: &[Violation]) -> String {
-    let confirm_errors = errors_of(errors, CONFIRM_FIELD);
-    let password_errors: Vec<&Violation> =
-        errors.iter().filter(|e| e.field != CONFIRM_FIELD).collect();
+    let confirm_errors = errors_of(errors, |field| field == CONFIRM_FIELD);
+    let password_errors = errors_of(errors, |field| field != CONFIRM_FIELD);
     let has_errors = !errors.is_empty();
 
     let mut page = Html::new();
@@ -129,7 +135,16 @@ pub fn form(t: &PageTexts, policy: &Policy, link: &Link, errors: &[Violation]) -
             .raw("\">\n");
     }
 
-    // The new password: label, the rules (shown before typing), errors, input, live feedback.
+    // The rules, shown before typing (and read as the password field's description).
+    page.raw("<div class=\"rules\" id=\"password-rules\">\n<h2 class=\"rules-heading\">")
+        .text(t.rules_heading)
+        .raw("</h2>\n<ul>\n");
+    for rule in policy.help_texts() {
+        page.raw("<li>").text(&rule).raw("</li>\n");
+    }
+    page.raw("</ul>\n</div>\n");
+
+    // The new password: label, errors, input, live feedback, strength meter.
     page.raw("<div class=\"field")
         .raw(if password_errors.is_empty() {
             ""
@@ -138,13 +153,7 @@ pub fn form(t: &PageTexts, policy: &Policy, link: &Link, errors: &[Violation]) -
         })
         .raw("\">\n<label for=\"password\">")
         .text(t.password_label)
-        .raw("</label>\n<div class=\"rules\" id=\"password-rules\">\n<h2 class=\"rules-heading\">")
-        .text(t.rules_heading)
-        .raw("</h2>\n<ul>\n");
-    for rule in policy.help_texts() {
-        page.raw("<li>").text(&rule).raw("</li>\n");
-    }
-    page.raw("</ul>\n</div>\n");
+        .raw("</label>\n");
     field_errors(&mut page, t, "password-error", &password_errors);
     page.raw("<input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"new-password\" required aria-describedby=\"password-rules");
     if !password_errors.is_empty() {

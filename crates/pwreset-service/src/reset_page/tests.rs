@@ -420,6 +420,10 @@ fn a_dialect_c_reset_uses_its_policy_and_needs_the_right_user() {
     assert_eq!(lower.status, 400);
     let html = body(&lower);
     assert!(html.contains("id=\"password-error\""), "{html}");
+    // The four character classes share one sentence (also their rule's help text): shown once
+    // among the rules, once in the field's list, once in the summary.
+    let classes = "Your password must contain at least one capital letter, small letter, number and special character.";
+    assert_eq!(html.matches(classes).count(), 3, "{html}");
     assert!(html.contains(&format!("name=\"user\" value=\"{id}\"")));
 
     let done = page.post_form(&[

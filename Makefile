@@ -42,18 +42,20 @@ wasm: ## The core for wasm32, with and without zxcvbn.
 	cargo build -p pwreset-core --locked --target $(WASM_TARGET) --no-default-features
 	cargo build -p pwreset-core --locked --target $(WASM_TARGET)
 
-npm-build: ## Build the npm package's wasm modules into npm/dist (skipped when up to date).
+npm-build: setup ## Build the npm package's wasm modules into npm/dist (skipped when up to date).
 	scripts/build-npm.sh
 
-npm-test: npm-build ## The npm package's tests: API, parity, native agreement, client, consumer, Chromium.
+npm-test: npm-build ## The npm package's tests: API, parity, native agreement, client, consumers (Node, Vite, webpack, TypeScript), Chromium.
 	node --test npm/test/*.test.js
 
 bench: bench-npm bench-argon2 bench-worker ## Every benchmark (figures go to docs/benchmarks.md).
 	cargo bench -p pwreset-core --bench policy
 	cargo bench -p pwreset-core --bench secrets
 
-bench-npm: setup npm-build ## The npm package against zxcvbn-ts + plain JS, checks per second.
+bench-npm: setup npm-build ## The npm package: checks/s against zxcvbn-ts, boundary, first check, sizes, keystrokes in Chromium.
 	node npm/bench/strength.mjs
+	node npm/bench/sizes.mjs
+	node npm/bench/keystrokes.mjs
 
 bench-argon2: setup ## argon2id natively and as wasm under Node, one run.
 	cargo build --locked -p pwreset-wasm --target $(WASM_TARGET) --profile wasm-release --no-default-features --features hashing

@@ -66,9 +66,22 @@ node_packages() {
   npm ci --no-audit --no-fund
 }
 
+npm_consumer_toolchains() {
+  # The npm package's consumer tests build it with Vite (5 and 8), webpack 5 and TypeScript, pinned by
+  # a lockfile of their own in npm/test/consumers (they can't share the root one); skipped when that
+  # install is newer than its lockfile.
+  local dir=npm/test/consumers
+  if [[ -f "${dir}/node_modules/.package-lock.json" && "${dir}/node_modules/.package-lock.json" -nt "${dir}/package-lock.json" ]]; then
+    return
+  fi
+  say "installing the npm package's consumer-test toolchains (npm ci in ${dir})"
+  (cd "${dir}" && npm ci --no-audit --no-fund)
+}
+
 rust_components
 rust_wasm_target
 wasm_bindgen_cli
 worker_build_cli
 node_packages
+npm_consumer_toolchains
 chromium_browser

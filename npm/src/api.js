@@ -126,6 +126,9 @@ export function createApi(loaders) {
         source,
         promise: loaders[kind](source).then(
           (module) => {
+            // zxcvbn builds its dictionaries on first use (tens of milliseconds): do it while
+            // loading, so that the first keystroke after ready({ strength: true }) is not the slow one.
+            if (kind === "strength") module.warmUp();
             modules[kind] = module;
           },
           (error) => {
@@ -298,10 +301,9 @@ export function createApi(loaders) {
     return withPolicy(undefined, presetOrPolicy, (policy) => policy.helpTexts());
   }
 
-  /** Builds zxcvbn's dictionaries now (loading the module if needed), not on the first estimate. */
+  /** Loads the strength module, which builds zxcvbn's dictionaries as it loads (kept for older callers). */
   async function warmUpStrength() {
     await loadStrength();
-    modules.strength.warmUp();
   }
 
   return { ready, loadStrength, createPolicy, validatePassword, checkConfirm, estimateStrength, helpTexts, warmUpStrength };

@@ -1,5 +1,7 @@
-// A consumer's view: `npm pack` the package, install the tarball into a fresh project, import it in
-// Node ESM, and bundle it for the browser with esbuild. The browser test loads that bundle.
+// A consumer's view: `npm pack` the package, install the tarball into a fresh project, use it from
+// Node ESM and CommonJS, resolve its wasm files through the exports map, and bundle it for the
+// browser with esbuild (the browser test loads that bundle; bundlers.test.js tries Vite, webpack
+// and TypeScript).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -37,6 +39,35 @@ it("imports in Node ESM from an installed copy", () => {
   writeFileSync(join(project, "check.mjs"), script);
   const output = JSON.parse(execFileSync("node", ["check.mjs"], { cwd: project, encoding: "utf8" }));
   assert.deepEqual(output, { codes: ["password_too_similar"], score: 4 });
+});
+
+it("requires from CommonJS (Node >= 20.19) and imports from CommonJS with await import()", () => {
+  writeFileSync(
+    join(project, "check.cjs"),
+    `const { ready, createPolicy } = require("pwreset");
+     (async () => {
+       await ready();
+       const viaImport = await import("pwreset");
+       console.log(JSON.stringify({
+         codes: createPolicy("django").check("12345678").errors.map((e) => e.code),
+         same: viaImport.createPolicy === createPolicy,
+       }));
+     })();`,
+  );
+  const output = JSON.parse(execFileSync("node", ["check.cjs"], { cwd: project, encoding: "utf8" }));
+  assert.deepEqual(output, { codes: ["password_too_common", "password_entirely_numeric"], same: true });
+});
+
+it("the wasm files resolve through the exports map (pwreset/dist/*.wasm), other internals do not", () => {
+  const script = `
+    const resolved = import.meta.resolve("pwreset/dist/pwreset_policy_bg.wasm");
+    let blocked = "";
+    try { import.meta.resolve("pwreset/src/api.js"); } catch (error) { blocked = error.code; }
+    console.log(JSON.stringify({ resolved: resolved.endsWith("/node_modules/pwreset/dist/pwreset_policy_bg.wasm"), blocked }));
+  `;
+  writeFileSync(join(project, "resolve.mjs"), script);
+  const output = JSON.parse(execFileSync("node", ["resolve.mjs"], { cwd: project, encoding: "utf8" }));
+  assert.deepEqual(output, { resolved: true, blocked: "ERR_PACKAGE_PATH_NOT_EXPORTED" });
 });
 
 it("bundles for the browser with esbuild without Node built-ins", async () => {

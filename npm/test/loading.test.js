@@ -85,3 +85,42 @@ describe("sources in Node", () => {
     assert.match(out, /^invalid_argument the policy module is already loaded from .*pwreset_policy_bg\.wasm; it can't be replaced by \/elsewhere\/p\.wasm/);
   });
 });
+
+describe("fetching wasm in browsers", () => {
+  let server;
+  let base;
+  before(async () => {
+    // Like a dev server's SPA fallback: every unknown path answers the HTML index page.
+    server = createServer((req, res) => {
+      if (req.url === "/node_modules/pwreset/dist/pwreset_policy_bg.wasm") {
+        res.writeHead(200, { "content-type": "application/wasm" });
+        res.end(readFileSync(policyFile));
+        return;
+      }
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end("<!doctype html><html><body>app</body></html>");
+    });
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${server.address().port}`;
+  });
+  after(() => server.close());
+
+  it("an HTML page where the wasm should be is an error naming the URL, the answer and the fix", async () => {
+    const { fetchWasm } = await import("../src/fetch-wasm.js");
+    await assert.rejects(fetchWasm(new URL(`${base}/assets/pwreset_policy_bg.wasm`), "policy"), (e) => {
+      assert.match(e.message, new RegExp(`^${base}/assets/pwreset_policy_bg\\.wasm is not the policy module's wasm`));
+      assert.match(e.message, /the server answered HTTP 200 text\/html, starting "<!doctype html>/);
+      assert.match(e.message, /Fix: serve node_modules\/pwreset\/dist\/\*\.wasm at that URL .* or pass its URL to ready\(\{ policyWasm \}\)/);
+      return true;
+    });
+  });
+
+  it("under Vite's pre-bundled deps it finds the installed package's file, or names Vite's one-line fix", async () => {
+    const { fetchWasm } = await import("../src/fetch-wasm.js");
+    const found = await fetchWasm(new URL(`${base}/node_modules/.vite/deps/pwreset_policy_bg.wasm`), "policy");
+    assert.equal(found.url, `${base}/node_modules/pwreset/dist/pwreset_policy_bg.wasm`);
+    await assert.rejects(fetchWasm(new URL(`${base}/node_modules/.vite/deps/pwreset_strength_bg.wasm`), "strength"), (e) =>
+      e.message.includes('optimizeDeps: { exclude: ["pwreset"] }'),
+    );
+  });
+});

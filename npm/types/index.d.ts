@@ -94,8 +94,8 @@ export interface ValidateOptions extends CheckOptions {
  */
 type InstanceOfGlobal<Name extends string> = typeof globalThis extends { [K in Name]: { prototype: infer T } } ? T : never;
 
-/** `WebAssembly.Module` where the program's libraries declare it. */
-type WasmModule = typeof globalThis extends { WebAssembly: { Module: { prototype: infer M } } } ? M : never;
+/** `WebAssembly.Module` where the program's libraries declare it (an object: the DOM declares it empty). */
+type WasmModule = typeof globalThis extends { WebAssembly: { Module: { prototype: infer M } } } ? object & M : never;
 
 /**
  * Where to load a wasm module from: a URL (a string or `URL`; in Node also a file path or a `file:`

@@ -1,15 +1,23 @@
 // A fresh project with the packed package installed from its tarball, as a consumer would have it.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const packageDir = fileURLToPath(new URL("../..", import.meta.url));
+/** Where the consumer toolchains (Vite, webpack, TypeScript) are installed by scripts/setup.sh. */
+export const toolchainsDir = fileURLToPath(new URL("../consumers", import.meta.url));
 
-/** Packs the package, installs the tarball offline into a temporary project, returns its path. */
-export function makeConsumerProject() {
-  const project = mkdtempSync(join(tmpdir(), "pwreset-consumer-"));
+/**
+ * Packs the package, installs the tarball offline into a new project and returns its path. With
+ * `toolchains: true` the project is made inside npm/test/consumers, so that it resolves the
+ * toolchains installed there as a developer's project resolves its own.
+ */
+export function makeConsumerProject({ toolchains = false } = {}) {
+  const parent = toolchains ? join(toolchainsDir, ".work") : tmpdir();
+  mkdirSync(parent, { recursive: true });
+  const project = mkdtempSync(join(parent, "pwreset-consumer-"));
   const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", project], { cwd: packageDir, encoding: "utf8" })
     .trim()
     .split("\n")

@@ -326,6 +326,13 @@ describe("the reset page's HTTP answers", () => {
     }
   });
 
+  test("a form over 16 KiB is refused unread, with a page", async () => {
+    const res = await postForm({ token: "0".repeat(64), password: "x".repeat(17 * 1024), password_confirm: "x" });
+    assert.equal(res.status, 413);
+    assert.equal(res.headers.get("content-type"), "text/html; charset=utf-8");
+    assert.match(res.html, /<h1>The form could not be read<\/h1>/);
+  });
+
   test("GETting a link any number of times never uses it up", async () => {
     const user = await newUser();
     const link = await linkB(user);

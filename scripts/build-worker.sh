@@ -17,9 +17,12 @@ cp npm/dist/*.js npm/dist/*.wasm "$page_pkg/dist/"
 echo "build-worker: copied the npm package's browser files to $page_pkg"
 
 out=worker/build/index_bg.wasm
-if [[ -f "$out" && -z "${FORCE:-}" ]]; then
-  newer=$(find crates/pwreset-core crates/pwreset-service worker/src worker/Cargo.toml Cargo.toml Cargo.lock \
-    -newer "$out" -type f \( -name '*.rs' -o -name '*.toml' -o -name '*.lock' -o -name '*.txt*' \) -print -quit)
+# Cargo features of the Worker crate (e.g. WORKER_FEATURES=strength); a change forces a rebuild.
+features="${WORKER_FEATURES:-}"
+stamp=worker/build/.features
+if [[ -f "$out" && -z "${FORCE:-}" && "$(cat "$stamp" 2>/dev/null)" == "$features" ]]; then
+  newer=$(find crates/pwreset-core crates/pwreset-service worker/src worker/Cargo.toml Cargo.toml Cargo.lock docs/openapi.json \
+    -newer "$out" -type f \( -name '*.rs' -o -name '*.toml' -o -name '*.lock' -o -name '*.txt*' -o -name '*.json' \) -print -quit)
   if [[ -z "$newer" ]]; then
     echo "build-worker: worker/build is up to date"
     exit 0
@@ -32,5 +35,10 @@ export ESBUILD_BIN="$PWD/node_modules/@esbuild/linux-x64/bin/esbuild"
 export WRANGLER_SEND_METRICS=false
 # Release profile: opt-level 3 with LTO. The Worker's CPU time is billed per request, so speed wins
 # over bytes here (docs/benchmarks.md has the measured trade).
-(cd worker && worker-build --release)
+if [[ -n "$features" ]]; then
+  (cd worker && worker-build --release -- --features "$features")
+else
+  (cd worker && worker-build --release)
+fi
+printf '%s' "$features" > "$stamp"
 ls -l worker/build/index_bg.wasm

@@ -261,6 +261,17 @@ describe("shared rules", () => {
 });
 
 describe("configuration", () => {
+  test("a policy that needs zxcvbn is refused by a build without it, naming the fix", async () => {
+    const bad = await startWorker(baseVars({ PASSWORD_POLICY: JSON.stringify({ preset: "django", min_score: 3 }) }));
+    try {
+      const res = await post(`${bad.url}/reg/user/resetPasswordRequest`, { username: "x" });
+      assert.equal(res.status, 503);
+      assert.match(res.body.problems.join("\n"), /min_score.*WORKER_FEATURES=strength/);
+    } finally {
+      await bad.stop();
+    }
+  });
+
   test("a bad configuration answers 503 with the problems on every route, without secrets", async () => {
     const bad = await startWorker(baseVars({ KEYS: "k1:short", CODE_TTL_SECONDS: "3600", EMAIL_PROVIDER: "pigeon" }));
     try {

@@ -324,6 +324,15 @@ impl ServiceConfig {
             None
         });
 
+        if !cfg!(feature = "strength")
+            && (policy.needs_strength() || user_api.policy.needs_strength())
+        {
+            problems.push(
+                "PASSWORD_POLICY/USER_API_PASSWORD_POLICY: min_score needs zxcvbn, which this build leaves out; build the Worker with `make worker WORKER_FEATURES=strength`"
+                    .into(),
+            );
+        }
+
         let production = value("ENVIRONMENT").is_some_and(|e| e == "production");
         let delivery = DeliveryConfig::from_vars(get)
             .map_err(|found| problems.extend(found))

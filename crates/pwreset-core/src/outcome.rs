@@ -31,6 +31,15 @@ pub struct CheckResult {
 }
 
 impl CheckResult {
+    /// The same verdict with every message taken from `catalog` (e.g. the policy's catalog
+    /// [in another language](crate::messages::Catalog::in_language)).
+    pub fn localized(mut self, catalog: &crate::messages::Catalog) -> Self {
+        for error in &mut self.errors {
+            error.message = catalog.message(error.code, &error.params);
+        }
+        self
+    }
+
     /// The codes of the errors, in order.
     pub fn codes(&self) -> Vec<ErrorCode> {
         self.errors.iter().map(|error| error.code).collect()

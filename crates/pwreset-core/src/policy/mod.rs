@@ -168,6 +168,11 @@ impl Policy {
     /// The rules in words, for showing before the user types (Django's
     /// `password_validators_help_texts`), without repeats.
     pub fn help_texts(&self) -> Vec<String> {
+        self.help_texts_in(self.catalog)
+    }
+
+    /// The rules in words from `catalog` (e.g. the policy's catalog in another language).
+    pub fn help_texts_in(&self, catalog: &Catalog) -> Vec<String> {
         let mut texts: Vec<String> = Vec::new();
         let requirements = self
             .rules
@@ -175,7 +180,7 @@ impl Policy {
             .map(|rule| rule.requirement())
             .chain([self.max_length.requirement()]);
         for Finding { code, params } in requirements {
-            let text = self.catalog.help_text(code, &params);
+            let text = catalog.help_text(code, &params);
             if !texts.contains(&text) {
                 texts.push(text);
             }

@@ -2,6 +2,13 @@
 //!
 //! A catalog is data keyed by [`ErrorCode`]; a new wording or locale is a new catalog, chosen by name in
 //! the policy (`"messages": "django"`). Templates name their parameters as `{min_length}`.
+//!
+//! Languages: English (`django`, `seed-002`), German (`de`) and Spanish (`es`), the team's own
+//! translations in the voice of Django's texts. [`Catalog::in_language`] finds a catalog's
+//! translation; the `seed-002` texts are the original API's and stay English.
+
+mod german;
+mod spanish;
 
 use serde_json::{Map, Value};
 
@@ -9,7 +16,7 @@ use crate::ErrorCode;
 
 /// A text that may depend on a count, like gettext's `ngettext`.
 #[derive(Clone, Copy, Debug)]
-enum Text {
+pub(crate) enum Text {
     Plain(&'static str),
     Plural {
         count: &'static str,
@@ -20,7 +27,7 @@ enum Text {
 
 /// What one code says when broken, and how its rule is explained before the user types.
 #[derive(Clone, Copy, Debug)]
-struct Entry {
+pub(crate) struct Entry {
     code: ErrorCode,
     message: Text,
     help: Text,
@@ -31,11 +38,14 @@ struct Entry {
 pub struct Catalog {
     name: &'static str,
     entries: &'static [Entry],
+    /// Words a template's string parameters are translated with (`"username"` → `"Benutzername"`).
+    terms: &'static [(&'static str, &'static str)],
 }
 
 impl Catalog {
     /// Every catalog this build knows.
-    pub const ALL: &'static [&'static Catalog] = &[&DJANGO, &SEED_002];
+    pub const ALL: &'static [&'static Catalog] =
+        &[&DJANGO, &SEED_002, &german::GERMAN, &spanish::SPANISH];
 
     /// Finds a catalog by the name a policy uses for it.
     pub fn by_name(name: &str) -> Option<&'static Catalog> {
@@ -45,6 +55,24 @@ impl Catalog {
             .find(|catalog| catalog.name == name)
     }
 
+    /// This catalog's texts in the language of `tag` (`de`, `es-MX`, `en`): Django's voice has a
+    /// German and a Spanish catalog; any other language, and the `seed-002` texts, stay as they are.
+    pub fn in_language(&'static self, tag: &str) -> &'static Catalog {
+        if self.name != DJANGO.name
+            && self.name != german::GERMAN.name
+            && self.name != spanish::SPANISH.name
+        {
+            return self;
+        }
+        let primary = tag.trim().split(['-', '_']).next().unwrap_or_default();
+        match primary.to_ascii_lowercase().as_str() {
+            "de" => &german::GERMAN,
+            "es" => &spanish::SPANISH,
+            "en" => &DJANGO,
+            _ => self,
+        }
+    }
+
     /// The name a policy uses for this catalog.
     pub fn name(&self) -> &'static str {
         self.name
@@ -52,12 +80,12 @@ impl Catalog {
 
     /// The error message for `code`, with `params` filled in.
     pub fn message(&self, code: ErrorCode, params: &Map<String, Value>) -> String {
-        render(self.entry(code).message, params)
+        render(self.entry(code).message, params, self.terms)
     }
 
     /// The help text of the rule that reports `code`, with `params` filled in.
     pub fn help_text(&self, code: ErrorCode, params: &Map<String, Value>) -> String {
-        render(self.entry(code).help, params)
+        render(self.entry(code).help, params, self.terms)
     }
 
     fn entry(&self, code: ErrorCode) -> &Entry {
@@ -68,7 +96,7 @@ impl Catalog {
     }
 }
 
-fn render(text: Text, params: &Map<String, Value>) -> String {
+fn render(text: Text, params: &Map<String, Value>, terms: &[(&str, &str)]) -> String {
     let template = match text {
         Text::Plain(template) => template,
         Text::Plural { count, one, other } => match params.get(count).and_then(Value::as_u64) {
@@ -79,7 +107,10 @@ fn render(text: Text, params: &Map<String, Value>) -> String {
     let mut out = template.to_owned();
     for (name, value) in params {
         let shown = match value {
-            Value::String(s) => s.clone(),
+            Value::String(s) => terms
+                .iter()
+                .find(|(english, _)| english == s)
+                .map_or_else(|| s.clone(), |(_, translated)| (*translated).to_owned()),
             other => other.to_string(),
         };
         out = out.replace(&format!("{{{name}}}"), &shown);
@@ -90,9 +121,32 @@ fn render(text: Text, params: &Map<String, Value>) -> String {
 use ErrorCode::*;
 use Text::{Plain, Plural};
 
+/// Builds an entry (for the translation modules).
+pub(crate) const fn entry(code: ErrorCode, message: Text, help: Text) -> Entry {
+    Entry {
+        code,
+        message,
+        help,
+    }
+}
+
+/// Builds a catalog (for the translation modules).
+pub(crate) const fn catalog(
+    name: &'static str,
+    entries: &'static [Entry],
+    terms: &'static [(&'static str, &'static str)],
+) -> Catalog {
+    Catalog {
+        name,
+        entries,
+        terms,
+    }
+}
+
 /// Django 5.2's own English texts, and texts in the same voice for the rules Django lacks.
 pub static DJANGO: Catalog = Catalog {
     name: "django",
+    terms: &[],
     entries: &[
         Entry {
             code: PasswordTooShort,
@@ -171,6 +225,7 @@ pub static DJANGO: Catalog = Catalog {
 /// The texts of the seed-002 API ("Your password can't ..."), used by its preset and dialect.
 pub static SEED_002: Catalog = Catalog {
     name: "seed-002",
+    terms: &[],
     entries: &[
         Entry {
             code: PasswordTooShort,
@@ -295,6 +350,34 @@ mod tests {
         assert_eq!(
             DJANGO.message(PasswordTooSimilar, &p),
             "The password is too similar to the email address."
+        );
+    }
+
+    #[test]
+    fn django_voice_has_german_and_spanish_and_seed_002_stays_english() {
+        let p = params(json!({"min_length": 8}));
+        assert_eq!(
+            DJANGO.in_language("de-CH").message(PasswordTooShort, &p),
+            "Dieses Passwort ist zu kurz. Es muss mindestens 8 Zeichen enthalten."
+        );
+        assert_eq!(
+            DJANGO.in_language("es").message(PasswordTooShort, &p),
+            "Esta contraseña es demasiado corta. Debe contener al menos 8 caracteres."
+        );
+        assert_eq!(DJANGO.in_language("fr").name(), "django");
+        assert_eq!(SEED_002.in_language("de").name(), "seed-002");
+        let similar = params(json!({"verbose_name": "email address"}));
+        assert_eq!(
+            DJANGO
+                .in_language("de")
+                .message(PasswordTooSimilar, &similar),
+            "Das Passwort ist der E-Mail-Adresse zu ähnlich."
+        );
+        assert_eq!(
+            DJANGO
+                .in_language("es")
+                .message(PasswordTooSimilar, &similar),
+            "La contraseña se parece demasiado a la dirección de correo electrónico."
         );
     }
 

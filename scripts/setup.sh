@@ -66,6 +66,20 @@ node_packages() {
   npm ci --no-audit --no-fund
 }
 
+schemathesis_venv() {
+  # The OpenAPI fuzz test runs schemathesis from a venv of its own, pinned by the requirements file;
+  # a copy of that file in the venv says what is installed there.
+  local venv=target/schemathesis-venv
+  local requirements=tests/e2e/requirements-schemathesis.txt
+  if [[ -x "${venv}/bin/schemathesis" ]] && cmp -s "${requirements}" "${venv}/installed-requirements.txt"; then
+    return
+  fi
+  say "installing schemathesis into ${venv}"
+  python3 -m venv "${venv}"
+  "${venv}/bin/pip" install --quiet --disable-pip-version-check --requirement "${requirements}"
+  cp "${requirements}" "${venv}/installed-requirements.txt"
+}
+
 npm_consumer_toolchains() {
   # The npm package's consumer tests build it with Vite (5 and 8), webpack 5 and TypeScript, pinned by
   # a lockfile of their own in npm/test/consumers (they can't share the root one); skipped when that
@@ -85,3 +99,4 @@ worker_build_cli
 node_packages
 npm_consumer_toolchains
 chromium_browser
+schemathesis_venv

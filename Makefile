@@ -16,7 +16,7 @@ dev: setup worker ## Build and serve the Worker on http://127.0.0.1:8787 (local 
 	WRANGLER_SEND_METRICS=false node_modules/.bin/wrangler dev --local --ip 127.0.0.1 --port 8787 \
 	  --persist-to .wrangler/state --show-interactive-dev-session=false
 
-worker: ## Build the Worker into worker/build (skipped when up to date; WORKER_FEATURES=strength adds zxcvbn).
+worker: npm-build ## Build the Worker into worker/build (skipped when up to date; WORKER_FEATURES=strength adds zxcvbn).
 	scripts/build-worker.sh
 
 e2e: worker ## The built Worker under wrangler's local runtime, over HTTP, with fake providers.

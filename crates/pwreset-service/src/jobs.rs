@@ -297,6 +297,7 @@ async fn email_links(
         let record = crate::platform::LinkRecord {
             account_id: account.id.clone(),
             expires_at,
+            with_user: matches!(form, LinkForm::UserAndToken),
         };
         // The guard holds which links are live (strongly consistent), KV where they point.
         let op = GuardOp::IssueLink {

@@ -56,6 +56,10 @@ pub struct LinkRecord {
     pub account_id: String,
     /// Expiry (unix seconds).
     pub expires_at: u64,
+    /// Sent by dialect C (`?user=…&token=…`): redeemed only with the account's key and under
+    /// dialect C's policy; a dialect B link only without it. A link is bound to its dialect.
+    #[serde(default)]
+    pub with_user: bool,
 }
 
 /// Records of issued link tokens, keyed by the token's keyed digest (never the token).

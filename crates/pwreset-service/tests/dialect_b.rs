@@ -599,7 +599,8 @@ fn a_token_from_dialect_b_opens_dialect_a_user_info() {
 /// `live / 10^digits` to the day's spent chance, and guessing stops once it reaches 10^-4.
 fn guesses_allowed(live: u64, digits: u32) -> u64 {
     // In units of 10^-digits: the budget is 10^(digits - 4), a guess costs `live`.
-    let budget_units = (ResetCode::DAILY_GLOBAL_RISK_BUDGET * 10f64.powi(digits as i32)).round() as u64;
+    let budget_units =
+        (ResetCode::DAILY_GLOBAL_RISK_BUDGET * 10f64.powi(digits as i32)).round() as u64;
     budget_units / live
 }
 
@@ -647,4 +648,58 @@ fn a_dead_link_answers_as_invalid_whatever_the_new_password() {
             text(&answer)
         );
     }
+}
+
+#[test]
+fn a_link_is_redeemed_only_in_the_dialect_that_sent_it() {
+    let h = Harness::new();
+    let jane = h.jane();
+    // A dialect B link, offered to dialect C's submit with the right account key: refused.
+    let b_token = h.link_token(&jane);
+    let c_submit = h.send(with_api_key(post(
+        "/api/v1/user/forgot-password-submit/",
+        &json!({ "user": jane.id, "token": b_token, "new_password": "Fresh-Pass-word-1!" }),
+    )));
+    assert_eq!(c_submit.status, 400);
+    assert_eq!(c_submit.json_body()["errors"][0]["field"], "token");
+    // A dialect C link, offered to dialect B's resetpass without the key: refused.
+    let asked = h.send(with_api_key(post(
+        "/api/v1/user/forgot-password/",
+        &json!({ "email": "jane" }),
+    )));
+    assert_eq!(asked.status, 200);
+    h.drain();
+    let c_link = h.latest_link(&jane.email);
+    assert!(c_link.contains("user="), "{c_link}");
+    let c_token = c_link.rsplit("token=").next().unwrap().to_owned();
+    let b_reset = h.reset_link(&c_token, "Fresh-Pass-word-1!", "Fresh-Pass-word-1!");
+    assert_eq!(b_reset.status, 400);
+    assert_eq!(error_fields(&b_reset), ["token"]);
+    // Each still works where it belongs.
+    assert_eq!(h.reset_link(&b_token, "Fresh-Pass-word-1!", "Fresh-Pass-word-1!").status, 200);
+}
+
+#[test]
+fn refused_passwords_are_explained_in_the_requesters_language() {
+    let h = Harness::new();
+    let jane = h.jane();
+    let token = h.link_token(&jane);
+    let german = h.send(
+        reset_link_request(&token, "kurz").header("accept-language", "de-DE,de;q=0.9,en;q=0.5"),
+    );
+    assert_eq!(german.status, 400);
+    let messages: Vec<String> = german.json_body()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        messages.contains(&"Dieses Passwort ist zu kurz. Es muss mindestens 8 Zeichen enthalten.".to_owned()),
+        "{messages:?}"
+    );
+    let spanish = h.send(reset_link_request(&token, "corta").header("accept-language", "es"));
+    assert!(text(&spanish).contains("Esta contraseña es demasiado corta"), "{}", text(&spanish));
+    // Codes never change with the language.
+    assert_eq!(german.json_body()["errors"][0]["code"], "password_too_short");
 }

@@ -34,6 +34,15 @@ impl Locale {
         }
     }
 
+    /// The language's tag (`en`, `de`, `es`).
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::De => "de",
+            Locale::Es => "es",
+        }
+    }
+
     /// The best supported language of an `Accept-Language` header (`de-CH, fr;q=0.9, en;q=0.5`):
     /// the highest-weighted supported one, English when none is.
     pub fn negotiate(accept_language: Option<&str>) -> Self {

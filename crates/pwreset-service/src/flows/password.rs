@@ -48,14 +48,18 @@ pub async fn check_new_password(
     if let Some(confirm) = form.confirm {
         input = input.confirm(confirm);
     }
+    // Messages in the requester's language (a catalog without a translation keeps its own).
+    let catalog = form.policy.catalog().in_language(form.locale.tag());
     let result = form.policy.check(&input);
     if !result.valid {
-        return Err(FlowError::Policy(result));
+        return Err(FlowError::Policy(result.localized(catalog)));
     }
     input.breached = breached::is_breached(p, &cfg.breached, form.password).await?;
     input.same_as_old = verify_password(form.password, &account.password_hash).unwrap_or(false);
     if input.breached || input.same_as_old {
-        return Err(FlowError::Policy(form.policy.check(&input)));
+        return Err(FlowError::Policy(
+            form.policy.check(&input).localized(catalog),
+        ));
     }
     Ok(())
 }

@@ -129,7 +129,11 @@ pub async fn reset_with_link(
         }
     }
     let (key, record) = found.ok_or(FlowError::InvalidSecret)?;
-    if record.expires_at <= p.now().as_secs() || user.is_some_and(|u| u != record.account_id) {
+    let wrong_dialect = record.with_user != user.is_some();
+    if record.expires_at <= p.now().as_secs()
+        || wrong_dialect
+        || user.is_some_and(|u| u != record.account_id)
+    {
         return Err(FlowError::InvalidSecret);
     }
     let account = directory(p, cfg)

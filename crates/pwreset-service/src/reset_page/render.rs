@@ -139,7 +139,7 @@ pub fn form(t: &PageTexts, policy: &Policy, link: &Link, errors: &[Violation]) -
     page.raw("<div class=\"rules\" id=\"password-rules\">\n<h2 class=\"rules-heading\">")
         .text(t.rules_heading)
         .raw("</h2>\n<ul>\n");
-    for rule in policy.help_texts() {
+    for rule in policy.help_texts_in(policy.catalog().in_language(t.lang)) {
         page.raw("<li>").text(&rule).raw("</li>\n");
     }
     page.raw("</ul>\n</div>\n");

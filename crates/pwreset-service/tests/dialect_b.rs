@@ -676,7 +676,11 @@ fn a_link_is_redeemed_only_in_the_dialect_that_sent_it() {
     assert_eq!(b_reset.status, 400);
     assert_eq!(error_fields(&b_reset), ["token"]);
     // Each still works where it belongs.
-    assert_eq!(h.reset_link(&b_token, "Fresh-Pass-word-1!", "Fresh-Pass-word-1!").status, 200);
+    assert_eq!(
+        h.reset_link(&b_token, "Fresh-Pass-word-1!", "Fresh-Pass-word-1!")
+            .status,
+        200
+    );
 }
 
 #[test]
@@ -695,11 +699,20 @@ fn refused_passwords_are_explained_in_the_requesters_language() {
         .map(|e| e["message"].as_str().unwrap().to_owned())
         .collect();
     assert!(
-        messages.contains(&"Dieses Passwort ist zu kurz. Es muss mindestens 8 Zeichen enthalten.".to_owned()),
+        messages.contains(
+            &"Dieses Passwort ist zu kurz. Es muss mindestens 8 Zeichen enthalten.".to_owned()
+        ),
         "{messages:?}"
     );
     let spanish = h.send(reset_link_request(&token, "corta").header("accept-language", "es"));
-    assert!(text(&spanish).contains("Esta contraseña es demasiado corta"), "{}", text(&spanish));
+    assert!(
+        text(&spanish).contains("Esta contraseña es demasiado corta"),
+        "{}",
+        text(&spanish)
+    );
     // Codes never change with the language.
-    assert_eq!(german.json_body()["errors"][0]["code"], "password_too_short");
+    assert_eq!(
+        german.json_body()["errors"][0]["code"],
+        "password_too_short"
+    );
 }

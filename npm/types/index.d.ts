@@ -17,8 +17,8 @@ export type ErrorCode =
 /** Built-in policies. */
 export type Preset = "django" | "nist" | "seed-002";
 
-/** Message catalogs. */
-export type Messages = "django" | "seed-002";
+/** Message catalogs: Django's English texts, the seed-002 texts, German and Spanish in Django's voice. */
+export type Messages = "django" | "seed-002" | "de" | "es";
 
 /** One broken rule. */
 export interface Violation {

@@ -25,4 +25,4 @@ mod strength;
 #[cfg(any(feature = "policy", feature = "hashing"))]
 pub(crate) use boundary::failure;
 
-pub use policy_document::{DocumentError, policy_from_document};
+pub use policy_document::{Document, DocumentError, Value, policy_from_document};

@@ -2,13 +2,14 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use js_sys::{Array, Object};
 use pwreset_core::messages::Catalog;
 use pwreset_core::{CheckInput, DEFAULT_CONFIRM_FIELD, DEFAULT_PASSWORD_FIELD, Policy, Strength};
-use serde_json::Value;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::boundary::{to_js, user_attributes};
-use crate::{failure, policy_from_document};
+use crate::boundary::{ToJs, user_attributes};
+use crate::{Document, Value, failure, policy_from_document};
 
 /// How many compiled policies are alive in this module's memory (for the test that JavaScript's
 /// garbage collector frees them).
@@ -22,17 +23,13 @@ pub struct CompiledPolicy {
 
 #[wasm_bindgen]
 impl CompiledPolicy {
-    /// Compiles a preset name or a plain-data policy document. Throws `unknown_preset` or
+    /// Compiles a preset name or a plain-data policy document (the package hands over a
+    /// `structuredClone`, so reading it runs no code of the caller's). Throws `unknown_preset` or
     /// `invalid_policy` with a sentence in JavaScript's terms.
     #[wasm_bindgen(constructor)]
     pub fn new(document: JsValue) -> Result<CompiledPolicy, JsValue> {
-        let document: Value = serde_wasm_bindgen::from_value(document).map_err(|e| {
-            failure(
-                "invalid_policy",
-                format!("a policy must be plain data: {e}"),
-            )
-        })?;
-        let policy = policy_from_document(document).map_err(|e| failure(e.code, e.message))?;
+        let policy =
+            policy_from_document(document_of(&document)).map_err(|e| failure(e.code, e.message))?;
         LIVE_POLICIES.fetch_add(1, Ordering::Relaxed);
         Ok(Self { policy })
     }
@@ -68,11 +65,11 @@ impl CompiledPolicy {
         input.strength = strength.as_ref();
         let mut result = self.policy.check(&input);
         result.strength = None;
-        to_js(&result)
+        Ok(result.to_js())
     }
 
     /// [`CompiledPolicy::check`] with JSON text both ways (`user` as a JSON object): only for
-    /// measuring the two boundaries against each other (`npm/bench/boundary.mjs`).
+    /// measuring the boundaries against each other (`npm/bench/boundary.mjs`).
     #[cfg(feature = "boundary-bench")]
     #[wasm_bindgen(js_name = checkJson)]
     pub fn check_json(&self, password: &str, user_json: &str) -> Result<String, JsValue> {
@@ -85,10 +82,27 @@ impl CompiledPolicy {
         serde_json::to_string(&self.policy.check(&input)).map_err(|e| failure("internal", e))
     }
 
+    /// [`CompiledPolicy::check`] with the result built by serde-wasm-bindgen instead of js-sys:
+    /// only for measuring the boundaries against each other (`npm/bench/boundary.mjs`).
+    #[cfg(feature = "boundary-bench")]
+    #[wasm_bindgen(js_name = checkSerde)]
+    pub fn check_serde(&self, password: &str, user: Vec<String>) -> Result<JsValue, JsValue> {
+        use serde::Serialize;
+        if self.policy.needs_strength() {
+            return Err(strength_not_loaded());
+        }
+        let user = user_attributes(&user);
+        let input = CheckInput::new(password).user(&user);
+        self.policy
+            .check(&input)
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(|e| failure("internal", e))
+    }
+
     /// The policy's rules in words, for showing before the user types.
     #[wasm_bindgen(js_name = helpTexts)]
-    pub fn help_texts(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.policy.help_texts())
+    pub fn help_texts(&self) -> JsValue {
+        self.policy.help_texts().to_js()
     }
 
     /// The name of the policy's message catalog.
@@ -144,9 +158,7 @@ pub fn check_confirm(
         )
     })?;
     let field = confirm_field.as_deref().unwrap_or(DEFAULT_CONFIRM_FIELD);
-    to_js(&pwreset_core::check_confirm(
-        password, confirm, field, catalog,
-    ))
+    Ok(pwreset_core::check_confirm(password, confirm, field, catalog).to_js())
 }
 
 fn strength_not_loaded() -> JsValue {
@@ -154,4 +166,41 @@ fn strength_not_loaded() -> JsValue {
         "strength_not_loaded",
         "this policy sets min_score: load the strength module first (await loadStrength())",
     )
+}
+
+/// What JavaScript gave as a policy: a preset's name, an object's members, or something else.
+fn document_of(value: &JsValue) -> Document {
+    if let Some(name) = value.as_string() {
+        return Document::Preset(name);
+    }
+    if value.is_object() && !Array::is_array(value) {
+        let members = Object::entries(value.unchecked_ref())
+            .iter()
+            .map(|entry| {
+                let pair: Array = entry.unchecked_into();
+                (
+                    pair.get(0).as_string().unwrap_or_default(),
+                    value_of(&pair.get(1)),
+                )
+            })
+            .collect();
+        return Document::Members(members);
+    }
+    Document::Other(value_of(value))
+}
+
+fn value_of(value: &JsValue) -> Value {
+    if value.is_null() || value.is_undefined() {
+        Value::Null
+    } else if let Some(flag) = value.as_bool() {
+        Value::Bool(flag)
+    } else if let Some(number) = value.as_f64() {
+        Value::Number(number)
+    } else if let Some(text) = value.as_string() {
+        Value::String(text)
+    } else if Array::is_array(value) {
+        Value::Array
+    } else {
+        Value::Object
+    }
 }

@@ -1,7 +1,8 @@
 //! Policy documents as JavaScript developers write them, checked member by member with errors in
-//! JavaScript's terms ("a whole number from 1 to 4", "the string \"12\""), before the core reads
-//! them. The core's own limits still apply; this only says what is wrong in words a frontend
-//! developer recognises, rather than the Rust type behind it.
+//! JavaScript's terms ("a whole number from 1 to 4", "the string \"12\""), and laid over their
+//! preset's settings. The core's own limits still apply ([`Policy::new`] validates); this says what
+//! is wrong in words a frontend developer recognises rather than the Rust type behind it, and reads
+//! a document without a JSON or serde layer in between.
 
 use std::fmt;
 
@@ -9,7 +10,34 @@ use pwreset_core::messages::Catalog;
 use pwreset_core::{
     MAX_MAX_LENGTH, MIN_MAX_LENGTH, MIN_SIMILARITY, Policy, PolicySettings, Preset,
 };
-use serde_json::Value;
+
+/// A JavaScript value as far as a policy document's member can hold one.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `null` (or `undefined`).
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// A string.
+    String(String),
+    /// An array (never a valid member).
+    Array,
+    /// Any other object (never a valid member).
+    Object,
+}
+
+/// What `createPolicy` was given: a preset's name, a document's members, or something else.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Document {
+    /// A preset by name.
+    Preset(String),
+    /// A policy document's members, in order.
+    Members(Vec<(String, Value)>),
+    /// Neither (refused, described in the error).
+    Other(Value),
+}
 
 /// What a member of a policy document must hold.
 #[derive(Clone, Copy, Debug)]
@@ -123,33 +151,68 @@ impl fmt::Display for DocumentError {
     }
 }
 
-/// A policy from a preset name (a JSON string) or a policy document (a JSON object).
-pub fn policy_from_document(document: Value) -> Result<Policy, DocumentError> {
+/// A policy from a preset name or a policy document.
+pub fn policy_from_document(document: Document) -> Result<Policy, DocumentError> {
     match document {
-        Value::String(name) => {
-            name.parse::<Preset>()
-                .map(Policy::preset)
-                .map_err(|_| DocumentError {
-                    code: "unknown_preset",
-                    message: format!(
-                        "unknown preset {}, expected one of {}",
-                        quoted(&name),
-                        listed(&NameKind::Preset.names())
-                    ),
-                })
-        }
-        Value::Object(members) => {
+        Document::Preset(name) => preset_named(&name).map(Policy::preset),
+        Document::Members(members) => {
             for (name, value) in &members {
                 check_member(name, value)?;
             }
-            PolicySettings::from_value(Value::Object(members))
-                .and_then(Policy::new)
-                .map_err(|e| DocumentError::invalid(e.to_string()))
+            let preset = match members.iter().find(|(name, _)| name == "preset") {
+                Some((_, Value::String(name))) => preset_named(name)?,
+                _ => Preset::Django,
+            };
+            let mut settings = preset.settings();
+            for (name, value) in &members {
+                apply(&mut settings, name, value);
+            }
+            Policy::new(settings).map_err(|e| DocumentError::invalid(e.to_string()))
         }
-        other => Err(DocumentError::invalid(format!(
+        Document::Other(other) => Err(DocumentError::invalid(format!(
             "a policy is a preset name or a policy object, got {}",
             describe(&other)
         ))),
+    }
+}
+
+fn preset_named(name: &str) -> Result<Preset, DocumentError> {
+    name.parse::<Preset>().map_err(|_| DocumentError {
+        code: "unknown_preset",
+        message: format!(
+            "unknown preset {}, expected one of {}",
+            quoted(name),
+            listed(&NameKind::Preset.names())
+        ),
+    })
+}
+
+/// Sets one checked member over the preset's settings.
+fn apply(settings: &mut PolicySettings, name: &str, value: &Value) {
+    let number = match value {
+        Value::Number(n) => Some(*n),
+        _ => None,
+    };
+    let flag = matches!(value, Value::Bool(true));
+    // The casts are exact: check_member admitted only whole numbers in range.
+    match name {
+        "min_length" => settings.min_length = number.unwrap_or_default() as usize,
+        "max_length" => settings.max_length = number.unwrap_or_default() as usize,
+        "max_similarity" => settings.max_similarity = number,
+        "min_score" => settings.min_score = number.map(|n| n as u8),
+        "common" => settings.common = flag,
+        "numeric" => settings.numeric = flag,
+        "require_upper" => settings.require_upper = flag,
+        "require_lower" => settings.require_lower = flag,
+        "require_digit" => settings.require_digit = flag,
+        "require_symbol" => settings.require_symbol = flag,
+        "breached" => settings.breached = flag,
+        "messages" => {
+            if let Value::String(catalog) = value {
+                settings.messages = catalog.clone();
+            }
+        }
+        _ => {}
     }
 }
 
@@ -162,16 +225,14 @@ fn check_member(name: &str, value: &Value) -> Result<(), DocumentError> {
             known.join(", ")
         )));
     };
-    if value.is_null() && member.nullable {
+    if *value == Value::Null && member.nullable {
         return Ok(());
     }
     let fits = match (member.expected, value) {
         (Expected::WholeNumber { min, max }, Value::Number(n)) => {
-            n.as_u64().is_some_and(|n| (min..=max).contains(&n))
+            n.fract() == 0.0 && (min as f64..=max as f64).contains(n)
         }
-        (Expected::Number { min, max }, Value::Number(n)) => {
-            n.as_f64().is_some_and(|n| (min..=max).contains(&n))
-        }
+        (Expected::Number { min, max }, Value::Number(n)) => (min..=max).contains(n),
         (Expected::Boolean, Value::Bool(_)) => true,
         (Expected::Name(kind), Value::String(s)) => kind.names().contains(&s.as_str()),
         _ => false,
@@ -215,8 +276,8 @@ fn describe(value: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => format!("the number {n}"),
         Value::String(s) => format!("the string {}", quoted(s)),
-        Value::Array(_) => "an array".to_owned(),
-        Value::Object(_) => "an object".to_owned(),
+        Value::Array => "an array".to_owned(),
+        Value::Object => "an object".to_owned(),
     }
 }
 
@@ -244,8 +305,37 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn error_of(document: Value) -> DocumentError {
-        match policy_from_document(document) {
+    /// The document JavaScript would hand over for this JSON.
+    fn document(json: serde_json::Value) -> Document {
+        match json {
+            serde_json::Value::String(name) => Document::Preset(name),
+            serde_json::Value::Object(members) => Document::Members(
+                members
+                    .into_iter()
+                    .map(|(name, value)| (name, value_of(value)))
+                    .collect(),
+            ),
+            other => Document::Other(value_of(other)),
+        }
+    }
+
+    fn value_of(json: serde_json::Value) -> Value {
+        match json {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(b),
+            serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap()),
+            serde_json::Value::String(s) => Value::String(s),
+            serde_json::Value::Array(_) => Value::Array,
+            serde_json::Value::Object(_) => Value::Object,
+        }
+    }
+
+    fn accepts(json: serde_json::Value) -> bool {
+        policy_from_document(document(json)).is_ok()
+    }
+
+    fn error_of(json: serde_json::Value) -> DocumentError {
+        match policy_from_document(document(json)) {
             Ok(_) => panic!("the document was accepted"),
             Err(error) => error,
         }
@@ -269,10 +359,33 @@ mod tests {
     #[test]
     fn every_preset_passes_its_own_settings_back() {
         for preset in Preset::ALL {
-            let mut document = preset.settings().to_json_object();
-            document.insert("preset".into(), json!(preset.name()));
-            assert!(policy_from_document(Value::Object(document)).is_ok());
+            let mut members = preset.settings().to_json_object();
+            members.insert("preset".into(), json!(preset.name()));
+            let policy =
+                policy_from_document(document(serde_json::Value::Object(members))).unwrap();
+            assert_eq!(*policy.settings(), preset.settings());
         }
+    }
+
+    #[test]
+    fn every_member_is_laid_over_the_preset() {
+        let changed = json!({
+            "min_length": 12, "max_length": 256, "max_similarity": 0.5, "common": false,
+            "numeric": false, "require_upper": true, "require_lower": true, "require_digit": true,
+            "require_symbol": true, "min_score": 3, "breached": true, "messages": "seed-002",
+        });
+        let policy = policy_from_document(document(changed.clone())).unwrap();
+        let settings = serde_json::Value::Object(policy.settings().to_json_object());
+        assert_eq!(settings, changed);
+        let off = policy_from_document(document(
+            json!({"preset": "seed-002", "max_similarity": null}),
+        ));
+        let off = off.unwrap();
+        assert_eq!(off.settings().max_similarity, None);
+        assert!(
+            off.settings().require_upper,
+            "the preset is the starting point"
+        );
     }
 
     #[test]
@@ -316,7 +429,7 @@ mod tests {
 
     #[test]
     fn null_turns_off_only_the_members_that_allow_it() {
-        assert!(policy_from_document(json!({"min_score": null, "max_similarity": null})).is_ok());
+        assert!(accepts(json!({"min_score": null, "max_similarity": null})));
         assert!(
             error_of(json!({"min_length": null}))
                 .message

@@ -187,6 +187,22 @@ describe("the OpenAPI document", () => {
     }
   });
 
+  // KNOWN FAILURE, marked `todo` until it is fixed (then drop the `todo` option): the Worker reads
+  // a POST body only up to 16 KiB + 1 byte and answers 413 without reading the rest, which leaves
+  // the rest on wrangler's connection to the runtime, so the next POST on it gets wrangler's own
+  // `503 text/plain` ("Your worker restarted mid-request"), an answer no route documents.
+  test("a body over 16 KiB gets its 413 and leaves the next request unharmed", {
+    todo: "the rest of an oversized body is left unread (worker/src/convert.rs)",
+  }, async () => {
+    const oversized = JSON.stringify({ username: "jane", padding: "x".repeat(200_000) });
+    for (let i = 0; i < 3; i += 1) {
+      const refused = await post(`${worker.url}/reg/user/resetPasswordRequest`, oversized);
+      assert.equal(refused.status, 413);
+      const next = await post(`${worker.url}/reg/user/resetPasswordRequest`, { username: "jane" });
+      assert.equal(next.status, 200, `the request after an oversized one: ${next.status} ${JSON.stringify(next.body)}`);
+    }
+  });
+
   test("every documented operation exists on the Worker (neither 404 nor 405)", async () => {
     for (const [path, method] of documentedOperations()) {
       const init = { method: method.toUpperCase(), headers: { origin: ORIGIN } };

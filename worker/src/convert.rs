@@ -9,8 +9,18 @@ use pwreset_service::{Method, Request, Response};
 pub async fn read_request(req: &mut worker::Request) -> Result<Request, Response> {
     let url = req.url().map_err(|_| unreadable_url())?;
     let headers: Vec<(String, String)> = req.headers().entries().collect();
-    let method = Method::parse(req.method().as_ref());
+    // The raw name: workers-rs maps methods it does not know to GET, which would route them.
+    let method = Method::parse(&req.inner().method());
+    let declared = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.trim().parse::<usize>().ok());
     let body = match method {
+        // Declared too large: left unread, and stood for by MAX_BODY_BYTES + 1 blank bytes, so
+        // the service refuses it as too large in the route's own error shape.
+        Method::Post if declared.is_some_and(|n| n > MAX_BODY_BYTES) => {
+            vec![b' '; MAX_BODY_BYTES + 1]
+        }
         Method::Post => read_capped(req).await,
         _ => Vec::new(),
     };
@@ -29,18 +39,18 @@ pub async fn read_request(req: &mut worker::Request) -> Result<Request, Response
     })
 }
 
-/// The body's first [`MAX_BODY_BYTES`] + 1 bytes (enough to tell it is too large).
+/// The body's first [`MAX_BODY_BYTES`] + 1 bytes (enough to tell it is too large); a body that
+/// declares no length is read to its end.
 async fn read_capped(req: &mut worker::Request) -> Vec<u8> {
     let Ok(mut stream) = req.stream() else {
         return Vec::new();
     };
     let mut body = Vec::new();
+    // Read to the end (a body left half-read breaks the connection under the local runtime), but
+    // keep only what tells whether it is too large.
     while let Some(Ok(chunk)) = stream.next().await {
-        let room = MAX_BODY_BYTES + 1 - body.len();
+        let room = (MAX_BODY_BYTES + 1).saturating_sub(body.len());
         body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if body.len() > MAX_BODY_BYTES {
-            break;
-        }
     }
     body
 }

@@ -63,6 +63,14 @@ function userPairs(user) {
   return pairs;
 }
 
+/** Whether two `userPairs` lists are the same attributes. */
+function samePairs(a, b) {
+  if (a === b) return true;
+  if (a === null || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function checkOptionNames(options, allowed) {
   if (!isPlainObject(options)) throw new PwresetError("invalid_argument", `options must be an object, got ${describe(options)}`);
   for (const key in options) {
@@ -110,6 +118,8 @@ function sameSource(a, b) {
 export function createApi(loaders) {
   const modules = { policy: null, strength: null };
   const loads = { policy: null, strength: null };
+  // The user attributes the strength module last saw: it keeps them, so they cross only on change.
+  let strengthPairs = null;
 
   /** Loads a module once; a failed load may be retried; another source than the first is refused. */
   async function loadOnce(kind, source) {
@@ -129,6 +139,12 @@ export function createApi(loaders) {
             // zxcvbn builds its dictionaries on first use (tens of milliseconds): do it while
             // loading, so that the first keystroke after ready({ strength: true }) is not the slow one.
             if (kind === "strength") module.warmUp();
+            // Likewise the policy module expands its common-password list on its first check.
+            if (kind === "policy") {
+              const warm = new module.CompiledPolicy("django");
+              warm.check("warm-up", []);
+              warm.free();
+            }
             modules[kind] = module;
           },
           (error) => {
@@ -168,6 +184,8 @@ export function createApi(loaders) {
    */
   class PasswordPolicy {
     #compiled;
+    // The user attributes the compiled policy last saw: it keeps them, so they cross only on change.
+    #pairs = null;
 
     constructor(document) {
       this.#compiled = call(() => new (policyModule().CompiledPolicy)(document));
@@ -195,8 +213,15 @@ export function createApi(loaders) {
       // A password over max_length is refused before any other work: no estimate for it. Its UTF-16
       // length bounds its length in characters from above, so only a long one is counted.
       const tooLong = password.length > compiled.maxLength && [...password].length > compiled.maxLength;
-      const strength = modules.strength && !tooLong ? call(() => modules.strength.estimateForUser(password, pairs)) : null;
-      const result = call(() => compiled.check(password, pairs, confirm, passwordField, confirmField, strength?.score));
+      let strength = null;
+      if (modules.strength && !tooLong) {
+        const fresh = !samePairs(strengthPairs, pairs);
+        strength = call(() => modules.strength.estimateForUser(password, fresh ? pairs : undefined));
+        if (fresh) strengthPairs = pairs;
+      }
+      const fresh = !samePairs(this.#pairs, pairs);
+      const result = call(() => compiled.check(password, fresh ? pairs : undefined, confirm, passwordField, confirmField, strength?.score));
+      if (fresh) this.#pairs = pairs;
       result.strength = strength;
       return result;
     }

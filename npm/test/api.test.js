@@ -310,6 +310,32 @@ describe("strength", () => {
     assert.deepEqual(checked, await estimateStrength("janedoe1987!", ["jane", "doe"]));
   });
 
+  it("a new user between checks counts at once (attributes are reused only while they stay the same)", async () => {
+    await loadStrength();
+    const policy = createPolicy("django");
+    const other = createPolicy("django");
+    const similar = (result) => codes(result).includes("password_too_similar");
+    const user = { username: "johndoe" };
+    const first = policy.check("johndoe1", { user });
+    assert.ok(similar(first));
+    assert.ok(!similar(policy.check("johndoe1", { user: { username: "someone" } })));
+    assert.ok(!similar(policy.check("johndoe1")));
+    assert.ok(similar(policy.check("johndoe1", { user })));
+    user.username = "changed"; // the same object, changed in place
+    const changed = policy.check("johndoe1", { user });
+    assert.ok(!similar(changed));
+    assert.ok(changed.strength.guesses_log10 > first.strength.guesses_log10, "the estimate's user inputs changed too");
+    // Two policies with different users, interleaved, each with its own user and estimate.
+    const mine = policy.check("janedoe1987", { user: { username: "janedoe" } });
+    const theirs = other.check("janedoe1987", { user: { username: "x" } });
+    assert.deepEqual(mine.strength, await estimateStrength("janedoe1987", ["janedoe"]));
+    assert.deepEqual(theirs.strength, await estimateStrength("janedoe1987", ["x"]));
+    assert.ok(similar(policy.check("janedoe1987", { user: { username: "janedoe" } })));
+    assert.ok(!similar(other.check("janedoe1987", { user: { username: "x" } })));
+    policy.free();
+    other.free();
+  });
+
   it("a password over max_length gets no estimate, even with strength loaded", async () => {
     await loadStrength();
     const policy = createPolicy("django");

@@ -5,14 +5,18 @@
 
 #[cfg(any(feature = "policy", feature = "strength"))]
 use js_sys::Array;
-use js_sys::{Object, Reflect};
+use std::cell::RefCell;
+
+use js_sys::Object;
 #[cfg(feature = "strength")]
 use pwreset_core::Strength;
 #[cfg(any(feature = "policy", feature = "strength"))]
 use pwreset_core::UserAttributes;
 #[cfg(feature = "policy")]
 use pwreset_core::{CheckResult, Violation};
+use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 
 /// A Rust value as a plain JavaScript value.
 #[cfg(any(feature = "policy", feature = "strength"))]
@@ -21,11 +25,62 @@ pub(crate) trait ToJs {
     fn to_js(&self) -> JsValue;
 }
 
-fn object(members: &[(&str, JsValue)]) -> JsValue {
-    let object = Object::new();
+#[wasm_bindgen]
+extern "C" {
+    /// A fresh plain object, filled by plain assignment (`object[key] = value`): no `Reflect.set`
+    /// and no exception handling around it, as setting a property of such an object can't throw.
+    #[wasm_bindgen(extends = Object)]
+    type PlainObject;
+
+    #[wasm_bindgen(method, structural, indexing_setter)]
+    fn set(this: &PlainObject, key: &JsValue, value: &JsValue);
+}
+
+fn plain_object() -> PlainObject {
+    Object::new().unchecked_into()
+}
+
+/// A JavaScript string for a name that recurs in every result: made once, then reused, rather than
+/// decoded from UTF-8 on every call.
+fn interned(name: &'static str) -> JsValue {
+    thread_local! {
+        static NAMES: RefCell<Vec<(&'static str, JsValue)>> = const { RefCell::new(Vec::new()) };
+    }
+    NAMES.with_borrow_mut(|names| {
+        if let Some((_, value)) = names.iter().find(|(known, _)| *known == name) {
+            return value.clone();
+        }
+        let value = JsValue::from_str(name);
+        names.push((name, value.clone()));
+        value
+    })
+}
+
+/// Like [`interned`] for texts made at run time that recur (messages, field names, suggestions):
+/// the last few hundred are kept; a text is compared, not decoded again.
+#[cfg(any(feature = "policy", feature = "strength"))]
+fn recurring(text: &str) -> JsValue {
+    const KEPT: usize = 256;
+    thread_local! {
+        static TEXTS: RefCell<Vec<(String, JsValue)>> = const { RefCell::new(Vec::new()) };
+    }
+    TEXTS.with_borrow_mut(|texts| {
+        if let Some((_, value)) = texts.iter().find(|(known, _)| known == text) {
+            return value.clone();
+        }
+        if texts.len() == KEPT {
+            texts.clear();
+        }
+        let value = JsValue::from_str(text);
+        texts.push((text.to_owned(), value.clone()));
+        value
+    })
+}
+
+fn object(members: &[(&'static str, JsValue)]) -> JsValue {
+    let object = plain_object();
     for (name, value) in members {
-        // Setting an own property of a fresh plain object can't throw.
-        let _ = Reflect::set(&object, &JsValue::from_str(name), value);
+        object.set(&interned(name), value);
     }
     object.into()
 }
@@ -47,7 +102,7 @@ impl<T: ToJs> ToJs for Option<T> {
 #[cfg(any(feature = "policy", feature = "strength"))]
 impl ToJs for String {
     fn to_js(&self) -> JsValue {
-        JsValue::from_str(self)
+        recurring(self)
     }
 }
 
@@ -83,12 +138,12 @@ impl ToJs for serde_json::Value {
 #[cfg(feature = "policy")]
 impl ToJs for Violation {
     fn to_js(&self) -> JsValue {
-        let params = Object::new();
+        let params = plain_object();
         for (name, value) in &self.params {
-            let _ = Reflect::set(&params, &JsValue::from_str(name), &value.to_js());
+            params.set(&JsValue::from_str(name), &value.to_js());
         }
         object(&[
-            ("code", JsValue::from_str(self.code.as_str())),
+            ("code", interned(self.code.as_str())),
             ("field", self.field.to_js()),
             ("message", self.message.to_js()),
             ("params", params.into()),
@@ -125,9 +180,9 @@ impl ToJs for Strength {
 
 /// A failure thrown to JavaScript: a `{code, message}` object.
 #[cfg(any(feature = "policy", feature = "hashing"))]
-pub(crate) fn failure(code: &str, message: impl std::fmt::Display) -> JsValue {
+pub(crate) fn failure(code: &'static str, message: impl std::fmt::Display) -> JsValue {
     object(&[
-        ("code", JsValue::from_str(code)),
+        ("code", interned(code)),
         ("message", JsValue::from_str(&message.to_string())),
     ])
 }

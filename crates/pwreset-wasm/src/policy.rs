@@ -1,10 +1,13 @@
 //! The policy module's exports: compiled policies and the confirmation check.
 
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use js_sys::{Array, Object};
 use pwreset_core::messages::Catalog;
-use pwreset_core::{CheckInput, DEFAULT_CONFIRM_FIELD, DEFAULT_PASSWORD_FIELD, Policy, Strength};
+use pwreset_core::{
+    CheckInput, DEFAULT_CONFIRM_FIELD, DEFAULT_PASSWORD_FIELD, Policy, Strength, UserAttributes,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -19,6 +22,9 @@ static LIVE_POLICIES: AtomicUsize = AtomicUsize::new(0);
 #[wasm_bindgen]
 pub struct CompiledPolicy {
     policy: Policy,
+    /// The user of the last check: a form checks one user's passwords keystroke after keystroke,
+    /// so the attributes cross the boundary only when they change.
+    user: RefCell<UserAttributes>,
 }
 
 #[wasm_bindgen]
@@ -31,17 +37,21 @@ impl CompiledPolicy {
         let policy =
             policy_from_document(document_of(&document)).map_err(|e| failure(e.code, e.message))?;
         LIVE_POLICIES.fetch_add(1, Ordering::Relaxed);
-        Ok(Self { policy })
+        Ok(Self {
+            policy,
+            user: RefCell::default(),
+        })
     }
 
     /// Checks `password`. `user` is the user's string attributes as `[name, value, name, value,
-    /// ...]`; the field names default to `password` and `password_confirm`. `score` is the score
-    /// of the strength module's estimate for the same password and user, when it is loaded.
-    /// Returns `{valid, errors, strength: null}`: the caller attaches the estimate it made.
+    /// ...]`, or `undefined` for the same user as the last check; the field names default to
+    /// `password` and `password_confirm`. `score` is the score of the strength module's estimate
+    /// for the same password and user, when it is loaded. Returns `{valid, errors, strength: null}`:
+    /// the caller attaches the estimate it made.
     pub fn check(
         &self,
         password: &str,
-        user: Vec<String>,
+        user: Option<Vec<String>>,
         confirm: Option<String>,
         password_field: Option<String>,
         confirm_field: Option<String>,
@@ -50,7 +60,10 @@ impl CompiledPolicy {
         if score.is_none() && self.policy.needs_strength() {
             return Err(strength_not_loaded());
         }
-        let user = user_attributes(&user);
+        if let Some(pairs) = user {
+            *self.user.borrow_mut() = user_attributes(&pairs);
+        }
+        let user = self.user.borrow();
         // Only the score is judged (`min_score`); the estimate itself stays on the JavaScript side.
         let strength = score.map(|score| Strength {
             score,
@@ -76,7 +89,7 @@ impl CompiledPolicy {
         if self.policy.needs_strength() {
             return Err(strength_not_loaded());
         }
-        let user: pwreset_core::UserAttributes =
+        let user: UserAttributes =
             serde_json::from_str(user_json).map_err(|e| failure("invalid_argument", e))?;
         let input = CheckInput::new(password).user(&user);
         serde_json::to_string(&self.policy.check(&input)).map_err(|e| failure("internal", e))

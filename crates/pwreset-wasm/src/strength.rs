@@ -1,7 +1,8 @@
 //! The strength module's exports: zxcvbn estimates, alone or with a user's attributes as the
 //! words an attacker tries first (what a policy check carries).
 
-use pwreset_core::{Strength, UserAttributes};
+use std::cell::RefCell;
+
 use wasm_bindgen::prelude::*;
 
 use crate::boundary::{ToJs, user_attributes};
@@ -19,15 +20,22 @@ pub fn warm_up() {
     pwreset_core::warm_up();
 }
 
-/// The estimate a policy check carries: `user` is the user's string attributes as `[name, value,
-/// name, value, ...]`, and each value and its parts count as user inputs, as on the server.
-#[wasm_bindgen(js_name = estimateForUser)]
-pub fn estimate_for_user(password: &str, user: Vec<String>) -> JsValue {
-    strength_for_user(password, &user_attributes(&user)).to_js()
+thread_local! {
+    /// The user inputs of the last `estimateForUser`: a form estimates one user's passwords
+    /// keystroke after keystroke, so the attributes cross the boundary only when they change.
+    static USER_INPUTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
-fn strength_for_user(password: &str, user: &UserAttributes) -> Strength {
-    let inputs = user.strength_inputs();
-    let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-    pwreset_core::estimate_strength(password, &inputs)
+/// The estimate a policy check carries: `user` is the user's string attributes as `[name, value,
+/// name, value, ...]` (or `undefined` for the same user as the last call), and each value and its
+/// parts count as user inputs, as on the server.
+#[wasm_bindgen(js_name = estimateForUser)]
+pub fn estimate_for_user(password: &str, user: Option<Vec<String>>) -> JsValue {
+    USER_INPUTS.with_borrow_mut(|inputs| {
+        if let Some(pairs) = user {
+            *inputs = user_attributes(&pairs).strength_inputs();
+        }
+        let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+        pwreset_core::estimate_strength(password, &inputs).to_js()
+    })
 }

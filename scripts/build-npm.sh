@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package's two wasm modules into npm/dist: cargo (wasm32, one Cargo profile per
-# module), wasm-bindgen --target web (pinned CLI = the crate's wasm-bindgen), wasm-opt (npm binaryen).
+# module), wasm-bindgen --target web (pinned CLI = the crate's wasm-bindgen), esbuild --minify for the
+# generated glue, wasm-opt (npm binaryen).
 #
 # Each module has its own optimisation, chosen from measurements (docs/benchmarks.md):
 #   policy   loads with the page: small over fast   (profile wasm-policy,   wasm-opt -Oz)
@@ -19,6 +20,7 @@ cd "$(dirname "$0")/.."
 DIST="${PWRESET_DIST:-npm/dist}"
 TARGET=wasm32-unknown-unknown
 WASM_OPT=node_modules/.bin/wasm-opt
+ESBUILD=node_modules/.bin/esbuild
 
 # Prints the settings a module is built with; a change of settings is a rebuild.
 settings_of() {
@@ -67,6 +69,10 @@ export function wasmUrl() {
     return new URL('pwreset_${module}_bg.wasm', import.meta.url);
 }
 EOF
+  # The glue is generated: shipped minified (bundlers still see its new URL(…, import.meta.url)).
+  "$ESBUILD" "$work/pwreset_${module}.js" --minify --format=esm --log-level=warning \
+    --outfile="$work/pwreset_${module}.min.js"
+  mv -f "$work/pwreset_${module}.min.js" "$work/pwreset_${module}.js"
   "$WASM_OPT" "$opt" --strip-debug --strip-producers \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
     "$work/pwreset_${module}_bg.wasm" -o "$work/pwreset_${module}_bg.wasm"

@@ -22,7 +22,17 @@ worker: npm-build ## Build the Worker into worker/build (skipped when up to date
 e2e: worker ## The built Worker under wrangler's local runtime, over HTTP, with fake providers.
 	node --test --test-concurrency=1 tests/e2e/*.test.mjs
 
-test: setup lint unit wasm worker npm-build npm-test e2e ## Everything CI runs: format, lints, tests, wasm32 builds, the npm package.
+test: setup lint unit wasm worker npm-build npm-test e2e fuzz-short ## Everything CI runs: format, lints, tests, wasm32 builds, the npm package, a short fuzz run.
+
+.PHONY: fuzz-short fuzz-long
+FUZZ_SECONDS ?= 15
+FUZZ_RUNS ?= 10000000
+
+fuzz-short: setup ## Each cargo-fuzz target for FUZZ_SECONDS (15) from the committed corpus; a crash fails.
+	fuzz/run.sh short $(FUZZ_SECONDS)
+
+fuzz-long: setup ## Each cargo-fuzz target for FUZZ_RUNS (10 million) executions, growing the corpus (docs/reliability.md).
+	fuzz/run.sh long $(FUZZ_RUNS)
 
 lint: ## rustfmt check and clippy -D warnings, native and wasm32.
 	cargo fmt --all --check

@@ -46,6 +46,16 @@ worker_build_cli() {
   cargo install worker-build --version "${version}" --locked
 }
 
+cargo_fuzz() {
+  # The fuzz targets (fuzz/, `make fuzz-short`) run under cargo-fuzz; pinned, like the other tools.
+  local version=0.13.2
+  if [[ "$(cargo fuzz --version 2>/dev/null)" == "cargo-fuzz ${version}" ]]; then
+    return
+  fi
+  say "installing cargo-fuzz ${version} (about three minutes on 2 cores)"
+  cargo install cargo-fuzz --version "${version}" --locked
+}
+
 chromium_browser() {
   if command -v chromium >/dev/null 2>&1; then
     return
@@ -96,6 +106,7 @@ rust_components
 rust_wasm_target
 wasm_bindgen_cli
 worker_build_cli
+cargo_fuzz
 node_packages
 npm_consumer_toolchains
 chromium_browser

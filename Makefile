@@ -83,6 +83,22 @@ bench-worker: setup worker ## The Worker: size, start-up, requests/s per route (
 	node benches/worker/load.mjs
 	node benches/worker/flow-cost.mjs
 
+.PHONY: bench-load bench-timing bench-bruteforce bench-sidebyside
+bench-load: setup worker ## 100 clients for 60 s on every request and submit route; 0 5xx, delivered once, resets visible.
+	node benches/attack/load.mjs
+
+bench-timing: setup worker ## Enumeration by timing: existing vs unknown accounts, 1,000 each per route, interleaved.
+	node benches/attack/timing.mjs
+
+bench-bruteforce: setup worker ## Guessing a live code under the dev and the production limits, from one IP and from many.
+	node benches/attack/bruteforce.mjs
+
+bench-sidebyside: setup worker ## CPU per password-setting request and size: the Rust Worker vs a JavaScript Worker (zxcvbn-ts, PBKDF2).
+	cd worker && WASM_BINDGEN_BIN="$$HOME/.cargo/bin/wasm-bindgen" \
+	  WASM_OPT_BIN="$$PWD/../node_modules/.bin/wasm-opt" ESBUILD_BIN="$$PWD/../node_modules/@esbuild/linux-x64/bin/esbuild" \
+	  worker-build --release --out-dir ../target/bench-attack/worker-strength -- --features strength
+	node benches/attack/sidebyside.mjs
+
 parity-fixture: ## Regenerate tests/parity/django-5.2.jsonl with Django 5.2 from PyPI.
 	python3 -m venv target/django-parity
 	target/django-parity/bin/pip install --quiet "django==5.2.*"

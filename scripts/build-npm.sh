@@ -4,7 +4,7 @@
 # generated glue, wasm-opt (npm binaryen).
 #
 # Each module has its own optimisation, chosen from measurements (docs/benchmarks.md):
-#   policy   loads with the page: small over fast   (profile wasm-policy,   wasm-opt -Oz)
+#   policy   loads with the page: small              (profile wasm-policy,   wasm-opt -Os)
 #   strength loads on first use, runs per keystroke (profile wasm-strength, wasm-opt -O3)
 # A module is skipped when its output is newer than every input and was built with the same settings.
 #
@@ -28,7 +28,7 @@ settings_of() {
   local profile_var="PWRESET_${upper}_PROFILE" opt_var="PWRESET_${upper}_WASM_OPT"
   local default_profile default_opt
   case "$module" in
-    policy) default_profile=wasm-policy default_opt=-Oz ;;
+    policy) default_profile=wasm-policy default_opt=-Os ;;
     strength) default_profile=wasm-strength default_opt=-O3 ;;
     *) echo "build-npm: unknown module ${module}" >&2; exit 2 ;;
   esac

@@ -2,10 +2,11 @@
 // wasm, and checks per second (best of interleaved windows) on the six passwords of strength.mjs —
 // the strength module's estimate for a user, the policy module's seed-002 check without strength.
 import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
-const dir = process.argv[2];
+const dir = resolve(process.argv[2]);
 const PASSWORDS = [
   "password", "Tr0ub4dour&3", "correcthorsebatterystaple", "jane.doe1987!", "kD9#mQ2$vL7pX!",
   "The quick brown fox jumps over 13 lazy!!x",
@@ -17,7 +18,7 @@ for (const name of readdirSync(dir).sort()) {
   const [module] = name.split("-");
   const path = join(dir, name);
   const bytes = readFileSync(join(path, `pwreset_${module}_bg.wasm`));
-  const wasm = await import(join(path, `pwreset_${module}.js`));
+  const wasm = await import(pathToFileURL(join(path, `pwreset_${module}.js`)).href);
   await wasm.default({ module_or_path: bytes });
   const policy = module === "policy" ? new wasm.CompiledPolicy("seed-002") : null;
   const run = module === "policy" ? (pw) => policy.check(pw, PAIRS) : (pw) => wasm.estimateForUser(pw, PAIRS);

@@ -9,14 +9,15 @@ cd "$(dirname "$0")/../.."
 
 build() {
   local module="$1" name="$2" profile="$3" level="$4" opt="$5" upper="${1^^}"
-  env PWRESET_DIST="target/npm-opt/${module}-${name}" PWRESET_MODULES="$module" \
-    "PWRESET_${upper}_PROFILE=${profile}" "PWRESET_${upper}_WASM_OPT=${opt}" \
-    CARGO_PROFILE_WASM_TRIAL_OPT_LEVEL="$level" scripts/build-npm.sh
+  local vars=(PWRESET_DIST="target/npm-opt/${module}-${name}" PWRESET_MODULES="$module"
+    "PWRESET_${upper}_PROFILE=${profile}" "PWRESET_${upper}_WASM_OPT=${opt}")
+  [[ -n "$level" ]] && vars+=(CARGO_PROFILE_WASM_TRIAL_OPT_LEVEL="$level")
+  env "${vars[@]}" scripts/build-npm.sh
 }
 
 for level in z s 3; do
-  build policy "$level" wasm-trial "$level" "-O${level/3/3}"
-  build strength "$level" wasm-trial "$level" "-O${level/3/3}"
+  build policy "$level" wasm-trial "$level" "-O${level}"
+  build strength "$level" wasm-trial "$level" "-O${level}"
 done
 build strength mixed wasm-strength "" -O3
 node npm/bench/opt-levels.mjs target/npm-opt

@@ -19,6 +19,7 @@ cd "$(dirname "$0")/.."
 
 DIST="${PWRESET_DIST:-npm/dist}"
 TARGET=wasm32-unknown-unknown
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 WASM_OPT=node_modules/.bin/wasm-opt
 ESBUILD=node_modules/.bin/esbuild
 
@@ -60,7 +61,7 @@ build_module() {
   local work
   work="$(mktemp -d "$DIST/.build-${module}-XXXXXX")"
   wasm-bindgen --target web --no-typescript --out-dir "$work" --out-name "pwreset_${module}" \
-    "target/$TARGET/$profile/pwreset_wasm.wasm"
+    "$TARGET_DIR/$TARGET/$profile/pwreset_wasm.wasm"
   # Where the wasm is by default: beside the glue. Bundlers that understand this pattern copy the file.
   cat >>"$work/pwreset_${module}.js" <<EOF
 

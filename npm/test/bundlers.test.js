@@ -5,7 +5,7 @@
 // The toolchains come from npm/test/consumers (installed by scripts/setup.sh).
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
@@ -22,6 +22,9 @@ let project;
 let browser;
 
 before(async () => {
+  if (!existsSync(tool("vite5", "package.json"))) {
+    throw new Error("the consumer toolchains are not installed in npm/test/consumers: run `make setup`");
+  }
   project = makeConsumerProject({ toolchains: true });
   writeFileSync(join(project, "app.js"), APP);
   writeFileSync(join(project, "index.html"), page("/app.js"));

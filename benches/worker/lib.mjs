@@ -3,7 +3,7 @@
 // built Worker under `wrangler dev` on 127.0.0.1, and small statistics.
 
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,14 +17,16 @@ const BENCH_LIMIT = 100_000_000;
 
 /**
  * Writes target/bench-worker/`file` (default wrangler.toml): the top level of wrangler.toml
- * (bindings, queues, migrations) with `main` pointing at a built Worker (default worker/build)
- * and every rate limit raised. wrangler.toml itself is never touched.
+ * (bindings, queues, migrations, static assets) with `main` pointing at a built Worker (default
+ * worker/build), paths made absolute and every rate limit raised. wrangler.toml itself is never
+ * touched.
  */
 export function writeBenchConfig(main = join(ROOT, "worker", "build", "index.js"), file = "wrangler.toml") {
   const source = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
   const topLevel = source.split(/^\[env\./m)[0];
   const config = topLevel
     .replace(/^main = .*$/m, `main = ${JSON.stringify(main)}`)
+    .replace(/^directory = "(.*)"$/m, (_, dir) => `directory = ${JSON.stringify(join(ROOT, dir))}`)
     .replace(/simple = \{ limit = \d+, period = (\d+) \}/g, `simple = { limit = ${BENCH_LIMIT}, period = $1 }`);
   if (!config.includes(`limit = ${BENCH_LIMIT}`)) throw new Error("wrangler.toml has no [[ratelimits]] to raise");
   mkdirSync(BENCH_DIR, { recursive: true });
@@ -122,7 +124,39 @@ export async function startWrangler(config, vars = {}, { logLevel = "info", time
     }
   }).catch(async (e) => { await stop(); throw e; });
   onLine = () => {};
-  return { url, readyMs, logs: () => lines.join("\n"), stop };
+  return { url, readyMs, pid: child.pid, logs: () => lines.join("\n"), stop };
+}
+
+/** The parent pid of `pid` (Linux /proc), or undefined when it is gone. */
+function parentOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU time (ms, all threads) that the workerd processes started under `rootPid` have used so far,
+ * from Linux's /proc/PID/task/TID/schedstat. Unlike wall time, it hardly moves when other work
+ * shares the machine.
+ */
+export function workerdCpuMs(rootPid) {
+  const pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name)).map(Number);
+  let total = 0;
+  for (const pid of pids) {
+    let comm;
+    try { comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim(); } catch { continue; }
+    if (comm !== "workerd") continue;
+    let up = parentOf(pid);
+    while (up && up !== rootPid && up > 1) up = parentOf(up);
+    if (up !== rootPid) continue;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try { total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]) / 1e6; } catch { /* thread ended */ }
+    }
+  }
+  return total;
 }
 
 /** One request, timed: { ms, status, body }. */

@@ -12,6 +12,10 @@ trial=target/opt-level-trial
 rm -rf "$trial"
 mkdir -p "$trial/z" "$trial/3"
 
+# build-worker.sh also builds the npm package (for the reset page's assets): bring it up to date
+# first, at its own profiles and target dir, so the trial's variables never reach it.
+scripts/build-npm.sh
+
 restore_default_build() { FORCE=1 scripts/build-worker.sh; }
 trap restore_default_build ERR
 

@@ -2,9 +2,11 @@
 // N fresh `wrangler dev` processes for the built Worker, alternating with N for a trivial Worker:
 // the same configuration (bindings, queues, Durable Object classes) with a few lines of JavaScript
 // that answer 404, the baseline in the same run. For each: spawn to wrangler's "Ready on", then the
-// first request to a cheap route (404), then 20 warm requests to it. The difference to the baseline
-// is what this Worker adds (its wasm compiled and instantiated, its start event, its first
-// request); wrangler's and workerd's own start-up is in both.
+// first request to a cheap route (404), then 20 warm requests to it; wall time, and the CPU time the
+// workerd processes used (from /proc: it hardly moves when other work shares the machine, wall
+// time does). The difference to the baseline is what this Worker adds (its wasm compiled and
+// instantiated, its start event, its first request); wrangler's and workerd's own start-up is in
+// both, and wrangler's Node process is in neither CPU figure.
 // Then, in N fresh Node processes, the start event's own work as wasm: zxcvbn's warm-up.
 // Run: make bench-worker (or node benches/worker/startup.mjs after make worker and
 // benches/worker/build-flow-cost.sh). BENCH_STARTS (default 10).
@@ -14,7 +16,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 
 import { baseVars } from "../../tests/e2e/worker-harness.mjs";
-import { ROOT, fmt, median, runContext, startWrangler, timedFetch, writeBaselineConfig, writeBenchConfig } from "./lib.mjs";
+import { ROOT, fmt, median, runContext, startWrangler, timedFetch, workerdCpuMs, writeBaselineConfig, writeBenchConfig } from "./lib.mjs";
 
 const STARTS = Number(process.env.BENCH_STARTS ?? 10);
 const WARM = 20;
@@ -23,11 +25,14 @@ const GLUE = join(ROOT, "target", "flow-cost", "wasm", "pwreset_flow_cost.js");
 async function coldStart(config, vars) {
   const worker = await startWrangler(config, vars, { logLevel: "info" });
   try {
+    const cpuReady = workerdCpuMs(worker.pid);
     const first = await timedFetch(`${worker.url}/no/such/route`);
+    const cpuFirst = workerdCpuMs(worker.pid);
     if (first.status !== 404) throw new Error(`first request: ${first.status} ${first.body}`);
     const warm = [];
     for (let i = 0; i < WARM; i += 1) warm.push((await timedFetch(`${worker.url}/no/such/route`)).ms);
-    return { ready: worker.readyMs, first: first.ms, warm: median(warm) };
+    const cpuWarm = (workerdCpuMs(worker.pid) - cpuFirst) / WARM;
+    return { ready: worker.readyMs, cpuReady, first: first.ms, cpuFirst: cpuFirst - cpuReady, warm: median(warm), cpuWarm };
   } finally {
     await worker.stop();
   }
@@ -42,15 +47,24 @@ for (let i = 0; i < STARTS; i += 1) {
 }
 const m = (kind, key) => median(kinds[kind].runs.map((r) => r[key]));
 
-console.log(`# ${runContext()}; ${STARTS} cold starts each, alternating; medians`);
+console.log(`# ${runContext()}; ${STARTS} cold starts each, alternating; medians. Wall time, and CPU time of the workerd processes (all threads)`);
 console.log("| | pwreset Worker | trivial Worker (baseline) | difference | ratio |");
 console.log("|---|---|---|---|---|");
-for (const [key, label] of [["ready", "spawn → \"Ready on\""], ["first", "first request (404) after Ready"], ["warm", `warm request (median of ${WARM})`]]) {
+const rows = [
+  ["ready", "wall: spawn → \"Ready on\""],
+  ["cpuReady", "workerd CPU until \"Ready on\""],
+  ["first", "wall: first request (404) after Ready"],
+  ["cpuFirst", "workerd CPU: first request"],
+  ["warm", `wall: warm request (median of ${WARM})`],
+  ["cpuWarm", `workerd CPU: warm request (mean of ${WARM})`],
+];
+for (const [key, label] of rows) {
   console.log(`| ${label} | ${fmt(m("pwreset", key), 1)} ms | ${fmt(m("baseline", key), 1)} ms | ${fmt(m("pwreset", key) - m("baseline", key), 1)} ms | ${fmt(m("pwreset", key) / m("baseline", key))} |`);
 }
-console.log(`| first / warm request | ${fmt(m("pwreset", "first") / m("pwreset", "warm"), 1)} | ${fmt(m("baseline", "first") / m("baseline", "warm"), 1)} | | |`);
-const extra = m("pwreset", "ready") - m("baseline", "ready") + m("pwreset", "first") - m("baseline", "first");
-console.log(`This Worker's own cold start (ready difference + first-request difference): ${fmt(extra, 0)} ms`);
+console.log(`| first / warm request, wall | ${fmt(m("pwreset", "first") / m("pwreset", "warm"), 1)} | ${fmt(m("baseline", "first") / m("baseline", "warm"), 1)} | | |`);
+console.log(`| first / warm request, workerd CPU | ${fmt(m("pwreset", "cpuFirst") / m("pwreset", "cpuWarm"), 1)} | ${fmt(m("baseline", "cpuFirst") / m("baseline", "cpuWarm"), 1)} | | |`);
+const extra = m("pwreset", "cpuReady") - m("baseline", "cpuReady") + m("pwreset", "cpuFirst") - m("baseline", "cpuFirst");
+console.log(`This Worker's own cold start in workerd CPU (difference until Ready + difference of the first request): ${fmt(extra, 0)} ms`);
 
 if (existsSync(GLUE)) {
   const probes = [];
@@ -60,11 +74,11 @@ if (existsSync(GLUE)) {
   const p = (key) => median(probes.map((r) => r[key]));
   console.log("");
   console.log(`# ${STARTS} fresh Node processes, the flow-cost module (same crates, opt-level 3); medians`);
-  console.log("| | ms | ratio to the warm call |");
-  console.log("|---|---|---|");
-  console.log(`| load the module (compile + instantiate) | ${fmt(p("loadMs"), 1)} | ${fmt(p("loadMs") / p("secondWarmUpMs"), 0)} |`);
-  console.log(`| first \`warm_up()\` (zxcvbn builds its dictionaries: the start event) | ${fmt(p("firstWarmUpMs"), 1)} | ${fmt(p("firstWarmUpMs") / p("secondWarmUpMs"), 0)} |`);
-  console.log(`| second \`warm_up()\` (dictionaries built; baseline) | ${fmt(p("secondWarmUpMs"), 2)} | 1 |`);
+  console.log("| | wall ms | CPU ms (all threads) | wall ratio to the warm call |");
+  console.log("|---|---|---|---|");
+  console.log(`| load the module (compile + instantiate) | ${fmt(p("loadMs"), 1)} | ${fmt(p("loadCpuMs"), 1)} | ${fmt(p("loadMs") / p("secondWarmUpMs"), 0)} |`);
+  console.log(`| first \`warm_up()\` (zxcvbn builds its dictionaries: the start event) | ${fmt(p("firstWarmUpMs"), 1)} | ${fmt(p("firstWarmUpCpuMs"), 1)} | ${fmt(p("firstWarmUpMs") / p("secondWarmUpMs"), 0)} |`);
+  console.log(`| second \`warm_up()\` (dictionaries built; baseline) | ${fmt(p("secondWarmUpMs"), 2)} | ${fmt(p("secondWarmUpCpuMs"), 2)} | 1 |`);
 } else {
   console.log(`(skipped the wasm warm-up probe: build ${GLUE} with benches/worker/build-flow-cost.sh)`);
 }

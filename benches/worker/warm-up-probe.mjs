@@ -1,14 +1,25 @@
 // One fresh process's start-up work as wasm under Node, printed as JSON (startup.mjs runs it N
 // times): loading the flow-cost module (compile + instantiate), then zxcvbn's warm-up (what the
-// Worker's start event runs) the first time and, dictionaries built, a second time.
+// Worker's start event runs) the first time and, dictionaries built, a second time. Wall time and
+// this process's CPU time (user + system) for each step.
 import { createRequire } from "node:module";
 
 const glue = process.argv[2];
-const t0 = performance.now();
+const marks = [];
+const mark = () => {
+  const cpu = process.cpuUsage();
+  marks.push({ wall: performance.now(), cpu: (cpu.user + cpu.system) / 1000 });
+};
+mark();
 const wasm = createRequire(import.meta.url)(glue);
-const t1 = performance.now();
+mark();
 wasm.warmUp();
-const t2 = performance.now();
+mark();
 wasm.warmUp();
-const t3 = performance.now();
-console.log(JSON.stringify({ loadMs: t1 - t0, firstWarmUpMs: t2 - t1, secondWarmUpMs: t3 - t2 }));
+mark();
+const step = (i, key) => marks[i + 1][key] - marks[i][key];
+console.log(JSON.stringify({
+  loadMs: step(0, "wall"), loadCpuMs: step(0, "cpu"),
+  firstWarmUpMs: step(1, "wall"), firstWarmUpCpuMs: step(1, "cpu"),
+  secondWarmUpMs: step(2, "wall"), secondWarmUpCpuMs: step(2, "cpu"),
+}));

@@ -8,7 +8,7 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use pwreset_core::{CheckInput, ErrorCode, Policy, Preset, UserAttributes};
+use pwreset_core::{CheckInput, ErrorCode, Policy, Preset, Strength, UserAttributes};
 
 #[derive(Arbitrary, Debug)]
 struct Input<'a> {
@@ -21,8 +21,20 @@ struct Input<'a> {
     user: Vec<(Attribute<'a>, &'a str)>,
     password_field: &'a str,
     want_strength: bool,
+    /// An estimate made elsewhere (the browser's strength module), or none: then zxcvbn runs when
+    /// the policy needs it or `want_strength` asks, for passwords of up to [`ZXCVBN_MAX_CHARS`].
+    strength: Option<GivenStrength<'a>>,
     breached: bool,
     same_as_old: bool,
+}
+
+/// A strength estimate as a caller may pass it, any score included.
+#[derive(Arbitrary, Debug)]
+struct GivenStrength<'a> {
+    score: u8,
+    guesses_log10: f64,
+    warning: Option<&'a str>,
+    suggestions: Vec<&'a str>,
 }
 
 /// An attribute name: Django's four (and the camelCase spellings read as them) or any other.
@@ -48,6 +60,11 @@ impl<'a> Attribute<'a> {
         }
     }
 }
+
+/// zxcvbn under coverage instrumentation is most of this target's time, and grows with the square
+/// of the length (up to its own cap of 100 characters): longer passwords get a fixed estimate, so
+/// the target spends its time on the policy's own code.
+const ZXCVBN_MAX_CHARS: usize = 12;
 
 fuzz_target!(|input: Input<'_>| {
     let policy = match Policy::from_json(input.document) {
@@ -84,6 +101,22 @@ fuzz_target!(|input: Input<'_>| {
         check.password_field = input.password_field;
     }
     check.want_strength = input.want_strength;
+    let given = match &input.strength {
+        Some(given) => Some(Strength {
+            score: given.score,
+            guesses_log10: given.guesses_log10,
+            warning: given.warning.map(str::to_owned),
+            suggestions: given.suggestions.iter().map(|s| (*s).to_owned()).collect(),
+        }),
+        None if input.password.chars().count() > ZXCVBN_MAX_CHARS => Some(Strength {
+            score: 2,
+            guesses_log10: 8.0,
+            warning: None,
+            suggestions: Vec::new(),
+        }),
+        None => None,
+    };
+    check.strength = given.as_ref();
     check.breached = input.breached;
     check.same_as_old = input.same_as_old;
 
@@ -142,6 +175,28 @@ fuzz_target!(|input: Input<'_>| {
     }
     if check.want_strength && !too_long {
         assert!(result.strength.is_some(), "strength asked for, not given");
+    }
+    if let (Some(given), false) = (&given, too_long) {
+        let reported = result
+            .strength
+            .as_ref()
+            .expect("the given estimate is reported");
+        assert_eq!(
+            reported.score, given.score,
+            "the given estimate is reported"
+        );
+        if let Some(min_score) = policy.settings().min_score {
+            let refused = result
+                .errors
+                .iter()
+                .any(|e| e.code == ErrorCode::PasswordTooWeak);
+            assert_eq!(refused, given.score < min_score, "min_score judged wrongly");
+        }
+    }
+    // Judged again with the first estimate passed in, so zxcvbn (the slow part) runs once.
+    let estimate = result.strength.clone();
+    if check.strength.is_none() {
+        check.strength = estimate.as_ref();
     }
     let again = policy.check(&check);
     assert_eq!(

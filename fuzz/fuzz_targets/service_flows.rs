@@ -8,6 +8,6 @@ use libfuzzer_sys::fuzz_target;
 use pwreset_fuzz::service::{Exchange, Mode, init, run};
 
 fuzz_target!(
-    init: init(),
+    init: init(Mode::Holder),
     |exchange: Exchange| run(&exchange, Mode::Holder)
 );

@@ -11,8 +11,12 @@
 //!   request can reach argon2id, so inputs run fast. Whatever the requests, the account's password
 //!   must not change.
 //! - [`Mode::Holder`]: also a valid admin token, an access token and a dialect A signed payload for
-//!   the account, and its current password, so the fuzzer reaches the flows behind the secrets
-//!   (and their argon2id hashing: far fewer inputs per second).
+//!   the account, its current password, and the newest code and link token delivered to its
+//!   outbox, so the fuzzer reaches the flows behind the secrets (and their argon2id hashing: far
+//!   fewer inputs per second).
+//!
+//! In [`Mode::Untrusted`] codes have 10 digits, so that a guessed code (which would rightly change
+//! the password) has odds of 1e-10 per try instead of 1e-6.
 //!
 //! Checked on every answer: the status is 200..600 and never 500; a JSON answer parses; an HTML
 //! answer never carries the fuzzer's markup unescaped; no answer, header or log line carries a
@@ -27,6 +31,7 @@ use futures_executor::block_on;
 use pwreset_core::UnixTime;
 use pwreset_core::secrets::{AccessTokenIssuer, PayloadPurpose, sign_payload};
 use pwreset_service::account::Account;
+use pwreset_service::delivery::DeliveryStore;
 use pwreset_service::memory::MemoryPlatform;
 use pwreset_service::platform::{Accounts, LimitRule};
 use pwreset_service::{Method, Request, Response, Service};
@@ -216,6 +221,44 @@ enum Text {
     AdminToken,
     AccessToken,
     SignedPayload,
+    /// The newest code sent to the account (e-mail or SMS), read from the outbox.
+    SentCode,
+    /// The token of the newest link sent to the account, read from the outbox.
+    SentLinkToken,
+}
+
+/// What the outbox holds for the account before a request.
+#[derive(Default)]
+struct Sent {
+    code: Option<String>,
+    link_token: Option<String>,
+}
+
+impl Sent {
+    fn read(platform: &MemoryPlatform) -> Self {
+        let mut sent = Sent::default();
+        for to in [EMAIL, PHONE] {
+            let messages = block_on(platform.store.outbox_list(to)).unwrap_or_default();
+            for message in messages {
+                if sent.code.is_none() {
+                    sent.code = message.code.clone();
+                }
+                if sent.link_token.is_none() {
+                    sent.link_token = message.link.as_deref().and_then(link_token);
+                }
+            }
+        }
+        sent
+    }
+}
+
+/// The `token` parameter of a link.
+fn link_token(link: &str) -> Option<String> {
+    let (_, query) = link.split_once('?')?;
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("token="))
+        .map(str::to_owned)
 }
 
 #[derive(Arbitrary, Debug)]
@@ -354,7 +397,7 @@ pub struct Fixture {
     secrets: Vec<(&'static str, String)>,
 }
 
-fn vars(strict: bool) -> BTreeMap<&'static str, String> {
+fn vars(strict: bool, mode: Mode) -> BTreeMap<&'static str, String> {
     let clients = json!({ CLIENT_ID: [ORIGIN], "partner-app": [OTHER_ORIGIN] });
     let mut vars: BTreeMap<&'static str, String> = [
         ("PUBLIC_URL", PUBLIC_URL.to_owned()),
@@ -367,6 +410,9 @@ fn vars(strict: bool) -> BTreeMap<&'static str, String> {
     ]
     .into_iter()
     .collect();
+    if mode == Mode::Untrusted {
+        vars.insert("CODE_DIGITS", "10".to_owned());
+    }
     if strict {
         vars.insert("BREACHED_CHECK", "fail-closed".to_owned());
         vars.insert("USER_API_REVEAL_ACCOUNTS", "on".to_owned());
@@ -376,8 +422,8 @@ fn vars(strict: bool) -> BTreeMap<&'static str, String> {
     vars
 }
 
-fn service(strict: bool) -> Service {
-    let vars = vars(strict);
+fn service(strict: bool, mode: Mode) -> Service {
+    let vars = vars(strict, mode);
     let service = Service::from_vars(&|name| vars.get(name).cloned());
     if let Err(problems) = service.config() {
         panic!("the fuzz configuration was refused: {problems}");
@@ -386,9 +432,9 @@ fn service(strict: bool) -> Service {
 }
 
 impl Fixture {
-    fn new() -> Self {
-        let default_service = service(false);
-        let strict_service = service(true);
+    fn new(mode: Mode) -> Self {
+        let default_service = service(false, mode);
+        let strict_service = service(true, mode);
         let seed = MemoryPlatform::new(NOW);
         let body = json!({
             "username": USERNAME, "email": EMAIL, "phone": PHONE, "password": OLD_PASSWORD,
@@ -454,7 +500,7 @@ impl Fixture {
         }
     }
 
-    fn text(&self, text: &Text, mode: Mode) -> String {
+    fn text(&self, text: &Text, mode: Mode, sent: &Sent) -> String {
         let holder = mode == Mode::Holder;
         match text {
             Text::Literal(text) => text.clone(),
@@ -479,10 +525,19 @@ impl Fixture {
             Text::AccessToken => forged(&self.access_token),
             Text::SignedPayload if holder => self.signed_payload.clone(),
             Text::SignedPayload => forged(&self.signed_payload),
+            Text::SentCode => match &sent.code {
+                Some(code) if holder => code.clone(),
+                _ => "0".repeat(10),
+            },
+            Text::SentLinkToken => match &sent.link_token {
+                Some(token) if holder => token.clone(),
+                Some(token) => forged(token),
+                None => "0".repeat(64),
+            },
         }
     }
 
-    fn build(&self, spec: &FuzzRequest, mode: Mode) -> Built {
+    fn build(&self, spec: &FuzzRequest, mode: Mode, sent: &Sent) -> Built {
         let mut echoable = Vec::new();
         let mut loggable = Vec::new();
         let path = spec.path.path();
@@ -495,7 +550,7 @@ impl Fixture {
                 .iter()
                 .take(4)
                 .map(|(k, v)| {
-                    let (k, v) = (self.text(k, mode), self.text(v, mode));
+                    let (k, v) = (self.text(k, mode, sent), self.text(v, mode, sent));
                     format!("{}={}", percent_encode(&k), percent_encode(&v))
                 })
                 .collect::<Vec<_>>()
@@ -503,8 +558,8 @@ impl Fixture {
         };
         echoable.push(query.clone());
         for (k, v) in &spec.query {
-            echoable.push(self.text(k, mode));
-            echoable.push(self.text(v, mode));
+            echoable.push(self.text(k, mode, sent));
+            echoable.push(self.text(v, mode, sent));
         }
         let mut request = Request::new(Method::parse(spec.method.name()), &path);
         request.query = query;
@@ -517,8 +572,8 @@ impl Fixture {
         loggable.push(request.client_ip.clone());
         for (name, value) in spec.headers.iter().take(8) {
             let value = match value {
-                HeaderValue::Text(text) => self.text(text, mode),
-                HeaderValue::Bearer(text) => format!("Bearer {}", self.text(text, mode)),
+                HeaderValue::Text(text) => self.text(text, mode, sent),
+                HeaderValue::Bearer(text) => format!("Bearer {}", self.text(text, mode, sent)),
                 HeaderValue::Json => "application/json".to_owned(),
                 HeaderValue::Form => "application/x-www-form-urlencoded".to_owned(),
             };
@@ -539,7 +594,7 @@ impl Fixture {
             BodyChoice::Json(fields) => {
                 let mut object = serde_json::Map::new();
                 for (name, value) in fields.iter().take(8) {
-                    let value = self.json(value, mode);
+                    let value = self.json(value, mode, sent);
                     let name = name.name();
                     let shown = value
                         .as_str()
@@ -557,7 +612,7 @@ impl Fixture {
             BodyChoice::Form(fields) => {
                 let mut pairs = Vec::new();
                 for (name, value) in fields.iter().take(8) {
-                    let (name, value) = (name.name(), self.text(value, mode));
+                    let (name, value) = (name.name(), self.text(value, mode, sent));
                     // The reset page re-renders its form with the link (token, user) in hidden
                     // fields: echoing those to the sender is by design; passwords never.
                     if !name.contains("password") {
@@ -579,7 +634,7 @@ impl Fixture {
             BodyChoice::Oversized { fields, under } => {
                 let mut object = serde_json::Map::new();
                 for (name, value) in fields.iter().take(4) {
-                    let value = self.text(value, mode);
+                    let value = self.text(value, mode, sent);
                     if !is_secret_field(name.name()) {
                         echoable.push(value.clone());
                         loggable.push(value.clone());
@@ -606,9 +661,9 @@ impl Fixture {
         }
     }
 
-    fn json(&self, value: &JsonValue, mode: Mode) -> Value {
+    fn json(&self, value: &JsonValue, mode: Mode, sent: &Sent) -> Value {
         match value {
-            JsonValue::Text(text) => Value::String(self.text(text, mode)),
+            JsonValue::Text(text) => Value::String(self.text(text, mode, sent)),
             JsonValue::Null => Value::Null,
             JsonValue::Bool(b) => Value::Bool(*b),
             JsonValue::Integer(n) => json!(n),
@@ -617,21 +672,21 @@ impl Fixture {
                 items
                     .iter()
                     .take(4)
-                    .map(|t| Value::String(self.text(t, mode)))
+                    .map(|t| Value::String(self.text(t, mode, sent)))
                     .collect(),
             ),
             JsonValue::Object(members) => Value::Object(
                 members
                     .iter()
                     .take(4)
-                    .map(|(k, t)| (k.clone(), Value::String(self.text(t, mode))))
+                    .map(|(k, t)| (k.clone(), Value::String(self.text(t, mode, sent))))
                     .collect(),
             ),
         }
     }
 
     /// Fails (panics) when `answer` breaks an invariant.
-    fn check(&self, built: &Built, answer: &Response, logs: &[String]) {
+    fn check(&self, built: &Built, answer: &Response, logs: &[String], sent: &Sent) {
         let route = &built.request.path;
         assert!(
             (200..600).contains(&answer.status) && answer.status != 500,
@@ -657,25 +712,29 @@ impl Fixture {
             .iter()
             .map(|(n, v)| format!("{n}: {v}\n"))
             .collect();
+        // A link token may be shown by the dev outbox and echoed by the reset page; never logged.
+        let loggable = |secret: &str| built.loggable.iter().any(|t| t.contains(secret));
+        if let Some(token) = &sent.link_token {
+            let in_logs = logs.iter().any(|line| line.contains(token.as_str()));
+            assert!(
+                !in_logs || loggable(token),
+                "{route}: a log line carries a link token"
+            );
+        }
+        // The answer and the logs are searched first: the request's slots only when they hold it.
+        let echoable = |secret: &str| built.echoable.iter().any(|t| t.contains(secret));
         for (what, secret) in &self.secrets {
-            let echoed = built.echoable.iter().any(|t| t.contains(secret.as_str()));
-            if !echoed {
-                assert!(
-                    !body.contains(secret.as_str()),
-                    "{route}: the answer carries {what}"
-                );
-                assert!(
-                    !headers.contains(secret.as_str()),
-                    "{route}: an answer header carries {what}"
-                );
-            }
-            let logged_openly = built.loggable.iter().any(|t| t.contains(secret.as_str()));
-            if !logged_openly {
-                assert!(
-                    !logs.iter().any(|line| line.contains(secret.as_str())),
-                    "{route}: a log line carries {what}"
-                );
-            }
+            let secret = secret.as_str();
+            let in_answer = body.contains(secret) || headers.contains(secret);
+            assert!(
+                !in_answer || echoable(secret),
+                "{route}: the answer carries {what}"
+            );
+            let in_logs = logs.iter().any(|line| line.contains(secret));
+            assert!(
+                !in_logs || loggable(secret),
+                "{route}: a log line carries {what}"
+            );
         }
     }
 }
@@ -705,23 +764,24 @@ thread_local! {
     static FIXTURE: RefCell<Option<&'static Fixture>> = const { RefCell::new(None) };
 }
 
-fn fixture() -> &'static Fixture {
+/// The process's fixture (a process fuzzes in one mode).
+fn fixture(mode: Mode) -> &'static Fixture {
     FIXTURE.with(|cell| {
         *cell
             .borrow_mut()
-            .get_or_insert_with(|| Box::leak(Box::new(Fixture::new())))
+            .get_or_insert_with(|| Box::leak(Box::new(Fixture::new(mode))))
     })
 }
 
 /// Builds the fixture (and hashes the seeded account's password) before fuzzing starts.
-pub fn init() {
-    fixture();
+pub fn init(mode: Mode) {
+    fixture(mode);
 }
 
 /// Runs one input in `mode`: a fresh platform with the seeded account and tight rate limits, then
 /// each request in order, each answer checked.
 pub fn run(exchange: &Exchange, mode: Mode) {
-    let fixture = fixture();
+    let fixture = fixture(mode);
     let service = if exchange.strict_config {
         &fixture.strict_service
     } else {
@@ -734,14 +794,16 @@ pub fn run(exchange: &Exchange, mode: Mode) {
     assert!(block_on(platform.create_account(&fixture.account)).expect("memory"));
     for spec in exchange.requests.iter().take(4) {
         platform.advance(spec.wait.seconds());
-        let built = fixture.build(spec, mode);
+        let sent = Sent::read(&platform);
+        let built = fixture.build(spec, mode, &sent);
         let logs_before = platform.logs().len();
         let answer = block_on(service.handle(&platform, built.request.clone()));
         if spec.drain {
             block_on(platform.drain_queue(service));
         }
         let logs = platform.logs();
-        fixture.check(&built, &answer, &logs[logs_before..]);
+        let sent_after = Sent::read(&platform);
+        fixture.check(&built, &answer, &logs[logs_before..], &sent_after);
     }
     if mode == Mode::Untrusted {
         let account = block_on(platform.account(&fixture.account.id))

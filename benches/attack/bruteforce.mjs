@@ -62,6 +62,7 @@ async function perCodeAttack(url, dialect, mode, victim, deadline) {
     ? send(`${url}/reg/user/resetPasswordRequest`, { username: victim.username, code }, { "cf-connecting-ip": ipOf(mode, n++) })
     : send(`${url}/api/v1/auth/resetpass/mobile`, { phone: victim.phone, token: code, password, passwordConfirm: password }, { ...B_HEADERS, "cf-connecting-ip": ipOf(mode, n++) }));
   let lastRight = null;
+  let lastTries = 0;
   while (Date.now() < deadline) {
     const asked = await ask();
     c.requests += 1;
@@ -75,18 +76,19 @@ async function perCodeAttack(url, dialect, mode, victim, deadline) {
     c.codes += 1;
     lastRight = message.code;
     const guesses = wrongGuesses(message.code);
-    for (let t = 0; t < TRIES && Date.now() < deadline;) {
+    lastTries = 0;
+    while (lastTries < TRIES && Date.now() < deadline) {
       const g = guesses.next().value;
       const res = await guess(g);
       if (res.status === 429) { c.limited += 1; await sleep(Math.min(untilNextWindow(), Math.max(0, deadline - Date.now()))); continue; }
       if (res.status !== 400) throw new Error(`${dialect} guess: ${res.status} ${JSON.stringify(res.body)}`);
       c.guesses += 1;
-      t += 1;
+      lastTries += 1;
     }
   }
   // The security property, once at the end: the last code, burnt by its 5 wrong tries, is refused
   // even when right (a 429 here means the IP's window is spent: then it is not checked).
-  if (lastRight) {
+  if (lastRight && lastTries === TRIES) {
     const res = await guess(lastRight);
     c.burntChecked = res.status === 429 ? "not checked (429)" : res.status === 400 ? "refused" : `ANSWERED ${res.status}`;
   }

@@ -1,9 +1,12 @@
 // Enumeration by timing: can the answer time of a route tell whether an account exists? For each
 // route that takes an identifier, TIMING_N requests (default 1,000) for an existing account and as
 // many for an unknown one; for each route that takes a secret, a wrong secret for an existing
-// account against the same for an unknown one. The two populations are interleaved (A B A B …,
-// one request at a time on one kept-alive connection) so drift (other processes, the queue
-// consumer's work, JIT, caches) lands on both alike. Reported per route: p50, p90, p99 of each, the
+// account against the same for an unknown one: an existing account with a live code (a wrong try
+// counts, so its Durable Object writes) and one that never asked for a code, each request to
+// another account of a pool (at most 4 tries each, so no code burns), and unknown names or phones
+// from a pool of the same size, used the same way. The populations are interleaved (A B C, B C A, …, one request at a time on one
+// kept-alive connection) so drift (other processes, the queue consumer's work, JIT, caches) lands
+// on all alike; the secret routes run first, while the queue is idle. Reported per route: p50, p90, p99 of each, the
 // difference of the medians, and a 95 % bootstrap interval for it (2,000 resamples). The goal is a
 // median difference under 1 ms. The built Worker runs under `wrangler dev` with every rate limit
 // raised (a temp config under target/bench-attack/), so 1,000 requests for one identifier are
@@ -20,31 +23,77 @@ const RESAMPLES = 2000;
 const worker = await startWrangler(writeConfig("timing.toml", RAISED), loadVars());
 const { url } = worker;
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
-const jane = { username: "jane-timing", email: "jane-timing@example.test", password: "Initial-passphrase-1", phone: "+15557650001", first_name: "Jane" };
-const created = await send(`${url}/admin/users`, jane, auth);
-if (created.status !== 201) throw new Error(`admin/users ${created.status}`);
-const janeId = created.body.id;
+const POOL = Math.ceil((N + WARM_UP) / 4); // at most 4 wrong tries per account: under the 5 that burn a code
 
-const wrongCode = "000000";
+async function createAll(accounts) {
+  let next = 0;
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    while (next < accounts.length) {
+      const account = accounts[next++];
+      const res = await send(`${url}/admin/users`, account, auth);
+      if (res.status !== 201) throw new Error(`admin/users ${res.status} ${JSON.stringify(res.body)}`);
+      account.id = res.body.id;
+    }
+  }));
+}
+
+const person = (tag, n) => ({ username: `${tag}-${n}`, email: `${tag}-${n}@example.test`, password: "Initial-passphrase-1",
+  phone: `+1555${tag === "live-a" ? 1 : tag === "live-b" ? 2 : tag === "quiet" ? 3 : 4}${String(n).padStart(6, "0")}`, first_name: "Jane" });
+const jane = person("jane", 0);
+const liveA = Array.from({ length: POOL }, (_, i) => person("live-a", i)); // a live e-mailed code each
+const liveB = Array.from({ length: POOL }, (_, i) => person("live-b", i)); // a live SMS code each
+const quiet = Array.from({ length: POOL }, (_, i) => person("quiet", i)); // never asked for a code
+await createAll([jane, ...liveA, ...liveB, ...quiet]);
+for (const a of liveA) await send(`${url}/reg/user/resetPasswordRequest`, { username: a.username });
+for (const a of liveB) await send(`${url}/api/v1/auth/forgotpass/mobile`, { phone: a.phone }, B_HEADERS);
+// Wait until every code is out (the queue has done all its work), so the runs below are quiet.
+for (const [pool, to] of [[liveA, (a) => a.email], [liveB, (a) => a.phone]]) {
+  for (const a of pool) {
+    for (let t = 0; ; t += 1) {
+      const box = await send(`${url}/dev/outbox?to=${encodeURIComponent(to(a))}`, undefined, {}, "GET");
+      if (Array.isArray(box.body) && box.body.some((m) => m.code)) break;
+      if (t > 600) throw new Error("codes were not sent in time");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+const wrongCode = "000000"; // 1 in 10^6 to be some account's code: then that one request answers 200 and the run stops
 const password = "Timing-passphrase-9x";
-// Each pair: [existing, unknown] request bodies for one route, and the status both must get.
+// Unknown identifiers are used like the existing ones: a pool of POOL, each tried 4 times, so a
+// Durable Object instance met for the first time (a decoy's, or a quiet account's) weighs on both
+// alike.
+const unknownName = (i) => `nobody-timing-${i % POOL}`;
+const unknownPhone = (i) => `+15559${String(i % POOL).padStart(6, "0")}`;
+// Each route: the populations (a body per request index i), the status all must get. The secret
+// routes run first, while the queue is idle; the request routes last (each of their requests
+// queues work).
 const routes = [
-  { name: "A `resetPasswordRequest {username}`", path: "/reg/user/resetPasswordRequest", headers: {}, status: 200,
-    existing: { username: jane.username }, unknown: { username: "nobody-timing" } },
-  { name: "B `forgotpass {email}`", path: "/api/v1/auth/forgotpass", headers: B_HEADERS, status: 200,
-    existing: { email: jane.email }, unknown: { email: "nobody-timing@example.test" } },
-  { name: "B `forgotpass/mobile {phone}`", path: "/api/v1/auth/forgotpass/mobile", headers: B_HEADERS, status: 200,
-    existing: { phone: jane.phone }, unknown: { phone: "+15557659999" } },
-  { name: "C `forgot-password/ {email}`", path: "/api/v1/user/forgot-password/", headers: C_HEADERS, status: 200,
-    existing: { email: jane.email }, unknown: { email: "nobody-timing@example.test" } },
   { name: "A `resetPasswordRequest {username, code}`, wrong code", path: "/reg/user/resetPasswordRequest", headers: {}, status: 400,
-    existing: { username: jane.username, code: wrongCode }, unknown: { username: "nobody-timing", code: wrongCode } },
+    populations: {
+      "existing, live code": (i) => ({ username: liveA[i % POOL].username, code: wrongCode }),
+      "existing, no code": (i) => ({ username: quiet[i % POOL].username, code: wrongCode }),
+      unknown: (i) => ({ username: unknownName(i), code: wrongCode }),
+    } },
   { name: "B `resetpass/mobile {phone, token}`, wrong code", path: "/api/v1/auth/resetpass/mobile", headers: B_HEADERS, status: 400,
-    existing: { phone: jane.phone, token: wrongCode, password, passwordConfirm: password },
-    unknown: { phone: "+15557659999", token: wrongCode, password, passwordConfirm: password } },
+    populations: {
+      "existing, live code": (i) => ({ phone: liveB[i % POOL].phone, token: wrongCode, password, passwordConfirm: password }),
+      "existing, no code": (i) => ({ phone: quiet[i % POOL].phone, token: wrongCode, password, passwordConfirm: password }),
+      unknown: (i) => ({ phone: unknownPhone(i), token: wrongCode, password, passwordConfirm: password }),
+    } },
   { name: "C `forgot-password-submit/ {user, token}`, wrong token", path: "/api/v1/user/forgot-password-submit/", headers: C_HEADERS, status: 400,
-    existing: { user: janeId, token: "ab".repeat(32), new_password: password },
-    unknown: { user: "00000000-0000-4000-8000-000000000000", token: "ab".repeat(32), new_password: password } },
+    populations: {
+      existing: (i) => ({ user: quiet[i % POOL].id, token: "ab".repeat(32), new_password: password }),
+      unknown: () => ({ user: "00000000-0000-4000-8000-000000000000", token: "ab".repeat(32), new_password: password }),
+    } },
+  { name: "A `resetPasswordRequest {username}`", path: "/reg/user/resetPasswordRequest", headers: {}, status: 200,
+    populations: { existing: () => ({ username: jane.username }), unknown: () => ({ username: "nobody-timing" }) } },
+  { name: "B `forgotpass {email}`", path: "/api/v1/auth/forgotpass", headers: B_HEADERS, status: 200,
+    populations: { existing: () => ({ email: jane.email }), unknown: () => ({ email: "nobody-timing@example.test" }) } },
+  { name: "B `forgotpass/mobile {phone}`", path: "/api/v1/auth/forgotpass/mobile", headers: B_HEADERS, status: 200,
+    populations: { existing: () => ({ phone: jane.phone }), unknown: () => ({ phone: "+15557659999" }) } },
+  { name: "C `forgot-password/ {email}`", path: "/api/v1/user/forgot-password/", headers: C_HEADERS, status: 200,
+    populations: { existing: () => ({ email: jane.email }), unknown: () => ({ email: "nobody-timing@example.test" }) } },
 ];
 
 /** A deterministic generator for the bootstrap (the figures can be re-derived). */
@@ -77,33 +126,39 @@ function bootstrapMedianDiff(a, b) {
 const results = [];
 try {
   for (const route of routes) {
-    const times = { existing: [], unknown: [] };
+    const names = Object.keys(route.populations);
+    const times = Object.fromEntries(names.map((n) => [n, []]));
     for (let i = 0; i < WARM_UP + N; i += 1) {
-      // A B A B …, and B A on odd rounds, so neither population always goes first.
-      const order = i % 2 === 0 ? ["existing", "unknown"] : ["unknown", "existing"];
+      // A B C, then B C A, …: each population goes first, second, third in turn.
+      const k = i % names.length;
+      const order = [...names.slice(k), ...names.slice(0, k)];
       for (const which of order) {
-        const res = await send(`${url}${route.path}`, route[which], route.headers);
+        const res = await send(`${url}${route.path}`, route.populations[which](i), route.headers);
         if (res.status !== route.status) throw new Error(`${route.name} ${which}: ${res.status} ${JSON.stringify(res.body)}`);
         if (i >= WARM_UP) times[which].push(res.ms);
       }
     }
-    const [low, high] = bootstrapMedianDiff(times.existing, times.unknown);
-    results.push({ route, times, diff: percentile(times.existing, 50) - percentile(times.unknown, 50), low, high });
+    const comparisons = names.filter((n) => n !== "unknown").map((n) => {
+      const [low, high] = bootstrapMedianDiff(times[n], times.unknown);
+      return { name: n, diff: percentile(times[n], 50) - percentile(times.unknown, 50), low, high };
+    });
+    results.push({ route, names, times, comparisons });
   }
 } finally {
   await worker.stop();
 }
 
 console.log(`# Enumeration by timing, ${runContext()}`);
-console.log(`# ${N} requests per population after ${WARM_UP} warm-up each, interleaved, one at a time on one connection; wall time in ms from Node's fetch`);
-console.log("| route | population | p50 | p90 | p99 | median difference (existing − unknown) | 95 % interval |");
+console.log(`# ${N} requests per population after ${WARM_UP} warm-up each, interleaved, one at a time on one connection; wall time in ms from Node's fetch; ${POOL} accounts per pool of existing accounts (4 wrong tries each), and as many unknown names or phones, each tried 4 times too`);
+console.log("| route | population | p50 | p90 | p99 | median difference to unknown | 95 % interval |");
 console.log("|---|---|---|---|---|---|---|");
 for (const r of results) {
-  for (const which of ["existing", "unknown"]) {
+  r.names.forEach((which, k) => {
     const t = r.times[which];
-    const tail = which === "existing" ? `| **${fmt(r.diff, 3)}** | ${fmt(r.low, 3)} … ${fmt(r.high, 3)} |` : "| | |";
-    console.log(`| ${which === "existing" ? r.route.name : ""} | ${which} | ${fmt(percentile(t, 50))} | ${fmt(percentile(t, 90))} | ${fmt(percentile(t, 99))} ${tail}`);
-  }
+    const c = r.comparisons.find((x) => x.name === which);
+    const tail = c ? `| **${fmt(c.diff, 3)}** | ${fmt(c.low, 3)} … ${fmt(c.high, 3)} |` : "| | |";
+    console.log(`| ${k === 0 ? r.route.name : ""} | ${which} | ${fmt(percentile(t, 50))} | ${fmt(percentile(t, 90))} | ${fmt(percentile(t, 99))} ${tail}`);
+  });
 }
-const worst = Math.max(...results.map((r) => Math.abs(r.diff)));
+const worst = Math.max(...results.flatMap((r) => r.comparisons.map((c) => Math.abs(c.diff))));
 console.log(`largest |median difference|: ${fmt(worst, 3)} ms (goal: under 1 ms)`);

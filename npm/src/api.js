@@ -5,7 +5,11 @@
 import { PwresetError, fromWasm } from "./errors.js";
 
 const CHECK_OPTIONS = ["user", "confirm", "confirmField", "passwordField"];
-const VALIDATE_OPTIONS = ["preset", "policy", ...CHECK_OPTIONS];
+const VALIDATE_OPTIONS = ["preset", "policy", "locale", ...CHECK_OPTIONS];
+const LOCALE_OPTIONS = ["locale"];
+// How many (preset, locale) pairs validatePassword and helpTexts keep compiled; past that, a pair is
+// compiled for the call, so that a page passing many language tags does not grow without bound.
+const KEPT_PRESETS = 16;
 const NO_OPTIONS = Object.freeze({});
 const NO_USER = Object.freeze([]);
 
@@ -20,12 +24,13 @@ function describe(value) {
 }
 
 // wasm-bindgen hands strings to wasm as UTF-8, where a lone UTF-16 surrogate would silently become
-// U+FFFD: the browser would judge another string than the server receives. Such text is refused.
+// U+FFFD: the browser would judge (or hash) another string than the server receives. Such text is
+// refused.
 const isIllFormed =
   typeof String.prototype.isWellFormed === "function" ? (text) => !text.isWellFormed() : (text) => /\p{Cs}/u.test(text);
 
-/** Throws unless `value` is a string of well-formed UTF-16. */
-function requireText(value, name) {
+/** Throws unless `value` is a string of well-formed UTF-16 (shared with the breached-password check). */
+export function requireText(value, name) {
   if (typeof value !== "string") {
     throw new PwresetError("invalid_argument", `${name} must be a string, got ${describe(value)}`);
   }
@@ -39,6 +44,14 @@ function requireText(value, name) {
 
 function optionalText(value, name) {
   if (value !== undefined && value !== null) requireText(value, name);
+}
+
+/** The `locale` option: a language tag (`de`, `es-MX`), or undefined for the policy's own catalog. */
+function localeOption(options) {
+  if (options === NO_OPTIONS) return undefined;
+  checkOptionNames(options, LOCALE_OPTIONS);
+  optionalText(options.locale, "locale");
+  return options.locale ?? undefined;
 }
 
 function call(fn) {
@@ -187,8 +200,8 @@ export function createApi(loaders) {
     // The user attributes the compiled policy last saw: it keeps them, so they cross only on change.
     #pairs = null;
 
-    constructor(document) {
-      this.#compiled = call(() => new (policyModule().CompiledPolicy)(document));
+    constructor(document, locale) {
+      this.#compiled = call(() => new (policyModule().CompiledPolicy)(document, locale));
     }
 
     #live() {
@@ -226,7 +239,7 @@ export function createApi(loaders) {
       return result;
     }
 
-    /** The rules in words, for showing before the user types. */
+    /** The rules in words (in the policy's locale), for showing before the user types. */
     helpTexts() {
       return call(() => this.#live().helpTexts());
     }
@@ -249,26 +262,45 @@ export function createApi(loaders) {
     }
   }
 
-  /** Compiles a preset (by name) or a policy document once, to check many passwords. */
-  function createPolicy(presetOrDocument = "django") {
+  /**
+   * Compiles a preset (by name) or a policy document once, to check many passwords. With
+   * `{ locale }` (a language tag: `de`, `es-MX`) its messages and help texts are the catalog's
+   * translation, as the server answers for that `Accept-Language`; `seed-002` and unknown
+   * languages keep the policy's own catalog.
+   */
+  function createPolicy(presetOrDocument = "django", options = NO_OPTIONS) {
     policyModule();
-    return new PasswordPolicy(plainDocument(presetOrDocument));
+    const locale = localeOption(options);
+    return new PasswordPolicy(plainDocument(presetOrDocument), locale);
   }
 
-  // validatePassword's presets, compiled on first use and kept.
+  // validatePassword's presets, per locale, compiled on first use and kept.
   const presets = new Map();
 
-  function presetPolicy(name) {
-    let policy = presets.get(name);
-    if (!policy) {
-      policy = createPolicy(name);
-      presets.set(name, policy);
+  /** Runs `use` on a policy compiled from `document`, freed afterwards. */
+  function withCompiled(document, locale, use) {
+    const policy = createPolicy(document, { locale });
+    try {
+      return use(policy);
+    } finally {
+      policy.free();
     }
-    return policy;
+  }
+
+  /** Runs `use` on a preset's policy in `locale`: kept, or compiled for the call once many are kept. */
+  function withPreset(name, locale, use) {
+    const key = locale === undefined ? name : `${name}\u0000${locale}`;
+    let policy = presets.get(key);
+    if (!policy) {
+      if (presets.size >= KEPT_PRESETS) return withCompiled(name, locale, use);
+      policy = createPolicy(name, { locale });
+      presets.set(key, policy);
+    }
+    return use(policy);
   }
 
   /** Runs `use` on the policy that `options` names: a kept preset, or a document compiled for this call. */
-  function withPolicy(preset, document, use) {
+  function withPolicy(preset, document, locale, use) {
     if (preset != null && document != null) {
       throw new PwresetError("invalid_argument", "give either preset or policy, not both");
     }
@@ -276,15 +308,10 @@ export function createApi(loaders) {
       if (preset != null && typeof preset !== "string") {
         throw new PwresetError("invalid_argument", `preset must be a string, got ${describe(preset)}`);
       }
-      return use(presetPolicy(preset ?? "django"));
+      return withPreset(preset ?? "django", locale, use);
     }
     if (!isPlainObject(document)) throw new PwresetError("invalid_argument", `policy must be an object, got ${describe(document)}`);
-    const policy = createPolicy(document);
-    try {
-      return use(policy);
-    } finally {
-      policy.free();
-    }
+    return withCompiled(document, locale, use);
   }
 
   /**
@@ -295,8 +322,9 @@ export function createApi(loaders) {
     policyModule();
     requireText(password, "password");
     checkOptionNames(options, VALIDATE_OPTIONS);
-    const { preset, policy, ...checkOptions } = options;
-    return withPolicy(preset, policy, (compiled) => compiled.check(password, checkOptions));
+    const { preset, policy, locale, ...checkOptions } = options;
+    optionalText(locale, "locale");
+    return withPolicy(preset, policy, locale ?? undefined, (compiled) => compiled.check(password, checkOptions));
   }
 
   /** `password_mismatch` when `confirm` differs from `password`, else null. */
@@ -319,11 +347,12 @@ export function createApi(loaders) {
     return call(() => modules.strength.estimate(password, userInputs));
   }
 
-  /** The rules of a preset (by name) or a policy document, in words, for showing before typing. */
-  function helpTexts(presetOrPolicy = "django") {
+  /** The rules of a preset (by name) or a policy document, in words (in `locale`), for showing before typing. */
+  function helpTexts(presetOrPolicy = "django", options = NO_OPTIONS) {
     policyModule();
-    if (typeof presetOrPolicy === "string") return presetPolicy(presetOrPolicy).helpTexts();
-    return withPolicy(undefined, presetOrPolicy, (policy) => policy.helpTexts());
+    const locale = localeOption(options);
+    if (typeof presetOrPolicy === "string") return withPreset(presetOrPolicy, locale, (policy) => policy.helpTexts());
+    return withPolicy(undefined, presetOrPolicy, locale, (policy) => policy.helpTexts());
   }
 
   /** Loads the strength module, which builds zxcvbn's dictionaries as it loads (kept for older callers). */

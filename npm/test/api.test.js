@@ -14,6 +14,8 @@ import {
   uniqueMessages,
   validatePassword,
 } from "pwreset";
+// The same module instance the package loaded: its count of live compiled policies.
+import { livePolicyCount } from "../dist/pwreset_policy.js";
 
 const codes = (result) => result.errors.map((error) => error.code);
 
@@ -257,6 +259,99 @@ describe("createPolicy", () => {
     assert.throws(() => policy.check("x", { preset: "nist" }), (e) => e.code === "invalid_argument");
     assert.throws(() => policy.check("x", { user: "jane" }), (e) => e.code === "invalid_argument");
     policy.free();
+  });
+});
+
+describe("locale", () => {
+  before(() => ready());
+
+  it("German and Spanish messages come from the core's translations of Django's texts; codes and params stay", () => {
+    const english = validatePassword("1234", { confirm: "x" });
+    const german = validatePassword("1234", { locale: "de", confirm: "x" });
+    const spanish = validatePassword("1234", { locale: "es", confirm: "x" });
+    assert.deepEqual(german.errors.map((e) => e.message), [
+      "Dieses Passwort ist zu kurz. Es muss mindestens 8 Zeichen enthalten.",
+      "Dieses Passwort ist zu gebräuchlich.",
+      "Dieses Passwort besteht nur aus Ziffern.",
+      "Die beiden Passwörter stimmen nicht überein.",
+    ]);
+    assert.deepEqual(spanish.errors.map((e) => e.message), [
+      "Esta contraseña es demasiado corta. Debe contener al menos 8 caracteres.",
+      "Esta contraseña es demasiado común.",
+      "Esta contraseña está formada solo por números.",
+      "Las dos contraseñas no coinciden.",
+    ]);
+    const shape = (result) => result.errors.map(({ code, field, params }) => ({ code, field, params }));
+    assert.deepEqual(shape(german), shape(english));
+    assert.deepEqual(shape(spanish), shape(english));
+  });
+
+  it("string parameters are translated too (the similar attribute's name)", () => {
+    const user = { email: "jane.doe@example.com" };
+    assert.equal(validatePassword("jane.doe@example", { user, locale: "de" }).errors[0].message, "Das Passwort ist der E-Mail-Adresse zu ähnlich.");
+    assert.equal(
+      validatePassword("jane.doe@example", { user, locale: "es" }).errors[0].message,
+      "La contraseña se parece demasiado a la dirección de correo electrónico.",
+    );
+  });
+
+  it("a language tag is read like Accept-Language's: region and case do not matter", () => {
+    const message = (locale) => validatePassword("x", { locale }).errors[0].message;
+    for (const locale of ["de", "de-CH", "DE_at", " de "]) assert.match(message(locale), /^Dieses Passwort ist zu kurz/, locale);
+    for (const locale of ["es", "es-MX", "ES"]) assert.match(message(locale), /^Esta contraseña es demasiado corta/, locale);
+  });
+
+  it("seed-002 stays English; unknown languages and no locale keep the policy's own catalog", () => {
+    const seed = validatePassword("xqz", { preset: "seed-002" });
+    assert.deepEqual(validatePassword("xqz", { preset: "seed-002", locale: "de" }), seed);
+    const english = validatePassword("xqz");
+    for (const locale of ["fr", "", "x-klingon", null, undefined]) assert.deepEqual(validatePassword("xqz", { locale }), english, String(locale));
+    // A policy written in German: English is "en", other languages keep German.
+    const german = createPolicy({ messages: "de" });
+    assert.deepEqual(createPolicy({ messages: "de" }, { locale: "en" }).check("xqz"), english);
+    assert.deepEqual(createPolicy({ messages: "de" }, { locale: "fr" }).check("xqz"), german.check("xqz"));
+    assert.equal(createPolicy({ messages: "de" }, { locale: "es" }).check("xqz").errors[0].message.startsWith("Esta"), true);
+  });
+
+  it("createPolicy({ locale }) speaks it in checks, help texts and checkConfirm", () => {
+    const policy = createPolicy("nist", { locale: "es" });
+    assert.equal(policy.check("abc").errors[0].message, "Esta contraseña es demasiado corta. Debe contener al menos 8 caracteres.");
+    assert.ok(policy.helpTexts().includes("Tu contraseña debe contener al menos 8 caracteres."), policy.helpTexts().join("|"));
+    assert.equal(policy.checkConfirm("a", "b").message, "Las dos contraseñas no coinciden.");
+    policy.free();
+  });
+
+  it("helpTexts(preset or document, { locale })", () => {
+    assert.deepEqual(helpTexts("django", { locale: "de" }), [
+      "Ihr Passwort darf Ihren persönlichen Angaben nicht zu ähnlich sein.",
+      "Ihr Passwort muss mindestens 8 Zeichen enthalten.",
+      "Ihr Passwort darf kein häufig verwendetes Passwort sein.",
+      "Ihr Passwort darf nicht nur aus Ziffern bestehen.",
+      "Ihr Passwort darf höchstens 128 Zeichen lang sein.",
+    ]);
+    assert.ok(helpTexts({ preset: "nist", min_length: 15 }, { locale: "es" }).includes("Tu contraseña debe contener al menos 15 caracteres."));
+    assert.deepEqual(helpTexts("seed-002", { locale: "es" }), helpTexts("seed-002"));
+    assert.deepEqual(helpTexts("django", { locale: "fr" }), helpTexts("django"));
+  });
+
+  it("many language tags work without keeping a policy for each", () => {
+    const kept = livePolicyCount();
+    for (let i = 0; i < 40; i += 1) {
+      assert.match(validatePassword("x", { locale: `de-x-${i}` }).errors[0].message, /^Dieses Passwort/);
+      assert.match(helpTexts("nist", { locale: `es-x-${i}` })[0], /^Tu contraseña/);
+    }
+    assert.ok(livePolicyCount() - kept <= 16, `${livePolicyCount() - kept} more policies kept`);
+    assert.match(validatePassword("x").errors[0].message, /^This password is too short/);
+  });
+
+  it("a locale that is not text is refused with a typed error", () => {
+    const refused = (code) => (e) => e instanceof PwresetError && e.code === code;
+    assert.throws(() => validatePassword("x", { locale: 7 }), refused("invalid_argument"));
+    assert.throws(() => validatePassword("x", { locale: "de\ud800" }), refused("unpaired_surrogate"));
+    assert.throws(() => createPolicy("django", { locale: ["de"] }), refused("invalid_argument"));
+    assert.throws(() => createPolicy("django", { lang: "de" }), refused("invalid_argument"));
+    assert.throws(() => createPolicy("django", "de"), refused("invalid_argument"));
+    assert.throws(() => helpTexts("django", { locale: {} }), refused("invalid_argument"));
   });
 });
 

@@ -82,10 +82,24 @@ export interface CheckOptions {
   passwordField?: string;
 }
 
+/**
+ * A language tag (`"de"`, `"es-MX"`, `"en"`, or `navigator.language`): messages and help texts in
+ * that language, as the server answers for the same `Accept-Language`. Django's catalog has a
+ * German and a Spanish translation; `seed-002` stays English, and other languages keep the
+ * policy's own catalog.
+ */
+export type Locale = string;
+
+/** Options of compiling a policy. */
+export interface PolicyOptions {
+  locale?: Locale;
+}
+
 export interface ValidateOptions extends CheckOptions {
   /** Default `"django"`. Give either `preset` or `policy`. */
   preset?: Preset;
   policy?: PolicyDocument;
+  locale?: Locale;
 }
 
 /**
@@ -133,8 +147,11 @@ export interface PasswordPolicy {
   free(): void;
 }
 
-/** Compiles a preset (default `"django"`) or a policy document once, to check many passwords. Throws `PwresetError`. */
-export function createPolicy(presetOrPolicy?: Preset | PolicyDocument): PasswordPolicy;
+/**
+ * Compiles a preset (default `"django"`) or a policy document once, to check many passwords; its
+ * messages and help texts are in `locale` when given. Throws `PwresetError`.
+ */
+export function createPolicy(presetOrPolicy?: Preset | PolicyDocument, options?: PolicyOptions): PasswordPolicy;
 /** Checks a password with the server's rules and messages: `createPolicy(preset).check(...)` in one line. Throws `PwresetError`. */
 export function validatePassword(password: string, options?: ValidateOptions): CheckResult;
 /** `password_mismatch` when the two differ, else null. */
@@ -145,8 +162,8 @@ export function checkConfirm(
 ): Violation | null;
 /** zxcvbn's estimate; loads the strength module on first use. */
 export function estimateStrength(password: string, userInputs?: string[]): Promise<Strength>;
-/** The rules of a preset or policy in words, for showing before the user types. */
-export function helpTexts(presetOrPolicy?: Preset | PolicyDocument): string[];
+/** The rules of a preset or policy in words (in `locale` when given), for showing before the user types. */
+export function helpTexts(presetOrPolicy?: Preset | PolicyDocument, options?: PolicyOptions): string[];
 /** Builds zxcvbn's dictionaries ahead of the first estimate. */
 export function warmUpStrength(): Promise<void>;
 

@@ -22,6 +22,9 @@ static LIVE_POLICIES: AtomicUsize = AtomicUsize::new(0);
 #[wasm_bindgen]
 pub struct CompiledPolicy {
     policy: Policy,
+    /// Where messages and help texts come from: the policy's own catalog, or its translation
+    /// into the locale the policy was compiled for.
+    catalog: &'static Catalog,
     /// The user of the last check: a form checks one user's passwords keystroke after keystroke,
     /// so the attributes cross the boundary only when they change.
     user: RefCell<UserAttributes>,
@@ -31,14 +34,21 @@ pub struct CompiledPolicy {
 impl CompiledPolicy {
     /// Compiles a preset name or a plain-data policy document (the package hands over a
     /// `structuredClone`, so reading it runs no code of the caller's). Throws `unknown_preset` or
-    /// `invalid_policy` with a sentence in JavaScript's terms.
+    /// `invalid_policy` with a sentence in JavaScript's terms. `locale` (a language tag such as
+    /// `de` or `es-MX`) picks the catalog's translation as the server does for `Accept-Language`;
+    /// a catalog without one (`seed-002`) and an unknown language keep the policy's own.
     #[wasm_bindgen(constructor)]
-    pub fn new(document: JsValue) -> Result<CompiledPolicy, JsValue> {
+    pub fn new(document: JsValue, locale: Option<String>) -> Result<CompiledPolicy, JsValue> {
         let policy =
             policy_from_document(document_of(&document)).map_err(|e| failure(e.code, e.message))?;
+        let catalog = match locale {
+            Some(tag) => policy.catalog().in_language(&tag),
+            None => policy.catalog(),
+        };
         LIVE_POLICIES.fetch_add(1, Ordering::Relaxed);
         Ok(Self {
             policy,
+            catalog,
             user: RefCell::default(),
         })
     }
@@ -78,6 +88,9 @@ impl CompiledPolicy {
         input.strength = strength.as_ref();
         let mut result = self.policy.check(&input);
         result.strength = None;
+        if !std::ptr::eq(self.catalog, self.policy.catalog()) {
+            result = result.localized(self.catalog);
+        }
         Ok(result.to_js())
     }
 
@@ -112,16 +125,16 @@ impl CompiledPolicy {
             .map_err(|e| failure("internal", e))
     }
 
-    /// The policy's rules in words, for showing before the user types.
+    /// The policy's rules in words (in its locale), for showing before the user types.
     #[wasm_bindgen(js_name = helpTexts)]
     pub fn help_texts(&self) -> JsValue {
-        self.policy.help_texts().to_js()
+        self.policy.help_texts_in(self.catalog).to_js()
     }
 
-    /// The name of the policy's message catalog.
+    /// The name of the catalog messages come from (the policy's, or its translation).
     #[wasm_bindgen(getter)]
     pub fn messages(&self) -> String {
-        self.policy.catalog().name().to_owned()
+        self.catalog.name().to_owned()
     }
 
     /// The most characters a password may have (`max_length`): longer ones are refused before

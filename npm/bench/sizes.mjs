@@ -1,6 +1,7 @@
 // What a browser downloads for each of the package's two modules, raw, gzip -9 and brotli -11.
 // The policy module is everything `ready()` needs: its wasm, its wasm-bindgen glue and the package's
-// own browser JavaScript. The strength module is what the first estimate adds.
+// own browser JavaScript. The strength module is what the first estimate adds; the breached module
+// what the first checkBreached adds.
 // Run: node npm/bench/sizes.mjs (after make npm-build). npm/test/size.test.js enforces the budget.
 import { readFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
@@ -19,6 +20,7 @@ export const MODULES = {
     "src/client.js",
   ],
   strength: ["dist/pwreset_strength_bg.wasm", "dist/pwreset_strength.js"],
+  breached: ["src/breached.js"],
 };
 
 /** Sizes in bytes of one file, compressed on its own as a server would send it. */

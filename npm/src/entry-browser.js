@@ -25,3 +25,9 @@ export const { ready, loadStrength, createPolicy, validatePassword, checkConfirm
 export { PwresetError, ResetApiError } from "./errors.js";
 export { uniqueMessages } from "./messages.js";
 export { createResetClient } from "./client.js";
+
+/** `checkBreached(password, options)`, loaded on first use: a form needs it only when it is submitted. */
+export async function checkBreached(password, options) {
+  const breached = await import("./breached.js");
+  return breached.checkBreached(password, options);
+}

@@ -25,3 +25,4 @@ export const { ready, loadStrength, createPolicy, validatePassword, checkConfirm
 export { PwresetError, ResetApiError } from "./errors.js";
 export { uniqueMessages } from "./messages.js";
 export { createResetClient } from "./client.js";
+export { checkBreached } from "./breached.js";

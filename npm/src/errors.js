@@ -6,7 +6,7 @@ export class PwresetError extends Error {
   /**
    * @param {string} code stable: `not_ready`, `invalid_argument`, `unpaired_surrogate`,
    *   `unknown_preset`, `invalid_policy`, `strength_not_loaded`, `freed`, `load_failed`,
-   *   `network_error`, `internal`
+   *   `network_error`, `breached_check_failed`, `crypto_unavailable`, `aborted`, `internal`
    * @param {string} message for people
    * @param {{ cause?: unknown }} [options]
    */

@@ -451,6 +451,7 @@ describe("exports", () => {
     assert.deepEqual(Object.keys(pwreset).sort(), [
       "PwresetError",
       "ResetApiError",
+      "checkBreached",
       "checkConfirm",
       "createPolicy",
       "createResetClient",

@@ -137,8 +137,9 @@ describe("TypeScript, strict, skipLibCheck: false", () => {
   /** Code every project compiles: the API used as documented, and misuses the types must catch. */
   const USES = `
 import {
-  checkConfirm, createPolicy, createResetClient, estimateStrength, helpTexts, loadStrength, ready, uniqueMessages,
-  validatePassword, PwresetError, type CheckResult, type PasswordPolicy, type PolicyDocument, type UniqueMessage,
+  checkBreached, checkConfirm, createPolicy, createResetClient, estimateStrength, helpTexts, loadStrength, ready,
+  uniqueMessages, validatePassword, PwresetError, type BreachedResult, type CheckResult, type PasswordPolicy,
+  type PolicyDocument, type UniqueMessage,
 } from "pwreset";
 
 export async function uses(): Promise<number> {
@@ -155,6 +156,11 @@ export async function uses(): Promise<number> {
   helpTexts("django").join();
   (await estimateStrength("x", ["jane"])).suggestions.join();
   createResetClient({ baseUrl: "http://127.0.0.1:8787" }).reg.userInfo("token");
+  createPolicy("django", { locale: "de" }).helpTexts().join();
+  validatePassword("x", { preset: "nist", locale: "es-MX" });
+  helpTexts({ preset: "nist" }, { locale: "de" });
+  const breached: BreachedResult = await checkBreached("x", { baseUrl: "http://127.0.0.1:9", timeoutMs: 1000 });
+  const seen: number = breached.breached ? breached.count : 0;
   try {
     createPolicy("strict" as "django");
   } catch (error) {
@@ -170,7 +176,11 @@ export async function uses(): Promise<number> {
   createPolicy({ min_length: "12" });
   // @ts-expect-error unknown check option
   policy.check("x", { usr: {} });
-  return shown.length + (score ?? 0);
+  // @ts-expect-error the locale is an option, not a second argument of its own
+  createPolicy("django", "de");
+  // @ts-expect-error unknown option of checkBreached
+  await checkBreached("x", { timeout: 5 });
+  return shown.length + (score ?? 0) + seen;
 }
 `;
 

@@ -9,17 +9,25 @@ import { after, before, it } from "node:test";
 import { Miniflare } from "miniflare";
 
 import { makeConsumerProject, removeProject } from "./support/consumer-project.js";
+import { sha1, startFakeRange } from "./support/fake-range.js";
 
 const require = createRequire(import.meta.url);
 
 const WORKER = `
-import { ready, validatePassword, estimateStrength, PwresetError } from "pwreset";
+import { ready, validatePassword, estimateStrength, checkBreached, PwresetError } from "pwreset";
 
 export default {
   async fetch(request) {
     await ready();
-    const password = new URL(request.url).searchParams.get("password");
+    const url = new URL(request.url);
+    const password = url.searchParams.get("password");
     try {
+      if (url.pathname === "/breached") {
+        return Response.json(await checkBreached(password, { baseUrl: url.searchParams.get("base"), timeoutMs: 2000 }));
+      }
+      if (url.pathname === "/german") {
+        return Response.json(validatePassword(password, { locale: "de-DE" }).errors.map((e) => e.message));
+      }
       const result = validatePassword(password, { preset: "seed-002" });
       const strength = await estimateStrength(password);
       return Response.json({ codes: result.errors.map((e) => e.code), score: strength.score });
@@ -87,4 +95,24 @@ it("bad input is a typed error inside workerd too", async () => {
   const response = await mf.dispatchFetch("http://localhost/");
   assert.equal(response.status, 400);
   assert.deepEqual(await response.json(), { error: "invalid_argument" });
+});
+
+it("checkBreached and the locale option work inside workerd (WebCrypto, fetch, timers)", async () => {
+  const fake = await startFakeRange({ corpus: { "Correct-Horse-Battery-1": 12 }, padding: ["Only-In-The-Padding-9"] });
+  try {
+    const ask = async (password, base = fake.url) =>
+      (await mf.dispatchFetch(`http://localhost/breached?password=${encodeURIComponent(password)}&base=${encodeURIComponent(base)}`)).json();
+    assert.deepEqual(await ask("Correct-Horse-Battery-1"), { breached: true, count: 12 });
+    assert.deepEqual(await ask("Only-In-The-Padding-9"), { breached: false, count: 0 });
+    assert.deepEqual(
+      fake.requests().map((r) => [r.url, r.headers["add-padding"]]),
+      [`/range/${sha1("Correct-Horse-Battery-1").slice(0, 5)}`, `/range/${sha1("Only-In-The-Padding-9").slice(0, 5)}`].map((u) => [u, "true"]),
+    );
+    fake.setFault("503");
+    assert.deepEqual(await ask("Correct-Horse-Battery-1"), { error: "breached_check_failed" });
+  } finally {
+    await fake.close();
+  }
+  const german = await (await mf.dispatchFetch("http://localhost/german?password=abc")).json();
+  assert.deepEqual(german, ["Dieses Passwort ist zu kurz. Es muss mindestens 8 Zeichen enthalten.", "Dieses Passwort ist zu gebräuchlich."]);
 });

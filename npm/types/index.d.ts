@@ -189,6 +189,9 @@ export type PwresetErrorCode =
   | "freed"
   | "load_failed"
   | "network_error"
+  | "breached_check_failed"
+  | "crypto_unavailable"
+  | "aborted"
   | "internal";
 
 export class PwresetError extends Error {
@@ -297,3 +300,35 @@ export interface ResetClient {
 
 /** A typed client for every route of the pwreset Worker. */
 export function createResetClient(options: ResetClientOptions): ResetClient;
+
+/** What `checkBreached` needs of `fetch`: the global `fetch` of browsers, Node and Workers fits. */
+export type RangeFetch = (
+  input: string,
+  init: { method: "GET"; headers: Record<string, string>; referrerPolicy: "no-referrer"; signal: InstanceOfGlobal<"AbortSignal"> },
+) => Promise<{ status: number; text(): Promise<string> }>;
+
+export interface BreachedOptions {
+  /** The range API (default `"https://api.pwnedpasswords.com"`); `{baseUrl}/range/{prefix}` is asked. */
+  baseUrl?: string | InstanceOfGlobal<"URL">;
+  /** A `fetch` to use instead of the global one. */
+  fetch?: RangeFetch;
+  /** Aborts the check (it then throws `PwresetError` with code `aborted`). */
+  signal?: InstanceOfGlobal<"AbortSignal">;
+  /** How long to wait for the answer (default 5000). */
+  timeoutMs?: number;
+}
+
+export interface BreachedResult {
+  /** Whether the password is in the Pwned Passwords corpus. */
+  breached: boolean;
+  /** How often it was seen in breaches (0 when not). */
+  count: number;
+}
+
+/**
+ * Looks the password up in Pwned Passwords as the server does: only the first five hex digits of
+ * its SHA-1 leave (`Add-Padding: true`), and the match is made locally. Throws `PwresetError`
+ * with code `breached_check_failed` when the range API can't be reached or answers otherwise
+ * than with a range, so the caller can choose to accept the password (fail open) or not.
+ */
+export function checkBreached(password: string, options?: BreachedOptions): Promise<BreachedResult>;

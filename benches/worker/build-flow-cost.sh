@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Builds the flow-cost harness (benches/flow-cost) for wasm32 the way the Worker is built: cargo's
-# release profile (opt-level 3 + LTO unless CARGO_PROFILE_RELEASE_OPT_LEVEL says otherwise), then
-# wasm-bindgen (Node target) and wasm-opt -O with the features worker-build enables.
+# release profile (opt-level 3 + LTO unless CARGO_PROFILE_RELEASE_OPT_LEVEL says otherwise), the
+# Worker's cargo features (WORKER_FEATURES), then wasm-bindgen (Node target) and wasm-opt -O with
+# the wasm features worker-build enables.
 # Usage: benches/worker/build-flow-cost.sh [OUT_DIR]   (default target/flow-cost/wasm)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 out=${1:-target/flow-cost/wasm}
 target_dir=${CARGO_TARGET_DIR:-target}
-cargo build --locked -p pwreset-flow-cost --target wasm32-unknown-unknown --profile release
+# The Worker's cargo features (WORKER_FEATURES=strength), as scripts/build-worker.sh reads them.
+cargo build --locked -p pwreset-flow-cost --target wasm32-unknown-unknown --profile release \
+  ${WORKER_FEATURES:+--features "$WORKER_FEATURES"}
 mkdir -p "$out"
 wasm-bindgen --target nodejs --no-typescript --out-dir "$out" \
   "$target_dir/wasm32-unknown-unknown/release/pwreset_flow_cost.wasm"

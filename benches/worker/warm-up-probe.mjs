@@ -13,6 +13,10 @@ const mark = () => {
 mark();
 const wasm = createRequire(import.meta.url)(glue);
 mark();
+if (!wasm.warmUp) {
+  console.log(JSON.stringify({ noWarmUp: true }));
+  process.exit(0);
+}
 wasm.warmUp();
 mark();
 wasm.warmUp();

@@ -40,8 +40,9 @@ pub fn per_op_ms(name: &str, min_ms: f64, repeats: u32) -> Result<f64, JsError> 
     flow_cases::per_op_ms(case(name)?, min_ms, repeats as usize, &now).map_err(|e| JsError::new(&e))
 }
 
-/// zxcvbn's dictionaries built, as the Worker's start event does (time it from JavaScript on a
-/// fresh module).
+/// zxcvbn's dictionaries built, as the Worker's start event does with feature `strength` (time it
+/// from JavaScript on a fresh module).
+#[cfg(feature = "strength")]
 #[wasm_bindgen(js_name = warmUp)]
 pub fn warm_up() {
     pwreset_core::warm_up();

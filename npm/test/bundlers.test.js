@@ -155,7 +155,12 @@ export async function uses(): Promise<number> {
   checkConfirm("a", "b", { messages: "seed-002" });
   helpTexts("django").join();
   (await estimateStrength("x", ["jane"])).suggestions.join();
-  createResetClient({ baseUrl: "http://127.0.0.1:8787" }).reg.userInfo("token");
+  const reset = createResetClient({ baseUrl: "http://127.0.0.1:8787" });
+  const phone: string | null = (await reset.reg.userInfo("token")).phone;
+  const sentAt: number = (await reset.dev.outbox("jane@example.com"))[0]?.created_at ?? 0;
+  const cToken: string = (await reset.user.forgotPasswordSubmit({ user: "u", token: "t", new_password: "p" })).token;
+  // @ts-expect-error created_at is seconds, a number
+  const sentText: string = (await reset.dev.outbox("jane@example.com"))[0]!.created_at;
   createPolicy("django", { locale: "de" }).helpTexts().join();
   validatePassword("x", { preset: "nist", locale: "es-MX" });
   helpTexts({ preset: "nist" }, { locale: "de" });
@@ -180,7 +185,7 @@ export async function uses(): Promise<number> {
   createPolicy("django", "de");
   // @ts-expect-error unknown option of checkBreached
   await checkBreached("x", { timeout: 5 });
-  return shown.length + (score ?? 0) + seen;
+  return shown.length + (score ?? 0) + seen + sentAt + (phone ?? cToken + sentText).length;
 }
 `;
 

@@ -236,7 +236,8 @@ export interface Success {
 /** Dialect A's user-info shape. */
 export interface UserInfo {
   userType: string;
-  phone: string;
+  /** E.164, or null when the account has no phone. */
+  phone: string | null;
   primaryEmail: { id: string; email: string; confirmed: boolean };
   emails: Array<{ id: string; email: string; confirmed: boolean }>;
   approved: boolean;
@@ -254,7 +255,14 @@ export interface OutboxMessage {
   text: string;
   link?: string;
   code?: string;
-  created_at: string;
+  /** Seconds since 1970 (UTC). */
+  created_at: number;
+}
+
+/** Dialect C's success shape. */
+export interface UserApiSuccess {
+  status_code: 200;
+  message: string;
 }
 
 export interface NewUser {
@@ -282,12 +290,13 @@ export interface ResetClient {
     resetpassMobile(body: { token: string; password: string; passwordConfirm: string; phone?: string }): Promise<Success & { token: string }>;
   };
   user: {
-    forgotPassword(body: { email: string }): Promise<unknown>;
-    forgotPasswordSubmit(body: { user: string; token: string; new_password: string }): Promise<unknown>;
+    /** `email` may be an e-mail address or a username. */
+    forgotPassword(body: { email: string }): Promise<UserApiSuccess>;
+    forgotPasswordSubmit(body: { user: string; token: string; new_password: string }): Promise<UserApiSuccess & { token: string }>;
     changePassword(
       accessToken: string,
       body: { old_password: string; new_password: string; confirm_password: string },
-    ): Promise<unknown>;
+    ): Promise<UserApiSuccess & { token: string }>;
   };
   admin: {
     createUser(adminToken: string, body: NewUser): Promise<{ id: string }>;

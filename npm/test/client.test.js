@@ -1,6 +1,6 @@
 // createResetClient: every route's method, path, headers and body, and how answers come back. The
-// server here is a local recorder, so these are the client's request shapes; the Worker's own tests
-// drive the real routes.
+// server here is a local recorder, so these are the client's request shapes; tests/e2e/client.test.mjs
+// drives the same client against the built Worker.
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { after, before, describe, it } from "node:test";

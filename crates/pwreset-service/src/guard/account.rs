@@ -174,6 +174,11 @@ pub struct GuardState {
     /// When the password last changed (unix seconds).
     #[serde(default)]
     password_changed_at: u64,
+    /// Codes presented when none was live. Counting them makes such a guess write its state just as
+    /// a wrong guess at a live code does, so the time of the answer tells neither whether the
+    /// account has a live code nor (with the decoy objects of unknown accounts) whether it exists.
+    #[serde(default)]
+    stray_tries: u32,
 }
 
 /// What checking a proof found.
@@ -305,6 +310,7 @@ impl GuardState {
             }
             Proof::Code { digests } => {
                 let Some(code) = self.code.as_mut() else {
+                    self.stray_tries = self.stray_tries.wrapping_add(1);
                     return Verdict::Fails;
                 };
                 // Every presented digest is compared, so the time does not depend on which matched.

@@ -1,5 +1,5 @@
 //! Inputs the fuzz targets (`fuzz/`, see docs/reliability.md) found breaking an invariant, kept as
-//! tests so they stay found. A test for a bug not yet fixed is ignored with the reason.
+//! tests so they stay found.
 
 use pwreset_core::UnixTime;
 use pwreset_core::secrets::{AccessTokenIssuer, Keyring, PasswordState};
@@ -10,10 +10,9 @@ const KEYS: &str = "k20261125-0129:OpNIVmKR6y3D3dmfIwg2shIAyFT-SY-fLQThi5ELiFY";
 /// Found by the `access_token` target's issue → verify round trip: `issue` accepts a subject of
 /// any length, but `verify` refuses tokens longer than 4 KiB, so a subject of about 3 KB, or of
 /// only 491 control characters (each a 6-byte `\u00XX` escape in the claims), gives a token that
-/// never verifies. The service's subjects are 36-character ids, so it is not reachable there;
-/// `issue` should refuse what `verify` would.
+/// never verified. The service's subjects are 36-character ids, so it was not reachable there;
+/// `issue` now refuses what `verify` would.
 #[test]
-#[ignore = "bug: AccessTokenIssuer::issue signs tokens longer than verify accepts (fuzz target access_token)"]
 fn issued_tokens_with_long_subjects_verify() {
     let keyring = Keyring::parse(KEYS).expect("test key");
     let issuer = AccessTokenIssuer {

@@ -168,6 +168,10 @@ impl AccessTokenIssuer {
         let token = Hs256
             .token(&header, &claims, &Hs256Key::new(key.bytes()))
             .map_err(|_| AccessTokenError::Malformed)?;
+        // Never hand out what `verify` would refuse (a very long subject makes a long token).
+        if token.len() > MAX_TOKEN_LEN {
+            return Err(AccessTokenError::Malformed);
+        }
         Ok(AccessToken(token))
     }
 

@@ -104,11 +104,14 @@ async function start(form) {
 /** check(password, confirm?) with the page's policy, compiled once when the package can. */
 function checker(pwreset, policyDocument) {
   const options = (confirm) => (confirm === undefined ? {} : { confirm, confirmField: CONFIRM_FIELD });
+  // The page's language, so live messages read like the server's answers.
+  const locale = document.documentElement.lang || "en";
   if (typeof pwreset.createPolicy === "function") {
-    const policy = pwreset.createPolicy(policyDocument);
+    const policy = pwreset.createPolicy(policyDocument, { locale });
     return (password, confirm) => policy.check(password, options(confirm));
   }
-  return (password, confirm) => pwreset.validatePassword(password, { policy: policyDocument, ...options(confirm) });
+  return (password, confirm) =>
+    pwreset.validatePassword(password, { policy: policyDocument, locale, ...options(confirm) });
 }
 
 /** One input's live messages (`#{id}-feedback`), its `aria-invalid`, and the server's errors. */

@@ -164,12 +164,10 @@ describe("provider faults", { concurrency: true }, () => {
 });
 
 // docs/delivery.md promises a `delivery_retry` line per retry, with `duplicate_risk: true` after a
-// timeout on a provider without an idempotency key, so duplicates can be counted from the log. The
-// Worker's consumer (crates/pwreset-service/src/jobs.rs, `send`) never prints `Delivery::log_line`:
-// only `delivery_given_up` and the dead letter are logged. Marked todo until that is fixed; it runs
-// after the scenarios above, on their log.
+// timeout on a provider without an idempotency key, so duplicates can be counted from the log. It
+// runs after the scenarios above, on their log.
 describe("delivery log lines", () => {
-  test("each retry is logged, and the retry after Twilio's hidden acceptance carries duplicate_risk", { todo: "the consumer does not log delivery_retry (jobs.rs send)" }, () => {
+  test("each retry is logged, and the retry after Twilio's hidden acceptance carries duplicate_risk", () => {
     const retries = deliveryEvents("delivery_retry");
     assert.ok(retries.filter((e) => e.provider === "resend").length >= 8, "Resend: 4 retries + 4 before the dead letter");
     assert.ok(retries.filter((e) => e.provider === "resend").every((e) => e.duplicate_risk === false), "Resend dedupes: never a risk");

@@ -343,7 +343,12 @@ pub async fn send(
     message: OutgoingMessage,
 ) -> PlatformResult<()> {
     let now = p.now().as_secs();
-    match delivery::deliver(&cfg.delivery, &message, p, p, now).await {
+    let outcome = delivery::deliver(&cfg.delivery, &message, p, p, now).await;
+    if let Delivery::RetryLater { .. } = outcome {
+        // One line per retry, with `duplicate_risk` when a hidden acceptance may send it twice.
+        p.log(&outcome.log_line(&cfg.delivery, &message));
+    }
+    match outcome {
         Delivery::Sent | Delivery::AlreadySent => Ok(()),
         Delivery::RetryLater { delay_seconds, .. } => {
             let next = message.next_attempt();

@@ -124,7 +124,7 @@ describe("per code: at most 5 wrong tries", () => {
     assert.equal((await guessA(user, code, ip(200))).status, 400, "burnt after the first 5 of them");
   });
 
-  test("dialect A: an attacker who sprinkles the right code among 40 guesses wins only if it is among the first 5 tried", async () => {
+  test("dialect A: the right code as the 21st of 40 guesses from 40 IPs is refused: the code burnt at the fifth wrong one", async () => {
     const user = await newUser();
     const code = await emailedCode(user);
     const guesses = wrongCodes(code, 39);

@@ -173,7 +173,9 @@ describe("delivery log lines", () => {
     assert.ok(retries.filter((e) => e.provider === "resend").every((e) => e.duplicate_risk === false), "Resend dedupes: never a risk");
     const risky = retries.filter((e) => e.provider === "twilio" && e.duplicate_risk === true);
     assert.ok(risky.length >= 2, "Twilio: the hang and the accept-hang timeouts");
-    assert.ok(risky.every((e) => /timeout/.test(e.reason)), JSON.stringify(risky));
+    // A timeout or a connection closed after the request went out may hide an acceptance.
+    assert.ok(risky.some((e) => /timeout/.test(e.reason)), JSON.stringify(risky));
+    assert.ok(risky.every((e) => /timeout|connection/.test(e.reason)), JSON.stringify(risky));
   });
 });
 

@@ -179,7 +179,28 @@ describe("delivery log lines", () => {
   });
 });
 
+// The consumer handles a batch's messages side by side: a provider that hangs holds up its own
+// message only. Three texts requested together share a batch; the first to reach the fake hangs
+// (10 s until the Worker's provider timeout); the other two must not wait that out.
+describe("one batch", () => {
+  test("a hanging provider holds up only its own message, not the rest of its batch", async () => {
+    const users = [await newUser(), await newUser(), await newUser()];
+    fake.setFaults("twilio", ["hang"]);
+    const answers = await Promise.all(users.map((u) => post(`${worker.url}/api/v1/auth/forgotpass/mobile`, { phone: u.phone }, B_HEADERS)));
+    assert.deepEqual(answers.map((a) => a.status), [200, 200, 200]);
+    const firsts = await Promise.all(users.map((u) => waitAttempts("twilio", u.phone, 1, 40_000).then((a) => a[0])));
+    const hang = firsts.find((r) => r.outcome === "hang");
+    assert.ok(hang, `one attempt hung: ${JSON.stringify(firsts.map((r) => r.outcome))}`);
+    const others = firsts.filter((r) => r !== hang);
+    assert.deepEqual(others.map((r) => r.outcome), ["ok", "ok"]);
+    // Handled one after another, the two would reach the fake only after the hang timed out (10 s).
+    const waited = others.map((r) => (seenAt.get(r) - seenAt.get(hang)) / 1000);
+    assert.ok(waited.every((s) => s < 8), `the others came ${waited.join(", ")} s after the hang began`);
+    report.push({ provider: "twilio", faults: "hang + 2 healthy in one batch", seconds_after_hang: waited });
+  });
+});
+
 after(() => {
   // The figures for docs/reliability.md (node --test prints a test file's stdout as diagnostics).
-  for (const r of report) console.log(`FAULTS ${JSON.stringify({ ...r, gaps: r.gaps?.map((g) => Number(g.toFixed(1))) })}`);
+  for (const r of report) console.log(`FAULTS ${JSON.stringify({ ...r, gaps: r.gaps?.map((g) => Number(g.toFixed(1))), seconds_after_hang: r.seconds_after_hang?.map((g) => Number(g.toFixed(1))) })}`);
 });

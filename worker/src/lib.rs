@@ -12,7 +12,8 @@ mod objects;
 use std::rc::Rc;
 
 use pwreset_service::{Job, JobOutcome, Service};
-use worker::{Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, event};
+use futures_util::future::join_all;
+use worker::{Context, Env, Message, MessageBatch, MessageExt, QueueRetryOptionsBuilder, event};
 
 pub use objects::{AccountGuardObject, GlobalCodesObject};
 
@@ -89,30 +90,36 @@ async fn queue(
             return Ok(());
         }
     };
-    for message in messages {
-        let Ok(job) = serde_json::from_value::<Job>(message.body().clone()) else {
-            worker::console_error!(
-                "{}",
-                serde_json::json!({ "event": "queue_message_unreadable" })
-            );
-            message.ack();
-            continue;
-        };
-        let outcome = if dead_letters {
-            service.run_dead_letter(&platform, job).await
-        } else {
-            service.run_job(&platform, job).await
-        };
-        match outcome {
-            JobOutcome::Done => message.ack(),
-            // A platform call failed: try again in a while, not at once (after the queue's
-            // max_retries the message goes to the dead-letter queue).
-            JobOutcome::Retry => message.retry_with_options(
-                &QueueRetryOptionsBuilder::new()
-                    .with_delay_seconds(JOB_RETRY_DELAY_SECS)
-                    .build(),
-            ),
+    // Each message on its own, all of the batch at once: a provider that hangs (up to the provider
+    // timeout) delays only its own message, not the rest of the batch.
+    let handle = |message: Message<serde_json::Value>| {
+        let (service, platform) = (&service, &platform);
+        async move {
+            let Ok(job) = serde_json::from_value::<Job>(message.body().clone()) else {
+                worker::console_error!(
+                    "{}",
+                    serde_json::json!({ "event": "queue_message_unreadable" })
+                );
+                message.ack();
+                return;
+            };
+            let outcome = if dead_letters {
+                service.run_dead_letter(platform, job).await
+            } else {
+                service.run_job(platform, job).await
+            };
+            match outcome {
+                JobOutcome::Done => message.ack(),
+                // A platform call failed: try again in a while, not at once (after the queue's
+                // max_retries the message goes to the dead-letter queue).
+                JobOutcome::Retry => message.retry_with_options(
+                    &QueueRetryOptionsBuilder::new()
+                        .with_delay_seconds(JOB_RETRY_DELAY_SECS)
+                        .build(),
+                ),
+            }
         }
-    }
+    };
+    join_all(messages.into_iter().map(handle)).await;
     Ok(())
 }

@@ -258,7 +258,9 @@ fn check_member(name: &str, value: &Value) -> Result<(), DocumentError> {
 fn wanted(member: &Member) -> String {
     let base = match member.expected {
         Expected::WholeNumber { min, max } => format!("a whole number from {min} to {max}"),
-        Expected::Number { min, max } => format!("a number from {min} to {max}"),
+        Expected::Number { min, max } => {
+            format!("a number from {} to {}", number_text(min), number_text(max))
+        }
         Expected::Boolean => "true or false".to_owned(),
         Expected::Name(kind) => format!("one of {}", listed(&kind.names())),
     };
@@ -274,10 +276,24 @@ fn describe(value: &Value) -> String {
     match value {
         Value::Null => "null".to_owned(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => format!("the number {n}"),
+        Value::Number(n) => format!("the number {}", number_text(*n)),
         Value::String(s) => format!("the string {}", quoted(s)),
         Value::Array => "an array".to_owned(),
         Value::Object => "an object".to_owned(),
+    }
+}
+
+/// A number as JavaScript prints it (`12`, `1.5`, `NaN`, `Infinity`), without Rust's float
+/// formatting, which would add about 17 KB to the policy module (JSON's is there anyway).
+fn number_text(n: f64) -> String {
+    if n.is_nan() {
+        "NaN".to_owned()
+    } else if n.is_infinite() {
+        if n > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
+    } else if n.fract() == 0.0 && n.abs() < 1e15 {
+        (n as i64).to_string()
+    } else {
+        serde_json::Number::from_f64(n).map_or_else(String::new, |n| n.to_string())
     }
 }
 
@@ -466,5 +482,25 @@ mod tests {
     fn a_document_that_is_not_an_object_or_a_name_is_refused() {
         assert!(error_of(json!(3)).message.contains("the number 3"));
         assert!(error_of(json!([1])).message.contains("an array"));
+    }
+
+    #[test]
+    fn numbers_are_written_as_javascript_writes_them() {
+        let written: Vec<String> = [
+            12.0,
+            1.5,
+            0.1,
+            -0.0,
+            f64::NAN,
+            f64::INFINITY,
+            -f64::INFINITY,
+        ]
+        .into_iter()
+        .map(number_text)
+        .collect();
+        assert_eq!(
+            written,
+            ["12", "1.5", "0.1", "0", "NaN", "Infinity", "-Infinity"]
+        );
     }
 }

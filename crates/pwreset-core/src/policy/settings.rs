@@ -187,7 +187,9 @@ impl PolicySettings {
             && !(MIN_SIMILARITY..=1.0).contains(&similarity)
         {
             return fail(format!(
-                "max_similarity must be between {MIN_SIMILARITY} and 1.0, got {similarity}"
+                "max_similarity must be between {} and 1.0, got {}",
+                decimal(MIN_SIMILARITY),
+                decimal(similarity)
             ));
         }
         if let Some(score) = self.min_score
@@ -228,6 +230,12 @@ impl PolicyConfigError {
             message: message.into(),
         }
     }
+}
+
+/// `x` as JSON writes it (`0.1`, `1.5`, `NaN` for what JSON cannot hold). Not `{x}`: Rust's own
+/// float formatting would add about 17 KB to the npm package's policy module, which has JSON's.
+fn decimal(x: f64) -> String {
+    serde_json::Number::from_f64(x).map_or_else(|| "NaN".to_owned(), |n| n.to_string())
 }
 
 #[cfg(test)]
@@ -277,7 +285,10 @@ mod tests {
         assert!(error_of(r#"{"max_length":63}"#).contains("max_length must be between 64"));
         assert!(error_of(r#"{"min_length":0}"#).contains("min_length must be between 1"));
         assert!(error_of(r#"{"min_length":200}"#).contains("min_length"));
-        assert!(error_of(r#"{"max_similarity":0.05}"#).contains("max_similarity"));
+        assert!(
+            error_of(r#"{"max_similarity":0.05}"#)
+                .contains("max_similarity must be between 0.1 and 1.0, got 0.05")
+        );
         assert!(error_of(r#"{"min_score":5}"#).contains("min_score"));
         assert!(error_of(r#"{"messages":"klingon"}"#).contains("unknown message catalog"));
         assert!(error_of(r#"{"preset":"strict"}"#).contains("unknown preset `strict`"));

@@ -9,6 +9,9 @@ use pwreset_service::platform::{Accounts, LinkRecord, LinkRecords, PlatformResul
 
 use crate::edge::{EdgePlatform, failed};
 
+/// An account key no account has (ids never contain `~`), read in place of an account's record.
+const ABSENT_ACCOUNT_KEY: &str = "account:~absent";
+
 /// KV refuses expirations shorter than a minute.
 const MIN_KV_TTL: u64 = 60;
 
@@ -29,8 +32,16 @@ impl EdgePlatform {
     async fn account_at(&self, index_key: &str) -> PlatformResult<Option<Account>> {
         match self.get_text(index_key).await? {
             Some(id) => self.account(&id).await,
-            None => Ok(None),
+            None => self.no_account().await,
         }
+    }
+
+    /// `Ok(None)` after the read a found index entry would have cost (of an account key that never
+    /// exists), so that an unknown identifier takes as many KV reads as a known one and the
+    /// answer's time does not tell them apart.
+    async fn no_account<T>(&self) -> PlatformResult<Option<T>> {
+        self.get_text(ABSENT_ACCOUNT_KEY).await?;
+        Ok(None)
     }
 
     async fn email_ids(&self, email: &str) -> PlatformResult<Vec<String>> {
@@ -55,8 +66,13 @@ impl Accounts for EdgePlatform {
     }
 
     async fn accounts_by_email(&self, email: &str) -> PlatformResult<Vec<Account>> {
+        let ids = self.email_ids(email).await?;
+        if ids.is_empty() {
+            self.no_account::<Account>().await?;
+            return Ok(Vec::new());
+        }
         let mut accounts = Vec::new();
-        for id in self.email_ids(email).await? {
+        for id in ids {
             if let Some(account) = self.account(&id).await? {
                 accounts.push(account);
             }

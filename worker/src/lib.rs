@@ -11,8 +11,8 @@ mod objects;
 
 use std::rc::Rc;
 
-use pwreset_service::{Job, JobOutcome, Service};
 use futures_util::future::join_all;
+use pwreset_service::{Job, JobOutcome, Service};
 use worker::{Context, Env, Message, MessageBatch, MessageExt, QueueRetryOptionsBuilder, event};
 
 pub use objects::{AccountGuardObject, GlobalCodesObject};

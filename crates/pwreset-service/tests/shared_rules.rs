@@ -370,6 +370,27 @@ fn reset_requests_for_one_identifier_are_limited_whatever_the_ip() {
 }
 
 #[test]
+fn codes_for_one_account_are_limited_whichever_identifier_asks() {
+    let h = Harness::new();
+    let jane = h.jane();
+    h.platform.set_limit(LimitRule::RequestPerIdentifier, 2);
+    // Three identifiers of one account, each within its own limit: without a limit on the
+    // account, three codes (each with fresh tries); with it, the identifier limit's two.
+    assert_eq!(h.reg_request("jane").status, 200);
+    assert_eq!(h.reg_request(&jane.email).status, 200);
+    assert_eq!(h.forgot_mobile(jane.phone.as_deref().unwrap()).status, 200);
+    h.drain();
+    let codes = h.outbox(&jane.email).len() + h.outbox(jane.phone.as_deref().unwrap()).len();
+    assert_eq!(codes, 2);
+    assert!(h.platform.logs().iter().any(|l| l.contains("code_limited")));
+    // Links carry 256-bit tokens, not guessable codes: not counted against the account.
+    let mails = h.outbox(&jane.email).len();
+    assert_eq!(h.forgot_email(&jane.email).status, 200);
+    h.drain();
+    assert_eq!(h.outbox(&jane.email).len(), mails + 1);
+}
+
+#[test]
 fn secret_attempts_from_one_ip_are_limited_even_for_the_right_secret() {
     let h = Harness::new();
     let jane = h.jane();

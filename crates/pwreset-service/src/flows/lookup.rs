@@ -10,6 +10,7 @@ pub async fn by_username_or_email(
     identifier: &str,
 ) -> PlatformResult<Option<Account>> {
     if let Some(account) = p.account_by_username(identifier).await? {
+        same_reads_as_a_miss(p, identifier).await?;
         return Ok(Some(account));
     }
     if !identifier.contains('@') {
@@ -30,10 +31,21 @@ pub async fn by_username_else_email(
     identifier: &str,
 ) -> PlatformResult<Vec<Account>> {
     if let Some(account) = p.account_by_username(identifier).await? {
+        same_reads_as_a_miss(p, identifier).await?;
         return Ok(vec![account]);
     }
     if !identifier.contains('@') {
         return Ok(Vec::new());
     }
     p.accounts_by_email(identifier).await
+}
+
+/// After a username hit, the e-mail lookup a miss would have made (for an identifier that could be
+/// an address), its answer unused: an existing username that looks like an address then costs the
+/// storage reads an unknown one does, so the time of an answer does not tell them apart.
+async fn same_reads_as_a_miss(p: &impl Accounts, identifier: &str) -> PlatformResult<()> {
+    if identifier.contains('@') {
+        p.accounts_by_email(identifier).await?;
+    }
+    Ok(())
 }

@@ -384,6 +384,8 @@ pub async fn send(
                 p.now(),
                 json!({ "message_id": message.id, "channel": message.channel, "reason": reason }),
             ));
+            // Only what the dead-letter consumer lists: the code or link stays out of the queue.
+            let message = message.without_secret();
             p.dead_letter(&Job::GaveUp { message, reason }).await
         }
     }

@@ -50,6 +50,7 @@ pub struct MemoryPlatform {
     global: MemoryObjectStorage,
     queue: RefCell<Vec<(Job, u64)>>,
     dead: RefCell<Vec<Job>>,
+    dead_history: RefCell<Vec<Job>>,
     limits: RefCell<BTreeMap<&'static str, u32>>,
     counts: RefCell<BTreeMap<(&'static str, String, u64), u32>>,
     logs: RefCell<Vec<String>>,
@@ -109,6 +110,11 @@ impl MemoryPlatform {
     /// Jobs handed to the dead-letter queue (and not yet run).
     pub fn dead_letters(&self) -> Vec<Job> {
         self.dead.borrow().clone()
+    }
+
+    /// Every job ever handed to the dead-letter queue, run or not, in order.
+    pub fn dead_lettered(&self) -> Vec<Job> {
+        self.dead_history.borrow().clone()
     }
 
     /// Runs queued jobs whose time has come, and the ones they enqueue, moving the clock to each
@@ -247,6 +253,7 @@ impl JobQueue for MemoryPlatform {
     }
     async fn dead_letter(&self, job: &Job) -> PlatformResult<()> {
         self.dead.borrow_mut().push(job.clone());
+        self.dead_history.borrow_mut().push(job.clone());
         Ok(())
     }
 }

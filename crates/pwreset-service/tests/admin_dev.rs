@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use pwreset_service::delivery::MAX_ATTEMPTS;
-use pwreset_service::{Method, Request, Response};
+use pwreset_service::{Job, Method, Request, Response};
 use serde_json::{Value, json};
 
 fn create(h: &Harness, body: &Value) -> Response {
@@ -218,6 +218,14 @@ fn a_message_that_failed_for_good_is_listed_in_the_dead_letters() {
     assert!(!body.contains("re_TestKey0123456789"));
     let code = email_code_sent(&h).unwrap();
     assert!(!body.contains(&code));
+    // What went through the dead-letter queue carries no secret either.
+    let handed = h.platform.dead_lettered();
+    assert_eq!(handed.len(), 1);
+    let Job::GaveUp { message, .. } = &handed[0] else {
+        panic!("a given-up message: {handed:?}");
+    };
+    assert!(message.text.is_empty() && message.code.is_none() && message.link.is_none());
+    assert!(!serde_json::to_string(&handed[0]).unwrap().contains(&code));
     assert!(
         h.platform
             .logs()

@@ -61,6 +61,17 @@ impl OutgoingMessage {
         }
     }
 
+    /// The message without its secret: no text, link or code (subject, recipient and ids stay).
+    /// What goes to the dead-letter queue, where nobody should read a live code or link.
+    pub fn without_secret(&self) -> Self {
+        Self {
+            text: String::new(),
+            link: None,
+            code: None,
+            ..self.clone()
+        }
+    }
+
     /// The message as the dev outbox lists it:
     /// `{"id","channel","to","subject","text","link"?,"code"?,"created_at"}`.
     pub fn outbox_view(&self) -> serde_json::Value {

@@ -8,7 +8,7 @@
 // (`accept-hang`), and the Worker's log counts it (`duplicate_risk`); after the fifth failed try
 // the message is a logged dead letter listed by GET /admin/dead-letters.
 // The two providers' scenarios run side by side (each provider's faults are consumed in order by
-// its own requests), about 90 s in all. Figures from a run are in docs/reliability.md.
+// its own requests), about 2 minutes in all. Figures from a run are in docs/reliability.md.
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -145,10 +145,13 @@ describe("provider faults", { concurrency: true }, () => {
     fake.setFaults("resend", ["close", "garbage", "close", "garbage", "500"]);
     assert.equal((await post(`${worker.url}/api/v1/auth/forgotpass`, { email: user.email }, B_HEADERS)).status, 200);
     const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    // This user's letter: its message id is the Idempotency-Key of every attempt.
     const letter = await eventually(async () => {
+      const key = attemptsFor("resend", user.email)[0]?.headers["idempotency-key"];
       const res = await get(`${worker.url}/admin/dead-letters`, auth);
-      return Array.isArray(res.body) && res.body.find((l) => l.channel === "email");
+      return key && Array.isArray(res.body) && res.body.find((l) => l.message_id === key);
     }, { timeoutMs: 100_000, everyMs: 1000 });
+    assert.equal(letter.channel, "email");
     const attempts = attemptsFor("resend", user.email);
     assert.equal(attempts.length, 5);
     assert.equal(letter.attempts, 5);
@@ -176,6 +179,26 @@ describe("delivery log lines", () => {
     // A timeout or a connection closed after the request went out may hide an acceptance.
     assert.ok(risky.some((e) => /timeout/.test(e.reason)), JSON.stringify(risky));
     assert.ok(risky.every((e) => /timeout|connection/.test(e.reason)), JSON.stringify(risky));
+  });
+});
+
+// Nothing secret in what the fault paths leave behind: the Worker's log and the dead letters carry
+// neither the providers' credentials nor any code the fake was asked to deliver.
+describe("no secret in logs or dead letters", () => {
+  test("no provider credential and no sent code appears in a log line or a dead letter", async () => {
+    const letters = await get(`${worker.url}/admin/dead-letters`, { authorization: `Bearer ${ADMIN_TOKEN}` });
+    assert.ok(Array.isArray(letters.body) && letters.body.length > 0);
+    const codes = new Set();
+    for (const r of fake.requests()) {
+      const body = decodeURIComponent((r.body ?? "").replace(/\+/g, " "));
+      for (const code of body.match(/\b\d{6}\b/g) ?? []) codes.add(code);
+    }
+    assert.ok(codes.size > 0, "the fake saw codes");
+    const secrets = [CREDENTIALS.resend, CREDENTIALS.twilio.token, Buffer.from(`${CREDENTIALS.twilio.sid}:${CREDENTIALS.twilio.token}`).toString("base64"), ...codes];
+    const where = [["log", worker.logs()], ["dead letters", JSON.stringify(letters.body)]];
+    for (const [place, text] of where) {
+      for (const secret of secrets) assert.ok(!text.includes(secret), `the ${place} carry a secret (${secret.length} characters)`);
+    }
   });
 });
 

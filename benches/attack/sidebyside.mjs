@@ -58,6 +58,18 @@ async function sequential(n, one) {
   return walls;
 }
 
+// ------------------------------------------------------------------ the strength check ran
+/** Passes every Django rule, but zxcvbn scores it 0: a variant that estimates strength refuses it. */
+const WEAK = "aaaaaaaaaaaaaaaa";
+
+/** Fails the run unless `attempt` is answered 400 for a weak password: zxcvbn really runs there. */
+async function refusesWeak(label, attempt) {
+  const res = await attempt();
+  if (res.status !== 400 || !/weak/i.test(JSON.stringify(res.body))) {
+    throw new Error(`${label} did not refuse a weak password: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+}
+
 // ------------------------------------------------------------------ the Rust Worker
 async function rustVariant(label, main, vars) {
   const worker = await startWrangler(writeConfig(`side-${label.replace(/\W+/g, "-")}.toml`, RAISED, main), loadVars(vars));
@@ -90,6 +102,7 @@ async function rustVariant(label, main, vars) {
       if (res.status !== 200) throw new Error(`${label} resetpass ${res.status} ${JSON.stringify(res.body)}`);
       return res.ms;
     };
+    if (vars.PASSWORD_POLICY) await refusesWeak(label, () => send(`${url}/api/v1/auth/resetpass`, { token: tokens[0], password: WEAK, passwordConfirm: WEAK }, B_HEADERS));
     await resetOnce(N); // warm-up (not counted)
     await resetOnce(N + 1);
     const floor = await cpuPerRequest(pids, FLOOR_N, () => sequential(FLOOR_N, async () => (await send(`${url}/no/such/route`, undefined, {}, "GET")).ms));
@@ -118,6 +131,7 @@ async function baselineVariant(label, strength) {
       if (res.status !== 200) throw new Error(`${label} reset ${res.status} ${JSON.stringify(res.body)}`);
       return res.ms;
     };
+    if (strength) await refusesWeak(label, () => send(`${url}/reset`, { token: baselineToken(), password: WEAK, passwordConfirm: WEAK }));
     await resetOnce(N);
     await resetOnce(N + 1);
     const floor = await cpuPerRequest(pids, FLOOR_N, () => sequential(FLOOR_N, async () => (await send(`${url}/ping`, undefined, {}, "GET")).ms));

@@ -22,15 +22,27 @@ fn issued_tokens_with_long_subjects_verify() {
     };
     let now = UnixTime::from_secs(1_767_229_200);
     let state = PasswordState::new("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA");
-    for subject in ["a".repeat(3_200), "\0".repeat(491)] {
-        if let Ok(token) = issuer.issue(&keyring, &subject, &state, now) {
-            let verified = issuer.verify(&keyring, token.reveal(), now);
-            assert!(
-                verified.is_ok(),
-                "a token issue() made for a subject of {} bytes was refused by verify(): {:?}",
-                subject.len(),
-                verified.err()
-            );
+    let mut issued = 0;
+    // Around the limit: the longest subjects that fit, and the found ones that do not.
+    for length in (2_000..3_400).step_by(50) {
+        for subject in ["a".repeat(length), "\0".repeat(length / 6)] {
+            if let Ok(token) = issuer.issue(&keyring, &subject, &state, now) {
+                issued += 1;
+                let verified = issuer.verify(&keyring, token.reveal(), now);
+                assert!(
+                    verified.is_ok(),
+                    "a token issue() made for a subject of {} bytes was refused by verify(): {:?}",
+                    subject.len(),
+                    verified.err()
+                );
+            }
         }
     }
+    // `issue` must not pass by refusing everything: long subjects that fit are still issued.
+    assert!(issuer.issue(&keyring, &"a".repeat(2_000), &state, now).is_ok());
+    assert!(issuer.issue(&keyring, &"\0".repeat(300), &state, now).is_ok());
+    assert!(issued > 2, "{issued} tokens issued");
+    // And the two found inputs are refused, not issued broken.
+    assert!(issuer.issue(&keyring, &"a".repeat(3_200), &state, now).is_err());
+    assert!(issuer.issue(&keyring, &"\0".repeat(491), &state, now).is_err());
 }

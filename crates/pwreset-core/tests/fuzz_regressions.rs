@@ -39,10 +39,26 @@ fn issued_tokens_with_long_subjects_verify() {
         }
     }
     // `issue` must not pass by refusing everything: long subjects that fit are still issued.
-    assert!(issuer.issue(&keyring, &"a".repeat(2_000), &state, now).is_ok());
-    assert!(issuer.issue(&keyring, &"\0".repeat(300), &state, now).is_ok());
+    assert!(
+        issuer
+            .issue(&keyring, &"a".repeat(2_000), &state, now)
+            .is_ok()
+    );
+    assert!(
+        issuer
+            .issue(&keyring, &"\0".repeat(300), &state, now)
+            .is_ok()
+    );
     assert!(issued > 2, "{issued} tokens issued");
     // And the two found inputs are refused, not issued broken.
-    assert!(issuer.issue(&keyring, &"a".repeat(3_200), &state, now).is_err());
-    assert!(issuer.issue(&keyring, &"\0".repeat(491), &state, now).is_err());
+    assert!(
+        issuer
+            .issue(&keyring, &"a".repeat(3_200), &state, now)
+            .is_err()
+    );
+    assert!(
+        issuer
+            .issue(&keyring, &"\0".repeat(491), &state, now)
+            .is_err()
+    );
 }

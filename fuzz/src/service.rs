@@ -713,7 +713,7 @@ impl Fixture {
             .map(|(n, v)| format!("{n}: {v}\n"))
             .collect();
         // A link token may be shown by the dev outbox and echoed by the reset page; never logged.
-        let loggable = |secret: &str| built.loggable.iter().any(|t| t.contains(secret));
+        let loggable = |secret: &str| built.loggable.iter().any(|t| carries(t, secret));
         if let Some(token) = &sent.link_token {
             let in_logs = logs.iter().any(|line| line.contains(token.as_str()));
             assert!(
@@ -722,7 +722,7 @@ impl Fixture {
             );
         }
         // The answer and the logs are searched first: the request's slots only when they hold it.
-        let echoable = |secret: &str| built.echoable.iter().any(|t| t.contains(secret));
+        let echoable = |secret: &str| built.echoable.iter().any(|t| carries(t, secret));
         for (what, secret) in &self.secrets {
             let secret = secret.as_str();
             let in_answer = body.contains(secret) || headers.contains(secret);
@@ -814,4 +814,12 @@ pub fn run(exchange: &Exchange, mode: Mode) {
             "the password changed without any secret"
         );
     }
+}
+
+/// Whether `secret` shows in `text` as sent, or in `text` as a JSON string writes it: escaping can
+/// make it appear where the request did not carry it whole (the `f` ending `\u001f` followed by
+/// `uzz-admin-token-…` spells `fuzz-admin-token-…`), and that is an echo, not a leak.
+fn carries(text: &str, secret: &str) -> bool {
+    text.contains(secret)
+        || serde_json::to_string(text).is_ok_and(|escaped| escaped.contains(secret))
 }

@@ -805,6 +805,15 @@ pub fn run(exchange: &Exchange, mode: Mode) {
         let sent_after = Sent::read(&platform);
         fixture.check(&built, &answer, &logs[logs_before..], &sent_after);
     }
+    if std::env::var_os("PWRESET_FUZZ_REACHED").is_some() {
+        // How far inputs get, for docs/reliability.md: replay a corpus with this set and count.
+        for event in ["password_changed", "account_created"] {
+            let quoted = format!("\"{event}\"");
+            if platform.logs().iter().any(|line| line.contains(&quoted)) {
+                eprintln!("reached {event}");
+            }
+        }
+    }
     if mode == Mode::Untrusted {
         let account = block_on(platform.account(&fixture.account.id))
             .expect("memory")

@@ -5,12 +5,14 @@
 //! `pwned:<prefix>` → a cached range answer of the breached-password API (1 day).
 
 use pwreset_service::account::Account;
+use pwreset_service::audit;
 use pwreset_service::platform::{Accounts, LinkRecord, LinkRecords, PlatformResult, ResponseCache};
 
 use crate::edge::{EdgePlatform, failed};
 
-/// An account key no account has (ids never contain `~`), read in place of an account's record.
-const ABSENT_ACCOUNT_KEY: &str = "account:~absent";
+/// The prefix of account keys no account has (ids never contain `~`), read in place of an
+/// account's record.
+const ABSENT_ACCOUNT_PREFIX: &str = "account:~absent:";
 
 /// KV refuses expirations shorter than a minute.
 const MIN_KV_TTL: u64 = 60;
@@ -32,15 +34,17 @@ impl EdgePlatform {
     async fn account_at(&self, index_key: &str) -> PlatformResult<Option<Account>> {
         match self.get_text(index_key).await? {
             Some(id) => self.account(&id).await,
-            None => self.no_account().await,
+            None => self.no_account(index_key).await,
         }
     }
 
-    /// `Ok(None)` after the read a found index entry would have cost (of an account key that never
-    /// exists), so that an unknown identifier takes as many KV reads as a known one and the
-    /// answer's time does not tell them apart.
-    async fn no_account<T>(&self) -> PlatformResult<Option<T>> {
-        self.get_text(ABSENT_ACCOUNT_KEY).await?;
+    /// `Ok(None)` after the read a found index entry would have cost, so that an unknown
+    /// identifier takes as many KV reads as a known one and the answer's time does not tell them
+    /// apart. The key that never exists is one per identifier, so that it is cached (or not) at
+    /// the edge as a real account's record would be after the same reads.
+    async fn no_account<T>(&self, index_key: &str) -> PlatformResult<Option<T>> {
+        let absent = format!("{ABSENT_ACCOUNT_PREFIX}{}", audit::tag(index_key));
+        self.get_text(&absent).await?;
         Ok(None)
     }
 
@@ -68,7 +72,8 @@ impl Accounts for EdgePlatform {
     async fn accounts_by_email(&self, email: &str) -> PlatformResult<Vec<Account>> {
         let ids = self.email_ids(email).await?;
         if ids.is_empty() {
-            self.no_account::<Account>().await?;
+            self.no_account::<Account>(&format!("email:{email}"))
+                .await?;
             return Ok(Vec::new());
         }
         let mut accounts = Vec::new();

@@ -11,11 +11,18 @@ mod objects;
 
 use std::rc::Rc;
 
-use futures_util::future::join_all;
+use futures_util::StreamExt;
 use pwreset_service::{Job, JobOutcome, Service};
 use worker::{Context, Env, Message, MessageBatch, MessageExt, QueueRetryOptionsBuilder, event};
 
 pub use objects::{AccountGuardObject, GlobalCodesObject};
+
+/// A queue message with its job, `None` when the body is not one.
+type QueuedJob = (Message<serde_json::Value>, Option<Job>);
+
+/// How many groups of a batch run at once: a Worker invocation keeps at most six connections
+/// open, and each group holds one (a provider call, KV, a queue send) at a time.
+const CONCURRENT_GROUPS: usize = 5;
 
 /// How long a job whose platform call failed waits before it runs again.
 const JOB_RETRY_DELAY_SECS: u32 = 10;
@@ -90,36 +97,58 @@ async fn queue(
             return Ok(());
         }
     };
-    // Each message on its own, all of the batch at once: a provider that hangs (up to the provider
-    // timeout) delays only its own message, not the rest of the batch.
-    let handle = |message: Message<serde_json::Value>| {
-        let (service, platform) = (&service, &platform);
-        async move {
-            let Ok(job) = serde_json::from_value::<Job>(message.body().clone()) else {
-                worker::console_error!(
-                    "{}",
-                    serde_json::json!({ "event": "queue_message_unreadable" })
-                );
-                message.ack();
-                return;
-            };
-            let outcome = if dead_letters {
-                service.run_dead_letter(platform, job).await
-            } else {
-                service.run_job(platform, job).await
-            };
-            match outcome {
-                JobOutcome::Done => message.ack(),
-                // A platform call failed: try again in a while, not at once (after the queue's
-                // max_retries the message goes to the dead-letter queue).
-                JobOutcome::Retry => message.retry_with_options(
-                    &QueueRetryOptionsBuilder::new()
-                        .with_delay_seconds(JOB_RETRY_DELAY_SECS)
-                        .build(),
-                ),
-            }
+    // Messages that must stay in order (two requests naming one identifier, copies of one
+    // message) run one after another; the groups run side by side, a few at a time, so a provider
+    // that hangs (up to the provider timeout) delays only its own group.
+    let mut groups: Vec<(Option<String>, Vec<QueuedJob>)> = Vec::new();
+    for message in messages {
+        let job = serde_json::from_value::<Job>(message.body().clone()).ok();
+        let key = job.as_ref().map(Job::order_key);
+        match groups.iter_mut().find(|(k, _)| k.is_some() && *k == key) {
+            Some((_, group)) => group.push((message, job)),
+            None => groups.push((key, vec![(message, job)])),
         }
-    };
-    join_all(messages.into_iter().map(handle)).await;
+    }
+    let (service, platform) = (&service, &platform);
+    futures_util::stream::iter(groups)
+        .for_each_concurrent(CONCURRENT_GROUPS, |(_, group)| async move {
+            for (message, job) in group {
+                run_message(service, platform, dead_letters, message, job).await;
+            }
+        })
+        .await;
     Ok(())
+}
+
+/// Runs one queue message and acknowledges it, or asks for it again later.
+async fn run_message(
+    service: &Service,
+    platform: &edge::EdgePlatform,
+    dead_letters: bool,
+    message: Message<serde_json::Value>,
+    job: Option<Job>,
+) {
+    let Some(job) = job else {
+        worker::console_error!(
+            "{}",
+            serde_json::json!({ "event": "queue_message_unreadable" })
+        );
+        message.ack();
+        return;
+    };
+    let outcome = if dead_letters {
+        service.run_dead_letter(platform, job).await
+    } else {
+        service.run_job(platform, job).await
+    };
+    match outcome {
+        JobOutcome::Done => message.ack(),
+        // A platform call failed: try again in a while, not at once (after the queue's
+        // max_retries the message goes to the dead-letter queue).
+        JobOutcome::Retry => message.retry_with_options(
+            &QueueRetryOptionsBuilder::new()
+                .with_delay_seconds(JOB_RETRY_DELAY_SECS)
+                .build(),
+        ),
+    }
 }

@@ -30,6 +30,21 @@ pub enum Job {
     },
 }
 
+impl Job {
+    /// Jobs with the same key must run one after another, in the order they were queued: two
+    /// requests naming one identifier (each issues a code that replaces the other's, and the
+    /// message that arrives last must carry the live one), and copies of one message (checked
+    /// and marked as sent in two steps). Jobs with different keys may run side by side.
+    pub fn order_key(&self) -> String {
+        match self {
+            Job::ResetRequested(request) => format!("request:{}", request.identifier),
+            Job::Deliver(message) | Job::GaveUp { message, .. } => {
+                format!("message:{}", message.id)
+            }
+        }
+    }
+}
+
 /// How a reset was asked for, which decides the secret and the channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -388,5 +403,45 @@ pub async fn send(
             let message = message.without_secret();
             p.dead_letter(&Job::GaveUp { message, reason }).await
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(identifier: &str) -> Job {
+        Job::ResetRequested(ResetRequest {
+            id: "r1".into(),
+            via: ResetVia::EmailCode,
+            identifier: identifier.into(),
+            requested_at: 0,
+            locale: Locale::default(),
+        })
+    }
+
+    fn message(id: &str) -> OutgoingMessage {
+        let kind = MessageKind::PasswordChanged;
+        delivery::compose_in(Locale::default(), kind, Channel::Email, "a@b.test", id, 0)
+    }
+
+    #[test]
+    fn jobs_that_must_keep_their_order_share_a_key() {
+        assert_eq!(request("jane").order_key(), request("jane").order_key());
+        assert_ne!(request("jane").order_key(), request("john").order_key());
+        let gave_up = Job::GaveUp {
+            message: message("m1"),
+            reason: "x".into(),
+        };
+        assert_eq!(Job::Deliver(message("m1")).order_key(), gave_up.order_key());
+        assert_ne!(
+            Job::Deliver(message("m1")).order_key(),
+            Job::Deliver(message("m2")).order_key()
+        );
+        // An identifier that looks like a message key is still a request's.
+        assert_ne!(
+            request("m1").order_key(),
+            Job::Deliver(message("m1")).order_key()
+        );
     }
 }

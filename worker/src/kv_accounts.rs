@@ -42,7 +42,7 @@ impl EdgePlatform {
     /// identifier takes as many KV reads as a known one and the answer's time does not tell them
     /// apart. The key that never exists is one per identifier, so that it is cached (or not) at
     /// the edge as a real account's record would be after the same reads.
-    async fn no_account<T>(&self, index_key: &str) -> PlatformResult<Option<T>> {
+    async fn no_account(&self, index_key: &str) -> PlatformResult<Option<Account>> {
         let absent = format!("{ABSENT_ACCOUNT_PREFIX}{}", audit::tag(index_key));
         self.get_text(&absent).await?;
         Ok(None)
@@ -72,8 +72,7 @@ impl Accounts for EdgePlatform {
     async fn accounts_by_email(&self, email: &str) -> PlatformResult<Vec<Account>> {
         let ids = self.email_ids(email).await?;
         if ids.is_empty() {
-            self.no_account::<Account>(&format!("email:{email}"))
-                .await?;
+            self.no_account(&format!("email:{email}")).await?;
             return Ok(Vec::new());
         }
         let mut accounts = Vec::new();

@@ -10,7 +10,7 @@ use crate::audit;
 use crate::config::ServiceConfig;
 use crate::delivery::{self, Channel, Delivery, Locale, MessageKind, OutgoingMessage};
 use crate::flows::lookup;
-use crate::guard::{GlobalAnswer, GlobalOp, GuardOp};
+use crate::guard::{GlobalAnswer, GlobalOp, GuardAnswer, GuardOp};
 use crate::platform::{Accounts, LimitRule, Platform, PlatformError, PlatformResult};
 
 /// A message on the queue.
@@ -208,7 +208,18 @@ async fn run_reset_request(
         }
         ResetVia::SmsCode => sms_code(p, cfg, &accounts[0], request.locale).await?,
     };
-    send(p, cfg, message).await
+    match message {
+        Some(message) => send(p, cfg, message).await,
+        None => {
+            // Each account gets a bounded number of messages a day, however it is asked.
+            p.log(&audit::line(
+                "daily_messages_sent",
+                p.now(),
+                json!({ "id": request.id, "via": request.via }),
+            ));
+            Ok(())
+        }
+    }
 }
 
 /// The `request_per_identifier` key that counts the codes issued to one account, whichever
@@ -230,21 +241,23 @@ async fn email_code(
     cfg: &ServiceConfig,
     account: &Account,
     locale: Locale,
-) -> PlatformResult<OutgoingMessage> {
+) -> PlatformResult<Option<OutgoingMessage>> {
     let code = ResetCode::generate(cfg.code_digits).map_err(|e| PlatformError(e.to_string()))?;
-    issue_code(p, cfg, account, &code, Vec::new()).await?;
+    if !issue_code(p, cfg, account, &code, Vec::new()).await? {
+        return Ok(None);
+    }
     let kind = MessageKind::ResetCode {
         code: code.reveal().to_owned(),
         ttl_minutes: minutes(cfg.lifetimes.code),
     };
-    Ok(delivery::compose_in(
+    Ok(Some(delivery::compose_in(
         locale,
         kind,
         Channel::Email,
         &account.email,
         message_id()?,
         p.now().as_secs(),
-    ))
+    )))
 }
 
 async fn sms_code(
@@ -252,7 +265,7 @@ async fn sms_code(
     cfg: &ServiceConfig,
     account: &Account,
     locale: Locale,
-) -> PlatformResult<OutgoingMessage> {
+) -> PlatformResult<Option<OutgoingMessage>> {
     let Some(phone) = &account.phone else {
         return Err(PlatformError("account found by phone has none".into()));
     };
@@ -279,19 +292,22 @@ async fn sms_code(
     let Some((code, global)) = claimed else {
         return Err(PlatformError("no free code after repeated draws".into()));
     };
-    issue_code(p, cfg, account, &code, vec![global]).await?;
+    if !issue_code(p, cfg, account, &code, vec![global.clone()]).await? {
+        crate::flows::release_global(p, &[global]).await?;
+        return Ok(None);
+    }
     let kind = MessageKind::ResetCode {
         code: code.reveal().to_owned(),
         ttl_minutes: minutes(cfg.lifetimes.code),
     };
-    Ok(delivery::compose_in(
+    Ok(Some(delivery::compose_in(
         locale,
         kind,
         Channel::Sms,
         phone,
         message_id()?,
         p.now().as_secs(),
-    ))
+    )))
 }
 
 async fn issue_code(
@@ -300,7 +316,7 @@ async fn issue_code(
     account: &Account,
     code: &ResetCode,
     global_digests: Vec<String>,
-) -> PlatformResult<()> {
+) -> PlatformResult<bool> {
     let op = GuardOp::IssueCode {
         digest: code
             .digest(&cfg.keyring, CodeScope::Account(&account.id))
@@ -310,7 +326,8 @@ async fn issue_code(
         global_digests,
     };
     let answer = p.guard(&account.id, op).await?;
-    crate::flows::release_global(p, answer.released_global()).await
+    crate::flows::release_global(p, answer.released_global()).await?;
+    Ok(!matches!(answer, GuardAnswer::DailyMessagesSent { .. }))
 }
 
 /// What a reset link carries: dialect B's `?token=`, or dialect C's `?user=…&token=…`.
@@ -326,7 +343,7 @@ async fn email_links(
     accounts: &[Account],
     form: LinkForm,
     locale: Locale,
-) -> PlatformResult<OutgoingMessage> {
+) -> PlatformResult<Option<OutgoingMessage>> {
     let mut links = Vec::with_capacity(accounts.len());
     for account in accounts {
         let token = LinkToken::generate().map_err(|e| PlatformError(e.to_string()))?;
@@ -342,7 +359,9 @@ async fn email_links(
             secret_id: key.clone(),
             expires_at,
         };
-        p.guard(&account.id, op).await?;
+        if p.guard(&account.id, op).await? != GuardAnswer::LinkIssued {
+            continue;
+        }
         p.put_link(&key, &record, cfg.lifetimes.link).await?;
         let token = token.reveal_hex();
         let link = match form {
@@ -356,6 +375,9 @@ async fn email_links(
         };
         links.push((account.label().to_owned(), link));
     }
+    if links.is_empty() {
+        return Ok(None);
+    }
     let ttl_minutes = minutes(cfg.lifetimes.link);
     let kind = if links.len() == 1 {
         let (_, link) = links.remove(0);
@@ -363,14 +385,14 @@ async fn email_links(
     } else {
         MessageKind::ResetLinks { links, ttl_minutes }
     };
-    Ok(delivery::compose_in(
+    Ok(Some(delivery::compose_in(
         locale,
         kind,
         Channel::Email,
         &accounts[0].email,
         message_id()?,
         p.now().as_secs(),
-    ))
+    )))
 }
 
 /// Hands `message` to its provider; a failure that may pass is retried through the queue with

@@ -20,6 +20,7 @@ pub mod config;
 pub mod delivery;
 pub mod dialects;
 pub mod directory;
+pub mod faults;
 pub mod flows;
 pub mod guard;
 pub mod http;

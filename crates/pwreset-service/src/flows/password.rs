@@ -64,10 +64,19 @@ pub async fn check_new_password(
     Ok(())
 }
 
-/// Sets `account`'s password, the new one already checked: hashes it, has the account's guard
-/// prove `proof` and record the change atomically (which kills every other outstanding secret and
-/// every earlier access token), stores the new hash, asks the directory to end sessions, queues the
-/// "password changed" notice, logs the event, and issues an access token for the new state.
+/// Sets `account`'s password, the new one already checked, so that a failure at any step leaves
+/// the account resettable and the secret either unused or really used:
+/// 1. the account's guard proves `proof` and records a pending change (nothing used up yet);
+/// 2. the new hash goes to the store; when that call fails, the store is asked whether it holds
+///    the new password all the same (a timeout may hide a write that happened);
+/// 3. the guard is told: stored, the change is recorded (the secret is used up, every other
+///    outstanding secret and every earlier access token dies); not stored, the pending change is
+///    dropped and the caller gets `503` with the secret still usable.
+///
+/// A lost step 3 is settled by the next request that reads the account (see [`crate::guard`]).
+/// Then the directory is asked to end sessions, the "password changed" notice is queued and the
+/// event logged (each failure there is logged, never a failed change), and an access token for the
+/// new state is issued.
 pub async fn commit_password(
     p: &impl Platform,
     cfg: &ServiceConfig,
@@ -79,20 +88,67 @@ pub async fn commit_password(
     let hash = hash_password(form.password, HashParams::OWASP)
         .map_err(|e| PlatformError(format!("password hashing failed: {e}")))?;
     let changed_at = p.now().as_secs();
-    let op = GuardOp::ChangePassword {
+    let begin = GuardOp::BeginChange {
         proof,
         seen_changed_at: account.password_changed_at,
         changed_at,
     };
-    let answer = p.guard(&account.id, op).await?;
-    super::release_global(p, answer.released_global()).await?;
-    if !matches!(answer, GuardAnswer::Changed { .. }) {
-        return Err(FlowError::InvalidSecret);
+    let begun = match p.guard(&account.id, begin).await {
+        Ok(answer) => answer,
+        Err(e) => {
+            // The guard may have recorded the change and lost its answer: drop it now, so that
+            // it does not hold the account until its lease ends.
+            finish_change(p, &account.id, changed_at, false).await;
+            return Err(e.into());
+        }
+    };
+    super::release_global(p, begun.released_global()).await?;
+    match begun {
+        GuardAnswer::Begun => {}
+        GuardAnswer::Busy { retry_after } => {
+            return Err(FlowError::Unavailable(PlatformError(format!(
+                "another password change of this account is under way (its lease ends in {retry_after} s)"
+            ))));
+        }
+        GuardAnswer::GuessesPaused { retry_after } => {
+            return Err(FlowError::RateLimited { retry_after });
+        }
+        _ => return Err(FlowError::InvalidSecret),
     }
     account.password_hash = hash;
     account.password_changed_at = changed_at;
     let directory = super::directory(p, cfg);
-    directory.update_account(&account).await?;
+    if let Err(e) = directory.update_account(&account).await {
+        let stored = match directory.account(&account.id).await {
+            Ok(found) => found.is_some_and(|a| {
+                a.password_changed_at == changed_at && a.password_hash == account.password_hash
+            }),
+            Err(_) => {
+                // Unknown whether the store took it: the next request that reads the account
+                // settles the pending change, or its lease ends.
+                p.log(&audit::line(
+                    "password_change_unsettled",
+                    p.now(),
+                    json!({ "account": account.id, "reason": e.0 }),
+                ));
+                return Err(e.into());
+            }
+        };
+        if !stored {
+            finish_change(p, &account.id, changed_at, false).await;
+            return Err(e.into());
+        }
+    }
+    if let Some(released) = finish_change(p, &account.id, changed_at, true).await {
+        if let Err(e) = super::release_global(p, &released).await {
+            // The claims lapse when the codes expire; the guard already refuses them.
+            p.log(&audit::line(
+                "global_release_failed",
+                p.now(),
+                json!({ "reason": e.0 }),
+            ));
+        }
+    }
     if let Err(e) = directory.end_sessions(&account.id).await {
         // The password is set and every token of ours is dead; the application's own sessions
         // could not be ended: say so loudly, the operator must act.
@@ -102,12 +158,13 @@ pub async fn commit_password(
             json!({ "account": account.id, "reason": e.0 }),
         ));
     }
+    let notice_id = crate::account::new_id().map_err(|e| PlatformError(e.to_string()))?;
     let notice = delivery::compose_in(
         form.locale,
         MessageKind::PasswordChanged,
         Channel::Email,
         &account.email,
-        crate::account::new_id().map_err(|e| PlatformError(e.to_string()))?,
+        notice_id,
         p.now().as_secs(),
     );
     if let Err(e) = p.enqueue(&Job::Deliver(notice), 0).await {
@@ -131,6 +188,31 @@ pub async fn commit_password(
             p.now(),
         )
         .map_err(|e| FlowError::Unavailable(PlatformError(e.to_string())))
+}
+
+/// Step 3 of [`commit_password`]: tells the guard whether the store holds the change begun at
+/// `changed_at`. A failure is logged, not returned: the store decided already, and the next
+/// request that reads the account settles the guard. Returns the global digests to release.
+async fn finish_change(
+    p: &impl Platform,
+    account_id: &str,
+    changed_at: u64,
+    stored: bool,
+) -> Option<Vec<String>> {
+    match p
+        .guard(account_id, GuardOp::FinishChange { changed_at, stored })
+        .await
+    {
+        Ok(answer) => Some(answer.released_global().to_vec()),
+        Err(e) => {
+            p.log(&audit::line(
+                "password_change_unsettled",
+                p.now(),
+                json!({ "account": account_id, "stored": stored, "reason": e.0 }),
+            ));
+            None
+        }
+    }
 }
 
 /// Changes the password of the account a bearer token authenticates, given its current password.

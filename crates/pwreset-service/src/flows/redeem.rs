@@ -39,10 +39,19 @@ fn code_digests(cfg: &ServiceConfig, text: &str, scope: CodeScope<'_>) -> Vec<St
 }
 
 /// Asks `guard_id`'s guard whether `proof` holds (releasing any global claim that ended with a
-/// burnt code).
+/// burnt code). An account whose day of failed guesses is spent answers `429` with the time to
+/// wait, the same for an unknown name (its decoy guard counts guesses alike).
 async fn holds(p: &impl Platform, guard_id: &str, op: GuardOp) -> FlowResult<bool> {
     let answer = p.guard(guard_id, op).await?;
     release_global(p, answer.released_global()).await?;
+    if let GuardAnswer::GuessesPaused { retry_after } = answer {
+        p.log(&audit::line(
+            "guesses_paused",
+            p.now(),
+            serde_json::json!({ "guard": audit::tag(guard_id), "retry_after": retry_after }),
+        ));
+        return Err(FlowError::RateLimited { retry_after });
+    }
     Ok(matches!(answer, GuardAnswer::Holds { .. }))
 }
 
@@ -60,7 +69,11 @@ pub async fn code_for_payload(
         .as_ref()
         .map_or_else(|| decoy_id(username), |a| a.id.clone());
     let digests = code_digests(cfg, code, CodeScope::Account(&guard_id));
-    let right = holds(p, &guard_id, GuardOp::RedeemCode { digests }).await?;
+    let redeem = GuardOp::RedeemCode {
+        digests,
+        seen_changed_at: account.as_ref().map_or(0, |a| a.password_changed_at),
+    };
+    let right = holds(p, &guard_id, redeem).await?;
     match account {
         Some(account) if right => sign_payload(
             &cfg.keyring,
@@ -145,7 +158,14 @@ pub async fn reset_with_link(
         secret_id: key.clone(),
     };
     let token = check_then_commit(p, cfg, account, form, proof, "link").await?;
-    p.delete_link(&key).await?;
+    if let Err(e) = p.delete_link(&key).await {
+        // The guard already refuses the used link; its record expires by itself.
+        p.log(&audit::line(
+            "link_record_not_deleted",
+            p.now(),
+            serde_json::json!({ "reason": e.0 }),
+        ));
+    }
     Ok(token)
 }
 
@@ -173,6 +193,7 @@ pub async fn reset_with_code(
             &guard_id,
             GuardOp::Check {
                 proof: Proof::Code { digests },
+                seen_changed_at: 0,
             },
         )
         .await?;
@@ -232,6 +253,7 @@ async fn check_then_commit(
         &account.id,
         GuardOp::Check {
             proof: proof.clone(),
+            seen_changed_at: account.password_changed_at,
         },
     )
     .await?

@@ -1,8 +1,20 @@
-//! One account's guard: which secrets are live, how many wrong tries its code has had, and when
-//! its password last changed. Every step that sets a password goes through
-//! [`GuardOp::ChangePassword`], which proves the secret, checks that nobody changed the password
-//! since the caller read the account, uses the secret up and kills every other outstanding secret,
-//! all at once: two secrets of one account used together change the password once.
+//! One account's guard: which secrets are live, how many wrong tries its code has had, how many
+//! guesses and messages the account has had today, and when its password last changed.
+//!
+//! Setting a password is two steps around the store's write, so that the guard and the store can
+//! never disagree for good about whether the password changed:
+//! 1. [`GuardOp::BeginChange`] proves the secret and records a *pending* change (nothing is used
+//!    up yet, and a second change of the account waits behind it);
+//! 2. the caller writes the new password to the store, then sends [`GuardOp::FinishChange`] with
+//!    whether the store holds it: stored, the change is recorded (the secret is used up, every
+//!    other outstanding secret dies); not stored, the pending change is dropped and the secret
+//!    stays usable.
+//!
+//! When the second step is lost (the guard could not be reached), the next op that carries the
+//! account as the store shows it resolves the pending change: a store that shows the change rolls
+//! it forward, and a pending change older than [`CHANGE_LEASE_SECS`] that the store does not show
+//! is dropped. So a failure at any step leaves the account resettable, and each secret either
+//! unused or really used.
 
 use pwreset_core::UnixTime;
 use serde::{Deserialize, Serialize};
@@ -12,6 +24,16 @@ use crate::platform::{PlatformError, PlatformResult};
 
 /// Wrong tries that burn a code: the fifth wrong guess deletes it.
 pub const MAX_WRONG_TRIES: u32 = 5;
+/// Failed code guesses an account may have in a rolling day (whichever code, identifier, dialect
+/// or IP they came from); past it, code redemption pauses until the oldest is a day old. NIST SP
+/// 800-63B caps failed attempts at 100.
+pub const DAILY_FAILED_GUESSES: usize = 100;
+/// Reset messages (codes and links) an account may be sent in a rolling day.
+pub const DAILY_MESSAGES: usize = 10;
+/// How long a begun password change holds the account before a later request may drop it.
+pub const CHANGE_LEASE_SECS: u64 = 30;
+/// A rolling day.
+const DAY_SECS: u64 = 86_400;
 
 /// What proves the right to set a new password.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -41,6 +63,9 @@ pub enum Proof {
 }
 
 /// An operation on one account's state.
+///
+/// Ops that prove a secret carry `seen_changed_at`: the account's `password_changed_at` as the
+/// caller read it from the store, which is how a pending change learns whether the store took it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum GuardOp {
@@ -54,7 +79,8 @@ pub enum GuardOp {
         #[serde(default)]
         global_digests: Vec<String>,
     },
-    /// A link was sent: it is live until used, expired or a password change.
+    /// A link was sent: it is live until used, expired, superseded by a newer link or a password
+    /// change.
     IssueLink {
         /// The link record's storage key.
         secret_id: String,
@@ -65,12 +91,18 @@ pub enum GuardOp {
     Check {
         /// The proof.
         proof: Proof,
+        /// The account's `password_changed_at` as the caller read it.
+        #[serde(default)]
+        seen_changed_at: u64,
     },
     /// Dialect A's step between code and password: a right code is used up (and buys a signed
     /// payload); a wrong one costs a try.
     RedeemCode {
         /// Keyed digests (hex) of the presented code, one per key.
         digests: Vec<String>,
+        /// The account's `password_changed_at` as the caller read it.
+        #[serde(default)]
+        seen_changed_at: u64,
     },
     /// Whether a credential issued at `issued_at` predates the last password change. The guard is
     /// strongly consistent where the account record in KV is not, so this closes the window in
@@ -79,10 +111,10 @@ pub enum GuardOp {
         /// When the credential was issued (unix seconds).
         issued_at: u64,
     },
-    /// Sets the password: atomically, the proof must hold and the password must not have changed
-    /// since `seen_changed_at` (what the caller read); then the proof is used up, every other code
-    /// and link dies, and the change is recorded at `changed_at`.
-    ChangePassword {
+    /// Step one of setting the password: the proof must hold, the password must not have changed
+    /// since `seen_changed_at`, and no other change may be under way; then the change is pending
+    /// (nothing used up yet).
+    BeginChange {
         /// What proves the right.
         proof: Proof,
         /// The account's `password_changed_at` as the caller read it.
@@ -90,6 +122,13 @@ pub enum GuardOp {
         /// When it changes, by the caller's clock (the clock that stamps the new credentials, so a
         /// token issued with the change is never older than it).
         changed_at: u64,
+    },
+    /// Step two: whether the store now holds the new password begun at `changed_at`.
+    FinishChange {
+        /// The begun change's `changed_at`.
+        changed_at: u64,
+        /// `true`: recorded (secret used, every other secret dead); `false`: dropped.
+        stored: bool,
     },
 }
 
@@ -104,6 +143,11 @@ pub enum GuardAnswer {
     },
     /// The link is recorded as live.
     LinkIssued,
+    /// The account was sent [`DAILY_MESSAGES`] in the last day: nothing was issued.
+    DailyMessagesSent {
+        /// Seconds until another may be sent.
+        retry_after: u64,
+    },
     /// The proof holds (and, for [`GuardOp::RedeemCode`], the code is now used up).
     Holds {
         /// Global digests to release (a code used up).
@@ -119,6 +163,12 @@ pub enum GuardAnswer {
         /// Its global digests, to be released.
         released_global: Vec<String>,
     },
+    /// The account had [`DAILY_FAILED_GUESSES`] failed code guesses in the last day: no code is
+    /// judged (the right one is refused too) until `retry_after` seconds have passed.
+    GuessesPaused {
+        /// Seconds until a code may be tried again.
+        retry_after: u64,
+    },
     /// The proof does not hold: no live code, a dead link, a used or stale payload, or a password
     /// changed since the caller read the account.
     Fails,
@@ -126,11 +176,20 @@ pub enum GuardAnswer {
     Current,
     /// The credential predates the last password change.
     Revoked,
+    /// The change is pending: write the store, then [`GuardOp::FinishChange`].
+    Begun,
+    /// Another change of this account is under way: try again after `retry_after` seconds.
+    Busy {
+        /// Seconds until its lease ends.
+        retry_after: u64,
+    },
     /// The password change is recorded; every other secret is dead.
     Changed {
         /// Global digests to release (the codes that died).
         released_global: Vec<String>,
     },
+    /// The pending change was dropped; its secret is still usable.
+    Dropped,
 }
 
 impl GuardAnswer {
@@ -153,12 +212,28 @@ struct LiveCode {
     wrong_tries: u32,
     #[serde(default)]
     global_digests: Vec<String>,
+    /// Issue order (see [`GuardState::serial`]).
+    #[serde(default)]
+    serial: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Secret {
     id: String,
     expires_at: u64,
+    #[serde(default)]
+    serial: u64,
+}
+
+/// A begun password change that the store may or may not hold yet.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct PendingChange {
+    proof: Proof,
+    changed_at: u64,
+    /// Secrets issued before the change began (serial below this) die with it.
+    serial: u64,
+    /// Until when (unix seconds) it holds the account against other changes.
+    lease_until: u64,
 }
 
 /// One account's secret state.
@@ -168,17 +243,25 @@ pub struct GuardState {
     /// Payload nonces used, kept until they expire.
     #[serde(default)]
     used: Vec<Secret>,
-    /// Links sent and not yet used.
+    /// The newest link sent and not yet used (a new link supersedes the older ones).
     #[serde(default)]
     links: Vec<Secret>,
     /// When the password last changed (unix seconds).
     #[serde(default)]
     password_changed_at: u64,
-    /// Codes presented when none was live. Counting them makes such a guess write its state just as
-    /// a wrong guess at a live code does, so the time of the answer tells neither whether the
-    /// account has a live code nor (with the decoy objects of unknown accounts) whether it exists.
+    /// The next issue serial: each code and link takes one, so a change knows which secrets were
+    /// issued before it began, whatever the clocks say.
     #[serde(default)]
-    stray_tries: u32,
+    serial: u64,
+    /// A begun change not yet finished.
+    #[serde(default)]
+    pending: Option<PendingChange>,
+    /// When each failed code guess of the last day happened (at most [`DAILY_FAILED_GUESSES`]).
+    #[serde(default)]
+    failed_guesses: Vec<u64>,
+    /// When each reset message of the last day was issued (at most [`DAILY_MESSAGES`]).
+    #[serde(default)]
+    messages: Vec<u64>,
 }
 
 /// What checking a proof found.
@@ -186,6 +269,7 @@ enum Verdict {
     Holds,
     CodeWrong(u32),
     CodeBurnt(Vec<String>),
+    Paused(u64),
     Fails,
 }
 
@@ -193,18 +277,18 @@ impl GuardState {
     /// Applies `op` at `now`.
     pub fn apply(&mut self, op: GuardOp, now: UnixTime) -> GuardAnswer {
         let now = now.as_secs();
-        self.used.retain(|u| u.expires_at > now);
-        self.links.retain(|l| l.expires_at > now);
-        if self.code.as_ref().is_some_and(|c| c.expires_at <= now) {
-            // An expired code's global claims lapse by themselves in the registry.
-            self.code = None;
-        }
+        self.forget_old(now);
         match op {
             GuardOp::IssueCode {
                 digest,
                 expires_at,
                 global_digests,
             } => {
+                if let Some(retry_after) = self.messages_spent(now) {
+                    return GuardAnswer::DailyMessagesSent { retry_after };
+                }
+                self.messages.push(now);
+                let serial = self.next_serial();
                 let replaced = self
                     .code
                     .take()
@@ -215,6 +299,7 @@ impl GuardState {
                     expires_at,
                     wrong_tries: 0,
                     global_digests,
+                    serial,
                 });
                 GuardAnswer::Issued {
                     released_global: replaced,
@@ -224,24 +309,44 @@ impl GuardState {
                 secret_id,
                 expires_at,
             } => {
+                if let Some(retry_after) = self.messages_spent(now) {
+                    return GuardAnswer::DailyMessagesSent { retry_after };
+                }
+                self.messages.push(now);
+                let serial = self.next_serial();
+                // The newest link supersedes the older ones: one live link per account.
+                self.links.clear();
                 self.links.push(Secret {
                     id: secret_id,
                     expires_at,
+                    serial,
                 });
                 GuardAnswer::LinkIssued
             }
-            GuardOp::Check { proof } => self.verdict(&proof).into_answer(Vec::new()),
-            GuardOp::RedeemCode { digests } => match self.verdict(&Proof::Code { digests }) {
-                Verdict::Holds => {
-                    let released = self
-                        .code
-                        .take()
-                        .map(|c| c.global_digests)
-                        .unwrap_or_default();
-                    Verdict::Holds.into_answer(released)
+            GuardOp::Check {
+                proof,
+                seen_changed_at,
+            } => {
+                self.settle(seen_changed_at, now);
+                self.verdict(&proof, now).into_answer(Vec::new())
+            }
+            GuardOp::RedeemCode {
+                digests,
+                seen_changed_at,
+            } => {
+                self.settle(seen_changed_at, now);
+                match self.verdict(&Proof::Code { digests }, now) {
+                    Verdict::Holds => {
+                        let released = self
+                            .code
+                            .take()
+                            .map(|c| c.global_digests)
+                            .unwrap_or_default();
+                        Verdict::Holds.into_answer(released)
+                    }
+                    other => other.into_answer(Vec::new()),
                 }
-                other => other.into_answer(Vec::new()),
-            },
+            }
             GuardOp::CheckIssued { issued_at } => {
                 if issued_at < self.password_changed_at {
                     GuardAnswer::Revoked
@@ -249,44 +354,127 @@ impl GuardState {
                     GuardAnswer::Current
                 }
             }
-            GuardOp::ChangePassword {
+            GuardOp::BeginChange {
                 proof,
                 seen_changed_at,
                 changed_at,
             } => {
+                self.settle(seen_changed_at, now);
+                if let Some(pending) = &self.pending {
+                    return GuardAnswer::Busy {
+                        retry_after: pending.lease_until.saturating_sub(now).max(1),
+                    };
+                }
                 if seen_changed_at < self.password_changed_at {
                     return GuardAnswer::Fails;
                 }
-                match self.verdict(&proof) {
+                match self.verdict(&proof, now) {
                     Verdict::Holds => {}
                     other => return other.into_answer(Vec::new()),
                 }
-                if let Proof::Payload {
-                    secret_id,
-                    expires_at,
-                    ..
-                } = proof
-                {
-                    self.used.push(Secret {
-                        id: secret_id,
-                        expires_at,
-                    });
-                }
-                self.links.clear();
-                self.password_changed_at = self.password_changed_at.max(changed_at);
-                GuardAnswer::Changed {
-                    released_global: self
-                        .code
-                        .take()
-                        .map(|c| c.global_digests)
-                        .unwrap_or_default(),
+                self.pending = Some(PendingChange {
+                    proof,
+                    changed_at,
+                    serial: self.serial + 1,
+                    lease_until: now + CHANGE_LEASE_SECS,
+                });
+                GuardAnswer::Begun
+            }
+            GuardOp::FinishChange { changed_at, stored } => {
+                let pending = self.pending.take_if(|p| p.changed_at == changed_at);
+                if stored {
+                    GuardAnswer::Changed {
+                        released_global: self.record_change(pending, changed_at),
+                    }
+                } else {
+                    GuardAnswer::Dropped
                 }
             }
         }
     }
 
-    /// Whether `proof` holds now; a wrong code costs a try (and burns at the fifth).
-    fn verdict(&mut self, proof: &Proof) -> Verdict {
+    /// Drops what has expired or aged out of the rolling day.
+    fn forget_old(&mut self, now: u64) {
+        self.used.retain(|u| u.expires_at > now);
+        self.links.retain(|l| l.expires_at > now);
+        if self.code.as_ref().is_some_and(|c| c.expires_at <= now) {
+            // An expired code's global claims lapse by themselves in the registry.
+            self.code = None;
+        }
+        self.failed_guesses.retain(|&at| at + DAY_SECS > now);
+        self.messages.retain(|&at| at + DAY_SECS > now);
+    }
+
+    fn next_serial(&mut self) -> u64 {
+        self.serial += 1;
+        self.serial
+    }
+
+    /// Seconds until another message may be issued, when today's are spent.
+    fn messages_spent(&self, now: u64) -> Option<u64> {
+        (self.messages.len() >= DAILY_MESSAGES).then(|| until_a_day_after(&self.messages, now))
+    }
+
+    /// Seconds until a code may be tried again, when today's failed guesses are spent.
+    fn guesses_paused(&self, now: u64) -> Option<u64> {
+        (self.failed_guesses.len() >= DAILY_FAILED_GUESSES)
+            .then(|| until_a_day_after(&self.failed_guesses, now))
+    }
+
+    /// Resolves a pending change by what the caller read from the store: a store that shows it
+    /// (`seen_changed_at` at or after it) took the new password, so the change is recorded; one
+    /// that does not, once the lease is over, never will, so the change is dropped.
+    fn settle(&mut self, seen_changed_at: u64, now: u64) {
+        let Some(pending) = &self.pending else {
+            return;
+        };
+        if seen_changed_at >= pending.changed_at {
+            let pending = self.pending.take();
+            let changed_at = seen_changed_at;
+            // A killed code's global claim lapses at its expiry: a phone-less guess that finds it
+            // still meets this guard, which refuses it.
+            self.record_change(pending, changed_at);
+        } else if pending.lease_until <= now {
+            self.pending = None;
+        }
+    }
+
+    /// Records a password change at `changed_at`: the pending change's secret is used, and every
+    /// secret issued before it began (every secret, without one) dies. Returns the dead code's
+    /// global digests.
+    fn record_change(&mut self, pending: Option<PendingChange>, changed_at: u64) -> Vec<String> {
+        let issued_before = pending.as_ref().map_or(u64::MAX, |p| p.serial);
+        if let Some(PendingChange {
+            proof:
+                Proof::Payload {
+                    secret_id,
+                    expires_at,
+                    ..
+                },
+            ..
+        }) = pending
+        {
+            self.used.push(Secret {
+                id: secret_id,
+                expires_at,
+                serial: 0,
+            });
+        }
+        self.links.retain(|l| l.serial >= issued_before);
+        self.password_changed_at = self.password_changed_at.max(changed_at);
+        if self.code.as_ref().is_some_and(|c| c.serial < issued_before) {
+            self.code
+                .take()
+                .map(|c| c.global_digests)
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Whether `proof` holds now; a wrong code costs a try (and burns at the fifth) and counts
+    /// against the day's failed guesses.
+    fn verdict(&mut self, proof: &Proof, now: u64) -> Verdict {
         match proof {
             Proof::CurrentPassword => Verdict::Holds,
             Proof::Link { secret_id } => {
@@ -309,8 +497,14 @@ impl GuardState {
                 }
             }
             Proof::Code { digests } => {
+                if let Some(retry_after) = self.guesses_paused(now) {
+                    return Verdict::Paused(retry_after);
+                }
                 let Some(code) = self.code.as_mut() else {
-                    self.stray_tries = self.stray_tries.wrapping_add(1);
+                    // A guess with no live code is still a guess; recording it also makes the
+                    // answer cost a write, as a wrong guess at a live code does, so the time tells
+                    // neither whether the account has a live code nor whether it exists.
+                    self.failed_guesses.push(now);
                     return Verdict::Fails;
                 };
                 // Every presented digest is compared, so the time does not depend on which matched.
@@ -320,6 +514,7 @@ impl GuardState {
                 if right {
                     return Verdict::Holds;
                 }
+                self.failed_guesses.push(now);
                 code.wrong_tries += 1;
                 let tries_left = MAX_WRONG_TRIES.saturating_sub(code.wrong_tries);
                 if tries_left == 0 {
@@ -336,6 +531,13 @@ impl GuardState {
     }
 }
 
+/// Seconds from `now` until the oldest of `times` (sorted, within the last day) is a day old.
+fn until_a_day_after(times: &[u64], now: u64) -> u64 {
+    times
+        .first()
+        .map_or(1, |&oldest| (oldest + DAY_SECS).saturating_sub(now).max(1))
+}
+
 impl Verdict {
     fn into_answer(self, released_on_hold: Vec<String>) -> GuardAnswer {
         match self {
@@ -344,6 +546,7 @@ impl Verdict {
             },
             Verdict::CodeWrong(tries_left) => GuardAnswer::CodeWrong { tries_left },
             Verdict::CodeBurnt(released_global) => GuardAnswer::CodeBurnt { released_global },
+            Verdict::Paused(retry_after) => GuardAnswer::GuessesPaused { retry_after },
             Verdict::Fails => GuardAnswer::Fails,
         }
     }
@@ -401,15 +604,41 @@ mod tests {
         );
     }
 
+    fn issue_at(state: &mut GuardState, digest: &str, now: u64) {
+        let op = GuardOp::IssueCode {
+            digest: digest.into(),
+            expires_at: now + 600,
+            global_digests: vec![],
+        };
+        state.apply(op, at(now));
+    }
+
+    fn check(proof: Proof) -> GuardOp {
+        GuardOp::Check {
+            proof,
+            seen_changed_at: 0,
+        }
+    }
+
+    fn begin(state: &mut GuardState, proof: Proof, seen: u64, now: u64) -> GuardAnswer {
+        let op = GuardOp::BeginChange {
+            proof,
+            seen_changed_at: seen,
+            changed_at: now,
+        };
+        state.apply(op, at(now))
+    }
+
+    fn finish(state: &mut GuardState, changed_at: u64, stored: bool, now: u64) -> GuardAnswer {
+        state.apply(GuardOp::FinishChange { changed_at, stored }, at(now))
+    }
+
+    /// Both steps of a change whose store write succeeds.
     fn change(state: &mut GuardState, proof: Proof, seen: u64, now: u64) -> GuardAnswer {
-        state.apply(
-            GuardOp::ChangePassword {
-                proof,
-                seen_changed_at: seen,
-                changed_at: now,
-            },
-            at(now),
-        )
+        match begin(state, proof, seen, now) {
+            GuardAnswer::Begun => finish(state, now, true, now),
+            other => other,
+        }
     }
 
     #[test]
@@ -417,10 +646,10 @@ mod tests {
         let mut state = GuardState::default();
         issue(&mut state, "aa");
         for left in (1..MAX_WRONG_TRIES).rev() {
-            let answer = state.apply(GuardOp::Check { proof: code("bb") }, at(1));
+            let answer = state.apply(check(code("bb")), at(1));
             assert_eq!(answer, GuardAnswer::CodeWrong { tries_left: left });
         }
-        let burnt = state.apply(GuardOp::Check { proof: code("bb") }, at(1));
+        let burnt = state.apply(check(code("bb")), at(1));
         assert_eq!(
             burnt,
             GuardAnswer::CodeBurnt {
@@ -434,7 +663,7 @@ mod tests {
     fn checking_a_right_code_leaves_it_live_and_redeeming_uses_it_up() {
         let mut state = GuardState::default();
         issue(&mut state, "aa");
-        let check = state.apply(GuardOp::Check { proof: code("aa") }, at(1));
+        let check = state.apply(check(code("aa")), at(1));
         assert_eq!(
             check,
             GuardAnswer::Holds {
@@ -443,6 +672,7 @@ mod tests {
         );
         let redeem = GuardOp::RedeemCode {
             digests: vec!["aa".into()],
+            seen_changed_at: 0,
         };
         assert_eq!(
             state.apply(redeem.clone(), at(2)),
@@ -458,7 +688,7 @@ mod tests {
         let mut state = GuardState::default();
         issue(&mut state, "aa");
         assert_eq!(
-            state.apply(GuardOp::Check { proof: code("aa") }, at(1_000)),
+            state.apply(check(code("aa")), at(1_000)),
             GuardAnswer::Fails
         );
     }
@@ -503,17 +733,11 @@ mod tests {
             change(&mut state, payload("p1", 5), 0, 40),
             GuardAnswer::Changed { .. }
         ));
-        assert_eq!(
-            state.apply(GuardOp::Check { proof: code("aa") }, at(41)),
-            GuardAnswer::Fails
-        );
+        assert_eq!(state.apply(check(code("aa")), at(41)), GuardAnswer::Fails);
         let link = Proof::Link {
             secret_id: "link:1".into(),
         };
-        assert_eq!(
-            state.apply(GuardOp::Check { proof: link }, at(41)),
-            GuardAnswer::Fails
-        );
+        assert_eq!(state.apply(check(link), at(41)), GuardAnswer::Fails);
         assert_eq!(
             state.apply(GuardOp::CheckIssued { issued_at: 39 }, at(41)),
             GuardAnswer::Revoked
@@ -538,7 +762,7 @@ mod tests {
     }
 
     #[test]
-    fn a_live_link_holds_until_used_or_expired() {
+    fn a_new_link_supersedes_the_older_ones_and_holds_until_used() {
         let mut state = GuardState::default();
         for id in ["a", "b"] {
             let op = GuardOp::IssueLink {
@@ -550,19 +774,195 @@ mod tests {
         let link = |id: &str| Proof::Link {
             secret_id: id.into(),
         };
+        assert_eq!(state.apply(check(link("a")), at(2)), GuardAnswer::Fails);
         assert_eq!(
-            state.apply(GuardOp::Check { proof: link("a") }, at(2)),
+            state.apply(check(link("b")), at(2)),
             GuardAnswer::Holds {
                 released_global: vec![]
             }
         );
         assert!(matches!(
-            change(&mut state, link("a"), 0, 3),
+            change(&mut state, link("b"), 0, 3),
             GuardAnswer::Changed { .. }
         ));
+        assert_eq!(state.apply(check(link("b")), at(4)), GuardAnswer::Fails);
+    }
+
+    fn link(id: &str) -> Proof {
+        Proof::Link {
+            secret_id: id.into(),
+        }
+    }
+
+    fn issue_link(state: &mut GuardState, id: &str, now: u64) -> GuardAnswer {
+        let op = GuardOp::IssueLink {
+            secret_id: id.into(),
+            expires_at: now + 3_600,
+        };
+        state.apply(op, at(now))
+    }
+
+    #[test]
+    fn a_begun_change_uses_nothing_until_the_store_holds_it() {
+        let mut state = GuardState::default();
+        issue_link(&mut state, "a", 1);
+        assert_eq!(begin(&mut state, link("a"), 0, 10), GuardAnswer::Begun);
+        // The store refused the write: the change is dropped and the link still holds.
+        assert_eq!(finish(&mut state, 10, false, 11), GuardAnswer::Dropped);
+        assert!(matches!(
+            state.apply(check(link("a")), at(12)),
+            GuardAnswer::Holds { .. }
+        ));
+        assert!(matches!(
+            change(&mut state, link("a"), 0, 20),
+            GuardAnswer::Changed { .. }
+        ));
+        assert_eq!(state.apply(check(link("a")), at(21)), GuardAnswer::Fails);
+    }
+
+    #[test]
+    fn a_second_change_waits_behind_a_begun_one_until_its_lease_ends() {
+        let mut state = GuardState::default();
+        issue_link(&mut state, "a", 1);
+        assert_eq!(begin(&mut state, link("a"), 0, 10), GuardAnswer::Begun);
         assert_eq!(
-            state.apply(GuardOp::Check { proof: link("b") }, at(4)),
-            GuardAnswer::Fails
+            begin(&mut state, Proof::CurrentPassword, 0, 15),
+            GuardAnswer::Busy { retry_after: 25 }
+        );
+        // The finish was lost and the store never took the password: after the lease the next
+        // change drops the stale one, and the link is still usable.
+        let after_lease = 10 + CHANGE_LEASE_SECS;
+        assert_eq!(
+            begin(&mut state, link("a"), 0, after_lease),
+            GuardAnswer::Begun
+        );
+    }
+
+    #[test]
+    fn a_lost_finish_is_rolled_forward_by_the_next_request_that_reads_the_store() {
+        let mut state = GuardState::default();
+        issue_link(&mut state, "a", 1);
+        assert_eq!(begin(&mut state, link("a"), 0, 10), GuardAnswer::Begun);
+        // The store took the password (changed_at 10) but the finish never arrived. A fresh link
+        // is sent meanwhile; a request that read the store then settles the change.
+        issue_link(&mut state, "fresh", 12);
+        assert_eq!(
+            state.apply(
+                GuardOp::Check {
+                    proof: link("a"),
+                    seen_changed_at: 10,
+                },
+                at(13)
+            ),
+            GuardAnswer::Fails,
+            "the used link is dead"
+        );
+        assert_eq!(
+            state.apply(GuardOp::CheckIssued { issued_at: 9 }, at(13)),
+            GuardAnswer::Revoked
+        );
+        assert!(matches!(
+            change(&mut state, link("fresh"), 10, 14),
+            GuardAnswer::Changed { .. }
+        ));
+    }
+
+    #[test]
+    fn a_finish_without_its_pending_change_still_records_the_change() {
+        let mut state = GuardState::default();
+        issue(&mut state, "aa");
+        issue_link(&mut state, "a", 1);
+        assert!(matches!(
+            finish(&mut state, 50, true, 50),
+            GuardAnswer::Changed { .. }
+        ));
+        assert_eq!(state.apply(check(link("a")), at(51)), GuardAnswer::Fails);
+        assert_eq!(state.apply(check(code("aa")), at(51)), GuardAnswer::Fails);
+    }
+
+    #[test]
+    fn a_day_of_failed_guesses_pauses_every_code_even_the_right_one() {
+        let mut state = GuardState::default();
+        let mut now = 0;
+        let mut failed = 0;
+        while failed < DAILY_FAILED_GUESSES {
+            now += 60;
+            if failed % MAX_WRONG_TRIES as usize == 0 {
+                // A fresh code (the day's message cap is not what this test is about).
+                state.messages.clear();
+                issue_at(&mut state, "aa", now);
+            }
+            let answer = state.apply(check(code("bb")), at(now));
+            assert!(matches!(
+                answer,
+                GuardAnswer::CodeWrong { .. } | GuardAnswer::CodeBurnt { .. }
+            ));
+            failed += 1;
+        }
+        state.messages.clear();
+        issue_at(&mut state, "aa", now);
+        let paused = state.apply(check(code("aa")), at(now + 1));
+        let first = 60;
+        assert_eq!(
+            paused,
+            GuardAnswer::GuessesPaused {
+                retry_after: first + DAY_SECS - (now + 1)
+            }
+        );
+        // A day after the first failure, one more guess is allowed, and the right code holds.
+        state.messages.clear();
+        issue_at(&mut state, "aa", first + DAY_SECS - 1);
+        assert!(matches!(
+            state.apply(check(code("aa")), at(first + DAY_SECS)),
+            GuardAnswer::Holds { .. }
+        ));
+    }
+
+    #[test]
+    fn guesses_with_no_live_code_count_against_the_day_too() {
+        let mut state = GuardState::default();
+        for i in 0..DAILY_FAILED_GUESSES as u64 {
+            assert_eq!(state.apply(check(code("bb")), at(i)), GuardAnswer::Fails);
+        }
+        assert!(matches!(
+            state.apply(check(code("bb")), at(200)),
+            GuardAnswer::GuessesPaused { .. }
+        ));
+        // Links cannot be guessed, so the pause leaves them alone.
+        issue_link(&mut state, "a", 201);
+        assert!(matches!(
+            state.apply(check(link("a")), at(202)),
+            GuardAnswer::Holds { .. }
+        ));
+    }
+
+    #[test]
+    fn an_account_is_sent_at_most_the_days_messages() {
+        let mut state = GuardState::default();
+        for i in 0..DAILY_MESSAGES as u64 {
+            assert_eq!(
+                issue_link(&mut state, &format!("l{i}"), 100 + i),
+                GuardAnswer::LinkIssued
+            );
+        }
+        assert_eq!(
+            issue_link(&mut state, "over", 200),
+            GuardAnswer::DailyMessagesSent {
+                retry_after: 100 + DAY_SECS - 200
+            }
+        );
+        let code_op = GuardOp::IssueCode {
+            digest: "aa".into(),
+            expires_at: 1_000,
+            global_digests: vec![],
+        };
+        assert!(matches!(
+            state.apply(code_op, at(300)),
+            GuardAnswer::DailyMessagesSent { .. }
+        ));
+        assert_eq!(
+            issue_link(&mut state, "next-day", 100 + DAY_SECS),
+            GuardAnswer::LinkIssued
         );
     }
 

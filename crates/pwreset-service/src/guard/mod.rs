@@ -8,7 +8,10 @@
 pub mod account;
 pub mod global;
 
-pub use account::{GuardAnswer, GuardOp, GuardState, MAX_WRONG_TRIES, Proof, apply_guard_op};
+pub use account::{
+    CHANGE_LEASE_SECS, DAILY_FAILED_GUESSES, DAILY_MESSAGES, GuardAnswer, GuardOp, GuardState,
+    MAX_WRONG_TRIES, Proof, apply_guard_op,
+};
 pub use global::{GlobalAnswer, GlobalOp, apply_global_op};
 
 use serde::Serialize;

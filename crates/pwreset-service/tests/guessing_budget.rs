@@ -1,0 +1,103 @@
+//! The day's guessing budget of an account: failed code guesses are counted per account over a
+//! rolling day, whichever identifier, dialect or IP they come from; past the budget every code of
+//! that account is refused (the right one too) with `429` and the time to wait, and an unknown
+//! name answers the same. Each account is also sent a bounded number of reset messages a day.
+
+mod common;
+
+use common::*;
+use pwreset_service::guard::{DAILY_FAILED_GUESSES, DAILY_MESSAGES};
+
+/// A wrong six-digit code other than `right`.
+fn wrong_code(right: &str, n: usize) -> String {
+    let guess = format!("{:06}", n % 1_000_000);
+    if guess == right {
+        format!("{:06}", (n + 1) % 1_000_000)
+    } else {
+        guess
+    }
+}
+
+/// One failed guess at `who`'s code, by turns through dialect A (username, then e-mail) and
+/// dialect B (phone), each from its own IP.
+fn guess(h: &Harness, who: &User, right: &str, n: usize) -> u16 {
+    let code = wrong_code(right, n);
+    let ip = format!("198.51.100.{}", n % 250);
+    let request = match n % 3 {
+        0 => reg_code_request(&who.username, &code),
+        1 => reg_code_request(&who.email, &code),
+        _ => reset_mobile_request(&code, who.phone.as_deref(), NEW_PASSWORD),
+    };
+    h.send(from_ip(request, &ip)).status
+}
+
+#[test]
+fn a_day_of_failed_guesses_pauses_the_accounts_codes_whatever_asks() {
+    let h = Harness::new();
+    let jane = h.jane();
+    for n in 0..DAILY_FAILED_GUESSES - 1 {
+        assert_eq!(guess(&h, &jane, "", n), 400, "guess {n}");
+    }
+    // A fresh code, one more wrong guess: the budget is spent, and the right code is refused.
+    h.reg_request(&jane.username);
+    h.drain();
+    let code = h.latest_code(&jane.email);
+    assert_eq!(guess(&h, &jane, &code, 7), 400);
+    let right = h.reg_code(&jane.username, &code);
+    assert_eq!(right.status, 429, "{}", text(&right));
+    let retry_after: u64 = right.header_value("retry-after").unwrap().parse().unwrap();
+    assert!(
+        retry_after > 86_000 && retry_after <= 86_400,
+        "{retry_after}"
+    );
+    assert!(
+        h.platform
+            .logs()
+            .iter()
+            .any(|l| l.contains("guesses_paused"))
+    );
+
+    // An unknown name spends its budget and answers alike: nothing tells the two apart.
+    for n in 0..DAILY_FAILED_GUESSES {
+        let code = wrong_code("", n);
+        assert_eq!(h.reg_code("ghost", &code).status, 400, "ghost guess {n}");
+    }
+    let paused = h.reg_code("ghost", "123456");
+    assert_eq!(paused.status, right.status);
+    assert_eq!(text(&paused), text(&right));
+
+    // A day after the first failure, codes are judged again.
+    h.platform.advance(86_400);
+    let code = h.sms_code(&jane);
+    assert_eq!(h.reset_mobile(&code, None, NEW_PASSWORD).status, 200);
+}
+
+#[test]
+fn an_account_is_sent_a_bounded_number_of_reset_messages_a_day() {
+    let h = Harness::new();
+    let jane = h.jane();
+    for _ in 0..DAILY_MESSAGES + 5 {
+        assert_eq!(h.forgot_email(&jane.email).status, 200);
+        h.drain();
+        h.platform.advance(61);
+    }
+    assert_eq!(h.outbox(&jane.email).len(), DAILY_MESSAGES);
+    assert!(
+        h.platform
+            .logs()
+            .iter()
+            .any(|l| l.contains("daily_messages_sent"))
+    );
+    // Only the newest link works: each one superseded the one before.
+    let links: Vec<String> = h
+        .outbox(&jane.email)
+        .iter()
+        .filter_map(|m| m.link.as_deref().map(link_token))
+        .collect();
+    let oldest = links.last().unwrap();
+    assert_eq!(h.reset_link(oldest, NEW_PASSWORD, NEW_PASSWORD).status, 400);
+    assert_eq!(
+        h.reset_link(&links[0], NEW_PASSWORD, NEW_PASSWORD).status,
+        200
+    );
+}

@@ -66,10 +66,15 @@ impl HttpFetch for EdgePlatform {
     async fn fetch(&self, request: &ProviderRequest) -> Result<FetchedAnswer, TransportError> {
         let mut response = send_within(request, FETCH_TIMEOUT).await?;
         let status = response.status_code();
+        let headers = response.headers().entries().collect();
         let body = response
             .text()
             .await
             .map_err(|_| TransportError::Other("unreadable answer".to_owned()))?;
-        Ok(FetchedAnswer { status, body })
+        Ok(FetchedAnswer {
+            status,
+            headers,
+            body,
+        })
     }
 }

@@ -142,13 +142,26 @@ pub trait RateLimits {
     async fn allow(&self, rule: LimitRule, key: &str) -> PlatformResult<bool>;
 }
 
-/// An answer to an HTTP call whose body matters (the breached-password range API).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// An answer to an HTTP call whose body matters (the breached-password range API, the user
+/// directory).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FetchedAnswer {
     /// The status.
     pub status: u16,
+    /// Header names and values as received (the user directory's answers carry a signature).
+    pub headers: Vec<(String, String)>,
     /// The body as text.
     pub body: String,
+}
+
+impl FetchedAnswer {
+    /// The first value of header `name` (compared without regard to case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// Outbound HTTP that reads the answer's body.

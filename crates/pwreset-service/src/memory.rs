@@ -62,6 +62,8 @@ pub struct MemoryPlatform {
     pub store: MemoryDeliveryStore,
     /// The providers' side, scripted by the test.
     pub http: FakeHttpClient,
+    /// The application's user service: requests to its `URL` go there.
+    pub user_service: crate::directory::memory::MemoryUserService,
 }
 
 impl MemoryPlatform {
@@ -306,10 +308,15 @@ impl DeliveryStore for MemoryPlatform {
     }
 }
 
-/// A fake Pwned Passwords range API over the corpus given with [`MemoryPlatform::add_breached`],
-/// with padding lines of count 0 like the real one.
+/// The user service for requests to its URL ([`crate::directory::memory::MemoryUserService`]);
+/// otherwise a fake Pwned Passwords range API over the corpus given with
+/// [`MemoryPlatform::add_breached`], with padding lines of count 0 like the real one.
 impl HttpFetch for MemoryPlatform {
     async fn fetch(&self, request: &ProviderRequest) -> Result<FetchedAnswer, TransportError> {
+        use crate::directory::memory::MemoryUserService;
+        if request.url.starts_with(MemoryUserService::URL) {
+            return self.user_service.fetch(request, self.now.get());
+        }
         self.range_requests.borrow_mut().push(request.url.clone());
         if self.range_down.get() {
             return Err(TransportError::Timeout);
@@ -328,7 +335,11 @@ impl HttpFetch for MemoryPlatform {
             }
         }
         body.push_str("0000000000000000000000000000000000A:0\r\n");
-        Ok(FetchedAnswer { status: 200, body })
+        Ok(FetchedAnswer {
+            status: 200,
+            headers: Vec::new(),
+            body,
+        })
     }
 }
 

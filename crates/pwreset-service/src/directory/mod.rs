@@ -1,11 +1,17 @@
 //! Where accounts live: the platform's own directory (KV on the edge), or the application's user
-//! service over HTTP (`USER_DIRECTORY_URL`), every call signed.
+//! service over HTTP (`USER_DIRECTORY_URL`), every call and every answer signed.
 //!
-//! The protocol (`docs/user-directory.md`): `POST {url}/lookup`, `/create`, `/set-password` and
-//! `/revoke-sessions` with JSON bodies; each request carries `X-Pwreset-Timestamp` (unix seconds),
-//! `X-Pwreset-Nonce` (random hex) and `X-Pwreset-Signature: v1=<hex HMAC-SHA256(secret,
-//! "{timestamp}.{nonce}.POST.{path}.{body}")>`; the receiver refuses a timestamp more than 300 s
-//! away and a nonce it has seen in that window, so a captured call can't be replayed.
+//! Protocol v2 (`docs/user-directory.md`): `POST {url}/lookup`, `/create`, `/set-password` and
+//! `/revoke-sessions` with JSON bodies. Each request carries `X-Pwreset-Timestamp` (unix seconds),
+//! `X-Pwreset-Nonce` (random hex) and `X-Pwreset-Signature: v2=<hex HMAC-SHA256(secret,
+//! "v2.request.{timestamp}.{nonce}.POST.{path}.{body}")>`; the receiver refuses a timestamp more
+//! than 300 s away and a nonce it has seen in that window. Each answer the service acts on carries
+//! `X-Pwreset-Signature: v2=<hex HMAC-SHA256(secret, "v2.answer.{nonce}.{path}.{status}.{body}")>`,
+//! bound to the request it answers, and a lookup's accounts must match what was asked. Anything
+//! else fails the call ([`PlatformError`], so the flows answer `503`). Plain `http://` is accepted
+//! only with `ENVIRONMENT=development`, and only to a loopback host.
+
+pub mod memory;
 
 use hmac::{Hmac, KeyInit, Mac};
 use pwreset_core::secrets::random_bytes;
@@ -13,14 +19,22 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-use crate::account::Account;
+use crate::account::{Account, normalize_email, normalize_identifier, normalize_phone};
 use crate::delivery::{ProviderRequest, USER_AGENT};
-use crate::platform::{Accounts, Clock, HttpFetch, PlatformError, PlatformResult};
+use crate::platform::{Accounts, Clock, FetchedAnswer, HttpFetch, PlatformError, PlatformResult};
 
 /// How far the receiver lets a timestamp be from its clock.
 pub const REPLAY_WINDOW_SECS: u64 = 300;
 /// The shortest shared secret accepted.
 pub const MIN_SECRET_BYTES: usize = 32;
+/// The protocol version, the prefix of every signature (`v2=<hex>`).
+pub const PROTOCOL_VERSION: &str = "v2";
+/// The header of the request's timestamp.
+pub const TIMESTAMP_HEADER: &str = "X-Pwreset-Timestamp";
+/// The header of the request's nonce.
+pub const NONCE_HEADER: &str = "X-Pwreset-Nonce";
+/// The header of the signature, on requests and on answers.
+pub const SIGNATURE_HEADER: &str = "X-Pwreset-Signature";
 
 /// The application's user service.
 #[derive(Clone)]
@@ -47,6 +61,8 @@ impl RemoteDirectory {
     }
 
     /// Reads `USER_DIRECTORY_URL` and `USER_DIRECTORY_SECRET`; `Ok(None)` when no URL is set.
+    /// The URL must be `https://`; `http://` only with `ENVIRONMENT=development` and a loopback
+    /// host, since whoever can rewrite the answers decides who receives a reset link.
     pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Option<Self>, Vec<String>> {
         let value = |name: &str| {
             get(name)
@@ -56,9 +72,10 @@ impl RemoteDirectory {
         let Some(url) = value("USER_DIRECTORY_URL") else {
             return Ok(None);
         };
+        let development = value("ENVIRONMENT").as_deref() == Some("development");
         let mut problems = Vec::new();
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            problems.push("USER_DIRECTORY_URL must be an http(s) URL".to_owned());
+        if let Some(problem) = url_problem(&url, development) {
+            problems.push(problem);
         }
         let secret = value("USER_DIRECTORY_SECRET").unwrap_or_default();
         if secret.len() < MIN_SECRET_BYTES {
@@ -76,32 +93,138 @@ impl RemoteDirectory {
     /// The signed request for `path` with `body` at `now`.
     pub fn request(&self, path: &str, body: &Value, now: u64, nonce: &str) -> ProviderRequest {
         let body = body.to_string();
-        let signature = sign(&self.secret, now, nonce, path, &body);
+        let signature = sign_request(&self.secret, now, nonce, path, &body);
         ProviderRequest {
             method: "POST".to_owned(),
             url: format!("{}{path}", self.url),
             headers: vec![
                 ("User-Agent".to_owned(), USER_AGENT.to_owned()),
                 ("Content-Type".to_owned(), "application/json".to_owned()),
-                ("X-Pwreset-Timestamp".to_owned(), now.to_string()),
-                ("X-Pwreset-Nonce".to_owned(), nonce.to_owned()),
-                ("X-Pwreset-Signature".to_owned(), format!("v1={signature}")),
+                (TIMESTAMP_HEADER.to_owned(), now.to_string()),
+                (NONCE_HEADER.to_owned(), nonce.to_owned()),
+                (
+                    SIGNATURE_HEADER.to_owned(),
+                    format!("{PROTOCOL_VERSION}={signature}"),
+                ),
             ],
             body,
         }
     }
+
+    /// `true` when `answer` carries this service's signature for the request with `nonce` to
+    /// `path`, over the answer's own status and body (compared in constant time).
+    pub fn answer_is_signed(&self, nonce: &str, path: &str, answer: &FetchedAnswer) -> bool {
+        verify(
+            answer_mac(&self.secret, nonce, path, answer.status, &answer.body),
+            answer.header(SIGNATURE_HEADER),
+        )
+    }
 }
 
-/// `hex(HMAC-SHA256(secret, "{timestamp}.{nonce}.POST.{path}.{body}"))`.
-pub fn sign(secret: &str, timestamp: u64, nonce: &str, path: &str, body: &str) -> String {
+/// Why `url` can't be the user directory's address; `None` when it can.
+fn url_problem(text: &str, development: bool) -> Option<String> {
+    let Ok(url) = url::Url::parse(text) else {
+        return Some("USER_DIRECTORY_URL must be an absolute https:// URL".to_owned());
+    };
+    let Some(host) = url.host() else {
+        return Some("USER_DIRECTORY_URL must name a host".to_owned());
+    };
+    if !url.username().is_empty() || url.password().is_some() {
+        return Some(
+            "USER_DIRECTORY_URL must not carry credentials (the shared secret signs every call)"
+                .to_owned(),
+        );
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Some(
+            "USER_DIRECTORY_URL must not have a query or a fragment (paths are appended to it)"
+                .to_owned(),
+        );
+    }
+    let loopback = match host {
+        url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    };
+    match url.scheme() {
+        "https" => None,
+        "http" if development && loopback => None,
+        "http" if development => Some(
+            "USER_DIRECTORY_URL: http:// is accepted only for a loopback host (127.0.0.1, [::1], localhost); use https://".to_owned(),
+        ),
+        "http" => Some(
+            "USER_DIRECTORY_URL must be https:// (http:// only with ENVIRONMENT=development, to a loopback host): whoever can rewrite its answers decides who receives a reset link".to_owned(),
+        ),
+        _ => Some("USER_DIRECTORY_URL must be an https:// URL".to_owned()),
+    }
+}
+
+/// The keyed MAC of `parts`, concatenated, under the shared secret.
+fn mac(secret: &str, parts: &[&[u8]]) -> Hmac<Sha256> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
-    mac.update(format!("{timestamp}.{nonce}.POST.{path}.").as_bytes());
-    mac.update(body.as_bytes());
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    for part in parts {
+        mac.update(part);
+    }
+    mac
+}
+
+fn request_mac(secret: &str, timestamp: &str, nonce: &str, path: &str, body: &str) -> Hmac<Sha256> {
+    let head = format!("{PROTOCOL_VERSION}.request.{timestamp}.{nonce}.POST.{path}.");
+    mac(secret, &[head.as_bytes(), body.as_bytes()])
+}
+
+fn answer_mac(secret: &str, nonce: &str, path: &str, status: u16, body: &str) -> Hmac<Sha256> {
+    let head = format!("{PROTOCOL_VERSION}.answer.{nonce}.{path}.{status}.");
+    mac(secret, &[head.as_bytes(), body.as_bytes()])
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Checks a `v2=<64 hex>` header value against `expected` in constant time.
+fn verify(expected: Hmac<Sha256>, header: Option<&str>) -> bool {
+    let Some(digits) = header.and_then(|h| h.trim().strip_prefix("v2=")) else {
+        return false;
+    };
+    if digits.len() != 64 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return false;
+    }
+    let tag: Vec<u8> = (0..64)
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).unwrap_or_default())
+        .collect();
+    expected.verify_slice(&tag).is_ok()
+}
+
+/// A request's signature: `hex(HMAC-SHA256(secret, "v2.request.{timestamp}.{nonce}.POST.{path}.{body}"))`.
+pub fn sign_request(secret: &str, timestamp: u64, nonce: &str, path: &str, body: &str) -> String {
+    hex(
+        &request_mac(secret, &timestamp.to_string(), nonce, path, body)
+            .finalize()
+            .into_bytes(),
+    )
+}
+
+/// `true` when `signature` (the header's value, `v2=<hex>`) signs this request (constant time).
+/// The receiver also checks the timestamp's window and the nonce's novelty.
+pub fn request_is_signed(
+    secret: &str,
+    timestamp: &str,
+    nonce: &str,
+    path: &str,
+    body: &str,
+    signature: Option<&str>,
+) -> bool {
+    verify(request_mac(secret, timestamp, nonce, path, body), signature)
+}
+
+/// An answer's signature: `hex(HMAC-SHA256(secret, "v2.answer.{nonce}.{path}.{status}.{body}"))`,
+/// where `nonce` and `path` are those of the request it answers.
+pub fn sign_answer(secret: &str, nonce: &str, path: &str, status: u16, body: &str) -> String {
+    hex(&answer_mac(secret, nonce, path, status, body)
+        .finalize()
+        .into_bytes())
 }
 
 /// An account as the user service sends it.
@@ -140,10 +263,10 @@ impl From<WireAccount> for Account {
         Account {
             email_id: w.email_id.unwrap_or_else(|| w.id.clone()),
             id: w.id,
-            username: crate::account::normalize_identifier(&w.username).unwrap_or(w.username),
-            email: crate::account::normalize_email(&w.email).unwrap_or(w.email),
+            username: normalize_identifier(&w.username).unwrap_or(w.username),
+            email: normalize_email(&w.email).unwrap_or(w.email),
             email_confirmed: w.email_confirmed,
-            phone: w.phone.and_then(|p| crate::account::normalize_phone(&p)),
+            phone: w.phone.and_then(|p| normalize_phone(&p)),
             first_name: w.first_name,
             last_name: w.last_name,
             user_type: w.user_type.unwrap_or_else(|| "CUSTOMER".to_owned()),
@@ -152,6 +275,27 @@ impl From<WireAccount> for Account {
             password_hash: w.password_hash,
             password_changed_at: w.password_changed_at,
         }
+    }
+}
+
+/// `true` when `account` has the `by` field the lookup asked for: the same id, or the same
+/// username, e-mail or phone once both are normalised as the service stores them.
+fn answers_question(by: &str, value: &str, account: &WireAccount) -> bool {
+    fn same(found: Option<String>, asked: Option<String>) -> bool {
+        found.is_some() && found == asked
+    }
+    match by {
+        "id" => account.id == value,
+        "username" => same(
+            normalize_identifier(&account.username),
+            normalize_identifier(value),
+        ),
+        "email" => same(normalize_email(&account.email), normalize_email(value)),
+        "phone" => same(
+            account.phone.as_deref().and_then(normalize_phone),
+            normalize_phone(value),
+        ),
+        _ => false,
     }
 }
 
@@ -187,6 +331,13 @@ impl<'a, P: Accounts + HttpFetch + Clock> Directory<'a, P> {
                 answer.status
             )));
         }
+        // Every answer acted on must be the receiver's answer to this very request.
+        if !remote.answer_is_signed(&nonce, path, &answer) {
+            return Err(PlatformError(format!(
+                "user directory {path}: answer {} without a valid {PROTOCOL_VERSION} signature for this request (a receiver of protocol v1, another secret, or an altered answer)",
+                answer.status
+            )));
+        }
         let value = serde_json::from_str(&answer.body).unwrap_or(Value::Null);
         Ok((answer.status, value))
     }
@@ -207,6 +358,17 @@ impl<'a, P: Accounts + HttpFetch + Clock> Directory<'a, P> {
         }
         let accounts: Vec<WireAccount> = serde_json::from_value(body["accounts"].clone())
             .map_err(|e| PlatformError(format!("user directory /lookup answer unreadable: {e}")))?;
+        if by != "email" && accounts.len() > 1 {
+            return Err(PlatformError(format!(
+                "user directory /lookup by {by} answered {} accounts; at most one can match",
+                accounts.len()
+            )));
+        }
+        if !accounts.iter().all(|a| answers_question(by, value, a)) {
+            return Err(PlatformError(format!(
+                "user directory /lookup by {by} answered an account with another {by}"
+            )));
+        }
         Ok(accounts.into_iter().map(Account::from).collect())
     }
 
@@ -311,5 +473,208 @@ impl<P: Accounts + HttpFetch + Clock> Accounts for Directory<'_, P> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "directory-secret-0123456789abcdef0123456789";
+    const NONCE: &str = "00112233445566778899aabbccddeeff";
+
+    fn from(vars: &[(&str, &str)]) -> Result<Option<RemoteDirectory>, Vec<String>> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .chain([("USER_DIRECTORY_SECRET".to_owned(), SECRET.to_owned())])
+            .collect();
+        RemoteDirectory::from_vars(&|name| {
+            vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
+    }
+
+    fn accepted(url: &str, environment: Option<&str>) -> bool {
+        let mut vars = vec![("USER_DIRECTORY_URL", url)];
+        vars.extend(environment.map(|e| ("ENVIRONMENT", e)));
+        from(&vars).is_ok_and(|d| d.is_some())
+    }
+
+    #[test]
+    fn https_is_required_outside_development() {
+        assert!(accepted("https://users.example.com", None));
+        assert!(accepted(
+            "https://users.example.com/pwreset/",
+            Some("production")
+        ));
+        assert!(accepted("https://127.0.0.1:8790", Some("development")));
+        for environment in [
+            None,
+            Some("production"),
+            Some("test"),
+            Some("Development"),
+            Some("dev"),
+        ] {
+            assert!(
+                !accepted("http://127.0.0.1:8790", environment),
+                "http:// with ENVIRONMENT={environment:?}"
+            );
+            assert!(!accepted("http://users.example.com", environment));
+        }
+        let problems = from(&[("USER_DIRECTORY_URL", "http://users.example.com")]).unwrap_err();
+        assert!(problems[0].contains("https://"), "{problems:?}");
+    }
+
+    #[test]
+    fn development_allows_http_to_a_loopback_host_only() {
+        for url in [
+            "http://127.0.0.1:8790",
+            "http://127.8.9.10",
+            "http://localhost:8790/",
+            "http://[::1]:8790",
+        ] {
+            assert!(accepted(url, Some("development")), "{url}");
+        }
+        for url in [
+            "http://users.example.com",
+            "http://10.0.0.7:8790",
+            "http://0.0.0.0:8790",
+            "http://localhost.example.com",
+            "http://[::2]",
+        ] {
+            assert!(!accepted(url, Some("development")), "{url}");
+        }
+    }
+
+    #[test]
+    fn malformed_urls_are_refused() {
+        for url in [
+            "users.example.com",
+            "ftp://users.example.com",
+            "https://",
+            "https://user:pass@users.example.com",
+            "https://users.example.com/?key=1",
+            "https://users.example.com/#x",
+        ] {
+            assert!(!accepted(url, Some("development")), "{url}");
+        }
+        assert!(
+            matches!(from(&[]), Ok(None)),
+            "no URL: the platform's own directory"
+        );
+    }
+
+    /// The same vectors as the reference receiver's test, so both sides compute the same strings.
+    #[test]
+    fn signatures_match_the_reference_receiver() {
+        let body = r#"{"by":"username","value":"jane"}"#;
+        let request = "60068cad6023f00d72c166c700dfc48a59ecb3dc867b22094e4ef20636034a05";
+        assert_eq!(
+            sign_request(SECRET, 1_767_229_200, NONCE, "/lookup", body),
+            request
+        );
+        assert!(request_is_signed(
+            SECRET,
+            "1767229200",
+            NONCE,
+            "/lookup",
+            body,
+            Some(&format!("v2={request}"))
+        ));
+        assert_eq!(
+            sign_answer(SECRET, NONCE, "/lookup", 200, r#"{"accounts":[]}"#),
+            "ba6c282ae03ec92f449fc7676b849f03b2c39dfdda9ef0325bd9d8bbc5b38cca"
+        );
+    }
+
+    fn signed(status: u16, body: &str, signature: String) -> FetchedAnswer {
+        FetchedAnswer {
+            status,
+            headers: vec![("x-pwreset-signature".to_owned(), signature)],
+            body: body.to_owned(),
+        }
+    }
+
+    #[test]
+    fn an_answer_is_bound_to_its_request_status_and_body() {
+        let remote = RemoteDirectory::new("https://users.example.com", SECRET);
+        let body = r#"{"accounts":[]}"#;
+        let good = format!("v2={}", sign_answer(SECRET, NONCE, "/lookup", 200, body));
+        assert!(remote.answer_is_signed(NONCE, "/lookup", &signed(200, body, good.clone())));
+        // Another request (nonce), another call (path), another status or body: refused.
+        let other_nonce = "ffeeddccbbaa99887766554433221100";
+        assert!(!remote.answer_is_signed(other_nonce, "/lookup", &signed(200, body, good.clone())));
+        assert!(!remote.answer_is_signed(NONCE, "/create", &signed(200, body, good.clone())));
+        assert!(!remote.answer_is_signed(NONCE, "/lookup", &signed(201, body, good.clone())));
+        let rewritten = r#"{"accounts":[{"id":"x"}]}"#;
+        assert!(!remote.answer_is_signed(NONCE, "/lookup", &signed(200, rewritten, good.clone())));
+        // Another secret, no signature, a v1 label, a truncated or garbled tag: refused.
+        let other = format!(
+            "v2={}",
+            sign_answer(&SECRET.repeat(2), NONCE, "/lookup", 200, body)
+        );
+        assert!(!remote.answer_is_signed(NONCE, "/lookup", &signed(200, body, other)));
+        let unsigned = FetchedAnswer {
+            status: 200,
+            headers: Vec::new(),
+            body: body.to_owned(),
+        };
+        assert!(!remote.answer_is_signed(NONCE, "/lookup", &unsigned));
+        let v1 = good.replacen("v2=", "v1=", 1);
+        assert!(!remote.answer_is_signed(NONCE, "/lookup", &signed(200, body, v1)));
+        let short = good[..good.len() - 2].to_owned();
+        assert!(!remote.answer_is_signed(NONCE, "/lookup", &signed(200, body, short)));
+        let garbled = format!("{}zz", &good[..good.len() - 2]);
+        assert!(!remote.answer_is_signed(NONCE, "/lookup", &signed(200, body, garbled)));
+    }
+
+    #[test]
+    fn a_request_signature_is_no_answer_signature() {
+        // The receiver's request signature over the same nonce, path and text can't pass for an
+        // answer (and the other way round): the signed strings are labelled.
+        let remote = RemoteDirectory::new("https://users.example.com", SECRET);
+        let body = "{}";
+        let request = format!(
+            "v2={}",
+            sign_request(SECRET, 1_767_229_200, NONCE, "/lookup", body)
+        );
+        assert!(!remote.answer_is_signed(NONCE, "/lookup", &signed(200, body, request)));
+        let answer = format!("v2={}", sign_answer(SECRET, NONCE, "/lookup", 200, body));
+        assert!(!request_is_signed(
+            SECRET,
+            "200",
+            NONCE,
+            "/lookup",
+            body,
+            Some(&answer)
+        ));
+    }
+
+    fn wire(id: &str, username: &str, email: &str, phone: Option<&str>) -> WireAccount {
+        serde_json::from_value(json!({
+            "id": id, "username": username, "email": email, "phone": phone,
+            "password_hash": "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_lookup_answer_must_match_the_question() {
+        let jane = wire("id-1", "Jane", " Jane@Example.com", Some("+44 7700 900456"));
+        assert!(answers_question("id", "id-1", &jane));
+        assert!(answers_question("username", "jane", &jane));
+        assert!(answers_question("email", "jane@example.com", &jane));
+        assert!(answers_question("phone", "+447700900456", &jane));
+        assert!(!answers_question("id", "id-2", &jane));
+        assert!(!answers_question("id", "ID-1", &jane));
+        assert!(!answers_question("username", "john", &jane));
+        assert!(!answers_question("email", "mallory@example.com", &jane));
+        assert!(!answers_question("phone", "+447700900789", &jane));
+        assert!(!answers_question("nickname", "jane", &jane));
+        let no_phone = wire("id-3", "john", "john@example.com", None);
+        assert!(!answers_question("phone", "+447700900789", &no_phone));
+        let bad_email = wire("id-4", "", "not-an-address", None);
+        assert!(!answers_question("email", "not-an-address", &bad_email));
+        assert!(!answers_question("username", "", &bad_email));
     }
 }

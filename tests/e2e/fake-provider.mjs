@@ -482,13 +482,13 @@ function checkWebhook(settings, state, req, raw) {
   const signature = header(req, "x-pwreset-signature") ?? "";
   if (!isText(id)) problems.push("X-Pwreset-Id missing");
   if (!/^[0-9]+$/.test(timestamp ?? "")) problems.push("X-Pwreset-Timestamp missing or not unix seconds");
-  const hex = /^v1=([0-9a-f]{64})$/.exec(signature);
-  if (!hex) problems.push("X-Pwreset-Signature missing or not v1=<64 hex>");
+  const hex = /^v2=([0-9a-f]{64})$/.exec(signature);
+  if (!hex) problems.push("X-Pwreset-Signature missing or not v2=<64 hex>");
   if (problems.length === 0 && raw !== null) {
     const skew = Math.abs(settings.now() - Number(timestamp));
     if (skew > settings.maxSkewSeconds) return fail(401, [`timestamp ${skew} s away from now`]);
     if (settings.webhookSecret !== undefined) {
-      const expected = createHmac("sha256", settings.webhookSecret).update(`${timestamp}.${raw}`).digest();
+      const expected = createHmac("sha256", settings.webhookSecret).update(`${id}.${timestamp}.${raw}`).digest();
       if (!timingSafeEqual(expected, Buffer.from(hex[1], "hex"))) return fail(401, ["signature does not verify"]);
     }
   }

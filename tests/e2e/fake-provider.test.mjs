@@ -84,7 +84,7 @@ function webhook(overrides = {}) {
   const timestamp = overrides.timestamp ?? Math.floor(Date.now() / 1000);
   const message = { id: "msg-9", channel: "sms", to: "+447700900456", subject: "", text: "code 42", code: "42", created_at: timestamp };
   const body = JSON.stringify({ ...message, ...overrides.body });
-  const signature = `v1=${createHmac("sha256", overrides.secret ?? SECRET).update(`${timestamp}.${body}`).digest("hex")}`;
+  const signature = `v2=${createHmac("sha256", overrides.secret ?? SECRET).update(`msg-9.${timestamp}.${body}`).digest("hex")}`;
   return {
     url: `${fake.url}/webhook`,
     headers: {
@@ -281,6 +281,8 @@ describe("webhook", () => {
       [webhook({ timestamp: now - 3600 }), 401],
       [webhook({ headers: { "X-Pwreset-Signature": "sha256=abc" } }), 400],
       [webhook({ headers: { "X-Pwreset-Id": undefined } }), 400],
+      // The id is signed: another id on the same message does not verify.
+      [webhook({ headers: { "X-Pwreset-Id": "msg-10" }, body: { id: "msg-10" } }), 401],
       [webhook({ body: { id: "another" } }), 400],
       [webhook({ body: { channel: "fax" } }), 400],
       [webhook({ body: { code: 42 } }), 400],

@@ -880,7 +880,7 @@ fn twilio_request_uses_a_messaging_service_when_sms_from_starts_with_mg() {
 }
 
 #[test]
-fn webhook_request_is_signed_over_timestamp_and_body() {
+fn webhook_request_is_signed_over_id_timestamp_and_body() {
     let mut msg = email_message();
     msg.link = Some("https://r.test/reset?token=aa".into());
     let request = request_for(&webhook_config(), &msg);
@@ -904,9 +904,9 @@ fn webhook_request_is_signed_over_timestamp_and_body() {
         })
     );
 
-    // Verified independently: HMAC-SHA256 over "<timestamp>.<body>" with the secret.
+    // Verified independently: HMAC-SHA256 over "<id>.<timestamp>.<body>" with the secret.
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(WEBHOOK_SECRET.as_bytes()).unwrap();
-    mac.update(format!("1700000000.{}", request.body).as_bytes());
+    mac.update(format!("msg-0001.1700000000.{}", request.body).as_bytes());
     let expected: String = mac
         .finalize()
         .into_bytes()
@@ -915,7 +915,7 @@ fn webhook_request_is_signed_over_timestamp_and_body() {
         .collect();
     assert_eq!(
         request.header("X-Pwreset-Signature"),
-        Some(format!("v1={expected}").as_str())
+        Some(format!("v2={expected}").as_str())
     );
 
     let sms = request_for(&webhook_config(), &sms_message());
@@ -925,10 +925,10 @@ fn webhook_request_is_signed_over_timestamp_and_body() {
 
 #[test]
 fn webhook_signature_matches_a_known_vector() {
-    // printf '%s' '1700000000.{"id":"m1"}' | openssl dgst -sha256 -hmac "$WEBHOOK_SECRET"
+    // printf '%s' 'm1.1700000000.{"id":"m1"}' | openssl dgst -sha256 -hmac "$WEBHOOK_SECRET"
     assert_eq!(
-        webhook::sign(WEBHOOK_SECRET.as_bytes(), NOW, r#"{"id":"m1"}"#),
-        "v1=fc6860e4a83cf83a1917d1370ecec05e538eea59b2396648a61830917124b4f7"
+        webhook::sign(WEBHOOK_SECRET.as_bytes(), "m1", NOW, r#"{"id":"m1"}"#),
+        "v2=434634a7e041f3bace36e8402aa8413a988f8abb5df89397602c5d2b56b8fef5"
     );
 }
 
@@ -936,10 +936,22 @@ fn webhook_signature_matches_a_known_vector() {
 fn webhook_verification_refuses_tampering_other_keys_and_stale_timestamps() {
     let key = WEBHOOK_SECRET.as_bytes();
     let body = r#"{"id":"m1"}"#;
-    let signature = webhook::sign(key, NOW, body);
+    let signature = webhook::sign(key, "m1", NOW, body);
     let verify = |key: &[u8], ts: &str, body: &str, sig: &str, now: u64| {
-        webhook::verify(key, ts, body, sig, now, webhook::DEFAULT_TOLERANCE_SECS)
+        webhook::verify(
+            key,
+            "m1",
+            ts,
+            body,
+            sig,
+            now,
+            webhook::DEFAULT_TOLERANCE_SECS,
+        )
     };
+    assert!(
+        !webhook::verify(key, "m2", "1700000000", body, &signature, NOW, 300),
+        "id changed"
+    );
     assert!(verify(key, "1700000000", body, &signature, NOW));
     assert!(verify(key, "1700000000", body, &signature, NOW + 300));
     assert!(
@@ -969,10 +981,10 @@ fn webhook_verification_refuses_tampering_other_keys_and_stale_timestamps() {
         key,
         "1700000000",
         body,
-        &signature.replace("v1=", "v2="),
+        &signature.replace("v2=", "v1="),
         NOW
     ));
-    assert!(!verify(key, "1700000000", body, "v1=zz", NOW));
+    assert!(!verify(key, "1700000000", body, "v2=zz", NOW));
     assert!(!verify(key, "1700000000", body, "", NOW));
     assert!(!verify(key, "soon", body, &signature, NOW));
 }

@@ -1,7 +1,9 @@
 //! The signed webhook: `POST WEBHOOK_URL` with the message as JSON and three headers,
 //! `X-Pwreset-Id`, `X-Pwreset-Timestamp` (unix seconds) and
-//! `X-Pwreset-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`.
-//! Receivers verify the signature, refuse stale timestamps and dedupe on the id.
+//! `X-Pwreset-Signature: v2=<hex HMAC-SHA256(secret, "<id>.<timestamp>.<body>")>`.
+//! Receivers verify the signature, refuse stale timestamps and dedupe on the id, which the
+//! signature covers: nobody on the path can change it to have a message delivered twice, or
+//! reuse another message's id to have this one dropped.
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -11,7 +13,7 @@ use crate::delivery::config::WebhookTarget;
 use crate::delivery::message::OutgoingMessage;
 
 /// The signature scheme's version prefix.
-pub const SIGNATURE_VERSION: &str = "v1";
+pub const SIGNATURE_VERSION: &str = "v2";
 
 /// How far a timestamp may be from the receiver's clock, in seconds, by default.
 pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
@@ -35,7 +37,7 @@ pub fn request(target: &WebhookTarget, msg: &OutgoingMessage, now_secs: u64) -> 
         body["code"] = code.as_str().into();
     }
     let body = body.to_string();
-    let signature = sign(target.secret.expose().as_bytes(), now_secs, &body);
+    let signature = sign(target.secret.expose().as_bytes(), &msg.id, now_secs, &body);
     ProviderRequest::post(
         target.url.clone(),
         vec![
@@ -48,9 +50,9 @@ pub fn request(target: &WebhookTarget, msg: &OutgoingMessage, now_secs: u64) -> 
     )
 }
 
-/// `v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`.
-pub fn sign(secret: &[u8], timestamp: u64, body: &str) -> String {
-    let mac = signed_mac(secret, &timestamp.to_string(), body);
+/// `v2=<hex HMAC-SHA256(secret, "<id>.<timestamp>.<body>")>`.
+pub fn sign(secret: &[u8], id: &str, timestamp: u64, body: &str) -> String {
+    let mac = signed_mac(secret, id, &timestamp.to_string(), body);
     let digest = mac.finalize().into_bytes();
     let mut out = String::with_capacity(3 + 64);
     out.push_str(SIGNATURE_VERSION);
@@ -62,11 +64,12 @@ pub fn sign(secret: &[u8], timestamp: u64, body: &str) -> String {
     out
 }
 
-/// What a receiver does: `true` when `signature` (the header's value) is a `v1` signature of
-/// `timestamp` and the exact `body`, and `timestamp` is within `tolerance_secs` of `now_secs`.
-/// The comparison takes constant time.
+/// What a receiver does: `true` when `signature` (the header's value) is a `v2` signature of the
+/// message `id`, `timestamp` and the exact `body`, and `timestamp` is within `tolerance_secs` of
+/// `now_secs`. The comparison takes constant time.
 pub fn verify(
     secret: &[u8],
+    id: &str,
     timestamp: &str,
     body: &str,
     signature: &str,
@@ -88,17 +91,20 @@ pub fn verify(
     let Some(claimed) = decode_hex(hex) else {
         return false;
     };
-    signed_mac(secret, timestamp, body)
+    signed_mac(secret, id, timestamp, body)
         .verify_slice(&claimed)
         .is_ok()
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-fn signed_mac(secret: &[u8], timestamp: &str, body: &str) -> HmacSha256 {
+fn signed_mac(secret: &[u8], id: &str, timestamp: &str, body: &str) -> HmacSha256 {
     // HMAC takes keys of any length: this cannot fail.
     let mut mac = <HmacSha256 as KeyInit>::new_from_slice(secret)
         .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+    // Ids are message ids (hex): they hold no ".", so the three parts cannot shift.
+    mac.update(id.as_bytes());
+    mac.update(b".");
     mac.update(timestamp.as_bytes());
     mac.update(b".");
     mac.update(body.as_bytes());

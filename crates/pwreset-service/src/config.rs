@@ -1,16 +1,22 @@
 //! Configuration: every setting parsed and checked once, from the environment's strings.
 //!
 //! A bad configuration is not a panic: [`ServiceConfig::from_vars`] returns every problem found
-//! (each names its variable and never echoes a secret value), and the router answers every request
-//! with a `503` that lists them while the log says the same.
+//! (each names its variable and never echoes a secret value); the router answers every request
+//! with a bare `503` and writes the problems to the log.
+//!
+//! Development is chosen explicitly: only `ENVIRONMENT=development` allows the outbox and the
+//! `/dev/` routes, and it requires a loopback `PUBLIC_URL`. Any other value, or none, means
+//! production rules: every configured URL `https://`, real providers, and none of the secrets
+//! published in `.dev.vars.example`.
 
 use std::collections::BTreeMap;
 
 use pwreset_core::secrets::{Keyring, ResetCode};
 use pwreset_core::{Policy, Preset};
+use url::{Host, Url};
 
 use crate::breached::{BreachedCheck, BreachedConfig, PWNED_PASSWORDS_URL};
-use crate::delivery::DeliveryConfig;
+use crate::delivery::{DeliveryConfig, EmailTransport, SmsTransport};
 use crate::directory::RemoteDirectory;
 
 /// NIST SP 800-63B's ceiling for codes sent by SMS or e-mail, and the default: 10 minutes.
@@ -27,8 +33,60 @@ pub const MIN_ADMIN_TOKEN_LEN: usize = 24;
 /// The `aud` claim of every access token.
 pub const TOKEN_AUDIENCE: &str = "pwreset";
 
+/// `.dev.vars.example`, the development settings: its secrets are public, so they are refused
+/// outside development. Read from the file itself, so the values are written in one place.
+const DEV_VARS_EXAMPLE: &str = include_str!("../../../.dev.vars.example");
+
+/// The variables of `.dev.vars.example` whose values are secrets everywhere but in development.
+pub const EXAMPLE_SECRET_VARIABLES: [&str; 3] = ["KEYS", "ADMIN_TOKEN", "API_KEYS"];
+
+/// Every variable holding a URL the service links to or calls: `https://` outside development.
+pub const URL_VARIABLES: [&str; 6] = [
+    "PUBLIC_URL",
+    "EMAIL_BASE_URL",
+    "SMS_BASE_URL",
+    "WEBHOOK_URL",
+    "PWNED_PASSWORDS_URL",
+    "USER_DIRECTORY_URL",
+];
+
+/// The value `.dev.vars.example` gives `name`, if it sets one.
+pub fn example_value(name: &str) -> Option<&'static str> {
+    DEV_VARS_EXAMPLE.lines().find_map(|line| {
+        let value = line.trim().strip_prefix(name)?.strip_prefix('=')?.trim();
+        (!value.is_empty()).then_some(value)
+    })
+}
+
+/// Which rules the configuration is held to (`ENVIRONMENT`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    /// `ENVIRONMENT=development`, exactly: the outbox and the `/dev/` routes may exist, URLs may be
+    /// `http://`, and `PUBLIC_URL` must be a loopback address.
+    Development,
+    /// Any other value, or none: real providers, `https://` everywhere, no example secrets.
+    Production,
+}
+
+impl Environment {
+    /// Reads `ENVIRONMENT`'s value: only `development` (surrounding blanks aside) is development.
+    pub fn from_value(value: Option<&str>) -> Self {
+        match value.map(str::trim) {
+            Some("development") => Environment::Development,
+            _ => Environment::Production,
+        }
+    }
+
+    /// Whether this is development.
+    pub fn is_development(self) -> bool {
+        self == Environment::Development
+    }
+}
+
 /// The whole checked configuration.
 pub struct ServiceConfig {
+    /// Development or production rules (`ENVIRONMENT`).
+    pub environment: Environment,
     /// The base of every link in a message (no trailing slash).
     pub public_url: String,
     /// Signing keys; the newest signs.
@@ -58,6 +116,7 @@ pub struct ServiceConfig {
 impl std::fmt::Debug for ServiceConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ServiceConfig")
+            .field("environment", &self.environment)
             .field("public_url", &self.public_url)
             .field("keyring", &self.keyring)
             .field("clients", &self.clients.keys().collect::<Vec<_>>())
@@ -131,19 +190,27 @@ impl ServiceConfig {
                 .filter(|v| !v.is_empty())
         };
 
+        let environment = Environment::from_value(value("ENVIRONMENT").as_deref());
+        let development = environment.is_development();
+
         let public_url = match value("PUBLIC_URL") {
             None => {
                 problems
                     .push("PUBLIC_URL is missing: set it to the site links should point to".into());
                 String::new()
             }
-            Some(url) if !(url.starts_with("https://") || url.starts_with("http://")) => {
-                problems
-                    .push("PUBLIC_URL must start with https:// (or http:// for local use)".into());
-                String::new()
-            }
-            Some(url) => url.trim_end_matches('/').to_owned(),
+            Some(text) => match check_public_url(&text, environment) {
+                Ok(()) => text.trim_end_matches('/').to_owned(),
+                Err(problem) => {
+                    problems.push(problem.into());
+                    String::new()
+                }
+            },
         };
+        if !development {
+            problems.extend(production_url_problems(&value));
+            problems.extend(example_secret_problems(&value));
+        }
 
         let keyring = match value("KEYS") {
             None => {
@@ -171,7 +238,7 @@ impl ServiceConfig {
 
         let clients = match value("CLIENTS") {
             None => BTreeMap::new(),
-            Some(text) => parse_clients(&text).unwrap_or_else(|problem| {
+            Some(text) => parse_clients(&text, environment).unwrap_or_else(|problem| {
                 problems.push(format!("CLIENTS: {problem}"));
                 BTreeMap::new()
             }),
@@ -333,19 +400,24 @@ impl ServiceConfig {
             );
         }
 
-        let production = value("ENVIRONMENT").is_some_and(|e| e == "production");
         let delivery = DeliveryConfig::from_vars(get)
             .map_err(|found| problems.extend(found))
             .ok();
 
-        if production && delivery.as_ref().is_some_and(DeliveryConfig::is_outbox_on) {
-            problems.push(
-                "EMAIL_PROVIDER/SMS_PROVIDER: the outbox is for development and would publish every code at /dev/outbox; ENVIRONMENT=production needs real providers"
-                    .into(),
-            );
+        if let Some(delivery) = delivery.as_ref().filter(|_| !development) {
+            let outboxes = [
+                ("EMAIL_PROVIDER", delivery.email == EmailTransport::Outbox),
+                ("SMS_PROVIDER", delivery.sms == SmsTransport::Outbox),
+            ];
+            for (name, _) in outboxes.into_iter().filter(|(_, outbox)| *outbox) {
+                problems.push(format!(
+                    "{name} is outbox (the default when unset), which publishes every message at /dev/outbox: outside ENVIRONMENT=development set a real provider"
+                ));
+            }
         }
         match (keyring, delivery) {
             (Some(keyring), Some(delivery)) if problems.is_empty() => Ok(Self {
+                environment,
                 public_url,
                 keyring,
                 admin_token,
@@ -381,8 +453,97 @@ fn with_breached_rule(policy: Policy) -> Policy {
     Policy::new(settings).unwrap_or(policy)
 }
 
-/// `{"client-id": ["https://app.example", ...], ...}`.
-fn parse_clients(text: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
+/// Checks `PUBLIC_URL`: an absolute `http(s)` URL with a host, no credentials, query or fragment;
+/// in development on a loopback address, otherwise `https://`.
+fn check_public_url(text: &str, environment: Environment) -> Result<(), &'static str> {
+    let url = Url::parse(text)
+        .map_err(|_| "PUBLIC_URL must be an absolute URL like https://reset.example.com")?;
+    if !matches!(url.scheme(), "https" | "http") || url.host().is_none() {
+        return Err(
+            "PUBLIC_URL must be an http(s) URL with a host, like https://reset.example.com",
+        );
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("PUBLIC_URL must not carry credentials (user:password@)");
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("PUBLIC_URL must not have a query or fragment: links append /reset?... to it");
+    }
+    if environment.is_development() && !is_loopback(&url) {
+        return Err(
+            "PUBLIC_URL must be a loopback address (127.0.0.0/8, [::1] or localhost) with ENVIRONMENT=development; a public site runs under production rules",
+        );
+    }
+    Ok(())
+}
+
+/// Whether `url`'s host is this machine: `localhost`, 127.0.0.0/8 or `[::1]`.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Outside development: every configured URL must be `https://`. The value is never repeated
+/// (a webhook URL may carry a token in its query).
+fn production_url_problems(value: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+    URL_VARIABLES
+        .into_iter()
+        .filter(|name| {
+            value(name)
+                .is_some_and(|text| Url::parse(&text).map_or(true, |url| url.scheme() != "https"))
+        })
+        .map(|name| format!("{name} must be an https:// URL outside ENVIRONMENT=development"))
+        .collect()
+}
+
+/// Outside development: none of the secrets `.dev.vars.example` publishes, in any position of
+/// a list (a keyring entry is compared by its key, whatever its id).
+fn example_secret_problems(value: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+    let items = |text: &str| -> Vec<String> {
+        text.split([',', ' ', '\n', '\t', '\r'])
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let key_of = |entry: &str| {
+        entry
+            .split_once(':')
+            .map_or(entry, |(_, key)| key)
+            .to_owned()
+    };
+    let mut problems = Vec::new();
+    for name in EXAMPLE_SECRET_VARIABLES {
+        let (Some(given), Some(example)) = (value(name), example_value(name)) else {
+            continue;
+        };
+        let published = if name == "KEYS" {
+            let examples: Vec<String> = items(example).iter().map(|e| key_of(e)).collect();
+            items(&given)
+                .iter()
+                .any(|entry| examples.contains(&key_of(entry)))
+        } else {
+            let examples = items(example);
+            items(&given).iter().any(|item| examples.contains(item))
+        };
+        if published {
+            problems.push(format!(
+                "{name} holds a value published in .dev.vars.example, for development only: outside ENVIRONMENT=development set a secret of your own"
+            ));
+        }
+    }
+    problems
+}
+
+/// `{"client-id": ["https://app.example", ...], ...}`; origins `https://` outside development.
+fn parse_clients(
+    text: &str,
+    environment: Environment,
+) -> Result<BTreeMap<String, Vec<String>>, String> {
     let clients: BTreeMap<String, Vec<String>> = serde_json::from_str(text).map_err(|_| {
         "expected a JSON object of client ids to lists of origins, e.g. {\"web\":[\"https://app.example\"]}".to_owned()
     })?;
@@ -395,19 +556,30 @@ fn parse_clients(text: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
         }
         if let Some(bad) = origins.iter().find(|o| !is_origin(o)) {
             return Err(format!(
-                "client {id:?}: {bad:?} is not an origin like https://app.example"
+                "client {id:?}: {bad:?} is not an origin as browsers send it, like https://app.example (scheme, lower-case host, port only when not the default)"
+            ));
+        }
+        if !environment.is_development()
+            && let Some(bad) = origins
+                .iter()
+                .find(|o| Url::parse(o).is_ok_and(|url| url.scheme() != "https"))
+        {
+            return Err(format!(
+                "client {id:?}: {bad:?} must be an https:// origin outside ENVIRONMENT=development"
             ));
         }
     }
     Ok(clients)
 }
 
-/// `scheme://host[:port]`, nothing after.
+/// `scheme://host[:port]`, exactly as a browser's `Origin` header spells it (the `Origin` of a
+/// request is compared with it as text).
 fn is_origin(text: &str) -> bool {
-    let Some((scheme, rest)) = text.split_once("://") else {
-        return false;
-    };
-    matches!(scheme, "http" | "https") && !rest.is_empty() && !rest.contains(['/', '?', '#', ' '])
+    Url::parse(text).is_ok_and(|url| {
+        matches!(url.scheme(), "http" | "https")
+            && url.host().is_some()
+            && url.origin().ascii_serialization() == text
+    })
 }
 
 /// A preset name (`django`, `nist`, `seed-002`) or a JSON policy document.

@@ -44,7 +44,8 @@ impl Route {
             "/admin/dead-letters" => Route::AdminDeadLetters,
             "/reset" => Route::ResetPage,
             "/openapi.json" => Route::OpenApi,
-            "/dev/outbox" => Route::DevOutbox,
+            // The development routes exist only in development, whatever the providers.
+            "/dev/outbox" if cfg.environment.is_development() => Route::DevOutbox,
             _ => return None,
         })
     }
@@ -102,23 +103,15 @@ impl Service {
         })
     }
 
-    /// Answers one request.
+    /// Answers one request. While the configuration is invalid, every request gets a bare `503`
+    /// (no body: what is wrong is the operator's business, not the caller's) and the problems go
+    /// to the log.
     pub async fn handle(&self, p: &impl Platform, req: Request) -> Response {
-        let cfg = match &self.config {
-            Ok(cfg) => cfg,
-            Err(problems) => {
-                if let Some(line) = self.config_problem_line(p) {
-                    p.log(&line);
-                }
-                return Response::json(
-                    503,
-                    &json!({
-                        "error": "service_misconfigured",
-                        "message": "The service's configuration is invalid; the operator must fix it.",
-                        "problems": problems.0,
-                    }),
-                );
+        let Ok(cfg) = &self.config else {
+            if let Some(line) = self.config_problem_line(p) {
+                p.log(&line);
             }
+            return misconfigured();
         };
         let Some(route) = Route::find(cfg, &req.path) else {
             return not_found(&req);
@@ -161,6 +154,11 @@ impl Service {
     pub async fn run_dead_letter(&self, p: &impl Platform, job: Job) -> JobOutcome {
         jobs::run_dead_letter(p, job).await
     }
+}
+
+/// The answer of a service whose configuration is invalid, on every path.
+fn misconfigured() -> Response {
+    Response::empty(503).with_header("cache-control", "no-store")
 }
 
 fn not_found(req: &Request) -> Response {

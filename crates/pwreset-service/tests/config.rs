@@ -1,5 +1,7 @@
-//! A bad configuration is found at start and reported on every request, by variable name and
-//! without any secret value: never a panic.
+//! A bad configuration is found at start and reported in the log, by variable name and without
+//! any secret value, while every request gets a bare `503`: never a panic, never the problems.
+//! Development is chosen explicitly (`ENVIRONMENT=development`, on a loopback `PUBLIC_URL`); any
+//! other environment gets production rules.
 
 mod common;
 
@@ -12,6 +14,9 @@ use futures_executor::block_on;
 use pwreset_service::memory::MemoryPlatform;
 use pwreset_service::{JobOutcome, Method, Request, Response, Service};
 use serde_json::{Value, json};
+
+/// The development settings `make dev` copies, as committed.
+const DEV_VARS_EXAMPLE: &str = include_str!("../../../.dev.vars.example");
 
 /// Every kind of request the service answers.
 fn every_request() -> Vec<Request> {
@@ -52,13 +57,24 @@ fn every_request() -> Vec<Request> {
             "/api/v1/user/forgot-password/",
             &json!({ "email": "jane@example.com" }),
         )),
+        Request::new(Method::Get, "/reset?token=ab"),
+        Request::new(Method::Get, "/openapi.json"),
         Request::new(Method::Get, "/no/such/route"),
         Request::new(Method::Other, "/reg/user/info"),
     ]
 }
 
-/// The problems a service reports on every request, after checking each answer is the same
-/// `503` JSON naming `variable` and holding none of `secrets`.
+/// A bare `503`: no body, so nothing about the configuration reaches the caller.
+#[track_caller]
+fn assert_bare_503(answer: &Response, what: &str) {
+    assert_eq!(answer.status, 503, "{what}: {}", text(answer));
+    assert!(answer.body.is_empty(), "{what}: a body: {}", text(answer));
+    assert_eq!(answer.header_value("content-type"), None, "{what}");
+}
+
+/// The problems of a refused configuration, after checking that every request gets the same bare
+/// `503`, that the log lists the problems (one `configuration_invalid` line per request), that
+/// one problem names `variable` and that none of `secrets` appears in a problem or the log.
 #[track_caller]
 fn refused_naming(
     vars: &BTreeMap<String, String>,
@@ -66,52 +82,51 @@ fn refused_naming(
     secrets: &[&str],
 ) -> Vec<String> {
     let service = service_from(vars);
-    assert!(
-        service.config().is_err(),
-        "{variable}: configuration accepted"
-    );
-    let platform = MemoryPlatform::new(NOW);
-    let mut first: Option<Response> = None;
-    for request in every_request() {
-        let path = request.path.clone();
-        let answer = block_on(service.handle(&platform, request));
-        assert_json_status(&answer, 503);
-        let body = text(&answer);
-        for secret in secrets {
-            assert!(
-                !body.contains(secret),
-                "{variable}: {secret:?} shown in {body}"
-            );
-        }
-        match &first {
-            None => first = Some(answer),
-            Some(first) => assert_eq!(first.body, answer.body, "{path}"),
-        }
-    }
-    let body = first.unwrap().json_body();
-    assert_eq!(body["error"], "service_misconfigured");
-    let problems: Vec<String> = body["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_str().unwrap().to_owned())
-        .collect();
+    let problems = match service.config() {
+        Ok(_) => panic!("{variable}: configuration accepted"),
+        Err(problems) => problems.0.clone(),
+    };
     assert!(
         problems.iter().any(|p| p.contains(variable)),
         "{variable} not named in {problems:?}"
     );
-    // The log says the same, without the secrets either.
+    for secret in secrets {
+        assert!(
+            !problems.iter().any(|p| p.contains(secret)),
+            "{variable}: {secret:?} shown in {problems:?}"
+        );
+    }
+    let platform = MemoryPlatform::new(NOW);
+    let requests = every_request();
+    for request in &requests {
+        let path = request.path.clone();
+        let answer = block_on(service.handle(&platform, request.clone()));
+        assert_bare_503(&answer, &path);
+    }
+    // The log says what is wrong, without the secrets either.
     let logs = platform.logs();
-    assert!(!logs.is_empty());
+    assert_eq!(logs.len(), requests.len());
     for line in &logs {
         let parsed: Value = serde_json::from_str(line).unwrap();
         assert_eq!(parsed["event"], "configuration_invalid");
+        assert_eq!(parsed["problems"], json!(problems));
         for secret in secrets {
             assert!(!line.contains(secret), "{variable}: {secret:?} logged");
         }
     }
     assert!(service.config_problem_line(&platform).is_some());
     problems
+}
+
+/// The variables `.dev.vars.example` sets.
+fn example_vars() -> BTreeMap<String, String> {
+    DEV_VARS_EXAMPLE
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .filter_map(|line| line.split_once('='))
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect()
 }
 
 #[test]
@@ -134,11 +149,16 @@ fn missing_keys_are_reported() {
 #[test]
 fn a_missing_or_bad_public_url_is_reported() {
     refused_naming(&vars_with(&[("PUBLIC_URL", "")]), "PUBLIC_URL", &[]);
-    refused_naming(
-        &vars_with(&[("PUBLIC_URL", "reset.example.test")]),
-        "PUBLIC_URL",
-        &[],
-    );
+    for bad in [
+        "reset.example.test",
+        "ftp://127.0.0.1",
+        "http://user:pw@127.0.0.1:8787",
+        "http://127.0.0.1:8787/?next=1",
+        "http://127.0.0.1:8787/#top",
+        "http://127.0.0.1:99999",
+    ] {
+        refused_naming(&vars_with(&[("PUBLIC_URL", bad)]), "PUBLIC_URL", &["pw@"]);
+    }
 }
 
 #[test]
@@ -273,33 +293,216 @@ fn a_provider_missing_its_settings_is_reported() {
 
 #[test]
 fn the_outbox_is_refused_in_production() {
+    let outbox = production_vars(&[("EMAIL_PROVIDER", "outbox"), ("SMS_PROVIDER", "outbox")]);
+    let problems = refused_naming(&outbox, "EMAIL_PROVIDER", &[]);
+    assert!(problems.iter().any(|p| p.contains("SMS_PROVIDER")));
+    // SMS alone through the outbox is refused too; so is a provider left unset (its default is
+    // the outbox).
     refused_naming(
-        &vars_with(&[("ENVIRONMENT", "production")]),
-        "EMAIL_PROVIDER",
-        &[],
-    );
-    // SMS alone through the outbox is refused too.
-    refused_naming(
-        &vars_with(&[
-            ("ENVIRONMENT", "production"),
-            ("EMAIL_PROVIDER", "resend"),
-            ("EMAIL_API_KEY", "re_TestKey0123456789"),
-            ("EMAIL_FROM", "no-reply@acme.test"),
-        ]),
+        &production_vars(&[("SMS_PROVIDER", "outbox")]),
         "SMS_PROVIDER",
         &["re_TestKey0123456789"],
     );
-    let real = vars_with(&[
-        ("ENVIRONMENT", "production"),
-        ("EMAIL_PROVIDER", "resend"),
-        ("EMAIL_API_KEY", "re_TestKey0123456789"),
-        ("EMAIL_FROM", "no-reply@acme.test"),
-        ("SMS_PROVIDER", "twilio"),
-        ("SMS_FROM", "+15551234567"),
-        ("TWILIO_ACCOUNT_SID", "AC0123456789abcdef"),
-        ("TWILIO_AUTH_TOKEN", "tw-token-9"),
-    ]);
-    assert!(service_from(&real).config().is_ok());
+    refused_naming(
+        &production_vars(&[("EMAIL_PROVIDER", "")]),
+        "EMAIL_PROVIDER",
+        &[],
+    );
+    assert!(service_from(&production_vars(&[])).config().is_ok());
+}
+
+#[test]
+fn only_environment_development_allows_the_outbox_and_the_dev_routes() {
+    // Any other value, or none, is production: the outbox is refused and nothing is served, the
+    // outbox least of all.
+    for environment in [
+        "",
+        "production",
+        "Production",
+        "staging",
+        "test",
+        "Development",
+        "DEVELOPMENT",
+        "dev",
+        "development-1",
+    ] {
+        let vars = vars_with(&[("ENVIRONMENT", environment)]);
+        let problems = refused_naming(&vars, "EMAIL_PROVIDER", &[]);
+        assert!(
+            problems.iter().any(|p| p.contains("SMS_PROVIDER")),
+            "{environment:?}: {problems:?}"
+        );
+    }
+    // Development itself (blanks around the value aside) serves the outbox.
+    for environment in ["development", " development "] {
+        let h = Harness::with(&[("ENVIRONMENT", environment)]);
+        let answer = h.send(Request::new(
+            Method::Get,
+            "/dev/outbox?to=jane%40example.com",
+        ));
+        assert_json_status(&answer, 200);
+    }
+}
+
+#[test]
+fn development_needs_a_loopback_public_url() {
+    for public in [
+        "https://reset.example.test",
+        "http://reset.example.test",
+        "http://192.168.1.10:8787",
+        "http://10.0.0.1",
+        "http://0.0.0.0:8787",
+        "http://[::2]:8787",
+        "http://[::ffff:8.8.8.8]",
+        "http://localhost.example.test",
+        "http://127.0.0.1.nip.io",
+        "http://localhost.",
+    ] {
+        refused_naming(&vars_with(&[("PUBLIC_URL", public)]), "PUBLIC_URL", &[]);
+    }
+    for public in [
+        "http://127.0.0.1:8787",
+        "http://127.1.2.3",
+        "http://localhost:8787/",
+        "http://LOCALHOST:3000",
+        "http://[::1]:8787",
+        "https://localhost",
+        "http://127.0.0.1:8787/pwreset",
+    ] {
+        let service = service_from(&vars_with(&[("PUBLIC_URL", public)]));
+        assert!(
+            service.config().is_ok(),
+            "{public}: {:?}",
+            service.config().err()
+        );
+    }
+}
+
+#[test]
+fn outside_development_every_configured_url_is_https() {
+    let token = "URL-SECRET-TOKEN-0123";
+    let webhook = format!("http://hooks.example.test/pwreset?token={token}");
+    let cases: [(&str, &str); 6] = [
+        ("PUBLIC_URL", "http://reset.example.test"),
+        ("EMAIL_BASE_URL", "http://api.resend.com"),
+        ("SMS_BASE_URL", "http://api.twilio.com"),
+        ("WEBHOOK_URL", &webhook),
+        ("PWNED_PASSWORDS_URL", "http://api.pwnedpasswords.com"),
+        ("USER_DIRECTORY_URL", "http://127.0.0.1:8790"),
+    ];
+    for (name, url) in cases {
+        let mut changes = vec![(name, url)];
+        if name == "WEBHOOK_URL" {
+            changes.extend([
+                ("EMAIL_PROVIDER", "webhook"),
+                ("WEBHOOK_SECRET", "whsec_0123456789abcdef0123456789abcdef"),
+            ]);
+        }
+        if name == "USER_DIRECTORY_URL" {
+            changes.push(("USER_DIRECTORY_SECRET", "0123456789abcdef0123456789abcdef"));
+        }
+        let problems = refused_naming(&production_vars(&changes), name, &[token]);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains(name) && p.contains("https://")),
+            "{name}: {problems:?}"
+        );
+        // The same URL in development is fine (a loopback PUBLIC_URL aside).
+        if name != "PUBLIC_URL" {
+            let mut changes = changes.clone();
+            changes.push(("ENVIRONMENT", "development"));
+            changes.push(("PUBLIC_URL", PUBLIC_URL));
+            let service = service_from(&production_vars(&changes));
+            assert!(
+                service.config().is_ok(),
+                "{name}: {:?}",
+                service.config().err()
+            );
+        }
+    }
+    // Browser origins too: a page served over http:// can be rewritten on its way.
+    let clients = json!({ "web": ["https://app.example.test", "http://app.example.test"] });
+    refused_naming(
+        &production_vars(&[("CLIENTS", &clients.to_string())]),
+        "CLIENTS",
+        &[],
+    );
+    let https = json!({ "web": ["https://app.example.test", "https://app.example.test:8443"] });
+    assert!(
+        service_from(&production_vars(&[("CLIENTS", &https.to_string())]))
+            .config()
+            .is_ok()
+    );
+}
+
+#[test]
+fn the_example_secrets_are_refused_outside_development() {
+    let example = example_vars();
+    for name in ["KEYS", "ADMIN_TOKEN", "API_KEYS"] {
+        let value = example[name].as_str();
+        refused_naming(&production_vars(&[(name, value)]), name, &[value]);
+    }
+    // The example's key under another id, or behind a key of one's own; the example's API key
+    // among others.
+    let example_key = example["KEYS"].split_once(':').unwrap().1.to_owned();
+    for keys in [
+        format!("k-other:{example_key}"),
+        format!("{},k0:{example_key}", key_entry("k2", 9)),
+    ] {
+        refused_naming(
+            &production_vars(&[("KEYS", &keys)]),
+            "KEYS",
+            &[&example_key],
+        );
+    }
+    let api_keys = format!("prod-api-key-fedcba9876543210, {}", example["API_KEYS"]);
+    refused_naming(
+        &production_vars(&[("API_KEYS", &api_keys)]),
+        "API_KEYS",
+        &[&example["API_KEYS"]],
+    );
+}
+
+#[test]
+fn the_dev_vars_example_is_a_working_development_configuration_and_nothing_else() {
+    let example = example_vars();
+    assert_eq!(example["ENVIRONMENT"], "development");
+    let service = service_from(&example);
+    assert!(service.config().is_ok(), "{:?}", service.config().err());
+    // The same settings with the environment changed or left out: production rules, every one of
+    // them broken.
+    for environment in ["", "production", "staging"] {
+        let mut vars = example.clone();
+        if environment.is_empty() {
+            vars.remove("ENVIRONMENT");
+        } else {
+            vars.insert("ENVIRONMENT".to_owned(), environment.to_owned());
+        }
+        let problems = refused_naming(
+            &vars,
+            "KEYS",
+            &[
+                &example["KEYS"],
+                &example["ADMIN_TOKEN"],
+                &example["API_KEYS"],
+            ],
+        );
+        for variable in [
+            "PUBLIC_URL",
+            "KEYS",
+            "ADMIN_TOKEN",
+            "API_KEYS",
+            "CLIENTS",
+            "EMAIL_PROVIDER",
+            "SMS_PROVIDER",
+        ] {
+            assert!(
+                problems.iter().any(|p| p.starts_with(variable)),
+                "{environment:?}: {variable} not in {problems:?}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -357,6 +560,17 @@ fn bad_clients_are_reported() {
         "CLIENTS",
         &[],
     );
+    // Origins are compared as text with the browser's Origin header, which never looks like these.
+    for origin in [
+        "https://App.example",
+        "https://app.example:443",
+        "https://app.example/",
+        "https://user@app.example",
+        "ftp://app.example",
+    ] {
+        let clients = json!({ "web": [origin] }).to_string();
+        refused_naming(&vars_with(&[("CLIENTS", &clients)]), "CLIENTS", &[]);
+    }
 }
 
 #[test]
@@ -410,6 +624,16 @@ fn no_configuration_makes_the_service_panic() {
         "k1:",
         "outbox,resend",
         "production",
+        "development",
+        "Production",
+        "http://[::1",
+        "http://127.0.0.1:99999",
+        "https://ex ample.test",
+        "http://localhost\u{0}",
+        "https://user:pw@reset.example.test",
+        "https://reset.example.test?x#y",
+        "javascript:alert(1)",
+        "{\"web\":[\"http://[::1]:3000\"]}",
     ];
     let names = [
         "PUBLIC_URL",
@@ -435,23 +659,35 @@ fn no_configuration_makes_the_service_panic() {
         "SMS_BASE_URL",
         "WEBHOOK_URL",
         "WEBHOOK_SECRET",
+        "PWNED_PASSWORDS_URL",
+        "USER_DIRECTORY_URL",
+        "USER_DIRECTORY_SECRET",
     ];
     let platform = MemoryPlatform::new(NOW);
-    for name in names {
-        for value in odd_values {
-            let service: Service = service_from(&vars_with(&[(name, value)]));
-            let answer = block_on(service.handle(
-                &platform,
-                post(
-                    "/reg/user/resetPasswordRequest",
-                    &json!({ "username": "jane" }),
-                ),
-            ));
-            assert!(
-                answer.status == 200 || answer.status == 503,
-                "{name}={value:?} → {}",
-                answer.status
-            );
+    for base in [vars_with(&[]), production_vars(&[])] {
+        for name in names {
+            for value in odd_values {
+                let mut vars = base.clone();
+                vars.insert(name.to_owned(), value.to_owned());
+                let service: Service = service_from(&vars);
+                for request in [
+                    post(
+                        "/reg/user/resetPasswordRequest",
+                        &json!({ "username": "jane" }),
+                    ),
+                    Request::new(Method::Get, "/dev/outbox?to=jane%40example.com"),
+                ] {
+                    let answer = block_on(service.handle(&platform, request));
+                    assert!(
+                        [200, 404, 503].contains(&answer.status),
+                        "{name}={value:?} → {}",
+                        answer.status
+                    );
+                    if answer.status == 503 {
+                        assert!(answer.body.is_empty(), "{name}={value:?}");
+                    }
+                }
+            }
         }
     }
 }
@@ -462,13 +698,17 @@ fn every_problem_reads_as_one_clean_sentence() {
         "k1:{}",
         URL_SAFE_NO_PAD.encode(b"correct horse battery staple 123")
     );
-    let settings: [(&str, &str); 6] = [
+    let settings: [(&str, &str); 10] = [
         ("KEYS", &printable),
         ("KEYS", "k1:AAAA"),
         ("CODE_TTL_SECONDS", "601"),
         ("EMAIL_PROVIDER", "mailchimp"),
         ("ENVIRONMENT", "production"),
+        ("ENVIRONMENT", "staging"),
         ("CLIENTS", "{"),
+        ("CLIENTS", r#"{"web":["http://App.example"]}"#),
+        ("PUBLIC_URL", "https://reset.example.test"),
+        ("PUBLIC_URL", "http://127.0.0.1:8787/?x"),
     ];
     for (name, value) in settings {
         let service = service_from(&vars_with(&[(name, value)]));

@@ -1157,7 +1157,8 @@ fn after_a_reset_every_earlier_access_token_is_dead() {
 
 #[test]
 fn links_are_built_from_the_public_url_whatever_the_host_header() {
-    let h = Harness::with(&[("PUBLIC_URL", "https://reset.example.test/")]);
+    // Another loopback address than the default one, with a trailing `/` (dropped).
+    let h = Harness::with(&[("PUBLIC_URL", "http://localhost:8788/")]);
     let jane = h.jane();
     let request = auth_post(
         "/api/v1/auth/forgotpass",
@@ -1170,7 +1171,7 @@ fn links_are_built_from_the_public_url_whatever_the_host_header() {
     h.drain();
     let link = h.latest_link(&jane.email);
     assert!(
-        link.starts_with("https://reset.example.test/reset?token="),
+        link.starts_with("http://localhost:8788/reset?token="),
         "{link}"
     );
     let message = &h.outbox(&jane.email)[0];
@@ -1318,7 +1319,8 @@ fn an_access_token_from_another_deployment_is_refused() {
         ),
     );
     assert_json_status(&answer, 401);
-    let other_site = service_from(&vars_with(&[("PUBLIC_URL", "https://other.example.test")]));
+    let other_site = service_from(&vars_with(&[("PUBLIC_URL", "http://localhost:9999")]));
+    assert!(other_site.config().is_ok());
     let answer = futures_executor::block_on(
         other_site.handle(
             &h.platform,

@@ -184,7 +184,9 @@ fn keys_var() -> String {
 
 fn service() -> Service {
     let vars: Vec<(&str, String)> = vec![
-        ("PUBLIC_URL", "https://reset.example.test".to_owned()),
+        // Development (the outbox is allowed only there), on a loopback address.
+        ("ENVIRONMENT", "development".to_owned()),
+        ("PUBLIC_URL", "http://127.0.0.1:8787".to_owned()),
         ("KEYS", keys_var()),
         ("ADMIN_TOKEN", ADMIN_TOKEN.to_owned()),
         ("CLIENTS", json!({ CLIENT_ID: [ORIGIN] }).to_string()),

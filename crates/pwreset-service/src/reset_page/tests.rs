@@ -17,6 +17,9 @@ const API_KEY: &str = "dev-api-key-0123456789abcdef";
 const OLD_PASSWORD: &str = "violet-kettle-harbor-42";
 /// Accepted by the `django` preset (dialect B), refused by `seed-002` (no capital, dialect C).
 const NEW_PASSWORD: &str = "amber-falcon-river-58";
+/// The configured public URL (development requires a loopback one).
+const PUBLIC_URL: &str = "http://127.0.0.1:8787";
+
 /// Accepted by both presets.
 const NEW_PASSWORD_C: &str = "Amber-falcon-river-58";
 
@@ -28,7 +31,8 @@ struct Page {
 impl Page {
     fn new() -> Self {
         let vars: Vec<(&str, String)> = vec![
-            ("PUBLIC_URL", "https://reset.example.test".into()),
+            ("ENVIRONMENT", "development".into()),
+            ("PUBLIC_URL", PUBLIC_URL.into()),
             (
                 "KEYS",
                 "k1:DssbGkkvrNGHiL37HGfgwK1QMKi2aJ8g2jaQOfX7kVM".into(),
@@ -95,7 +99,7 @@ impl Page {
         block_on(self.platform.drain_queue(&self.service));
         let messages = block_on(self.platform.store.outbox_list(email)).unwrap();
         let link = messages.into_iter().find_map(|m| m.link).expect("a link");
-        link.strip_prefix("https://reset.example.test")
+        link.strip_prefix(PUBLIC_URL)
             .expect("links start with PUBLIC_URL")
             .to_owned()
     }

@@ -31,8 +31,8 @@ use serde_json::{Value, json};
 
 /// 2026-01-01T01:00:00Z: an hour into a UTC day, so a test never crosses midnight by accident.
 pub const NOW: u64 = 1_767_225_600 + 3_600;
-/// The configured public URL.
-pub const PUBLIC_URL: &str = "https://reset.example.test";
+/// The configured public URL: loopback, as development requires.
+pub const PUBLIC_URL: &str = "http://127.0.0.1:8787";
 /// The configured admin token.
 pub const ADMIN_TOKEN: &str = "admin-token-0123456789abcdefghij";
 /// Dialect B's client and its one origin.
@@ -69,10 +69,12 @@ pub fn key_entry(id: &str, seed: u8) -> String {
     format!("{id}:{}", URL_SAFE_NO_PAD.encode(key_material(seed)))
 }
 
-/// The variables of a working configuration: outbox providers, one key, two clients.
+/// The variables of a working configuration: development (the outbox is allowed only there),
+/// outbox providers, one key, two clients.
 pub fn base_vars() -> BTreeMap<String, String> {
     let clients = json!({ CLIENT_ID: [ORIGIN], OTHER_CLIENT_ID: [OTHER_ORIGIN] });
     [
+        ("ENVIRONMENT", "development".to_owned()),
         ("PUBLIC_URL", PUBLIC_URL.to_owned()),
         ("KEYS", key_entry("k1", 7)),
         ("ADMIN_TOKEN", ADMIN_TOKEN.to_owned()),
@@ -84,6 +86,32 @@ pub fn base_vars() -> BTreeMap<String, String> {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect()
+}
+
+/// A working production configuration (no `ENVIRONMENT=development`): real providers,
+/// `https://` URLs and origins, secrets of its own; then `changes` (an empty value removes the
+/// variable).
+pub fn production_vars(changes: &[(&str, &str)]) -> BTreeMap<String, String> {
+    let mut vars = vars_with(&[
+        ("ENVIRONMENT", "production"),
+        ("PUBLIC_URL", "https://reset.example.test"),
+        ("API_KEYS", "prod-api-key-fedcba9876543210"),
+        ("EMAIL_PROVIDER", "resend"),
+        ("EMAIL_API_KEY", "re_TestKey0123456789"),
+        ("EMAIL_FROM", "no-reply@acme.test"),
+        ("SMS_PROVIDER", "twilio"),
+        ("SMS_FROM", "+15551234567"),
+        ("TWILIO_ACCOUNT_SID", "AC0123456789abcdef"),
+        ("TWILIO_AUTH_TOKEN", "tw-token-9"),
+    ]);
+    for (name, value) in changes {
+        if value.is_empty() {
+            vars.remove(*name);
+        } else {
+            vars.insert((*name).to_owned(), (*value).to_owned());
+        }
+    }
+    vars
 }
 
 /// A service from `vars`, read through the same `get` a platform passes.

@@ -76,7 +76,7 @@ pub async fn create_user(p: &impl Platform, cfg: &ServiceConfig, req: &Request) 
     if let Err(refusal) = admit(p, cfg, req).await {
         return refusal;
     }
-    let account = match Body::parse(&req.body).and_then(|body| read_account(&body)) {
+    let account = match Body::from_request(req).and_then(|body| read_account(&body)) {
         Ok(account) => account,
         Err(e) => return admin_error(e.status(), e.code(), &e.message(), Some(e.field())),
     };

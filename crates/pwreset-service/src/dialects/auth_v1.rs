@@ -102,7 +102,7 @@ pub async fn handle(
             };
         }
     };
-    let response = match Body::parse(&req.body) {
+    let response = match Body::from_request(req) {
         Err(e) => e.into(),
         Ok(body) => match route {
             Route::ForgotEmail => forgot(p, req, &body, ResetVia::EmailLink).await,

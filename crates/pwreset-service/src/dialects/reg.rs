@@ -29,7 +29,7 @@ pub async fn reset_password_request(
     cfg: &ServiceConfig,
     req: &Request,
 ) -> Response {
-    let parsed = Body::parse(&req.body).and_then(|body| {
+    let parsed = Body::from_request(req).and_then(|body| {
         let username = username(&body)?;
         let code = body.optional_string("code")?.map(str::to_owned);
         Ok((username, code))
@@ -67,7 +67,7 @@ pub async fn reset_password_request(
 
 /// `POST /reg/user/resetPassword`.
 pub async fn reset_password(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
-    let parsed = Body::parse(&req.body).and_then(|body| {
+    let parsed = Body::from_request(req).and_then(|body| {
         Ok((
             body.string("newPassword")?.to_owned(),
             body.string("signedPayload")?.to_owned(),

@@ -76,6 +76,9 @@ fn one(status: u16, error_type: &str, field: &str, description: &str) -> Respons
 }
 
 fn body_error(e: &BodyError) -> Response {
+    if *e == BodyError::UnsupportedMediaType {
+        return one(415, "Unsupported Media Type", e.field(), &e.message());
+    }
     let description = match e {
         BodyError::Missing(_) => "This field is required.".to_owned(),
         BodyError::Invalid(_, expected) => format!("Must be {expected}."),
@@ -158,7 +161,7 @@ pub async fn handle(
             "A valid apikey header is required.",
         );
     }
-    let body = match Body::parse(&req.body) {
+    let body = match Body::from_request(req) {
         Ok(body) => body,
         Err(e) => return body_error(&e),
     };

@@ -12,6 +12,7 @@ mod common;
 use common::*;
 use futures_executor::block_on;
 use pwreset_core::password_hash::verify_password;
+use pwreset_service::directory::memory::MemoryUserService;
 use pwreset_service::faults::{Fault, Faulty};
 use pwreset_service::platform::Accounts;
 use pwreset_service::{Method, Request, Response};
@@ -164,12 +165,41 @@ const FLOWS: [Flow; 8] = [
     },
 ];
 
-/// Whether the account's stored password is `password`.
+/// Where the accounts live.
+#[derive(Clone, Copy, Debug)]
+enum Store {
+    /// The platform's own directory (KV on the edge).
+    Own,
+    /// The application's user service over signed HTTP.
+    UserService,
+}
+
+impl Store {
+    fn harness(self) -> Harness {
+        match self {
+            Store::Own => Harness::new(),
+            Store::UserService => Harness::with(&[
+                ("USER_DIRECTORY_URL", MemoryUserService::URL),
+                ("USER_DIRECTORY_SECRET", MemoryUserService::SECRET),
+            ]),
+        }
+    }
+}
+
+/// Whether the account's stored password is `password`, wherever it is stored.
 fn password_is(h: &Harness, jane: &User, password: &str) -> bool {
-    let account = block_on(h.platform.account(&jane.id))
-        .expect("the store reads")
-        .expect("the account exists");
-    verify_password(password, &account.password_hash).unwrap_or(false)
+    let hash = match block_on(h.platform.account(&jane.id)).expect("the store reads") {
+        Some(account) => account.password_hash,
+        None => h
+            .platform
+            .user_service
+            .account(&jane.id)
+            .expect("the account exists")["password_hash"]
+            .as_str()
+            .expect("a hash")
+            .to_owned(),
+    };
+    verify_password(password, &hash).unwrap_or(false)
 }
 
 /// A success: every flow, the page included, answers 200 only when the password changed.
@@ -191,14 +221,17 @@ fn fresh_reset_succeeds(h: &Harness, jane: &User, context: &str) {
 }
 
 /// Runs `flow` failing call `index` with `fault`; checks every promise.
-fn run_with_fault(flow: &Flow, index: usize, fault: Fault) -> &'static str {
-    let h = Harness::new();
+fn run_with_fault(store: Store, flow: &Flow, index: usize, fault: Fault) -> &'static str {
+    let h = store.harness();
     let jane = h.jane();
     let (request, old) = (flow.prepare)(&h, &jane);
     let faulty = Faulty::failing(&h.platform, index, fault);
     let answer = block_on(h.service.handle(&faulty, request.clone()));
     let call = faulty.calls()[index];
-    let context = format!("{}: {fault:?} in call {index} ({call})", flow.name);
+    let context = format!(
+        "{store:?}: {}: {fault:?} in call {index} ({call})",
+        flow.name
+    );
 
     assert!(
         answer.status < 500 || answer.status == 503,
@@ -235,11 +268,11 @@ fn run_with_fault(flow: &Flow, index: usize, fault: Fault) -> &'static str {
     call
 }
 
-#[test]
-fn every_password_setting_flow_survives_a_failure_of_any_platform_call() {
+/// Every flow, failing each of its calls in turn as each kind of fault.
+fn every_flow_survives_any_failure(store: Store, must_call: &str) {
     for flow in &FLOWS {
         // The calls the flow makes when nothing fails.
-        let h = Harness::new();
+        let h = store.harness();
         let jane = h.jane();
         let (request, _) = (flow.prepare)(&h, &jane);
         let recorder = Faulty::new(&h.platform);
@@ -248,16 +281,22 @@ fn every_password_setting_flow_survives_a_failure_of_any_platform_call() {
         assert!(password_is(&h, &jane, NEW), "{}", flow.name);
         let calls = recorder.calls();
         assert!(calls.contains(&"guard"), "{}: {calls:?}", flow.name);
-        assert!(
-            calls.contains(&"update_account"),
-            "{}: {calls:?}",
-            flow.name
-        );
-
+        assert!(calls.contains(&must_call), "{}: {calls:?}", flow.name);
         for index in 0..calls.len() {
             for fault in Fault::ALL {
-                run_with_fault(flow, index, fault);
+                run_with_fault(store, flow, index, fault);
             }
         }
     }
+}
+
+#[test]
+fn every_password_setting_flow_survives_any_failed_call_with_accounts_in_kv() {
+    every_flow_survives_any_failure(Store::Own, "update_account");
+}
+
+#[test]
+fn every_password_setting_flow_survives_any_failed_call_with_the_user_service() {
+    // The user service is reached through `fetch`: /lookup, /set-password, /revoke-sessions.
+    every_flow_survives_any_failure(Store::UserService, "fetch");
 }

@@ -39,8 +39,8 @@ use serde_json::{Value, json};
 
 use crate::fixtures::{KEY_ENTRIES, NOW, keys_config};
 
-/// The configured public URL (the access tokens' issuer).
-pub const PUBLIC_URL: &str = "https://reset.example.test";
+/// The configured public URL (the access tokens' issuer): loopback, as development requires.
+pub const PUBLIC_URL: &str = "http://127.0.0.1:8787";
 /// The configured admin token.
 pub const ADMIN_TOKEN: &str = "fuzz-admin-token-6f1d2c9b8a7e4d3c";
 /// Dialect B's client and its origin.
@@ -400,6 +400,8 @@ pub struct Fixture {
 fn vars(strict: bool, mode: Mode) -> BTreeMap<&'static str, String> {
     let clients = json!({ CLIENT_ID: [ORIGIN], "partner-app": [OTHER_ORIGIN] });
     let mut vars: BTreeMap<&'static str, String> = [
+        // Development: the outbox, which the harness reads, exists only there.
+        ("ENVIRONMENT", "development".to_owned()),
         ("PUBLIC_URL", PUBLIC_URL.to_owned()),
         ("KEYS", keys_config()),
         ("ADMIN_TOKEN", ADMIN_TOKEN.to_owned()),
@@ -582,6 +584,18 @@ impl Fixture {
                 loggable.push(value.clone());
             }
             request.headers.push((name.name().to_owned(), value));
+        }
+        // A JSON body is declared as JSON unless the input chose a Content-Type of its own, so the
+        // corpus keeps reaching past the routes' 415 (a raw body, or a chosen header, still
+        // reaches that answer).
+        let json_body = matches!(
+            spec.body,
+            BodyChoice::Json(_) | BodyChoice::Oversized { .. }
+        );
+        if json_body && request.header_value("content-type").is_none() {
+            request
+                .headers
+                .push(("Content-Type".to_owned(), "application/json".to_owned()));
         }
         request.body = match &spec.body {
             BodyChoice::Empty => Vec::new(),

@@ -104,8 +104,8 @@ impl Service {
     }
 
     /// Answers one request. While the configuration is invalid, every request gets a bare `503`
-    /// (no body: what is wrong is the operator's business, not the caller's) and the problems go
-    /// to the log.
+    /// (an empty body: what is wrong is the operator's business, not the caller's) and the
+    /// problems go to the log.
     pub async fn handle(&self, p: &impl Platform, req: Request) -> Response {
         let Ok(cfg) = &self.config else {
             if let Some(line) = self.config_problem_line(p) {
@@ -156,9 +156,12 @@ impl Service {
     }
 }
 
-/// The answer of a service whose configuration is invalid, on every path.
+/// The answer of a service whose configuration is invalid, on every path: an empty body, declared
+/// as text so that nothing sniffs it.
 fn misconfigured() -> Response {
-    Response::empty(503).with_header("cache-control", "no-store")
+    Response::empty(503)
+        .with_header("content-type", "text/plain; charset=utf-8")
+        .with_header("cache-control", "no-store")
 }
 
 fn not_found(req: &Request) -> Response {

@@ -64,12 +64,17 @@ fn every_request() -> Vec<Request> {
     ]
 }
 
-/// A bare `503`: no body, so nothing about the configuration reaches the caller.
+/// A bare `503`: an empty body, so nothing about the configuration reaches the caller.
 #[track_caller]
 fn assert_bare_503(answer: &Response, what: &str) {
     assert_eq!(answer.status, 503, "{what}: {}", text(answer));
     assert!(answer.body.is_empty(), "{what}: a body: {}", text(answer));
-    assert_eq!(answer.header_value("content-type"), None, "{what}");
+    assert_eq!(
+        answer.header_value("content-type"),
+        Some("text/plain; charset=utf-8"),
+        "{what}"
+    );
+    assert_eq!(answer.header_value("retry-after"), None, "{what}");
 }
 
 /// The problems of a refused configuration, after checking that every request gets the same bare

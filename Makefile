@@ -13,6 +13,7 @@ setup: ## Install the toolchain pieces (idempotent).
 
 dev: setup worker ## Build and serve the Worker on http://127.0.0.1:8787 (local KV, Durable Objects, Queues; outbox providers).
 	@[[ -f .dev.vars ]] || { cp .dev.vars.example .dev.vars; echo "dev: wrote .dev.vars from .dev.vars.example"; }
+	@grep -Eq '^ENVIRONMENT=development[[:space:]]*$$' .dev.vars || echo "dev: .dev.vars does not set ENVIRONMENT=development, so the Worker applies production rules (no outbox, https:// URLs) and answers 503: add the line from .dev.vars.example"
 	WRANGLER_SEND_METRICS=false node_modules/.bin/wrangler dev --local --ip 127.0.0.1 --port 8787 \
 	  --persist-to .wrangler/state --show-interactive-dev-session=false
 

@@ -1,6 +1,6 @@
 //! Every text a message can carry, one catalog per language.
 //!
-//! Templates name their blanks in braces: `{code}`, `{link}`, `{links}`, `{account}` and
+//! Templates name their blanks in braces: `{code}`, `{link}`, `{links}`, `{account}`, `{n}` and
 //! `{lifetime}`. SMS templates stay within the GSM 7-bit alphabet (no `á`, `í`, `ó`, `ú`) so a
 //! filled message fits one 160-character segment where the link allows.
 
@@ -101,6 +101,8 @@ pub(crate) struct Catalog {
     pub reset_links_email_item: &'static str,
     /// One account in `reset_links`, SMS form: `{account}`, `{link}`.
     pub reset_links_sms_item: &'static str,
+    /// The `{account}` of a listed account whose label shows nothing: `{n}`, its place in the list.
+    pub unnamed_account: &'static str,
     /// The "your password was changed" notice; no blanks.
     pub password_changed: Texts,
     /// Lifetimes: one minute, `{n}` minutes, one hour, `{n}` hours.
@@ -141,6 +143,7 @@ const ENGLISH: Catalog = Catalog {
     },
     reset_links_email_item: "{account}:\n{link}\n",
     reset_links_sms_item: "{account}: {link}",
+    unnamed_account: "Account {n}",
     password_changed: Texts {
         subject: "Your password was changed",
         email: "The password of your account was just changed.\n\n\
@@ -192,6 +195,7 @@ const GERMAN: Catalog = Catalog {
     },
     reset_links_email_item: "{account}:\n{link}\n",
     reset_links_sms_item: "{account}: {link}",
+    unnamed_account: "Konto {n}",
     password_changed: Texts {
         subject: "Ihr Passwort wurde geändert",
         email: "Das Passwort Ihres Kontos wurde soeben geändert.\n\n\
@@ -240,6 +244,7 @@ const SPANISH: Catalog = Catalog {
     },
     reset_links_email_item: "{account}:\n{link}\n",
     reset_links_sms_item: "{account}: {link}",
+    unnamed_account: "Cuenta {n}",
     password_changed: Texts {
         subject: "Tu contraseña ha cambiado",
         email: "La contraseña de tu cuenta acaba de cambiar.\n\n\

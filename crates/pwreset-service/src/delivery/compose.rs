@@ -1,10 +1,8 @@
 //! From "what to tell the user" to a ready [`OutgoingMessage`].
 
-use super::catalog::{Locale, Texts, fill};
+use super::catalog::{Catalog, Locale, Texts, fill};
 use super::message::{Channel, OutgoingMessage};
-
-/// The longest account label a message shows; longer ones are cut.
-const MAX_LABEL_CHARS: usize = 100;
+use super::text::plain_label;
 
 /// What a message tells its recipient.
 #[derive(Clone, PartialEq, Eq)]
@@ -25,7 +23,8 @@ pub enum MessageKind {
     },
     /// One message listing a reset link for each account sharing the address.
     ResetLinks {
-        /// `(account label, link)` pairs, in the order to list them.
+        /// `(account label, link)` pairs, in the order to list them. Labels are account data,
+        /// shown only as [`plain_label`] makes them; links are shown as given.
         links: Vec<(String, String)>,
         /// How long the links stay valid.
         ttl_minutes: u64,
@@ -110,8 +109,9 @@ pub fn compose_in(
             };
             let listed: Vec<String> = links
                 .iter()
-                .map(|(account, link)| {
-                    let label = clean_label(account);
+                .enumerate()
+                .map(|(i, (account, link))| {
+                    let label = account_label(catalog, account, i + 1);
                     fill(item, &[("account", &label), ("link", link)])
                 })
                 .collect();
@@ -141,13 +141,13 @@ pub fn compose_in(
     }
 }
 
-/// An account label fit for a plain-text line: control characters (line breaks included)
-/// become spaces, and it is cut to [`MAX_LABEL_CHARS`].
-fn clean_label(label: &str) -> String {
-    let cleaned: String = label
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(MAX_LABEL_CHARS)
-        .collect();
-    cleaned.trim().to_owned()
+/// How the `place`-th account of a list is named in a message: its label as [`plain_label`]
+/// shows it, or "Account 2" (in the message's language) when nothing visible is left of it.
+fn account_label(catalog: &Catalog, label: &str, place: usize) -> String {
+    let label = plain_label(label);
+    if label.is_empty() {
+        fill(catalog.unnamed_account, &[("n", &place.to_string())])
+    } else {
+        label
+    }
 }

@@ -16,6 +16,7 @@ mod message;
 mod outcome;
 mod ports;
 pub mod providers;
+pub mod text;
 
 pub use catalog::Locale;
 pub use compose::{MessageKind, compose, compose_in};

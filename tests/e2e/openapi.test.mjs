@@ -320,10 +320,11 @@ describe("schemathesis against a misconfigured Worker", () => {
   before(async () => { worker = await startWorker(baseVars({ KEYS: "" })); });
   after(async () => { await worker?.stop(); });
 
-  test("every operation's 503 service_misconfigured answer is documented", { timeout: 10 * 60_000 }, async () => {
+  test("every operation's bare 503 answer is documented", { timeout: 10 * 60_000 }, async () => {
     const probe = await get(`${worker.url}/openapi.json`);
     assert.equal(probe.status, 503);
-    assert.equal(probe.body.error, "service_misconfigured");
+    assert.equal(probe.body, "");
+    assert.match(probe.headers.get("content-type"), /^text\/plain/);
     // Every answer is that 503 here, so not_a_server_error is left out: the other checks ask that
     // each operation documents it, with its content type and shape.
     const code = await schemathesis(worker.url, {

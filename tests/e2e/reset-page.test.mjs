@@ -10,10 +10,11 @@ import { after, before, describe, test } from "node:test";
 
 import { chromium } from "playwright-core";
 
-import { CLIENT_ID, ORIGIN, baseVars, createUser, get, nextMessage, post, startWorker } from "./worker-harness.mjs";
+import {
+  CLIENT_ID, ORIGIN, PUBLIC_URL, baseVars, createUser, get, localLink, nextMessage, post, startWorker,
+} from "./worker-harness.mjs";
 
 const SCREENSHOTS = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
-const PUBLIC_URL = "https://reset.example.test";
 const B_HEADERS = { client_id: CLIENT_ID, origin: ORIGIN };
 const C_HEADERS = { apikey: "test-api-key-0123456789abcdef" };
 /** Accepted by dialect B's `django` policy and dialect C's `seed-002`. */
@@ -41,7 +42,7 @@ async function linkFor(user, marker) {
   const message = await nextMessage(url, user.email, (m) => m.link?.includes(marker) && !seenLinks.has(m.link));
   seenLinks.add(message.link);
   assert.ok(message.link.startsWith(`${PUBLIC_URL}/reset?`), message.link);
-  return url + message.link.slice(PUBLIC_URL.length);
+  return localLink(url, message.link);
 }
 
 /** A dialect B link (`/reset?token=…`). */

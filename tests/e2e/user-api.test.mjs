@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
 import { startFakePwned } from "./fake-pwned.mjs";
-import { CLIENT_ID, ORIGIN, baseVars, createUser, get, nextMessage, post, startWorker } from "./worker-harness.mjs";
+import { CLIENT_ID, ORIGIN, PUBLIC_URL, baseVars, createUser, get, nextMessage, post, startWorker } from "./worker-harness.mjs";
 
 const API_KEY = "test-api-key-0123456789abcdef";
 const C = { apikey: API_KEY };
@@ -31,7 +31,7 @@ describe("dialect C (user)", () => {
     assert.equal(asked.status, 200);
     const message = await nextMessage(url, user.email, (m) => m.link);
     const link = new URL(message.link);
-    assert.equal(link.origin + link.pathname, "https://reset.example.test/reset");
+    assert.equal(link.origin + link.pathname, `${PUBLIC_URL}/reset`);
     const [key, token] = [link.searchParams.get("user"), link.searchParams.get("token")];
     assert.equal(key, user.id);
     const weak = await post(`${url}/api/v1/user/forgot-password-submit/`, { user: key, token, new_password: "abc" }, C);

@@ -18,11 +18,21 @@ export const TEST_KEYS = "ktest-1:DssbGkkvrNGHiL37HGfgwK1QMKi2aJ8g2jaQOfX7kVM";
 export const ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
 export const CLIENT_ID = "web-client";
 export const ORIGIN = "http://localhost:3000";
+/**
+ * The links' base: loopback, as development requires, and on purpose not the test Worker's own
+ * port, so that a test can tell a link built from PUBLIC_URL from one built from the request.
+ * Tests that follow a link move it to the Worker first (`localLink`).
+ */
+export const PUBLIC_URL = "http://127.0.0.1:8787";
 
-/** Variables for an outbox Worker; `overrides` replace or add. */
+/**
+ * Variables for an outbox Worker; `overrides` replace or add. The outbox and `GET /dev/outbox`
+ * exist only with ENVIRONMENT=development, which needs a loopback PUBLIC_URL.
+ */
 export function baseVars(overrides = {}) {
   return {
-    PUBLIC_URL: "https://reset.example.test",
+    ENVIRONMENT: "development",
+    PUBLIC_URL,
     KEYS: TEST_KEYS,
     ADMIN_TOKEN,
     CLIENTS: JSON.stringify({ [CLIENT_ID]: [ORIGIN] }),
@@ -32,9 +42,20 @@ export function baseVars(overrides = {}) {
     SMS_PROVIDER: "outbox",
     SMS_FROM: "+15005550006",
     PASSWORD_POLICY: "django",
-    ENVIRONMENT: "test",
     ...overrides,
   };
+}
+
+/** A pattern for links to `path` under PUBLIC_URL followed by `rest` (a pattern itself). */
+export function linkPattern(path, rest, { whole = false } = {}) {
+  const base = `${PUBLIC_URL}${path}`.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  return new RegExp(whole ? `^${base}${rest}$` : `${base}${rest}`);
+}
+
+/** `link` (built from PUBLIC_URL) moved to the Worker at `url`, to be followed. */
+export function localLink(url, link) {
+  if (!link.startsWith(`${PUBLIC_URL}/`)) throw new Error(`not a link under PUBLIC_URL: ${link}`);
+  return url + link.slice(PUBLIC_URL.length);
 }
 
 function freePort() {
@@ -98,7 +119,10 @@ export async function startWorker(vars = baseVars()) {
   };
 }
 
-/** POSTs JSON; returns { status, headers, body (parsed or text) }. */
+/**
+ * POSTs JSON (`content-type: application/json`, unless `headers` names another); returns
+ * { status, headers, body (parsed or text) }.
+ */
 export async function post(url, body, headers = {}) {
   const res = await fetch(url, {
     method: "POST",

@@ -5,11 +5,12 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
 import {
-  ADMIN_TOKEN, CLIENT_ID, ORIGIN, TEST_KEYS, baseVars, createUser, eventually, get, nextMessage, post,
-  startWorker,
+  ADMIN_TOKEN, CLIENT_ID, ORIGIN, TEST_KEYS, baseVars, createUser, eventually, get, linkPattern,
+  nextMessage, post, startWorker,
 } from "./worker-harness.mjs";
 
 const B_HEADERS = { client_id: CLIENT_ID, origin: ORIGIN };
+const C_HEADERS = { apikey: baseVars().API_KEYS };
 let worker;
 let url;
 let serial = 0;
@@ -148,7 +149,7 @@ describe("dialect B (auth v1)", () => {
     assert.deepEqual([res.status, res.body], [200, { status: "success" }]);
     assert.equal(res.headers.get("access-control-allow-origin"), ORIGIN);
     const message = await nextMessage(url, user.email, (m) => m.link);
-    assert.match(message.link, /^https:\/\/reset\.example\.test\/reset\?token=[0-9a-f]{64}$/);
+    assert.match(message.link, linkPattern("/reset", "\\?token=[0-9a-f]{64}", { whole: true }));
     const token = new URL(message.link).searchParams.get("token");
     const mismatch = await post(`${url}/api/v1/auth/resetpass`, { token, password: "Linked-passphrase-1", passwordConfirm: "Linked-passphrase-2" }, B_HEADERS);
     assert.equal(mismatch.status, 400);
@@ -227,6 +228,33 @@ describe("shared rules", () => {
     }
   });
 
+  test("a body not sent as application/json gets 415 in the route's shape and mails nothing", async () => {
+    const user = await newUser();
+    // What a form or fetch() on a foreign page may send without a CORS preflight.
+    const plain = (route, body, headers = {}) => post(`${url}${route}`, JSON.stringify(body), { "content-type": "text/plain;charset=UTF-8", ...headers });
+    const a = await plain("/reg/user/resetPasswordRequest", { username: user.username });
+    assert.equal(a.status, 415);
+    assert.deepEqual([a.body.status, a.body.errors[0].code, a.body.errors[0].field], ["fail", "unsupported_media_type", "content-type"]);
+    const b = await plain("/api/v1/auth/forgotpass", { email: user.email }, B_HEADERS);
+    assert.equal(b.status, 415);
+    assert.equal(b.body.errors[0].code, "unsupported_media_type");
+    assert.equal(b.headers.get("access-control-allow-origin"), ORIGIN);
+    const c = await plain("/api/v1/user/forgot-password/", { email: user.email }, C_HEADERS);
+    assert.deepEqual([c.status, c.body.status_code, c.body.error_type], [415, 415, "Unsupported Media Type"]);
+    const form = await post(`${url}/api/v1/auth/forgotpass/mobile`, `phone=${encodeURIComponent(user.phone)}`, { ...B_HEADERS, "content-type": "application/x-www-form-urlencoded" });
+    assert.equal(form.status, 415);
+    const admin = await plain("/admin/users", { username: `${user.username}-2`, email: user.email, password: "x" }, { authorization: `Bearer ${ADMIN_TOKEN}` });
+    assert.deepEqual([admin.status, admin.body.error], [415, "unsupported_media_type"]);
+    // JSON with its parameters is JSON.
+    const json = await post(`${url}/reg/user/resetPasswordRequest`, { username: user.username }, { "content-type": "Application/JSON; charset=utf-8" });
+    assert.equal(json.status, 200);
+    // Only the JSON request reached the queue: one code, and nothing else, once it has arrived.
+    await nextMessage(url, user.email, (m) => m.code);
+    await new Promise((r) => setTimeout(r, 2_000));
+    const outbox = await get(`${url}/dev/outbox?to=${encodeURIComponent(user.email)}`);
+    assert.equal(outbox.body.length, 1, JSON.stringify(outbox.body));
+  });
+
   test("unknown routes answer 404 and wrong methods 405, in JSON", async () => {
     const missing = await get(`${url}/no/such/route`);
     assert.equal(missing.status, 404);
@@ -261,31 +289,81 @@ describe("shared rules", () => {
 });
 
 describe("configuration", () => {
-  test("a policy that needs zxcvbn is refused by a build without it, naming the fix", async () => {
+  /** Every kind of route, as requests: the configuration decides before any route does. */
+  const everyRoute = (base) => [
+    ["POST", `${base}/reg/user/resetPasswordRequest`, { "content-type": "application/json" }, JSON.stringify({ username: "jane" })],
+    ["POST", `${base}/api/v1/auth/forgotpass`, { "content-type": "application/json", ...B_HEADERS }, JSON.stringify({ email: "jane@example.test" })],
+    ["OPTIONS", `${base}/api/v1/auth/forgotpass`, { origin: ORIGIN }],
+    ["POST", `${base}/api/v1/user/forgot-password/`, { "content-type": "application/json", ...C_HEADERS }, JSON.stringify({ email: "jane" })],
+    ["POST", `${base}/admin/users`, { "content-type": "application/json", authorization: `Bearer ${ADMIN_TOKEN}` }, "{}"],
+    ["GET", `${base}/reg/user/info`, { authorization: "Bearer x" }],
+    ["GET", `${base}/dev/outbox?to=jane%40example.test`, {}],
+    ["GET", `${base}/reset?token=${"a".repeat(64)}`, {}],
+    ["GET", `${base}/openapi.json`, {}],
+    ["GET", `${base}/no/such/route`, {}],
+  ];
+
+  /** Checks that every route answers a bare 503; returns the problems the Worker logged. */
+  async function bare503Everywhere(bad) {
+    for (const [method, target, headers, body] of everyRoute(bad.url)) {
+      const res = await fetch(target, { method, headers, body });
+      const text = await res.text();
+      assert.equal(res.status, 503, `${method} ${target}: ${text}`);
+      assert.equal(text, "", `${method} ${target}: a body`);
+      assert.match(res.headers.get("content-type"), /^text\/plain/, `${method} ${target}`);
+    }
+    const logged = await eventually(() => bad.events().find((e) => e.event === "configuration_invalid"));
+    return logged.problems.join("\n");
+  }
+
+  test("a policy that needs zxcvbn is refused by a build without it, naming the fix in the log", async () => {
     const bad = await startWorker(baseVars({ PASSWORD_POLICY: JSON.stringify({ preset: "django", min_score: 3 }) }));
     try {
-      const res = await post(`${bad.url}/reg/user/resetPasswordRequest`, { username: "x" });
-      assert.equal(res.status, 503);
-      assert.match(res.body.problems.join("\n"), /min_score.*WORKER_FEATURES=strength/);
+      const problems = await bare503Everywhere(bad);
+      assert.match(problems, /min_score.*WORKER_FEATURES=strength/);
     } finally {
       await bad.stop();
     }
   });
 
-  test("a bad configuration answers 503 with the problems on every route, without secrets", async () => {
+  test("a bad configuration answers a bare 503 on every route and logs its problems, without secrets", async () => {
     const bad = await startWorker(baseVars({ KEYS: "k1:short", CODE_TTL_SECONDS: "3600", EMAIL_PROVIDER: "pigeon" }));
     try {
-      for (const path of ["/reg/user/resetPasswordRequest", "/api/v1/auth/forgotpass", "/no/route"]) {
-        const res = await post(`${bad.url}${path}`, { username: "x" });
-        assert.equal(res.status, 503);
-        assert.equal(res.body.error, "service_misconfigured");
-        const problems = res.body.problems.join("\n");
-        assert.match(problems, /KEYS/);
-        assert.match(problems, /CODE_TTL_SECONDS/);
-        assert.match(problems, /EMAIL_PROVIDER/);
-        assert.ok(!problems.includes("short"));
+      const problems = await bare503Everywhere(bad);
+      assert.match(problems, /KEYS/);
+      assert.match(problems, /CODE_TTL_SECONDS/);
+      assert.match(problems, /EMAIL_PROVIDER/);
+      const logged = bad.events().filter((e) => e.event === "configuration_invalid").map((e) => JSON.stringify(e)).join("\n");
+      assert.ok(!logged.includes("k1:short"), logged);
+    } finally {
+      await bad.stop();
+    }
+  });
+
+  // Development is chosen, never fallen into: without ENVIRONMENT=development the outbox is a
+  // configuration error, so no route (the outbox least of all) is served.
+  for (const environment of [undefined, "Production", "staging"]) {
+    test(`ENVIRONMENT ${environment ?? "unset"} with the outbox: a bare 503 everywhere, /dev/outbox not served`, async () => {
+      const vars = baseVars({ ENVIRONMENT: environment });
+      if (environment === undefined) delete vars.ENVIRONMENT;
+      const bad = await startWorker(vars);
+      try {
+        const problems = await bare503Everywhere(bad);
+        assert.match(problems, /EMAIL_PROVIDER is outbox/);
+        assert.match(problems, /SMS_PROVIDER is outbox/);
+        assert.match(problems, /PUBLIC_URL must be an https/);
+        assert.ok(!problems.includes(TEST_KEYS.split(":")[1]));
+      } finally {
+        await bad.stop();
       }
-      await eventually(() => /configuration_invalid/.test(bad.logs()));
+    });
+  }
+
+  test("ENVIRONMENT=development with a PUBLIC_URL that is not loopback is refused", async () => {
+    const bad = await startWorker(baseVars({ PUBLIC_URL: "https://reset.example.test" }));
+    try {
+      const problems = await bare503Everywhere(bad);
+      assert.match(problems, /PUBLIC_URL must be a loopback address/);
     } finally {
       await bad.stop();
     }

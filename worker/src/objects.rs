@@ -5,7 +5,8 @@
 
 use pwreset_core::UnixTime;
 use pwreset_service::guard::{
-    GlobalAnswer, GlobalOp, GuardAnswer, GuardOp, ObjectStorage, apply_global_op, apply_guard_op,
+    GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp, ObjectStorage, apply_global_op,
+    apply_guard_op, sweep_decoys,
 };
 use pwreset_service::platform::{AccountGuard, GlobalCodes, PlatformError, PlatformResult};
 use serde::Serialize;
@@ -44,7 +45,34 @@ impl ObjectStorage for DurableStorage {
             .map(|_| ())
             .map_err(failed("object storage delete"))
     }
+    async fn list(&self, prefix: &str, limit: usize) -> PlatformResult<Vec<(String, String)>> {
+        let options = worker::ListOptions::new().prefix(prefix).limit(limit);
+        let map = self
+            .0
+            .list_with_options(options)
+            .await
+            .map_err(failed("object storage list"))?;
+        let mut entries = Vec::new();
+        for entry in map.entries() {
+            let entry =
+                entry.map_err(|_| PlatformError("object storage list unreadable".into()))?;
+            let pair = worker::js_sys::Array::from(&entry);
+            let (key, value) = (pair.get(0).as_string(), pair.get(1).as_string());
+            if let (Some(key), Some(value)) = (key, value) {
+                entries.push((key, value));
+            }
+        }
+        Ok(entries)
+    }
 }
+
+/// How long after a decoy object's first new record its sweep runs, and how many records one
+/// sweep looks at before it schedules the next.
+const DECOY_SWEEP_DELAY_MS: i64 = 3_600_000;
+const DECOY_SWEEP_BATCH: usize = 1_000;
+
+/// The header that names the guard record an op applies to.
+pub const GUARD_RECORD_HEADER: &str = "x-guard-record";
 
 fn now() -> UnixTime {
     UnixTime::from_millis(worker::Date::now().as_millis())
@@ -73,11 +101,34 @@ impl DurableObject for AccountGuardObject {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        let Some(record) = req.headers().get(GUARD_RECORD_HEADER)? else {
+            return Response::error("no guard record named", 400);
+        };
         let Ok(op) = read_op::<GuardOp>(&mut req).await else {
             return Response::error("unreadable op", 400);
         };
         let storage = DurableStorage(self.state.storage());
-        answer(apply_guard_op(&storage, op, now()).await)
+        let result = apply_guard_op(&storage, &record, op, now()).await;
+        if record.starts_with(pwreset_service::guard::DECOY_RECORD_PREFIX) {
+            // Decoy records are swept a day after their last guess: make sure a sweep is due.
+            let storage = self.state.storage();
+            if storage.get_alarm().await?.is_none() {
+                storage.set_alarm(DECOY_SWEEP_DELAY_MS).await?;
+            }
+        }
+        answer(result)
+    }
+
+    async fn alarm(&self) -> worker::Result<Response> {
+        let storage = DurableStorage(self.state.storage());
+        let looked_at = sweep_decoys(&storage, now(), DECOY_SWEEP_BATCH)
+            .await
+            .map_err(|e| worker::Error::RustError(e.0))?;
+        if looked_at > 0 {
+            // Records remain (live ones, or more than one batch): sweep again later.
+            self.state.storage().set_alarm(DECOY_SWEEP_DELAY_MS).await?;
+        }
+        Response::ok("swept")
     }
 }
 
@@ -107,6 +158,7 @@ impl EdgePlatform {
         &self,
         binding: &'static str,
         name: &str,
+        record: Option<&str>,
         op: &Op,
     ) -> PlatformResult<Answer> {
         let stub = self
@@ -117,6 +169,13 @@ impl EdgePlatform {
         let body = serde_json::to_string(op).map_err(failed("op encoding"))?;
         let mut init = RequestInit::new();
         init.with_method(Method::Post).with_body(Some(body.into()));
+        if let Some(record) = record {
+            let headers = worker::Headers::new();
+            headers
+                .set(GUARD_RECORD_HEADER, record)
+                .map_err(failed("Durable Object request"))?;
+            init.with_headers(headers);
+        }
         let request = Request::new_with_init("https://object.internal/apply", &init)
             .map_err(failed("Durable Object request"))?;
         let mut response = stub
@@ -139,14 +198,16 @@ impl EdgePlatform {
 
 impl AccountGuard for EdgePlatform {
     async fn guard(&self, account_id: &str, op: GuardOp) -> PlatformResult<GuardAnswer> {
-        self.call_object(ACCOUNT_GUARD_BINDING, account_id, &op)
+        let address = GuardAddress::of(account_id);
+        let record = Some(address.record.as_str());
+        self.call_object(ACCOUNT_GUARD_BINDING, &address.object, record, &op)
             .await
     }
 }
 
 impl GlobalCodes for EdgePlatform {
     async fn global_codes(&self, op: GlobalOp) -> PlatformResult<GlobalAnswer> {
-        self.call_object(GLOBAL_CODES_BINDING, GLOBAL_NAME, &op)
+        self.call_object(GLOBAL_CODES_BINDING, GLOBAL_NAME, None, &op)
             .await
     }
 }

@@ -1086,3 +1086,22 @@ fn no_secret_shows_its_value_in_debug_output() {
     }
     assert!(shown.contains("redacted"));
 }
+
+#[test]
+fn identifier_tags_are_keyed_short_and_stable_per_key() {
+    let one = Keyring::from_keys([("k1", key(7).as_slice())]).unwrap();
+    let two = Keyring::from_keys([("k2", key(9).as_slice())]).unwrap();
+    let tag = one.identifier_tag("jane@example.com");
+    assert_eq!(tag.len(), 16);
+    assert!(tag.bytes().all(|b| b.is_ascii_hexdigit()));
+    assert_eq!(tag, one.identifier_tag("jane@example.com"));
+    assert_ne!(tag, one.identifier_tag("john@example.com"));
+    // Another key, another tag: without the key a log reader cannot test a guessed address.
+    assert_ne!(tag, two.identifier_tag("jane@example.com"));
+    use sha2::{Digest, Sha256};
+    let plain: String = Sha256::digest(b"jane@example.com")[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_ne!(tag, plain);
+}

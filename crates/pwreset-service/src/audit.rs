@@ -14,8 +14,9 @@ pub fn line(event: &str, at: UnixTime, fields: Value) -> String {
     Value::Object(object).to_string()
 }
 
-/// A short, non-reversible tag of an identifier (e-mail, phone, username) for logs and rate-limit
-/// keys: enough to correlate lines, without writing the identifier itself.
+/// A short, unkeyed digest of a storage key, for names of stand-in records where no key is at hand.
+/// Not for logs or limits: anyone can test a guessed identifier against it. Those use the keyed
+/// [`pwreset_core::secrets::Keyring::identifier_tag`].
 pub fn tag(identifier: &str) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(identifier.as_bytes());

@@ -223,7 +223,7 @@ async fn run_reset_request(
 }
 
 /// The `request_per_identifier` key that counts the codes issued to one account, whichever
-/// identifier asked. Identifier keys are 16 hex digits ([`audit::tag`]), so the two never meet.
+/// identifier asked. Identifier keys are 16 hex digits (`Keyring::identifier_tag`), so the two never meet.
 fn code_limit_key(account: &Account) -> String {
     format!("account:{}", account.id)
 }

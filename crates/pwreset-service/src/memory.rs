@@ -13,7 +13,8 @@ use crate::delivery::{
     StoreError, TransportError,
 };
 use crate::guard::{
-    GlobalAnswer, GlobalOp, GuardAnswer, GuardOp, ObjectStorage, apply_global_op, apply_guard_op,
+    GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp, ObjectStorage, apply_global_op,
+    apply_guard_op,
 };
 use crate::jobs::Job;
 use crate::platform::{
@@ -37,6 +38,16 @@ impl ObjectStorage for MemoryObjectStorage {
     async fn delete(&self, key: &str) -> PlatformResult<()> {
         self.0.borrow_mut().remove(key);
         Ok(())
+    }
+    async fn list(&self, prefix: &str, limit: usize) -> PlatformResult<Vec<(String, String)>> {
+        Ok(self
+            .0
+            .borrow()
+            .range(prefix.to_owned()..)
+            .take_while(|(key, _)| key.starts_with(prefix))
+            .take(limit)
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect())
     }
 }
 
@@ -97,6 +108,29 @@ impl MemoryPlatform {
     /// Every URL the range API was asked for.
     pub fn range_requests(&self) -> Vec<String> {
         self.range_requests.borrow().clone()
+    }
+
+    /// The names of the guard objects that exist (each account's, and the decoy objects used).
+    pub fn guard_objects(&self) -> Vec<String> {
+        self.guards.borrow().keys().cloned().collect()
+    }
+
+    /// How many guard records all objects hold.
+    pub fn guard_records(&self) -> usize {
+        self.guards
+            .borrow()
+            .values()
+            .map(|g| g.0.borrow().len())
+            .sum()
+    }
+
+    /// Sweeps every decoy object, as their alarms do on the edge.
+    pub async fn sweep_decoys(&self) -> PlatformResult<()> {
+        let objects: Vec<_> = self.guards.borrow().values().cloned().collect();
+        for storage in objects {
+            crate::guard::sweep_decoys(&*storage, self.now(), usize::MAX).await?;
+        }
+        Ok(())
     }
 
     /// Every log line so far.
@@ -231,13 +265,14 @@ impl LinkRecords for MemoryPlatform {
 
 impl AccountGuard for MemoryPlatform {
     async fn guard(&self, account_id: &str, op: GuardOp) -> PlatformResult<GuardAnswer> {
+        let address = GuardAddress::of(account_id);
         let storage = self
             .guards
             .borrow_mut()
-            .entry(account_id.to_owned())
+            .entry(address.object)
             .or_default()
             .clone();
-        apply_guard_op(&*storage, op, self.now()).await
+        apply_guard_op(&*storage, &address.record, op, self.now()).await
     }
 }
 

@@ -101,3 +101,39 @@ fn an_account_is_sent_a_bounded_number_of_reset_messages_a_day() {
         200
     );
 }
+
+#[test]
+fn guesses_at_unknown_names_create_no_object_and_leave_nothing_a_day_later() {
+    let h = Harness::new();
+    let jane = h.jane();
+    h.reg_request(&jane.username);
+    h.drain();
+    let before = h.platform.guard_objects();
+    for n in 0..200 {
+        let name = format!("ghost-{n}");
+        assert_eq!(h.reg_code(&name, "123456").status, 400);
+        let phone = format!("+4477009{n:05}");
+        assert_eq!(
+            h.reset_mobile("123456", Some(&phone), NEW_PASSWORD).status,
+            400
+        );
+    }
+    let after = h.platform.guard_objects();
+    let new: Vec<_> = after.iter().filter(|o| !before.contains(o)).collect();
+    assert!(
+        new.iter().all(|o| o.starts_with("decoys-")),
+        "only the fixed decoy objects: {new:?}"
+    );
+    assert!(new.len() as u64 <= pwreset_service::guard::DECOY_OBJECTS);
+    // Each guessed name holds its day's failures (so its budget answers like an account's)...
+    let records = h.platform.guard_records();
+    assert!(records >= 400, "{records}");
+    // ...and nothing once they are a day old.
+    h.platform.advance(86_400);
+    futures_executor::block_on(h.platform.sweep_decoys()).unwrap();
+    assert_eq!(
+        h.platform.guard_records(),
+        records - 400,
+        "only Jane's record is left"
+    );
+}

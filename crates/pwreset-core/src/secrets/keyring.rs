@@ -41,16 +41,19 @@ pub enum KeyPurpose {
     AccessToken,
     /// Password fingerprints inside payloads and access tokens.
     PasswordFingerprint,
+    /// Tags of identifiers (e-mail addresses, phones, usernames) in logs and storage keys.
+    IdentifierTag,
 }
 
 impl KeyPurpose {
     /// Every purpose.
-    pub(crate) const ALL: [KeyPurpose; 5] = [
+    pub(crate) const ALL: [KeyPurpose; 6] = [
         KeyPurpose::SignedPayload,
         KeyPurpose::LinkTokenDigest,
         KeyPurpose::CodeDigest,
         KeyPurpose::AccessToken,
         KeyPurpose::PasswordFingerprint,
+        KeyPurpose::IdentifierTag,
     ];
 
     /// The derivation label (HKDF's `info`): a documented constant, so another service holding the
@@ -62,6 +65,7 @@ impl KeyPurpose {
             KeyPurpose::CodeDigest => "pwreset/v1/code-digest",
             KeyPurpose::AccessToken => "pwreset/v1/access-token",
             KeyPurpose::PasswordFingerprint => "pwreset/v1/password-fingerprint",
+            KeyPurpose::IdentifierTag => "pwreset/v1/identifier-tag",
         }
     }
 
@@ -232,6 +236,16 @@ impl Keyring {
     /// Every key for `purpose`, newest first.
     pub(crate) fn keys(&self, purpose: KeyPurpose) -> impl Iterator<Item = PurposeKey<'_>> {
         self.keys.iter().map(move |key| Self::view(key, purpose))
+    }
+
+    /// A short tag of an identifier (e-mail address, phone, username) for logs, rate-limit keys
+    /// and storage names: 16 hex digits of an HMAC under the newest key's identifier-tag key. It
+    /// correlates lines about one identifier, and, unlike a plain hash, a reader of the logs cannot
+    /// test guesses of an address against it. Tags change when a new key is put first.
+    pub fn identifier_tag(&self, identifier: &str) -> String {
+        let key = self.signing_key(KeyPurpose::IdentifierTag);
+        let mac = super::mac::hmac_sha256(key.bytes(), &[identifier.as_bytes()]);
+        mac[..8].iter().map(|b| format!("{b:02x}")).collect()
     }
 
     /// The ids, newest first (for logs: ids are not secret).

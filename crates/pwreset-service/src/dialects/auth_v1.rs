@@ -105,15 +105,21 @@ pub async fn handle(
     let response = match Body::from_request(req) {
         Err(e) => e.into(),
         Ok(body) => match route {
-            Route::ForgotEmail => forgot(p, req, &body, ResetVia::EmailLink).await,
-            Route::ForgotMobile => forgot(p, req, &body, ResetVia::SmsCode).await,
+            Route::ForgotEmail => forgot(p, cfg, req, &body, ResetVia::EmailLink).await,
+            Route::ForgotMobile => forgot(p, cfg, req, &body, ResetVia::SmsCode).await,
             Route::ResetEmail | Route::ResetMobile => reset(p, cfg, req, &body, route).await,
         },
     };
     with_cors(response, origin)
 }
 
-async fn forgot(p: &impl Platform, req: &Request, body: &Body, via: ResetVia) -> Response {
+async fn forgot(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    req: &Request,
+    body: &Body,
+    via: ResetVia,
+) -> Response {
     let identifier = match via {
         ResetVia::SmsCode => body.string("phone").and_then(|t| {
             normalize_phone(t).ok_or(BodyError::Invalid(
@@ -129,7 +135,7 @@ async fn forgot(p: &impl Platform, req: &Request, body: &Body, via: ResetVia) ->
         Ok(identifier) => identifier,
         Err(e) => return e.into(),
     };
-    match flows::request_reset(p, via, identifier, &req.client_ip, req.locale()).await {
+    match flows::request_reset(p, cfg, via, identifier, &req.client_ip, req.locale()).await {
         Ok(()) => Response::json(200, &json!({ "status": "success" })),
         Err(e) => flow_failure(p, e, ("token", 400)),
     }

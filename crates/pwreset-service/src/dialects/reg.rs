@@ -42,6 +42,7 @@ pub async fn reset_password_request(
         None => {
             match flows::request_reset(
                 p,
+                cfg,
                 ResetVia::EmailCode,
                 username,
                 &req.client_ip,

@@ -199,6 +199,7 @@ async fn forgot_password(
     }
     match flows::request_reset(
         p,
+        cfg,
         ResetVia::UserLink,
         identifier,
         &req.client_ip,

@@ -139,15 +139,15 @@ pub async fn commit_password(
             return Err(e.into());
         }
     }
-    if let Some(released) = finish_change(p, &account.id, changed_at, true).await {
-        if let Err(e) = super::release_global(p, &released).await {
-            // The claims lapse when the codes expire; the guard already refuses them.
-            p.log(&audit::line(
-                "global_release_failed",
-                p.now(),
-                json!({ "reason": e.0 }),
-            ));
-        }
+    if let Some(released) = finish_change(p, &account.id, changed_at, true).await
+        && let Err(e) = super::release_global(p, &released).await
+    {
+        // The claims lapse when the codes expire; the guard already refuses them.
+        p.log(&audit::line(
+            "global_release_failed",
+            p.now(),
+            json!({ "reason": e.0 }),
+        ));
     }
     if let Err(e) = directory.end_sessions(&account.id).await {
         // The password is set and every token of ours is dead; the application's own sessions

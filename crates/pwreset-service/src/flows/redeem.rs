@@ -16,13 +16,13 @@ use super::{FlowError, FlowResult, PasswordForm, directory, lookup, release_glob
 use crate::account::Account;
 use crate::audit;
 use crate::config::ServiceConfig;
-use crate::guard::{GlobalAnswer, GlobalOp, GuardAnswer, GuardOp, Proof};
+use crate::guard::{GlobalAnswer, GlobalOp, GuardAnswer, GuardOp, Proof, decoy_guard_id};
 use crate::platform::{Accounts, LimitRule, Platform, PlatformError};
 
 /// The guard id used when the named account does not exist, so that a wrong guess costs the same
-/// round trip either way (no timing tells an account exists).
-fn decoy_id(identifier: &str) -> String {
-    format!("decoy:{}", audit::tag(identifier))
+/// round trip and counts against a day's budget either way (nothing tells an account exists).
+fn decoy_id(cfg: &ServiceConfig, identifier: &str) -> String {
+    decoy_guard_id(&cfg.keyring.identifier_tag(identifier))
 }
 
 /// The hex digests of `text` read as a code in `scope`, or one that never matches when it is not
@@ -42,13 +42,14 @@ fn code_digests(cfg: &ServiceConfig, text: &str, scope: CodeScope<'_>) -> Vec<St
 /// burnt code). An account whose day of failed guesses is spent answers `429` with the time to
 /// wait, the same for an unknown name (its decoy guard counts guesses alike).
 async fn holds(p: &impl Platform, guard_id: &str, op: GuardOp) -> FlowResult<bool> {
+    // `guard_id` is not logged: whether it is a decoy would tell a log reader the name is unknown.
     let answer = p.guard(guard_id, op).await?;
     release_global(p, answer.released_global()).await?;
     if let GuardAnswer::GuessesPaused { retry_after } = answer {
         p.log(&audit::line(
             "guesses_paused",
             p.now(),
-            serde_json::json!({ "guard": audit::tag(guard_id), "retry_after": retry_after }),
+            serde_json::json!({ "retry_after": retry_after }),
         ));
         return Err(FlowError::RateLimited { retry_after });
     }
@@ -67,7 +68,7 @@ pub async fn code_for_payload(
     let account = lookup::by_username_or_email(&directory(p, cfg), username).await?;
     let guard_id = account
         .as_ref()
-        .map_or_else(|| decoy_id(username), |a| a.id.clone());
+        .map_or_else(|| decoy_id(cfg, username), |a| a.id.clone());
     let digests = code_digests(cfg, code, CodeScope::Account(&guard_id));
     let redeem = GuardOp::RedeemCode {
         digests,
@@ -186,7 +187,7 @@ pub async fn reset_with_code(
     };
     let Some(account) = account else {
         // An unknown phone: the same guard round trip as a wrong code, then the same answer.
-        let guard_id = decoy_id(phone.unwrap_or_default());
+        let guard_id = decoy_id(cfg, phone.unwrap_or_default());
         let digests = code_digests(cfg, code, CodeScope::Account(&guard_id));
         holds(
             p,

@@ -5,20 +5,24 @@ use pwreset_core::secrets::random_bytes;
 
 use super::{FlowError, FlowResult};
 use crate::audit;
+use crate::config::ServiceConfig;
 use crate::delivery::Locale;
 use crate::jobs::{Job, ResetRequest, ResetVia};
 use crate::platform::{LimitRule, Platform, PlatformError};
 
-/// Checks the limits for `identifier` (already normalised) and enqueues the request.
+/// Checks the limits for `identifier` (already normalised; counted under its keyed tag) and
+/// enqueues the request.
 pub async fn request_reset(
     p: &impl Platform,
+    cfg: &ServiceConfig,
     via: ResetVia,
     identifier: String,
     client_ip: &str,
     locale: Locale,
 ) -> FlowResult<()> {
     limit(p, LimitRule::RequestPerIp, client_ip).await?;
-    limit(p, LimitRule::RequestPerIdentifier, &audit::tag(&identifier)).await?;
+    let tag = cfg.keyring.identifier_tag(&identifier);
+    limit(p, LimitRule::RequestPerIdentifier, &tag).await?;
     let id_bytes: [u8; 8] = random_bytes().map_err(|e| PlatformError(e.to_string()))?;
     let request = ResetRequest {
         id: id_bytes.iter().map(|b| format!("{b:02x}")).collect(),

@@ -361,6 +361,10 @@ impl GuardState {
             } => {
                 self.settle(seen_changed_at, now);
                 if let Some(pending) = &self.pending {
+                    if pending.proof == proof && proof != Proof::CurrentPassword {
+                        // The same secret, presented twice at once: it is being used.
+                        return GuardAnswer::Fails;
+                    }
                     return GuardAnswer::Busy {
                         retry_after: pending.lease_until.saturating_sub(now).max(1),
                     };
@@ -552,16 +556,16 @@ impl Verdict {
     }
 }
 
-const STATE_KEY: &str = "state";
-
-/// Loads an account's state from `storage`, applies `op`, stores the result when it changed
-/// (reads, and guesses at accounts that don't exist, cost no storage write).
+/// Loads the guard record `record` from `storage`, applies `op`, and stores the result when it
+/// changed (reads, and guesses that change nothing, cost no write); a record left holding nothing
+/// is deleted rather than kept.
 pub async fn apply_guard_op(
     storage: &impl ObjectStorage,
+    record: &str,
     op: GuardOp,
     now: UnixTime,
 ) -> PlatformResult<GuardAnswer> {
-    let stored = storage.get(STATE_KEY).await?;
+    let stored = storage.get(record).await?;
     let mut state: GuardState = match &stored {
         Some(text) => serde_json::from_str(text)
             .map_err(|e| PlatformError(format!("account guard state unreadable: {e}")))?,
@@ -569,14 +573,33 @@ pub async fn apply_guard_op(
     };
     let answer = state.apply(op, now);
     let text = serde_json::to_string(&state).expect("guard state serialises");
-    let unchanged = match &stored {
-        Some(before) => *before == text,
-        None => text == serde_json::to_string(&GuardState::default()).expect("serialises"),
-    };
-    if !unchanged {
-        storage.put(STATE_KEY, &text).await?;
+    if state.is_empty() {
+        if stored.is_some() {
+            storage.delete(record).await?;
+        }
+    } else if stored.as_deref() != Some(text.as_str()) {
+        storage.put(record, &text).await?;
     }
     Ok(answer)
+}
+
+impl GuardState {
+    /// Whether this state holds nothing: no live secret, no change, no guess or message to count.
+    fn is_empty(&self) -> bool {
+        self.code.is_none()
+            && self.used.is_empty()
+            && self.links.is_empty()
+            && self.password_changed_at == 0
+            && self.pending.is_none()
+            && self.failed_guesses.is_empty()
+            && self.messages.is_empty()
+    }
+
+    /// Whether, at `now`, this state holds nothing any more (everything in it expired or aged out).
+    pub fn holds_nothing_at(&mut self, now: UnixTime) -> bool {
+        self.forget_old(now.as_secs());
+        self.is_empty()
+    }
 }
 
 #[cfg(test)]

@@ -184,6 +184,10 @@ async fn forgot_password(
         Ok(identifier) => identifier,
         Err(e) => return body_error(&e),
     };
+    // The limits come first, so that nothing (not even the reveal switch's lookup) answers past them.
+    if let Err(e) = flows::request_limits(p, cfg, &identifier, &req.client_ip).await {
+        return failure(p, e);
+    }
     if cfg.user_api.reveal_accounts {
         // The original API's answers, on only when configured: they reveal which accounts exist.
         match lookup::by_username_else_email(&flows::directory(p, cfg), &identifier).await {
@@ -197,16 +201,7 @@ async fn forgot_password(
             Err(e) => return failure(p, FlowError::Unavailable(e)),
         }
     }
-    match flows::request_reset(
-        p,
-        cfg,
-        ResetVia::UserLink,
-        identifier,
-        &req.client_ip,
-        req.locale(),
-    )
-    .await
-    {
+    match flows::enqueue_request(p, ResetVia::UserLink, identifier, req.locale()).await {
         Ok(()) => ok("If an account matches, a link to reset its password has been sent."),
         Err(e) => failure(p, e),
     }

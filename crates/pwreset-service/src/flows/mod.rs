@@ -10,7 +10,7 @@ pub use password::{
     PasswordForm, authenticate, change_password, check_new_password, commit_password,
 };
 pub use redeem::{code_for_payload, reset_with_code, reset_with_link, reset_with_payload};
-pub use request::{limit, request_reset};
+pub use request::{enqueue_request, limit, request_limits, request_reset};
 
 use pwreset_core::CheckResult;
 use pwreset_core::secrets::AccessTokenIssuer;

@@ -20,9 +20,30 @@ pub async fn request_reset(
     client_ip: &str,
     locale: Locale,
 ) -> FlowResult<()> {
+    request_limits(p, cfg, &identifier, client_ip).await?;
+    enqueue_request(p, via, identifier, locale).await
+}
+
+/// Counts a reset request against the per-IP and per-identifier limits. Whatever a route does
+/// with a request (even look the account up, as dialect C's reveal switch does) comes after.
+pub async fn request_limits(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    identifier: &str,
+    client_ip: &str,
+) -> FlowResult<()> {
     limit(p, LimitRule::RequestPerIp, client_ip).await?;
-    let tag = cfg.keyring.identifier_tag(&identifier);
-    limit(p, LimitRule::RequestPerIdentifier, &tag).await?;
+    let tag = cfg.keyring.identifier_tag(identifier);
+    limit(p, LimitRule::RequestPerIdentifier, &tag).await
+}
+
+/// Queues the request for the consumer, which finds the account and sends the secret.
+pub async fn enqueue_request(
+    p: &impl Platform,
+    via: ResetVia,
+    identifier: String,
+    locale: Locale,
+) -> FlowResult<()> {
     let id_bytes: [u8; 8] = random_bytes().map_err(|e| PlatformError(e.to_string()))?;
     let request = ResetRequest {
         id: id_bytes.iter().map(|b| format!("{b:02x}")).collect(),

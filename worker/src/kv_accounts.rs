@@ -84,6 +84,19 @@ impl Accounts for EdgePlatform {
         Ok(accounts)
     }
 
+    /// Two reads whatever the address: its index entry, then the one account's record when exactly
+    /// one account has it, or else the stand-in record an unknown identifier reads.
+    async fn sole_account_by_email(&self, email: &str) -> PlatformResult<(usize, Option<Account>)> {
+        let ids = self.email_ids(email).await?;
+        match ids.as_slice() {
+            [id] => Ok((1, self.account(id).await?)),
+            _ => {
+                self.no_account(&format!("email:{email}")).await?;
+                Ok((ids.len(), None))
+            }
+        }
+    }
+
     async fn account_by_phone(&self, phone: &str) -> PlatformResult<Option<Account>> {
         self.account_at(&format!("phone:{phone}")).await
     }

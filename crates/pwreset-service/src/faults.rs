@@ -143,6 +143,10 @@ impl<P: Accounts> Accounts for Faulty<'_, P> {
         let found = self.inner.accounts_by_email(email);
         self.call("accounts_by_email", found).await
     }
+    async fn sole_account_by_email(&self, email: &str) -> PlatformResult<(usize, Option<Account>)> {
+        let found = self.inner.sole_account_by_email(email);
+        self.call("sole_account_by_email", found).await
+    }
     async fn account_by_phone(&self, phone: &str) -> PlatformResult<Option<Account>> {
         let found = self.inner.account_by_phone(phone);
         self.call("account_by_phone", found).await

@@ -41,6 +41,14 @@ pub trait Accounts {
     async fn account_by_username(&self, username: &str) -> PlatformResult<Option<Account>>;
     /// Every account with this (normalised) e-mail address.
     async fn accounts_by_email(&self, email: &str) -> PlatformResult<Vec<Account>>;
+    /// How many accounts have this (normalised) e-mail address, and the account when exactly one
+    /// does. For the lookups whose time an attacker can measure: a platform should make it cost
+    /// the same storage reads however many accounts share the address (none, one or several).
+    async fn sole_account_by_email(&self, email: &str) -> PlatformResult<(usize, Option<Account>)> {
+        let mut accounts = self.accounts_by_email(email).await?;
+        let count = accounts.len();
+        Ok((count, if count == 1 { accounts.pop() } else { None }))
+    }
     /// The account with this E.164 phone number.
     async fn account_by_phone(&self, phone: &str) -> PlatformResult<Option<Account>>;
     /// Stores a new account; `Ok(false)` when its username or phone is taken.

@@ -190,11 +190,11 @@ async fn forgot_password(
     }
     if cfg.user_api.reveal_accounts {
         // The original API's answers, on only when configured: they reveal which accounts exist.
-        match lookup::by_username_else_email(&flows::directory(p, cfg), &identifier).await {
-            Ok(accounts) if accounts.is_empty() => {
+        match lookup::count_by_username_else_email(&flows::directory(p, cfg), &identifier).await {
+            Ok(0) => {
                 return one(401, AUTHENTICATION, "email", NO_SUCH_ACCOUNT);
             }
-            Ok(accounts) if accounts.len() > 1 => {
+            Ok(count) if count > 1 => {
                 return one(401, AUTHENTICATION, "email", SEVERAL_ACCOUNTS);
             }
             Ok(_) => {}

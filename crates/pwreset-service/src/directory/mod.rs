@@ -424,6 +424,19 @@ impl<P: Accounts + HttpFetch + Clock> Accounts for Directory<'_, P> {
         }
     }
 
+    async fn sole_account_by_email(&self, email: &str) -> PlatformResult<(usize, Option<Account>)> {
+        match self.remote {
+            // The platform's own reads, whose count it keeps the same for any number of accounts.
+            None => self.p.sole_account_by_email(email).await,
+            // One call, whatever it answers.
+            Some(remote) => {
+                let mut accounts = self.lookup(remote, "email", email).await?;
+                let count = accounts.len();
+                Ok((count, if count == 1 { accounts.pop() } else { None }))
+            }
+        }
+    }
+
     async fn account_by_phone(&self, phone: &str) -> PlatformResult<Option<Account>> {
         match self.remote {
             None => self.p.account_by_phone(phone).await,

@@ -16,12 +16,23 @@ pub async fn by_username_or_email(
     if !identifier.contains('@') {
         return Ok(None);
     }
-    let mut accounts = p.accounts_by_email(identifier).await?;
-    Ok(if accounts.len() == 1 {
-        accounts.pop()
-    } else {
-        None
-    })
+    Ok(p.sole_account_by_email(identifier).await?.1)
+}
+
+/// How many accounts dialect C's identifier names (by username, else by e-mail address), at the
+/// same storage cost however many share an address: for the reveal switch's answers.
+pub async fn count_by_username_else_email(
+    p: &impl Accounts,
+    identifier: &str,
+) -> PlatformResult<usize> {
+    if p.account_by_username(identifier).await?.is_some() {
+        same_reads_as_a_miss(p, identifier).await?;
+        return Ok(1);
+    }
+    if !identifier.contains('@') {
+        return Ok(0);
+    }
+    Ok(p.sole_account_by_email(identifier).await?.0)
 }
 
 /// Dialect C names accounts by username or e-mail: the account with that username, else every
@@ -45,7 +56,7 @@ pub async fn by_username_else_email(
 /// storage reads an unknown one does, so the time of an answer does not tell them apart.
 async fn same_reads_as_a_miss(p: &impl Accounts, identifier: &str) -> PlatformResult<()> {
     if identifier.contains('@') {
-        p.accounts_by_email(identifier).await?;
+        p.sole_account_by_email(identifier).await?;
     }
     Ok(())
 }

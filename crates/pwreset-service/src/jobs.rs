@@ -366,10 +366,12 @@ async fn email_links(
         let token = token.reveal_hex();
         let link = match form {
             LinkForm::Token => format!("{}/reset?token={}", cfg.public_url, token.as_str()),
+            // An id from the application's user directory may hold any character: encoded, it
+            // stays one query value.
             LinkForm::UserAndToken => format!(
                 "{}/reset?user={}&token={}",
                 cfg.public_url,
-                account.id,
+                form_urlencoded::byte_serialize(account.id.as_bytes()).collect::<String>(),
                 token.as_str()
             ),
         };

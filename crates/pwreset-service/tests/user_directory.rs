@@ -490,3 +490,30 @@ fn http_is_refused_outside_development() {
     let found = problems("http://users.example.com", "development");
     assert!(found.iter().any(|p| p.contains("loopback")), "{found:?}");
 }
+
+#[test]
+fn an_application_id_with_query_characters_stays_one_value_of_the_link() {
+    let h = Harness::with(&[
+        ("USER_DIRECTORY_URL", MemoryUserService::URL),
+        ("USER_DIRECTORY_SECRET", MemoryUserService::SECRET),
+    ]);
+    let jane = h.jane();
+    let mut account = h.platform.user_service.account(&jane.id).unwrap();
+    let odd_id = "7&token=00#x y+z";
+    account["id"] = serde_json::json!(odd_id);
+    h.platform.user_service.put_account(account);
+    let forgot = with_api_key(post(
+        &format!("{USER_API}/forgot-password/"),
+        &serde_json::json!({ "email": jane.email }),
+    ));
+    assert_eq!(h.send(forgot).status, 200);
+    h.drain();
+    let link = h.latest_link(&jane.email);
+    let query = link.split_once('?').unwrap().1;
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    assert_eq!(pairs.len(), 2, "{link}");
+    assert_eq!(pairs[0], ("user".to_owned(), odd_id.to_owned()));
+    assert_eq!(pairs[1].0, "token");
+}

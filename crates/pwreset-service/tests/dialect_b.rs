@@ -525,6 +525,9 @@ fn the_global_guess_budget_answers_429_with_retry_after_once_spent() {
     }
     let spent = h.reset_mobile(&guesses.next().unwrap(), None, NEW_PASSWORD);
     assert_json_status(&spent, 429);
+    // The answer tells the client what still works: the code with its phone number.
+    assert_eq!(error_codes(&spent), ["phone_required"]);
+    assert_eq!(error_fields(&spent), ["phone"]);
     let midnight = 86_400 - NOW % 86_400;
     assert_eq!(
         spent.header_value("retry-after"),

@@ -68,6 +68,15 @@ pub fn flow_failure(
             )],
         )
         .with_header("retry-after", retry_after.to_string()),
+        FlowError::PhoneRequired { retry_after } => {
+            let message = "Too many codes were tried without a phone number today. Send the code with the phone number it was sent to.";
+            fail(
+                429,
+                message,
+                vec![FailItem::new("phone", "phone_required", message)],
+            )
+            .with_header("retry-after", retry_after.to_string())
+        }
         FlowError::InvalidSecret => {
             let (field, status) = secret;
             let message = "The reset code or link is invalid or has expired.";

@@ -102,7 +102,8 @@ fn failure(p: &impl Platform, e: FlowError) -> Response {
             "Authorization",
             "Authentication credentials were not provided or are invalid.",
         ),
-        FlowError::RateLimited { retry_after } => one(
+        // Dialect C never redeems a code without its account; throttled all the same.
+        FlowError::RateLimited { retry_after } | FlowError::PhoneRequired { retry_after } => one(
             429,
             "Throttled",
             "request",

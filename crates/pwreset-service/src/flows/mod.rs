@@ -28,6 +28,12 @@ pub enum FlowError {
         /// Seconds.
         retry_after: u64,
     },
+    /// The day's budget for codes redeemed without their phone number is spent: send the code
+    /// with its phone (that still works), or retry without after this many seconds.
+    PhoneRequired {
+        /// Seconds until the budget starts afresh.
+        retry_after: u64,
+    },
     /// The code, link or payload is wrong, expired, used, burnt or stale: one answer for all.
     InvalidSecret,
     /// The new password was refused (policy or confirmation); the secret was not used up.

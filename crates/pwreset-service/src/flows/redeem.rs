@@ -233,7 +233,7 @@ async fn account_of_global_code(
                 p.now(),
                 serde_json::json!({}),
             ));
-            Err(FlowError::RateLimited { retry_after })
+            Err(FlowError::PhoneRequired { retry_after })
         }
         _ => Err(FlowError::InvalidSecret),
     }

@@ -112,7 +112,7 @@ pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Re
         Err(FlowError::InvalidSecret | FlowError::Unauthorized | FlowError::WrongPassword) => {
             html(400, render::message(t, t.invalid_title, t.invalid_body))
         }
-        Err(FlowError::RateLimited { retry_after }) => {
+        Err(FlowError::RateLimited { retry_after } | FlowError::PhoneRequired { retry_after }) => {
             html(429, render::message(t, t.limited_title, t.limited_body))
                 .with_header("retry-after", retry_after.to_string())
         }

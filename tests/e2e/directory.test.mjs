@@ -1,19 +1,65 @@
 // Every dialect against the application's own user directory over HTTP (the reference receiver in
-// examples/user-directory), signed calls, and what happens when it misbehaves.
+// examples/user-directory), signed calls and signed answers (protocol v2), and what happens when it
+// misbehaves. The Worker reaches the receiver through a small proxy that can stand in for an
+// on-path attacker: it rewrites /lookup answers (the victim's e-mail swapped for the attacker's) or
+// strips the answers' signatures (a receiver that does not sign, as in protocol v1).
 
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
 import { after, before, describe, test } from "node:test";
 
-import { sign, startUserDirectory } from "../../examples/user-directory/server.mjs";
-import { CLIENT_ID, ORIGIN, baseVars, createUser, get, nextMessage, post, startWorker } from "./worker-harness.mjs";
+import { signAnswer, signRequest, startUserDirectory } from "../../examples/user-directory/server.mjs";
+import { ADMIN_TOKEN as ADMIN, CLIENT_ID, ORIGIN, baseVars, createUser, eventually, get, nextMessage, post, startWorker } from "./worker-harness.mjs";
 
 const SECRET = "directory-secret-0123456789abcdef0123456789";
+const ATTACKER = "mallory@attacker.example";
 const B = { client_id: CLIENT_ID, origin: ORIGIN };
 const C = { apikey: "test-api-key-0123456789abcdef" };
 let directory;
+let proxy;
 let worker;
 let url;
 let serial = 0;
+
+/**
+ * A proxy on 127.0.0.1 in front of `target`. mode "pass" forwards both ways unchanged; "swap-email"
+ * sets every account's e-mail in a /lookup answer to the attacker's and keeps the signature header;
+ * "unsigned" drops the answers' signature header. `rewritten` counts the answers it changed.
+ */
+async function startProxy(target) {
+  const state = { mode: "pass", rewritten: 0 };
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (chunk) => chunks.push(chunk));
+    req.on("end", async () => {
+      const headers = {};
+      for (const name of ["content-type", "user-agent", "x-pwreset-timestamp", "x-pwreset-nonce", "x-pwreset-signature"]) {
+        if (req.headers[name] !== undefined) headers[name] = req.headers[name];
+      }
+      const answer = await fetch(`${target}${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) });
+      let body = await answer.text();
+      const out = { "content-type": answer.headers.get("content-type") ?? "application/json" };
+      const signature = answer.headers.get("x-pwreset-signature");
+      if (signature !== null) out["x-pwreset-signature"] = signature;
+      if (state.mode === "swap-email" && req.url === "/lookup" && answer.status === 200) {
+        const value = JSON.parse(body);
+        for (const account of value.accounts) account.email = ATTACKER;
+        body = JSON.stringify(value);
+        state.rewritten += 1;
+      } else if (state.mode === "unsigned" && signature !== null) {
+        delete out["x-pwreset-signature"];
+        state.rewritten += 1;
+      }
+      res.writeHead(answer.status, out).end(body);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    state,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
+  };
+}
 
 async function newUser() {
   serial += 1;
@@ -23,14 +69,21 @@ async function newUser() {
   return user;
 }
 
+/** The Worker's job_failed lines that name a /lookup refused for its signature. */
+function refusedLookups() {
+  return worker.events().filter((e) => e.event === "job_failed" && /\/lookup/.test(e.reason) && /signature/.test(e.reason));
+}
+
 before(async () => {
   directory = await startUserDirectory({ secret: SECRET });
-  worker = await startWorker(baseVars({ USER_DIRECTORY_URL: directory.url, USER_DIRECTORY_SECRET: SECRET }));
+  proxy = await startProxy(directory.url);
+  worker = await startWorker(baseVars({ USER_DIRECTORY_URL: proxy.url, USER_DIRECTORY_SECRET: SECRET }));
   url = worker.url;
 });
 
 after(async () => {
   await worker?.stop();
+  await proxy?.close();
   await directory?.close();
 });
 
@@ -80,18 +133,93 @@ describe("the user directory over HTTP", () => {
     assert.deepEqual(directory.refused(), []);
   });
 
-  test("the receiver refuses unsigned, forged, stale and replayed calls", async () => {
+  test("the receiver refuses unsigned, forged, stale, replayed and v1 calls, and signs its answers", async () => {
     const body = JSON.stringify({ by: "username", value: "x" });
     const call = (headers) => fetch(`${directory.url}/lookup`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
-    assert.equal((await call({})).status, 401);
+    const unsigned = await call({});
+    assert.equal(unsigned.status, 401);
+    assert.equal(unsigned.headers.get("x-pwreset-signature"), null, "a refusal is not signed");
     const now = Math.floor(Date.now() / 1000);
     const nonce = "0123456789abcdef0123456789abcdef";
-    const good = { "x-pwreset-timestamp": String(now), "x-pwreset-nonce": nonce, "x-pwreset-signature": `v1=${sign(SECRET, now, nonce, "/lookup", body)}` };
-    assert.equal((await call({ ...good, "x-pwreset-signature": `v1=${sign("another-secret-0123456789abcdef0123", now, nonce, "/lookup", body)}` })).status, 401);
-    assert.equal((await call(good)).status, 200);
+    const good = { "x-pwreset-timestamp": String(now), "x-pwreset-nonce": nonce, "x-pwreset-signature": `v2=${signRequest(SECRET, now, nonce, "/lookup", body)}` };
+    assert.equal((await call({ ...good, "x-pwreset-signature": `v2=${signRequest("another-secret-0123456789abcdef0123", now, nonce, "/lookup", body)}` })).status, 401);
+    assert.equal((await call({ ...good, "x-pwreset-signature": good["x-pwreset-signature"].replace("v2=", "v1=") })).status, 401, "v1");
+    const answer = await call(good);
+    assert.equal(answer.status, 200);
+    const text = await answer.text();
+    assert.equal(answer.headers.get("x-pwreset-signature"), `v2=${signAnswer(SECRET, nonce, "/lookup", 200, text)}`);
     assert.equal((await call(good)).status, 401, "replay");
     const old = now - 1000;
-    assert.equal((await call({ ...good, "x-pwreset-timestamp": String(old), "x-pwreset-nonce": "ffffffffffffffffffffffffffffffff", "x-pwreset-signature": `v1=${sign(SECRET, old, "ffffffffffffffffffffffffffffffff", "/lookup", body)}` })).status, 401);
+    assert.equal((await call({ ...good, "x-pwreset-timestamp": String(old), "x-pwreset-nonce": "ffffffffffffffffffffffffffffffff", "x-pwreset-signature": `v2=${signRequest(SECRET, old, "ffffffffffffffffffffffffffffffff", "/lookup", body)}` })).status, 401);
+    assert.ok(directory.refused().some((r) => r.reason.startsWith("protocol v1")));
+  });
+
+  test("the receiver's signatures are the service's (the same test vectors)", () => {
+    const nonce = "00112233445566778899aabbccddeeff";
+    assert.equal(signRequest(SECRET, 1767229200, nonce, "/lookup", '{"by":"username","value":"jane"}'), "60068cad6023f00d72c166c700dfc48a59ecb3dc867b22094e4ef20636034a05");
+    assert.equal(signAnswer(SECRET, nonce, "/lookup", 200, '{"accounts":[]}'), "ba6c282ae03ec92f449fc7676b849f03b2c39dfdda9ef0325bd9d8bbc5b38cca");
+  });
+
+  test("a /lookup answer rewritten on the way is refused: no link for the attacker, the password unchanged", async () => {
+    const user = await newUser();
+    // A link for the victim while the path is clean, to try the synchronous route with.
+    await post(`${url}/api/v1/auth/forgotpass`, { email: user.email }, B);
+    const { link } = await nextMessage(url, user.email, (m) => m.link);
+    const token = new URL(link).searchParams.get("token");
+    const hash = directory.accounts.get(user.id).password_hash;
+
+    const mailedToAttacker = async () => (await get(`${url}/dev/outbox?to=${encodeURIComponent(ATTACKER)}`)).body;
+    proxy.state.mode = "swap-email";
+    proxy.state.rewritten = 0;
+    try {
+      // A new request is queued (200 either way); the queue's job looks the e-mail up through the
+      // proxy, and either refuses the answer (and is retried) or mails whatever address it says.
+      const failedBefore = refusedLookups().length;
+      assert.equal((await post(`${url}/api/v1/auth/forgotpass`, { email: user.email }, B)).status, 200);
+      await eventually(async () => refusedLookups().length > failedBefore || (await mailedToAttacker()).length > 0);
+      assert.deepEqual(await mailedToAttacker(), [], "nothing was mailed to the attacker");
+      // The redemption looks the account up by id: the rewritten answer fails it with 503.
+      const res = await post(`${url}/api/v1/auth/resetpass`, { token, password: "Directory-Pass-7!", passwordConfirm: "Directory-Pass-7!" }, B);
+      assert.equal(res.status, 503);
+      assert.equal(res.body.errors[0].code, "service_unavailable");
+      assert.ok(proxy.state.rewritten >= 2, "the proxy did rewrite the answers");
+    } finally {
+      proxy.state.mode = "pass";
+    }
+    assert.equal(directory.accounts.get(user.id).password_hash, hash, "the victim's password is unchanged");
+    assert.equal(directory.accounts.get(user.id).email, user.email);
+
+    // With the path clean again the link still works (nothing was used up), and the retried job
+    // mails the victim a second link.
+    const done = await post(`${url}/api/v1/auth/resetpass`, { token, password: "Directory-Pass-7!", passwordConfirm: "Directory-Pass-7!" }, B);
+    assert.equal(done.status, 200);
+    await eventually(async () => {
+      const res = await get(`${url}/dev/outbox?to=${encodeURIComponent(user.email)}`);
+      return res.body.filter((m) => m.link).length >= 2;
+    }, { timeoutMs: 40_000 });
+    assert.deepEqual(await mailedToAttacker(), []);
+  });
+
+  test("a receiver that does not sign its answers (protocol v1) is refused", async () => {
+    const user = await newUser();
+    await post(`${url}/api/v1/auth/forgotpass`, { email: user.email }, B);
+    const { link } = await nextMessage(url, user.email, (m) => m.link);
+    const token = new URL(link).searchParams.get("token");
+    const hash = directory.accounts.get(user.id).password_hash;
+    proxy.state.mode = "unsigned";
+    proxy.state.rewritten = 0;
+    try {
+      const res = await post(`${url}/api/v1/auth/resetpass`, { token, password: "Directory-Pass-8!", passwordConfirm: "Directory-Pass-8!" }, B);
+      assert.equal(res.status, 503);
+      assert.equal(res.body.errors[0].code, "service_unavailable");
+      const created = await post(`${url}/admin/users`, { username: `u${Date.now()}`, email: `u${Date.now()}@example.test`, password: "Initial-Pass-word-1!" }, { authorization: `Bearer ${ADMIN}` });
+      assert.equal(created.status, 503, "an unsigned 201 is not taken for a created account");
+      assert.ok(proxy.state.rewritten >= 2);
+    } finally {
+      proxy.state.mode = "pass";
+    }
+    assert.equal(directory.accounts.get(user.id).password_hash, hash);
+    assert.equal((await post(`${url}/api/v1/auth/resetpass`, { token, password: "Directory-Pass-8!", passwordConfirm: "Directory-Pass-8!" }, B)).status, 200);
   });
 
   test("a directory that is down gives a clear 503, and the reset can be retried", async () => {

@@ -2,6 +2,12 @@
 //!
 //! The [`Strength`] type is always present, so a build without the `strength` feature (the browser's
 //! light policy module) can still receive an estimate computed elsewhere and enforce `min_score`.
+//!
+//! zxcvbn's cost grows with the square of the length times the number of ways it reads the
+//! password's l33t characters (800 for all twenty), so the estimate bounds it: see [`Strength::plan`].
+
+#[cfg(feature = "strength")]
+mod bound;
 
 use serde::{Deserialize, Serialize};
 
@@ -19,13 +25,32 @@ pub struct Strength {
 }
 
 #[cfg(feature = "strength")]
+impl Strength {
+    /// The most work one estimate does, in the cost units of [`Strength::plan`].
+    pub const COST_BUDGET: u64 = bound::COST_BUDGET;
+
+    /// How [`estimate_strength`] analyses `password`: zxcvbn on the whole of it (its first 100
+    /// characters) when that costs at most [`Strength::COST_BUDGET`], else on the longest prefix
+    /// that does, cut where no pattern crosses the cut when possible (docs/policy.md, "Strength").
+    /// The plan tells how many characters are analysed, at what cost, and whether the estimate is
+    /// zxcvbn's own (`is_whole`) or at least never stronger than it (`never_stronger`).
+    pub fn plan(password: &str, user_inputs: &[&str]) -> bound::StrengthPlan {
+        bound::plan(password, user_inputs)
+    }
+}
+
+#[cfg(feature = "strength")]
 mod estimate {
-    use super::Strength;
+    use super::{Strength, bound};
 
     /// Estimates the strength of `password`, treating `user_inputs` (name, email, ...) as words an
-    /// attacker would try first. zxcvbn looks at the first 100 characters only.
+    /// attacker would try first. zxcvbn looks at the first 100 characters only, and at fewer when
+    /// they would cost more than [`Strength::COST_BUDGET`] ([`Strength::plan`]).
     pub fn estimate_strength(password: &str, user_inputs: &[&str]) -> Strength {
-        let entropy = zxcvbn::zxcvbn(password, user_inputs);
+        let plan = bound::plan(password, user_inputs);
+        let analysed: String = password.chars().take(plan.analysed_chars).collect();
+        let inputs = bound::inputs_for(&analysed, user_inputs);
+        let entropy = zxcvbn::zxcvbn(&analysed, &inputs);
         let feedback = entropy.feedback();
         Strength {
             score: entropy.score().into(),

@@ -50,10 +50,16 @@ impl MemoryUserService {
         self.accounts.borrow().get(id).cloned()
     }
 
-    /// Stores (or replaces) an account directly, as the application itself would.
+    /// Stores an account directly, as the application itself would, replacing the one with the
+    /// same id (an account stored under a new id is another account).
     pub fn put_account(&self, account: Value) {
         let id = account["id"].as_str().unwrap_or_default().to_owned();
         self.accounts.borrow_mut().insert(id, account);
+    }
+
+    /// Removes the account with this id; the account, if there was one.
+    pub fn remove_account(&self, id: &str) -> Option<Value> {
+        self.accounts.borrow_mut().remove(id)
     }
 
     /// Every verified call so far: its path and body.

@@ -1,10 +1,11 @@
 // Enumeration by timing: can the answer time of a route tell whether an account exists? For each
-// route that takes an identifier, TIMING_N requests (default 1,000) for an existing account and as
-// many for an unknown one; for each route that takes a secret, a wrong secret for an existing
-// account against the same for an unknown one: an existing account with a live code (a wrong try
-// counts, so its Durable Object writes) and one that never asked for a code, each request to
-// another account of a pool (at most 4 tries each, so no code burns), and unknown names or phones
-// from a pool of the same size, used the same way. The populations are interleaved (A B C, B C A, …, one request at a time on one
+// route that takes an identifier, TIMING_N requests (default 1,000) for an existing account, for an
+// e-mail address six accounts share, and for an unknown one; for each route that takes a secret, a
+// wrong secret for: an existing account with a live code (a wrong try counts, so its guard writes;
+// a pool, at most 4 tries each, so no code burns), an existing account whose guard has never been
+// used (each request to another fresh account: its first guard call), an address six accounts
+// share (dialect A), and an unknown name or phone never seen before (each request a new one: with
+// an object per name, its first call would create one). The populations are interleaved (A B C, B C A, …, one request at a time on one
 // kept-alive connection) so drift (other processes, the queue consumer's work, JIT, caches) lands
 // on all alike; the secret routes run first, while the queue is idle. Reported per route: p50, p90, p99 of each, the
 // difference of the medians, and a 95 % bootstrap interval for it (2,000 resamples). The goal is a
@@ -43,7 +44,17 @@ const jane = person("jane", 0);
 const liveA = Array.from({ length: POOL }, (_, i) => person("live-a", i)); // a live e-mailed code each
 const liveB = Array.from({ length: POOL }, (_, i) => person("live-b", i)); // a live SMS code each
 const quiet = Array.from({ length: POOL }, (_, i) => person("quiet", i)); // never asked for a code
-await createAll([jane, ...liveA, ...liveB, ...quiet]);
+// Never guessed at, one per request: A's route uses the first half by username, B's the second by
+// phone, so every request is the first guard call of its account.
+const FRESH = WARM_UP + N;
+const fresh = Array.from({ length: 2 * FRESH }, (_, i) => ({ ...person("fresh", i),
+  phone: `+1556${String(i).padStart(7, "0")}` }));
+// Addresses six accounts share; each is guessed at most 90 times (under the day's 100 failures).
+const SHARED_GROUPS = Math.ceil(FRESH / 90);
+const shared = Array.from({ length: SHARED_GROUPS * 6 }, (_, i) => ({ ...person("shared", i),
+  email: `shared-${Math.floor(i / 6)}@example.test`, phone: undefined }));
+const sharedEmail = (i) => `shared-${i % SHARED_GROUPS}@example.test`;
+await createAll([jane, ...liveA, ...liveB, ...quiet, ...fresh, ...shared]);
 for (const a of liveA) await send(`${url}/reg/user/resetPasswordRequest`, { username: a.username });
 for (const a of liveB) await send(`${url}/api/v1/auth/forgotpass/mobile`, { phone: a.phone }, B_HEADERS);
 // Wait until every code is out (the queue has done all its work), so the runs below are quiet.
@@ -60,11 +71,9 @@ for (const [pool, to] of [[liveA, (a) => a.email], [liveB, (a) => a.phone]]) {
 
 const wrongCode = "000000"; // 1 in 10^6 to be some account's code: then that one request answers 200 and the run stops
 const password = "Timing-passphrase-9x";
-// Unknown identifiers are used like the existing ones: a pool of POOL, each tried 4 times, so a
-// Durable Object instance met for the first time (a decoy's, or a quiet account's) weighs on both
-// alike.
-const unknownName = (i) => `nobody-timing-${i % POOL}`;
-const unknownPhone = (i) => `+15559${String(i % POOL).padStart(6, "0")}`;
+// Unknown identifiers are never seen before: each request names a new one.
+const unknownName = (i) => `nobody-timing-${i}`;
+const unknownPhone = (i) => `+15559${String(i).padStart(6, "0")}`;
 // Each route: the populations (a body per request index i), the status all must get. The secret
 // routes run first, while the queue is idle; the request routes last (each of their requests
 // queues work).
@@ -72,13 +81,14 @@ const routes = [
   { name: "A `resetPasswordRequest {username, code}`, wrong code", path: "/reg/user/resetPasswordRequest", headers: {}, status: 400,
     populations: {
       "existing, live code": (i) => ({ username: liveA[i % POOL].username, code: wrongCode }),
-      "existing, no code": (i) => ({ username: quiet[i % POOL].username, code: wrongCode }),
+      "existing, guard never used": (i) => ({ username: fresh[i].username, code: wrongCode }),
+      "shared address": (i) => ({ username: sharedEmail(i), code: wrongCode }),
       unknown: (i) => ({ username: unknownName(i), code: wrongCode }),
     } },
   { name: "B `resetpass/mobile {phone, token}`, wrong code", path: "/api/v1/auth/resetpass/mobile", headers: B_HEADERS, status: 400,
     populations: {
       "existing, live code": (i) => ({ phone: liveB[i % POOL].phone, token: wrongCode, password, passwordConfirm: password }),
-      "existing, no code": (i) => ({ phone: quiet[i % POOL].phone, token: wrongCode, password, passwordConfirm: password }),
+      "existing, guard never used": (i) => ({ phone: fresh[FRESH + i].phone, token: wrongCode, password, passwordConfirm: password }),
       unknown: (i) => ({ phone: unknownPhone(i), token: wrongCode, password, passwordConfirm: password }),
     } },
   { name: "C `forgot-password-submit/ {user, token}`, wrong token", path: "/api/v1/user/forgot-password-submit/", headers: C_HEADERS, status: 400,
@@ -89,11 +99,13 @@ const routes = [
   { name: "A `resetPasswordRequest {username}`", path: "/reg/user/resetPasswordRequest", headers: {}, status: 200,
     populations: { existing: () => ({ username: jane.username }), unknown: () => ({ username: "nobody-timing" }) } },
   { name: "B `forgotpass {email}`", path: "/api/v1/auth/forgotpass", headers: B_HEADERS, status: 200,
-    populations: { existing: () => ({ email: jane.email }), unknown: () => ({ email: "nobody-timing@example.test" }) } },
+    populations: { existing: () => ({ email: jane.email }), "shared address": () => ({ email: sharedEmail(0) }),
+      unknown: () => ({ email: "nobody-timing@example.test" }) } },
   { name: "B `forgotpass/mobile {phone}`", path: "/api/v1/auth/forgotpass/mobile", headers: B_HEADERS, status: 200,
     populations: { existing: () => ({ phone: jane.phone }), unknown: () => ({ phone: "+15557659999" }) } },
   { name: "C `forgot-password/ {email}`", path: "/api/v1/user/forgot-password/", headers: C_HEADERS, status: 200,
-    populations: { existing: () => ({ email: jane.email }), unknown: () => ({ email: "nobody-timing@example.test" }) } },
+    populations: { existing: () => ({ email: jane.email }), "shared address": () => ({ email: sharedEmail(0) }),
+      unknown: () => ({ email: "nobody-timing@example.test" }) } },
 ];
 
 /** A deterministic generator for the bootstrap (the figures can be re-derived). */
@@ -149,7 +161,7 @@ try {
 }
 
 console.log(`# Enumeration by timing, ${runContext()}`);
-console.log(`# ${N} requests per population after ${WARM_UP} warm-up each, interleaved, one at a time on one connection; wall time in ms from Node's fetch; ${POOL} accounts per pool of existing accounts (4 wrong tries each), and as many unknown names or phones, each tried 4 times too`);
+console.log(`# ${N} requests per population after ${WARM_UP} warm-up each, interleaved, one at a time on one connection; wall time in ms from Node's fetch; live codes: ${POOL} accounts (4 wrong tries each); guards never used and unknown names: a new one per request; shared addresses: ${SHARED_GROUPS} of 6 accounts each`);
 console.log("| route | population | p50 | p90 | p99 | median difference to unknown | 95 % interval |");
 console.log("|---|---|---|---|---|---|---|");
 for (const r of results) {

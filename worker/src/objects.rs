@@ -197,10 +197,9 @@ impl EdgePlatform {
 }
 
 impl AccountGuard for EdgePlatform {
-    async fn guard(&self, account_id: &str, op: GuardOp) -> PlatformResult<GuardAnswer> {
-        let address = GuardAddress::of(account_id);
-        let record = Some(address.record.as_str());
-        self.call_object(ACCOUNT_GUARD_BINDING, &address.object, record, &op)
+    async fn guard(&self, at: &GuardAddress, op: GuardOp) -> PlatformResult<GuardAnswer> {
+        let record = Some(at.record.as_str());
+        self.call_object(ACCOUNT_GUARD_BINDING, &at.object, record, &op)
             .await
     }
 }

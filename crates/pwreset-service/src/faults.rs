@@ -13,7 +13,7 @@ use crate::delivery::{
     DeadLetter, DeliveryStore, HttpAnswer, HttpClient, OutgoingMessage, ProviderRequest,
     StoreError, TransportError,
 };
-use crate::guard::{GlobalAnswer, GlobalOp, GuardAnswer, GuardOp};
+use crate::guard::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp};
 use crate::jobs::Job;
 use crate::platform::{
     AccountGuard, Accounts, Clock, FetchedAnswer, GlobalCodes, HttpFetch, JobQueue, LimitRule,
@@ -175,8 +175,8 @@ impl<P: LinkRecords> LinkRecords for Faulty<'_, P> {
 }
 
 impl<P: AccountGuard> AccountGuard for Faulty<'_, P> {
-    async fn guard(&self, account_id: &str, op: GuardOp) -> PlatformResult<GuardAnswer> {
-        self.call("guard", self.inner.guard(account_id, op)).await
+    async fn guard(&self, at: &GuardAddress, op: GuardOp) -> PlatformResult<GuardAnswer> {
+        self.call("guard", self.inner.guard(at, op)).await
     }
 }
 

@@ -10,7 +10,7 @@ use crate::audit;
 use crate::config::ServiceConfig;
 use crate::delivery::{self, Channel, Delivery, Locale, MessageKind, OutgoingMessage};
 use crate::flows::lookup;
-use crate::guard::{GlobalAnswer, GlobalOp, GuardAnswer, GuardOp};
+use crate::guard::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp};
 use crate::platform::{Accounts, LimitRule, Platform, PlatformError, PlatformResult};
 
 /// A message on the queue.
@@ -325,7 +325,7 @@ async fn issue_code(
         expires_at: p.now().as_secs() + cfg.lifetimes.code,
         global_digests,
     };
-    let answer = p.guard(&account.id, op).await?;
+    let answer = p.guard(&GuardAddress::of_account(&account.id), op).await?;
     crate::flows::release_global(p, answer.released_global()).await?;
     Ok(!matches!(answer, GuardAnswer::DailyMessagesSent { .. }))
 }
@@ -359,7 +359,8 @@ async fn email_links(
             secret_id: key.clone(),
             expires_at,
         };
-        if p.guard(&account.id, op).await? != GuardAnswer::LinkIssued {
+        let guard = GuardAddress::of_account(&account.id);
+        if p.guard(&guard, op).await? != GuardAnswer::LinkIssued {
             continue;
         }
         p.put_link(&key, &record, cfg.lifetimes.link).await?;

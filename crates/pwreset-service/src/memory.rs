@@ -110,7 +110,7 @@ impl MemoryPlatform {
         self.range_requests.borrow().clone()
     }
 
-    /// The names of the guard objects that exist (each account's, and the decoy objects used).
+    /// The names of the guard objects that exist.
     pub fn guard_objects(&self) -> Vec<String> {
         self.guards.borrow().keys().cloned().collect()
     }
@@ -264,15 +264,14 @@ impl LinkRecords for MemoryPlatform {
 }
 
 impl AccountGuard for MemoryPlatform {
-    async fn guard(&self, account_id: &str, op: GuardOp) -> PlatformResult<GuardAnswer> {
-        let address = GuardAddress::of(account_id);
+    async fn guard(&self, at: &GuardAddress, op: GuardOp) -> PlatformResult<GuardAnswer> {
         let storage = self
             .guards
             .borrow_mut()
-            .entry(address.object)
+            .entry(at.object.clone())
             .or_default()
             .clone();
-        apply_guard_op(&*storage, &address.record, op, self.now()).await
+        apply_guard_op(&*storage, &at.record, op, self.now()).await
     }
 }
 

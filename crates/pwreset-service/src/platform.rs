@@ -8,7 +8,7 @@ use pwreset_core::UnixTime;
 
 use crate::account::Account;
 use crate::delivery::{DeliveryStore, HttpClient, ProviderRequest, TransportError};
-use crate::guard::{GlobalAnswer, GlobalOp, GuardAnswer, GuardOp};
+use crate::guard::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp};
 use crate::jobs::Job;
 
 /// A platform operation failed (storage, queue, binding). The text is for the log and carries no
@@ -88,8 +88,8 @@ pub trait LinkRecords {
 /// The per-account atomic guard: each call runs alone against that account's state (a Durable
 /// Object per account on the edge).
 pub trait AccountGuard {
-    /// Applies `op` to account `account_id`'s state atomically.
-    async fn guard(&self, account_id: &str, op: GuardOp) -> PlatformResult<GuardAnswer>;
+    /// Applies `op` to the guard at `at` atomically (see [`GuardAddress`]).
+    async fn guard(&self, at: &GuardAddress, op: GuardOp) -> PlatformResult<GuardAnswer>;
 }
 
 /// The global registry of codes that may be redeemed without their account (one Durable Object).

@@ -103,12 +103,17 @@ fn an_account_is_sent_a_bounded_number_of_reset_messages_a_day() {
 }
 
 #[test]
-fn guesses_at_unknown_names_create_no_object_and_leave_nothing_a_day_later() {
+fn guards_live_in_a_fixed_pool_and_unknown_names_leave_nothing_a_day_later() {
     let h = Harness::new();
     let jane = h.jane();
     h.reg_request(&jane.username);
     h.drain();
-    let before = h.platform.guard_objects();
+    let mut accounts = vec![jane];
+    for n in 0..50 {
+        accounts.push(h.create_user(&format!("user-{n}"), &format!("u{n}@example.com"), None));
+        h.reg_request(&format!("user-{n}"));
+    }
+    h.drain();
     for n in 0..200 {
         let name = format!("ghost-{n}");
         assert_eq!(h.reg_code(&name, "123456").status, 400);
@@ -118,22 +123,18 @@ fn guesses_at_unknown_names_create_no_object_and_leave_nothing_a_day_later() {
             400
         );
     }
-    let after = h.platform.guard_objects();
-    let new: Vec<_> = after.iter().filter(|o| !before.contains(o)).collect();
+    // Accounts and unknown names alike are records in the fixed objects: no object per name.
+    let objects = h.platform.guard_objects();
     assert!(
-        new.iter().all(|o| o.starts_with("decoys-")),
-        "only the fixed decoy objects: {new:?}"
+        objects.iter().all(|o| o.starts_with("guards-")),
+        "{objects:?}"
     );
-    assert!(new.len() as u64 <= pwreset_service::guard::DECOY_OBJECTS);
+    assert!(objects.len() as u64 <= pwreset_service::guard::GUARD_OBJECTS);
     // Each guessed name holds its day's failures (so its budget answers like an account's)...
     let records = h.platform.guard_records();
-    assert!(records >= 400, "{records}");
-    // ...and nothing once they are a day old.
+    assert_eq!(records, accounts.len() + 400);
+    // ...and nothing once they are a day old; the accounts' records stay.
     h.platform.advance(86_400);
     futures_executor::block_on(h.platform.sweep_decoys()).unwrap();
-    assert_eq!(
-        h.platform.guard_records(),
-        records - 400,
-        "only Jane's record is left"
-    );
+    assert_eq!(h.platform.guard_records(), accounts.len());
 }

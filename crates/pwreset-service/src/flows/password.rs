@@ -11,7 +11,7 @@ use crate::audit;
 use crate::breached;
 use crate::config::ServiceConfig;
 use crate::delivery::{self, Channel, Locale, MessageKind};
-use crate::guard::{GuardAnswer, GuardOp, Proof};
+use crate::guard::{GuardAddress, GuardAnswer, GuardOp, Proof};
 use crate::jobs::Job;
 use crate::platform::{Accounts, Platform, PlatformError};
 
@@ -93,7 +93,8 @@ pub async fn commit_password(
         seen_changed_at: account.password_changed_at,
         changed_at,
     };
-    let begun = match p.guard(&account.id, begin).await {
+    let guard = GuardAddress::of_account(&account.id);
+    let begun = match p.guard(&guard, begin).await {
         Ok(answer) => answer,
         Err(e) => {
             // The guard may have recorded the change and lost its answer: drop it now, so that
@@ -200,7 +201,10 @@ async fn finish_change(
     stored: bool,
 ) -> Option<Vec<String>> {
     match p
-        .guard(account_id, GuardOp::FinishChange { changed_at, stored })
+        .guard(
+            &GuardAddress::of_account(account_id),
+            GuardOp::FinishChange { changed_at, stored },
+        )
         .await
     {
         Ok(answer) => Some(answer.released_global().to_vec()),
@@ -260,7 +264,10 @@ pub async fn authenticate(
     let check = GuardOp::CheckIssued {
         issued_at: verified.issued_at.as_secs(),
     };
-    if p.guard(&account.id, check).await? == GuardAnswer::Revoked {
+    if p.guard(&GuardAddress::of_account(&account.id), check)
+        .await?
+        == GuardAnswer::Revoked
+    {
         return Err(FlowError::Unauthorized);
     }
     Ok(account)

@@ -16,13 +16,13 @@ use super::{FlowError, FlowResult, PasswordForm, directory, lookup, release_glob
 use crate::account::Account;
 use crate::audit;
 use crate::config::ServiceConfig;
-use crate::guard::{GlobalAnswer, GlobalOp, GuardAnswer, GuardOp, Proof, decoy_guard_id};
+use crate::guard::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp, Proof};
 use crate::platform::{Accounts, LimitRule, Platform, PlatformError};
 
-/// The guard id used when the named account does not exist, so that a wrong guess costs the same
+/// The guard used when the named account does not exist, so that a wrong guess costs the same
 /// round trip and counts against a day's budget either way (nothing tells an account exists).
-fn decoy_id(cfg: &ServiceConfig, identifier: &str) -> String {
-    decoy_guard_id(&cfg.keyring.identifier_tag(identifier))
+fn decoy_guard(cfg: &ServiceConfig, identifier: &str) -> GuardAddress {
+    GuardAddress::of_unknown_name(&cfg.keyring.identifier_tag(identifier))
 }
 
 /// The hex digests of `text` read as a code in `scope`, or one that never matches when it is not
@@ -38,12 +38,12 @@ fn code_digests(cfg: &ServiceConfig, text: &str, scope: CodeScope<'_>) -> Vec<St
     }
 }
 
-/// Asks `guard_id`'s guard whether `proof` holds (releasing any global claim that ended with a
+/// Asks the guard at `guard` whether `proof` holds (releasing any global claim that ended with a
 /// burnt code). An account whose day of failed guesses is spent answers `429` with the time to
 /// wait, the same for an unknown name (its decoy guard counts guesses alike).
-async fn holds(p: &impl Platform, guard_id: &str, op: GuardOp) -> FlowResult<bool> {
-    // `guard_id` is not logged: whether it is a decoy would tell a log reader the name is unknown.
-    let answer = p.guard(guard_id, op).await?;
+async fn holds(p: &impl Platform, guard: &GuardAddress, op: GuardOp) -> FlowResult<bool> {
+    // The guard is not logged: whether it is a decoy would tell a log reader the name is unknown.
+    let answer = p.guard(guard, op).await?;
     release_global(p, answer.released_global()).await?;
     if let GuardAnswer::GuessesPaused { retry_after } = answer {
         p.log(&audit::line(
@@ -66,15 +66,20 @@ pub async fn code_for_payload(
 ) -> FlowResult<SignedPayload> {
     limit(p, LimitRule::AttemptPerIp, client_ip).await?;
     let account = lookup::by_username_or_email(&directory(p, cfg), username).await?;
-    let guard_id = account
+    let guard = account.as_ref().map_or_else(
+        || decoy_guard(cfg, username),
+        |a| GuardAddress::of_account(&a.id),
+    );
+    // Codes are digested in their account's scope; a decoy's scope is its record.
+    let scope = account
         .as_ref()
-        .map_or_else(|| decoy_id(cfg, username), |a| a.id.clone());
-    let digests = code_digests(cfg, code, CodeScope::Account(&guard_id));
+        .map_or(guard.record.as_str(), |a| a.id.as_str());
+    let digests = code_digests(cfg, code, CodeScope::Account(scope));
     let redeem = GuardOp::RedeemCode {
         digests,
         seen_changed_at: account.as_ref().map_or(0, |a| a.password_changed_at),
     };
-    let right = holds(p, &guard_id, redeem).await?;
+    let right = holds(p, &guard, redeem).await?;
     match account {
         Some(account) if right => sign_payload(
             &cfg.keyring,
@@ -187,11 +192,11 @@ pub async fn reset_with_code(
     };
     let Some(account) = account else {
         // An unknown phone: the same guard round trip as a wrong code, then the same answer.
-        let guard_id = decoy_id(cfg, phone.unwrap_or_default());
-        let digests = code_digests(cfg, code, CodeScope::Account(&guard_id));
+        let guard = decoy_guard(cfg, phone.unwrap_or_default());
+        let digests = code_digests(cfg, code, CodeScope::Account(&guard.record));
         holds(
             p,
-            &guard_id,
+            &guard,
             GuardOp::Check {
                 proof: Proof::Code { digests },
                 seen_changed_at: 0,
@@ -251,7 +256,7 @@ async fn check_then_commit(
 ) -> FlowResult<AccessToken> {
     if !holds(
         p,
-        &account.id,
+        &GuardAddress::of_account(&account.id),
         GuardOp::Check {
             proof: proof.clone(),
             seen_changed_at: account.password_changed_at,

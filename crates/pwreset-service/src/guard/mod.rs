@@ -5,13 +5,16 @@
 //! The logic lives here once; a platform only gives it an [`ObjectStorage`] whose calls run alone
 //! (a Durable Object's storage under its input gate, or a map in memory), one op at a time.
 //!
-//! **Where a guard lives** ([`GuardAddress`]): a known account's guard is its own object, one
-//! record. A name that matches no account gets a decoy guard, so that a guess at it costs a guard
-//! round trip and counts against a day's budget just as one at an account does. Decoys do not get
-//! objects of their own: every unknown name is a record in one of [`DECOY_OBJECTS`] fixed objects,
-//! picked by its keyed tag. So guessing at never-seen names creates no object (whose first use
-//! costs more than a warm one's, and which would stay behind for good); their records are swept a
-//! day after their last guess ([`sweep_decoys`]).
+//! **Where a guard lives** ([`GuardAddress`]): every guard is one record in one of
+//! [`GUARD_OBJECTS`] fixed objects. An account's guard is the record `account:<id>`, in the object
+//! its id hashes to. A name that matches no account gets a decoy guard, so that a guess at it costs
+//! the same round trip, writes the same way and counts against a day's budget just as one at an
+//! account does: the record `name:<keyed tag>`, in the object its tag picks. Known and unknown names
+//! thus meet objects drawn alike from one warm pool: no object is created for a name (a new
+//! object's first call costs several milliseconds more than a warm one's, and would stay behind for
+//! good), and an account's object is no colder than a decoy's. Decoy records are swept a day after
+//! their last guess ([`sweep_decoys`]). Each object runs one op at a time, so every op is atomic
+//! for its account as before.
 
 pub mod account;
 pub mod global;
@@ -40,20 +43,12 @@ pub trait ObjectStorage {
     async fn list(&self, prefix: &str, limit: usize) -> PlatformResult<Vec<(String, String)>>;
 }
 
-/// How many objects hold the decoy guards of every unknown name.
-pub const DECOY_OBJECTS: u64 = 64;
-/// How a decoy guard id starts.
-const DECOY_ID_PREFIX: &str = "decoy:";
-/// The record of a known account's guard in its own object.
-pub const ACCOUNT_RECORD: &str = "state";
-/// How the records of decoy guards start, in the decoy objects.
+/// How many objects hold every guard, accounts' and decoys' alike.
+pub const GUARD_OBJECTS: u64 = 256;
+/// How the records of accounts' guards start.
+pub const ACCOUNT_RECORD_PREFIX: &str = "account:";
+/// How the records of decoy guards start.
 pub const DECOY_RECORD_PREFIX: &str = "name:";
-
-/// The guard id of a name that matches no account, from the name's keyed tag
-/// ([`pwreset_core::secrets::Keyring::identifier_tag`]).
-pub fn decoy_guard_id(name_tag: &str) -> String {
-    format!("{DECOY_ID_PREFIX}{name_tag}")
-}
 
 /// Where a guard's state lives: an object and a record in its storage.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,28 +60,38 @@ pub struct GuardAddress {
 }
 
 impl GuardAddress {
-    /// The address of guard `guard_id`: an account's own object, or a record in a decoy object.
-    pub fn of(guard_id: &str) -> Self {
-        match guard_id.strip_prefix(DECOY_ID_PREFIX) {
-            Some(tag) => {
-                let head = tag.get(..8).unwrap_or(tag);
-                let slot = u64::from_str_radix(head, 16).unwrap_or(0) % DECOY_OBJECTS;
-                GuardAddress {
-                    object: format!("decoys-{slot:02}"),
-                    record: format!("{DECOY_RECORD_PREFIX}{tag}"),
-                }
-            }
-            None => GuardAddress {
-                object: guard_id.to_owned(),
-                record: ACCOUNT_RECORD.to_owned(),
-            },
+    /// An account's guard. Its object comes from a plain hash of the id, so that it does not move
+    /// when the keyring changes.
+    pub fn of_account(account_id: &str) -> Self {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(account_id.as_bytes());
+        let mut head = [0u8; 8];
+        head.copy_from_slice(&digest[..8]);
+        GuardAddress {
+            object: object_name(u64::from_be_bytes(head)),
+            record: format!("{ACCOUNT_RECORD_PREFIX}{account_id}"),
         }
     }
 
-    /// Whether this is a decoy's record (whose object needs sweeping).
+    /// The decoy guard of a name that matches no account, from the name's keyed tag
+    /// ([`pwreset_core::secrets::Keyring::identifier_tag`], 16 hex digits): nobody without the key
+    /// can tell which object a name's guesses go to.
+    pub fn of_unknown_name(name_tag: &str) -> Self {
+        let head = name_tag.get(..16).unwrap_or(name_tag);
+        GuardAddress {
+            object: object_name(u64::from_str_radix(head, 16).unwrap_or(0)),
+            record: format!("{DECOY_RECORD_PREFIX}{name_tag}"),
+        }
+    }
+
+    /// Whether this is a decoy's record (swept a day after its last guess).
     pub fn is_decoy(&self) -> bool {
         self.record.starts_with(DECOY_RECORD_PREFIX)
     }
+}
+
+fn object_name(hash: u64) -> String {
+    format!("guards-{:03}", hash % GUARD_OBJECTS)
 }
 
 /// Deletes up to `limit` decoy records of `storage` that hold nothing any more (their last guess is

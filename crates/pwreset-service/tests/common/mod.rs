@@ -19,7 +19,7 @@ use pwreset_service::delivery::{
     DeadLetter, DeliveryStore, HttpAnswer, HttpClient, OutgoingMessage, ProviderRequest,
     StoreError, TransportError,
 };
-use pwreset_service::guard::{GlobalAnswer, GlobalOp, GuardAnswer, GuardOp};
+use pwreset_service::guard::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp};
 use pwreset_service::jobs::{Job, ResetVia};
 use pwreset_service::memory::MemoryPlatform;
 use pwreset_service::platform::{
@@ -593,10 +593,10 @@ impl LinkRecords for Interleaved<'_> {
 }
 
 impl AccountGuard for Interleaved<'_> {
-    async fn guard(&self, account_id: &str, op: GuardOp) -> PlatformResult<GuardAnswer> {
+    async fn guard(&self, at: &GuardAddress, op: GuardOp) -> PlatformResult<GuardAnswer> {
         yield_now().await;
         self.stored.borrow_mut().push(format!("guard {op:?}"));
-        let answer = self.inner.guard(account_id, op).await?;
+        let answer = self.inner.guard(at, op).await?;
         self.guard_answers.borrow_mut().push(answer.clone());
         yield_now().await;
         Ok(answer)

@@ -41,13 +41,14 @@ const DEV_VARS_EXAMPLE: &str = include_str!("../../../.dev.vars.example");
 pub const EXAMPLE_SECRET_VARIABLES: [&str; 3] = ["KEYS", "ADMIN_TOKEN", "API_KEYS"];
 
 /// Every variable holding a URL the service links to or calls: `https://` outside development.
-pub const URL_VARIABLES: [&str; 6] = [
+/// (`USER_DIRECTORY_URL` too, checked with its other rules by the directory's own configuration,
+/// so that a bad one is reported once.)
+pub const URL_VARIABLES: [&str; 5] = [
     "PUBLIC_URL",
     "EMAIL_BASE_URL",
     "SMS_BASE_URL",
     "WEBHOOK_URL",
     "PWNED_PASSWORDS_URL",
-    "USER_DIRECTORY_URL",
 ];
 
 /// The value `.dev.vars.example` gives `name`, if it sets one.

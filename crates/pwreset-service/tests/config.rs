@@ -726,3 +726,20 @@ fn every_problem_reads_as_one_clean_sentence() {
         }
     }
 }
+
+#[test]
+fn an_http_user_directory_outside_development_is_one_problem() {
+    let vars = production_vars(&[
+        ("USER_DIRECTORY_URL", "http://directory.example.test"),
+        (
+            "USER_DIRECTORY_SECRET",
+            "directory-secret-0123456789abcdef0123",
+        ),
+    ]);
+    let problems = refused_naming(&vars, "USER_DIRECTORY_URL", &[]);
+    let naming: Vec<_> = problems
+        .iter()
+        .filter(|p| p.contains("USER_DIRECTORY_URL"))
+        .collect();
+    assert_eq!(naming.len(), 1, "{problems:?}");
+}

@@ -7,7 +7,8 @@
 //!
 //! [`plan`] counts that work in *cost units* before zxcvbn runs, from the password's length and the
 //! number of readings zxcvbn will try (computed here exactly as zxcvbn enumerates them). When the
-//! whole password fits in [`COST_BUDGET`], zxcvbn analyses all of it and the estimate is zxcvbn's own.
+//! whole password fits in [`COST_BUDGET`], zxcvbn analyses all of it and the estimate is zxcvbn's
+//! own.
 //! Otherwise zxcvbn analyses the longest prefix that fits, cut where no pattern zxcvbn knows can
 //! cross the cut whenever such a place exists ([`Analysis::CleanPrefix`]): the estimate of such a
 //! prefix never exceeds the whole password's (the argument is in docs/policy.md). Without one the
@@ -237,7 +238,12 @@ pub fn plan(password: &str, user_inputs: &[&str]) -> StrengthPlan {
         };
     }
 
-    let affordable = COST_BUDGET - PLANNING_UNITS;
+    // The search for user inputs compares each with the password at each place, both ways.
+    let input_scan: u64 = user_inputs
+        .iter()
+        .map(|input| input.chars().count().min(n) as u64 * n as u64 / 16)
+        .sum();
+    let affordable = COST_BUDGET.saturating_sub(PLANNING_UNITS + input_scan);
     let longest = costs
         .iter()
         .rposition(|&cost| cost <= affordable)
@@ -245,7 +251,7 @@ pub fn plan(password: &str, user_inputs: &[&str]) -> StrengthPlan {
     let cuts = Cuts::new(&chars, user_inputs, longest);
     let (analysis, cut) = match cuts.last_clean(longest) {
         Some(clean) if 2 * clean >= longest => (Analysis::CleanPrefix, clean),
-        _ => (Analysis::Prefix, cuts.last_whole_patterns(longest)),
+        _ => (Analysis::Prefix, cuts.last_fair(longest)),
     };
     StrengthPlan {
         analysis,
@@ -258,7 +264,8 @@ pub fn plan(password: &str, user_inputs: &[&str]) -> StrengthPlan {
 /// Where a password may be cut (a cut at `c` keeps the characters before index `c`).
 struct Cuts<'a> {
     chars: &'a [char],
-    /// The length of the longest common prefix of the suffixes at `x` and `y`, at `x * (n + 1) + y`.
+    /// The length of the longest common prefix of the suffixes at `x` and `y`, stored at
+    /// `x * (n + 1) + y`.
     common: Vec<u8>,
     /// The index of the first newline at or after each index (`n` when none).
     next_newline: Vec<usize>,
@@ -272,6 +279,8 @@ struct Cuts<'a> {
     /// Whether lower-casing keeps every character one character (zxcvbn lower-cases the password
     /// as a whole and indexes it by the original's positions).
     lower_case_aligned: bool,
+    /// Where a user input may be (first, last), up to the longest cut.
+    input_spans: Vec<(usize, usize)>,
     /// The l33t characters of each prefix, by length (the last: the whole analysed text).
     l33t_sets: Vec<L33tSet>,
     /// zxcvbn's sequence matches that a cut could break: (first, last) where a cut keeping two
@@ -299,11 +308,13 @@ impl<'a> Cuts<'a> {
                 next_newline[i + 1]
             };
         }
-        let input_chars: Vec<char> = user_inputs
+        let mut input_chars: Vec<char> = user_inputs
             .iter()
             .flat_map(|input| input.to_lowercase().chars().collect::<Vec<_>>())
             .map(fold_sigma)
             .collect();
+        input_chars.sort_unstable();
+        input_chars.dedup();
         let mut lower_case_aligned = true;
         let separator = chars
             .iter()
@@ -313,7 +324,7 @@ impl<'a> Cuts<'a> {
                     (Some(l), None) => {
                         !L33T_CHARS.contains(&c)
                             && !DICTIONARY_CHARS.contains(l)
-                            && !input_chars.contains(&fold_sigma(l))
+                            && input_chars.binary_search(&fold_sigma(l)).is_err()
                     }
                     _ => {
                         lower_case_aligned = false;
@@ -327,8 +338,10 @@ impl<'a> Cuts<'a> {
         for &c in chars {
             l33t_sets.push(l33t_sets.last().copied().unwrap_or(0) | l33t_bit(c));
         }
+        let input_spans = input_spans(chars, user_inputs, longest);
         let mut cuts = Cuts {
             chars,
+            input_spans,
             l33t_sets,
             common,
             next_newline,
@@ -360,12 +373,31 @@ impl<'a> Cuts<'a> {
         })
     }
 
-    /// The last cut in `1..=longest` that splits no repeat or sequence (cut 1 always qualifies).
-    fn last_whole_patterns(&self, longest: usize) -> usize {
-        (1..=longest)
+    /// The best cut in `1..=longest` when no clean one will do: the last in the upper half that
+    /// splits no repeat, sequence, user input or run of date characters; else the last that splits
+    /// no repeat, sequence or user input; else the last that splits no repeat or sequence (cut 1
+    /// always qualifies). A dictionary word may cross it.
+    fn last_fair(&self, longest: usize) -> usize {
+        let keeps_patterns =
+            |cut: usize| self.keeps_sequences(cut) && self.keeps_repeats(cut, self.chars.len());
+        (longest.div_ceil(2).max(1)..=longest)
             .rev()
-            .find(|&cut| self.keeps_sequences(cut) && self.keeps_repeats(cut, self.chars.len()))
+            .find(|&cut| keeps_patterns(cut) && self.keeps_inputs(cut) && self.no_date_crosses(cut))
+            .or_else(|| {
+                (1..=longest)
+                    .rev()
+                    .find(|&cut| keeps_patterns(cut) && self.keeps_inputs(cut))
+            })
+            .or_else(|| (1..=longest).rev().find(|&cut| keeps_patterns(cut)))
             .unwrap_or(0)
+    }
+
+    /// Whether the cut splits no place where a user input may be (see [`input_spans`]).
+    fn keeps_inputs(&self, cut: usize) -> bool {
+        !self
+            .input_spans
+            .iter()
+            .any(|&(first, last)| first < cut && cut <= last)
     }
 
     /// A dictionary word holds both characters next to the cut: one of them must be a separator.
@@ -516,6 +548,45 @@ enum Order {
     Lazy,
 }
 
+/// Where each user input may stand in the password, as (first, last) for those starting before
+/// `longest`: lower-cased, forwards or backwards (zxcvbn also matches reversed words), any l33t
+/// character standing for any of its letters, and a character that lower-cases to several standing
+/// for anything.
+fn input_spans(chars: &[char], user_inputs: &[&str], longest: usize) -> Vec<(usize, usize)> {
+    let lower: Vec<Option<char>> = chars
+        .iter()
+        .map(|c| {
+            let mut lower = c.to_lowercase();
+            match (lower.next(), lower.next()) {
+                (Some(l), None) => Some(fold_sigma(l)),
+                _ => None,
+            }
+        })
+        .collect();
+    let could_be = |at: usize, wanted: char| {
+        lower[at].is_none_or(|l| l == wanted)
+            || L33T_TABLE
+                .iter()
+                .any(|(letter, l33t)| *letter == wanted && l33t.contains(&chars[at]))
+    };
+    let mut spans = Vec::new();
+    for input in user_inputs {
+        let wanted: Vec<char> = input.to_lowercase().chars().map(fold_sigma).collect();
+        let length = wanted.len();
+        if length == 0 || length > chars.len() {
+            continue;
+        }
+        for first in 0..=(chars.len() - length).min(longest) {
+            let forwards = (0..length).all(|i| could_be(first + i, wanted[i]));
+            let backwards = (0..length).all(|i| could_be(first + length - 1 - i, wanted[i]));
+            if forwards || backwards {
+                spans.push((first, first + length - 1));
+            }
+        }
+    }
+    spans
+}
+
 /// Sigma's two lower-case forms depend on context; treat them as one.
 fn fold_sigma(c: char) -> char {
     if c == 'ς' { 'σ' } else { c }
@@ -659,10 +730,22 @@ mod tests {
     fn cuts_keep_repeats_whole() {
         let chars: Vec<char> = "password".repeat(12).chars().collect();
         let cuts = Cuts::new(&chars, &[], 60);
-        assert_eq!(cuts.last_whole_patterns(60), 48);
+        assert_eq!(cuts.last_fair(60), 48);
         assert!(cuts.keeps_repeats(16, chars.len()));
         assert!(!cuts.keeps_repeats(24, chars.len()));
         assert!(cuts.keeps_repeats(5, chars.len()));
+    }
+
+    #[test]
+    fn cuts_keep_user_inputs_whole() {
+        let chars: Vec<char> = "xx4qqjane.d0e@example.comqq".chars().collect();
+        let cuts = Cuts::new(&chars, &["jane.doe@example.com"], 20);
+        assert_eq!(cuts.input_spans, [(5, 24)]);
+        assert_eq!(cuts.last_fair(20), 5);
+        // Backwards too.
+        let chars: Vec<char> = "xxeodenajqq".chars().collect();
+        let cuts = Cuts::new(&chars, &["janedoe"], 8);
+        assert_eq!(cuts.last_fair(8), 2);
     }
 
     #[test]

@@ -1,9 +1,10 @@
 // Checks per second of the package (a compiled seed-002 policy with the strength module loaded, and
 // the one-line validatePassword) against the same checks done with @zxcvbn-ts/core 4 +
 // language-common + language-en and the rules written in plain JavaScript, side by side in one Node
-// process; the geometric mean and lowest ratio against the budgets; and the first check after
-// ready({ strength: true }) in fresh processes. Run: make bench-npm (or node npm/bench/strength.mjs
-// after make npm-build).
+// process; the geometric mean and lowest ratio against the budgets; the first check after
+// ready({ strength: true }) in fresh processes; and the strength worst case: passwords built to be
+// slow for zxcvbn against the typical 12-character check. Run: make bench-npm (or node
+// npm/bench/strength.mjs after make npm-build).
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -163,3 +164,59 @@ const verdict = (ok) => (ok ? "reached" : "NOT reached");
 console.log(`\ngeometric mean ratio ${geomean.toFixed(1)}× (budget ≥ 60×: ${verdict(geomean >= 60)})`);
 console.log(`lowest ratio ${lowest.ratio.toFixed(1)}× on \`${lowest.password}\` (budget: none under 15×: ${verdict(lowest.ratio >= 15)})`);
 console.log(`first check after ready({ strength: true }): ${first.first.toFixed(2)} ms (ready itself ${first.ready.toFixed(0)} ms; median of 5 fresh processes)`);
+
+// The strength worst case (docs/reliability.md, "Strength worst case"): passwords built to be slow
+// for zxcvbn (every l33t character, digits, dates, repeats, the worst ones a random search found),
+// checked by a policy that allows the longest passwords and needs strength (max_length 4,096,
+// min_score 3), median of 25 checks each, against the typical 12-character check (median of 2,000),
+// with zxcvbn-ts on the same password for comparison (one run).
+const L33T = "@!4310$5|7+(%2869{[<8";
+const repeatTo = (unit, length) => {
+  const chars = [...unit];
+  return Array.from({ length }, (_, i) => chars[i % chars.length]).join("");
+};
+const HOSTILE = [
+  ["every l33t char, 128", repeatTo(L33T, 128)],
+  ["every l33t char, 4096", repeatTo(L33T, 4096)],
+  ["l33t and letters, 100", repeatTo("a@b!c4d3e1f0g$h5i|j7k+", 100)],
+  ["@!4310$5|7+ x 10", "@!4310$5|7+".repeat(10)],
+  ["1!1!..., 100", repeatTo("1!", 100)],
+  ["digits, 28", repeatTo("1234567890", 28)],
+  ["digits, 100", repeatTo("1234567890", 100)],
+  ["dates, 100", repeatTo("11/11/1991 ", 100)],
+  ["years, 100", repeatTo("19901231", 100)],
+  ["keypad zigzag, 100", repeatTo("20", 100)],
+  ["p@$$w0rd x 16", "p@$$w0rd".repeat(16)],
+  ["a x 128", "a".repeat(128)],
+  ["qwertyuiop x 10", "qwertyuiop".repeat(10)],
+  ["search 1", "311711y1111b199111111111111i11101{11ce1111111(1"],
+  ["search 2", "001@/03_a50000(2000000000000507-0\u03a30eA00"],
+  ["search 3", "i//9oA78Ar|<oyi1+!yers%raob173("],
+];
+function medianMs(fn, runs) {
+  for (let i = 0; i < 3; i += 1) fn();
+  const times = Array.from({ length: runs }, () => {
+    const start = performance.now();
+    fn();
+    return performance.now() - start;
+  }).sort((a, b) => a - b);
+  return times[Math.floor(runs / 2)];
+}
+const longest = createPolicy({ preset: "seed-002", max_length: 4096, min_score: 3 });
+const typicalMs = medianMs(() => longest.check("Tr0ub4dour&3", { user: USER }), 2000);
+console.log(`\nstrength worst case: typical check (12 chars) ${(typicalMs * 1000).toFixed(1)} µs`);
+console.log("| password | chars | pwreset check | ratio | zxcvbn-ts (one run) |");
+console.log("|---|---|---|---|---|");
+let worst = { ratio: 0, name: "" };
+for (const [name, password] of HOSTILE) {
+  const ms = medianMs(() => longest.check(password, { user: USER }), 25);
+  const ratio = ms / typicalMs;
+  if (ratio > worst.ratio) worst = { ratio, name };
+  const start = performance.now();
+  zxcvbn.check(password, USER_INPUTS);
+  const theirs = performance.now() - start;
+  console.log(
+    `| ${name} | ${[...password].length} | ${(ms * 1000).toFixed(0)} µs | ${ratio.toFixed(1)}× | ${theirs.toFixed(1)} ms (${(theirs / typicalMs).toFixed(0)}×) |`,
+  );
+}
+console.log(`strength worst case: ${worst.ratio.toFixed(1)}× the typical check, on "${worst.name}" (budget: 50×: ${verdict(worst.ratio <= 50)})`);

@@ -2,10 +2,11 @@
 // route that takes an identifier, TIMING_N requests (default 1,000) for an existing account, for an
 // e-mail address six accounts share, and for an unknown one; for each route that takes a secret, a
 // wrong secret for: an existing account with a live code (a wrong try counts, so its guard writes;
-// a pool, at most 4 tries each, so no code burns), an existing account whose guard has never been
-// used (each request to another fresh account: its first guard call), an address six accounts
-// share (dialect A), and an unknown name or phone never seen before (each request a new one: with
-// an object per name, its first call would create one). The populations are interleaved (A B C, B C A, …, one request at a time on one
+// a pool, at most 4 tries each, so no code burns), an address six accounts share (dialect A; a
+// pool, 4 tries each) and an unknown name or phone (a pool, 4 tries each): each compared with the
+// unknown names; and an existing account whose guard has never been used (each request to another
+// fresh account: its first guard call) compared with unknown names never seen before (each
+// request a new one: with an object per name, its first call would create one). The populations are interleaved (A B C, B C A, …, one request at a time on one
 // kept-alive connection) so drift (other processes, the queue consumer's work, JIT, caches) lands
 // on all alike; the secret routes run first, while the queue is idle. Reported per route: p50, p90, p99 of each, the
 // difference of the medians, and a 95 % bootstrap interval for it (2,000 resamples). The goal is a
@@ -49,8 +50,8 @@ const quiet = Array.from({ length: POOL }, (_, i) => person("quiet", i)); // nev
 const FRESH = WARM_UP + N;
 const fresh = Array.from({ length: 2 * FRESH }, (_, i) => ({ ...person("fresh", i),
   phone: `+1556${String(i).padStart(7, "0")}` }));
-// Addresses six accounts share; each is guessed at most 90 times (under the day's 100 failures).
-const SHARED_GROUPS = Math.ceil(FRESH / 90);
+// Addresses six accounts share; each is guessed 4 times, like the live codes and the unknown names.
+const SHARED_GROUPS = POOL;
 const shared = Array.from({ length: SHARED_GROUPS * 6 }, (_, i) => ({ ...person("shared", i),
   email: `shared-${Math.floor(i / 6)}@example.test`, phone: undefined }));
 const sharedEmail = (i) => `shared-${i % SHARED_GROUPS}@example.test`;
@@ -71,9 +72,17 @@ for (const [pool, to] of [[liveA, (a) => a.email], [liveB, (a) => a.phone]]) {
 
 const wrongCode = "000000"; // 1 in 10^6 to be some account's code: then that one request answers 200 and the run stops
 const password = "Timing-passphrase-9x";
-// Unknown identifiers are never seen before: each request names a new one.
-const unknownName = (i) => `nobody-timing-${i}`;
-const unknownPhone = (i) => `+15559${String(i).padStart(6, "0")}`;
+// Unknown identifiers: a pool used like the existing accounts (4 tries each), and ones never seen
+// before (each request a new one), the baseline of the accounts whose guard was never used.
+const unknownName = (i) => `nobody-timing-${i % POOL}`;
+const unknownPhone = (i) => `+15559${String(i % POOL).padStart(6, "0")}`;
+const newName = (i) => `never-seen-${i}`;
+const newPhone = (i) => `+15558${String(i).padStart(6, "0")}`;
+// Which unknown population each one is compared with (by default "unknown"): like with like (a
+// first guard call with a never-seen name; an e-mail address with an unknown address, since an
+// identifier that looks like an address is also looked up as one).
+const BASELINE = { "existing, guard never used": "unknown, never seen", "shared address": "unknown address" };
+const unknownAddress = (i) => `nobody-timing-${i % POOL}@example.test`;
 // Each route: the populations (a body per request index i), the status all must get. The secret
 // routes run first, while the queue is idle; the request routes last (each of their requests
 // queues work).
@@ -83,13 +92,16 @@ const routes = [
       "existing, live code": (i) => ({ username: liveA[i % POOL].username, code: wrongCode }),
       "existing, guard never used": (i) => ({ username: fresh[i].username, code: wrongCode }),
       "shared address": (i) => ({ username: sharedEmail(i), code: wrongCode }),
+      "unknown address": (i) => ({ username: unknownAddress(i), code: wrongCode }),
       unknown: (i) => ({ username: unknownName(i), code: wrongCode }),
+      "unknown, never seen": (i) => ({ username: newName(i), code: wrongCode }),
     } },
   { name: "B `resetpass/mobile {phone, token}`, wrong code", path: "/api/v1/auth/resetpass/mobile", headers: B_HEADERS, status: 400,
     populations: {
       "existing, live code": (i) => ({ phone: liveB[i % POOL].phone, token: wrongCode, password, passwordConfirm: password }),
       "existing, guard never used": (i) => ({ phone: fresh[FRESH + i].phone, token: wrongCode, password, passwordConfirm: password }),
       unknown: (i) => ({ phone: unknownPhone(i), token: wrongCode, password, passwordConfirm: password }),
+      "unknown, never seen": (i) => ({ phone: newPhone(i), token: wrongCode, password, passwordConfirm: password }),
     } },
   { name: "C `forgot-password-submit/ {user, token}`, wrong token", path: "/api/v1/user/forgot-password-submit/", headers: C_HEADERS, status: 400,
     populations: {
@@ -150,9 +162,11 @@ try {
         if (i >= WARM_UP) times[which].push(res.ms);
       }
     }
-    const comparisons = names.filter((n) => n !== "unknown").map((n) => {
-      const [low, high] = bootstrapMedianDiff(times[n], times.unknown);
-      return { name: n, diff: percentile(times[n], 50) - percentile(times.unknown, 50), low, high };
+    const comparisons = names.filter((n) => !n.startsWith("unknown")).map((n) => {
+      const baseName = BASELINE[n] in times ? BASELINE[n] : "unknown";
+      const base = times[baseName];
+      const [low, high] = bootstrapMedianDiff(times[n], base);
+      return { name: n, base: baseName, diff: percentile(times[n], 50) - percentile(base, 50), low, high };
     });
     results.push({ route, names, times, comparisons });
   }
@@ -161,14 +175,15 @@ try {
 }
 
 console.log(`# Enumeration by timing, ${runContext()}`);
-console.log(`# ${N} requests per population after ${WARM_UP} warm-up each, interleaved, one at a time on one connection; wall time in ms from Node's fetch; live codes: ${POOL} accounts (4 wrong tries each); guards never used and unknown names: a new one per request; shared addresses: ${SHARED_GROUPS} of 6 accounts each`);
-console.log("| route | population | p50 | p90 | p99 | median difference to unknown | 95 % interval |");
+console.log(`# ${N} requests per population after ${WARM_UP} warm-up each, interleaved, one at a time on one connection; wall time in ms from Node's fetch; live codes, unknown names and shared addresses (of 6 accounts each): pools of ${POOL}, 4 tries each; guards never used and unknown names never seen: a new one per request`);
+console.log("| route | population | p50 | p90 | p99 | median difference to its unknown population | 95 % interval |");
 console.log("|---|---|---|---|---|---|---|");
 for (const r of results) {
   r.names.forEach((which, k) => {
     const t = r.times[which];
     const c = r.comparisons.find((x) => x.name === which);
-    const tail = c ? `| **${fmt(c.diff, 3)}** | ${fmt(c.low, 3)} … ${fmt(c.high, 3)} |` : "| | |";
+    const against = c && c.base !== "unknown" ? ` (to ${c.base})` : "";
+    const tail = c ? `| **${fmt(c.diff, 3)}**${against} | ${fmt(c.low, 3)} … ${fmt(c.high, 3)} |` : "| | |";
     console.log(`| ${k === 0 ? r.route.name : ""} | ${which} | ${fmt(percentile(t, 50))} | ${fmt(percentile(t, 90))} | ${fmt(percentile(t, 99))} ${tail}`);
   });
 }

@@ -42,6 +42,6 @@ pub use policy::{
 };
 pub use strength::Strength;
 #[cfg(feature = "strength")]
-pub use strength::{estimate_strength, warm_up};
+pub use strength::{Analysis, StrengthPlan, estimate_strength, warm_up};
 pub use time::UnixTime;
 pub use user::UserAttributes;

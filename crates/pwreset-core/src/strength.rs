@@ -9,6 +9,9 @@
 #[cfg(feature = "strength")]
 mod bound;
 
+#[cfg(feature = "strength")]
+pub use bound::{Analysis, StrengthPlan};
+
 use serde::{Deserialize, Serialize};
 
 /// zxcvbn's verdict on a password.

@@ -25,20 +25,7 @@ use pwreset_core::{MAX_MAX_LENGTH, Strength, estimate_strength};
 const TRIES: usize = 8;
 
 fn zxcvbn_strength(password: &str, inputs: &[&str]) -> Strength {
-    let entropy = zxcvbn::zxcvbn(password, inputs);
-    let feedback = entropy.feedback();
-    Strength {
-        score: entropy.score().into(),
-        guesses_log10: if entropy.guesses_log10().is_finite() {
-            entropy.guesses_log10()
-        } else {
-            0.0
-        },
-        warning: feedback.and_then(|f| f.warning()).map(|w| w.to_string()),
-        suggestions: feedback
-            .map(|f| f.suggestions().iter().map(ToString::to_string).collect())
-            .unwrap_or_default(),
-    }
+    Strength::from(&zxcvbn::zxcvbn(password, inputs))
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -53,19 +53,25 @@ mod estimate {
         let plan = bound::plan(password, user_inputs);
         let analysed: String = password.chars().take(plan.analysed_chars).collect();
         let inputs = bound::inputs_for(&analysed, user_inputs);
-        let entropy = zxcvbn::zxcvbn(&analysed, &inputs);
-        let feedback = entropy.feedback();
-        Strength {
-            score: entropy.score().into(),
-            guesses_log10: if entropy.guesses_log10().is_finite() {
-                entropy.guesses_log10()
-            } else {
-                0.0
-            },
-            warning: feedback.and_then(|f| f.warning()).map(|w| w.to_string()),
-            suggestions: feedback
-                .map(|f| f.suggestions().iter().map(ToString::to_string).collect())
-                .unwrap_or_default(),
+        Strength::from(&zxcvbn::zxcvbn(&analysed, &inputs))
+    }
+
+    impl From<&zxcvbn::Entropy> for Strength {
+        /// zxcvbn's own verdict, as is (`guesses_log10` 0 where zxcvbn's is not finite).
+        fn from(entropy: &zxcvbn::Entropy) -> Self {
+            let feedback = entropy.feedback();
+            Strength {
+                score: entropy.score().into(),
+                guesses_log10: if entropy.guesses_log10().is_finite() {
+                    entropy.guesses_log10()
+                } else {
+                    0.0
+                },
+                warning: feedback.and_then(|f| f.warning()).map(|w| w.to_string()),
+                suggestions: feedback
+                    .map(|f| f.suggestions().iter().map(ToString::to_string).collect())
+                    .unwrap_or_default(),
+            }
         }
     }
 

@@ -232,19 +232,7 @@ fn zxcvbn_strength_unless_it_overflows(password: &str) -> Option<Strength> {
 }
 
 fn strength_of(entropy: &zxcvbn::Entropy) -> Strength {
-    let feedback = entropy.feedback();
-    Strength {
-        score: entropy.score().into(),
-        guesses_log10: if entropy.guesses_log10().is_finite() {
-            entropy.guesses_log10()
-        } else {
-            0.0
-        },
-        warning: feedback.and_then(|f| f.warning()).map(|w| w.to_string()),
-        suggestions: feedback
-            .map(|f| f.suggestions().iter().map(ToString::to_string).collect())
-            .unwrap_or_default(),
-    }
+    Strength::from(entropy)
 }
 
 /// Django's common-password list as the crate embeds it (front-coded by build.rs).

@@ -5,8 +5,8 @@
 
 use pwreset_core::UnixTime;
 use pwreset_service::guard::{
-    GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp, ObjectStorage, apply_global_op,
-    apply_guard_op, sweep_decoys,
+    DECOY_RECORD_PREFIX, GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp, ObjectStorage,
+    apply_global_op, apply_guard_op, sweep_decoys,
 };
 use pwreset_service::platform::{AccountGuard, GlobalCodes, PlatformError, PlatformResult};
 use serde::Serialize;
@@ -45,8 +45,19 @@ impl ObjectStorage for DurableStorage {
             .map(|_| ())
             .map_err(failed("object storage delete"))
     }
-    async fn list(&self, prefix: &str, limit: usize) -> PlatformResult<Vec<(String, String)>> {
-        let options = worker::ListOptions::new().prefix(prefix).limit(limit);
+    async fn list(
+        &self,
+        prefix: &str,
+        start_after: Option<&str>,
+        limit: usize,
+    ) -> PlatformResult<Vec<(String, String)>> {
+        let mut options = worker::ListOptions::new().prefix(prefix);
+        if let Some(after) = start_after {
+            // `start` is inclusive: ask for one more, and drop `after` itself if it is there.
+            options = options.start(after).limit(limit.saturating_add(1));
+        } else {
+            options = options.limit(limit);
+        }
         let map = self
             .0
             .list_with_options(options)
@@ -58,18 +69,23 @@ impl ObjectStorage for DurableStorage {
                 entry.map_err(|_| PlatformError("object storage list unreadable".into()))?;
             let pair = worker::js_sys::Array::from(&entry);
             let (key, value) = (pair.get(0).as_string(), pair.get(1).as_string());
-            if let (Some(key), Some(value)) = (key, value) {
+            if let (Some(key), Some(value)) = (key, value)
+                && Some(key.as_str()) != start_after
+            {
                 entries.push((key, value));
             }
         }
+        entries.truncate(limit);
         Ok(entries)
     }
 }
 
-/// How long after a decoy object's first new record its sweep runs, and how many records one
-/// sweep looks at before it schedules the next.
+/// How long after a decoy object's first new record its sweep runs (and, while decoy records
+/// remain, how long after a finished pass over them the next starts); how many records one run of
+/// the sweep looks at; how soon the next run follows one that stopped short of the last record.
 const DECOY_SWEEP_DELAY_MS: i64 = 3_600_000;
 const DECOY_SWEEP_BATCH: usize = 1_000;
+const DECOY_SWEEP_NEXT_BATCH_MS: i64 = 1_000;
 
 /// The header that names the guard record an op applies to.
 pub const GUARD_RECORD_HEADER: &str = "x-guard-record";
@@ -109,7 +125,7 @@ impl DurableObject for AccountGuardObject {
         };
         let storage = DurableStorage(self.state.storage());
         let result = apply_guard_op(&storage, &record, op, now()).await;
-        if record.starts_with(pwreset_service::guard::DECOY_RECORD_PREFIX) {
+        if record.starts_with(DECOY_RECORD_PREFIX) {
             // Decoy records are swept a day after their last guess: make sure a sweep is due.
             let storage = self.state.storage();
             if storage.get_alarm().await?.is_none() {
@@ -121,11 +137,23 @@ impl DurableObject for AccountGuardObject {
 
     async fn alarm(&self) -> worker::Result<Response> {
         let storage = DurableStorage(self.state.storage());
-        let looked_at = sweep_decoys(&storage, now(), DECOY_SWEEP_BATCH)
+        let failure = |e: PlatformError| worker::Error::RustError(e.0);
+        let wrapped = sweep_decoys(&storage, now(), DECOY_SWEEP_BATCH)
             .await
-            .map_err(|e| worker::Error::RustError(e.0))?;
-        if looked_at > 0 {
-            // Records remain (live ones, or more than one batch): sweep again later.
+            .map_err(failure)?;
+        if !wrapped {
+            // The run stopped short of the last record: the next resumes there, soon.
+            self.state
+                .storage()
+                .set_alarm(DECOY_SWEEP_NEXT_BATCH_MS)
+                .await?;
+        } else if !storage
+            .list(DECOY_RECORD_PREFIX, None, 1)
+            .await
+            .map_err(failure)?
+            .is_empty()
+        {
+            // A pass is done and live records remain: the next pass, later.
             self.state.storage().set_alarm(DECOY_SWEEP_DELAY_MS).await?;
         }
         Response::ok("swept")

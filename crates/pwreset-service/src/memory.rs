@@ -39,11 +39,22 @@ impl ObjectStorage for MemoryObjectStorage {
         self.0.borrow_mut().remove(key);
         Ok(())
     }
-    async fn list(&self, prefix: &str, limit: usize) -> PlatformResult<Vec<(String, String)>> {
+    async fn list(
+        &self,
+        prefix: &str,
+        start_after: Option<&str>,
+        limit: usize,
+    ) -> PlatformResult<Vec<(String, String)>> {
+        use std::ops::Bound::{Excluded, Included};
+        let from = match start_after {
+            // Nothing before the prefix starts with it.
+            Some(after) if after >= prefix => Excluded(after.to_owned()),
+            _ => Included(prefix.to_owned()),
+        };
         Ok(self
             .0
             .borrow()
-            .range(prefix.to_owned()..)
+            .range((from, std::ops::Bound::Unbounded))
             .take_while(|(key, _)| key.starts_with(prefix))
             .take(limit)
             .map(|(key, value)| (key.clone(), value.clone()))
@@ -124,13 +135,21 @@ impl MemoryPlatform {
             .sum()
     }
 
-    /// Sweeps every decoy object, as their alarms do on the edge.
+    /// Sweeps every decoy object, as their alarms do on the edge: one run each, from where an
+    /// earlier [`Self::sweep_decoys_batch`] stopped (from the first record when none did) to the end.
     pub async fn sweep_decoys(&self) -> PlatformResult<()> {
+        self.sweep_decoys_batch(usize::MAX).await.map(|_| ())
+    }
+
+    /// One alarm's sweep in every object: each looks at up to `limit` decoy records;
+    /// whether every object's sweep reached its last record.
+    pub async fn sweep_decoys_batch(&self, limit: usize) -> PlatformResult<bool> {
         let objects: Vec<_> = self.guards.borrow().values().cloned().collect();
+        let mut all_wrapped = true;
         for storage in objects {
-            crate::guard::sweep_decoys(&*storage, self.now(), usize::MAX).await?;
+            all_wrapped &= crate::guard::sweep_decoys(&*storage, self.now(), limit).await?;
         }
-        Ok(())
+        Ok(all_wrapped)
     }
 
     /// Every log line so far.

@@ -39,8 +39,14 @@ pub trait ObjectStorage {
     async fn put(&self, key: &str, value: &str) -> PlatformResult<()>;
     /// Removes `key`.
     async fn delete(&self, key: &str) -> PlatformResult<()>;
-    /// Up to `limit` keys that start with `prefix`, in key order, with their values.
-    async fn list(&self, prefix: &str, limit: usize) -> PlatformResult<Vec<(String, String)>>;
+    /// Up to `limit` keys that start with `prefix` and come after `start_after` (when given; the
+    /// key itself need not exist), in key order, with their values.
+    async fn list(
+        &self,
+        prefix: &str,
+        start_after: Option<&str>,
+        limit: usize,
+    ) -> PlatformResult<Vec<(String, String)>>;
 }
 
 /// How many objects hold every guard, accounts' and decoys' alike.
@@ -94,14 +100,25 @@ fn object_name(hash: u64) -> String {
     format!("guards-{:03}", hash % GUARD_OBJECTS)
 }
 
-/// Deletes up to `limit` decoy records of `storage` that hold nothing any more (their last guess is
-/// a day old); returns how many it looked at, so the caller knows whether to come back.
+/// Where the decoy sweep of an object stopped: the last decoy record it looked at. Outside
+/// [`DECOY_RECORD_PREFIX`], and there only while a pass is under way.
+pub const DECOY_SWEEP_CURSOR: &str = "sweep:cursor";
+
+/// Looks at up to `limit` decoy records of `storage`, from where the last run stopped, and deletes
+/// those that hold nothing any more (their last guess is a day old). Returns whether this run
+/// reached the last decoy record (the pass is done and the next run starts from the first one);
+/// when it did not, more wait for another run soon. Live records early in key order thus never
+/// keep the sweep from the ones after them.
 pub async fn sweep_decoys(
     storage: &impl ObjectStorage,
     now: pwreset_core::UnixTime,
     limit: usize,
-) -> PlatformResult<usize> {
-    let records = storage.list(DECOY_RECORD_PREFIX, limit).await?;
+) -> PlatformResult<bool> {
+    let limit = limit.max(1);
+    let cursor = storage.get(DECOY_SWEEP_CURSOR).await?;
+    let records = storage
+        .list(DECOY_RECORD_PREFIX, cursor.as_deref(), limit)
+        .await?;
     for (key, text) in &records {
         let mut state: GuardState = serde_json::from_str(text)
             .map_err(|e| PlatformError(format!("decoy record unreadable: {e}")))?;
@@ -109,7 +126,18 @@ pub async fn sweep_decoys(
             storage.delete(key).await?;
         }
     }
-    Ok(records.len())
+    match records.last() {
+        Some((last, _)) if records.len() == limit => {
+            storage.put(DECOY_SWEEP_CURSOR, last).await?;
+            Ok(false)
+        }
+        _ => {
+            if cursor.is_some() {
+                storage.delete(DECOY_SWEEP_CURSOR).await?;
+            }
+            Ok(true)
+        }
+    }
 }
 
 /// Hex digests compared in constant time.

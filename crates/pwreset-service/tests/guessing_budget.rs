@@ -6,7 +6,9 @@
 mod common;
 
 use common::*;
+use pwreset_core::password_hash::verify_password;
 use pwreset_service::guard::{DAILY_FAILED_GUESSES, DAILY_MESSAGES};
+use pwreset_service::platform::Accounts;
 
 /// A wrong six-digit code other than `right`.
 fn wrong_code(right: &str, n: usize) -> String {
@@ -38,12 +40,30 @@ fn a_day_of_failed_guesses_pauses_the_accounts_codes_whatever_asks() {
     for n in 0..DAILY_FAILED_GUESSES - 1 {
         assert_eq!(guess(&h, &jane, "", n), 400, "guess {n}");
     }
-    // A fresh code, one more wrong guess: the budget is spent, and the right code is refused.
+    // A fresh code, one more wrong guess: the budget is spent, and the right code is refused
+    // through every identifier. None of them spent the day's guesses on its own, so each answers
+    // as a wrong code does: a probe cannot tell which identifiers belong to the paused account.
     h.reg_request(&jane.username);
     h.drain();
     let code = h.latest_code(&jane.email);
     assert_eq!(guess(&h, &jane, &code, 7), 400);
-    let right = h.reg_code(&jane.username, &code);
+    assert_eq!(h.reg_code(&jane.username, &code).status, 400);
+    assert_eq!(h.reg_code(&jane.email, &code).status, 400);
+    let phone = jane.phone.as_deref();
+    assert_eq!(h.reset_mobile(&code, phone, NEW_PASSWORD).status, 400);
+    let stored = futures_executor::block_on(h.platform.account(&jane.id))
+        .unwrap()
+        .unwrap();
+    assert!(verify_password(OLD_PASSWORD, &stored.password_hash).unwrap());
+
+    // An identifier that spent a day's guesses itself is told when to try again...
+    let h = Harness::new();
+    let jane = h.jane();
+    for n in 0..DAILY_FAILED_GUESSES {
+        let code = wrong_code("", n);
+        assert_eq!(h.reg_code(&jane.username, &code).status, 400, "guess {n}");
+    }
+    let right = h.reg_code(&jane.username, "123456");
     assert_eq!(right.status, 429, "{}", text(&right));
     let retry_after: u64 = right.header_value("retry-after").unwrap().parse().unwrap();
     assert!(
@@ -56,6 +76,8 @@ fn a_day_of_failed_guesses_pauses_the_accounts_codes_whatever_asks() {
             .iter()
             .any(|l| l.contains("guesses_paused"))
     );
+    // ...while her other identifiers answer as any wrong code does.
+    assert_eq!(h.reg_code(&jane.email, "123456").status, 400);
 
     // An unknown name spends its budget and answers alike: nothing tells the two apart.
     for n in 0..DAILY_FAILED_GUESSES {

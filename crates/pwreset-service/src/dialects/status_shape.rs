@@ -120,5 +120,14 @@ pub fn flow_failure(
             )
             .with_header("retry-after", "5")
         }
+        FlowError::ChangeUnderWay { retry_after } => {
+            let message = "A password change of this account is under way. Try again shortly.";
+            fail(
+                503,
+                message,
+                vec![FailItem::new("request", "service_unavailable", message)],
+            )
+            .with_header("retry-after", retry_after.to_string())
+        }
     }
 }

@@ -133,6 +133,13 @@ fn failure(p: &impl Platform, e: FlowError) -> Response {
             )
             .with_header("retry-after", "5")
         }
+        FlowError::ChangeUnderWay { retry_after } => one(
+            503,
+            "Service Unavailable",
+            "request",
+            "A password change of this account is under way. Try again shortly.",
+        )
+        .with_header("retry-after", retry_after.to_string()),
     }
 }
 

@@ -44,6 +44,12 @@ pub enum FlowError {
     WrongPassword,
     /// A platform call failed; the request may be retried.
     Unavailable(PlatformError),
+    /// A password change of this account is under way (or its outcome is not known yet): nothing
+    /// was used; try again after this many seconds.
+    ChangeUnderWay {
+        /// Seconds.
+        retry_after: u64,
+    },
 }
 
 impl From<PlatformError> for FlowError {

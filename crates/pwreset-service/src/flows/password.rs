@@ -88,7 +88,12 @@ pub async fn commit_password(
     let hash = hash_password(form.password, HashParams::OWASP)
         .map_err(|e| PlatformError(format!("password hashing failed: {e}")))?;
     let changed_at = p.now().as_secs();
+    let change = Change {
+        id: crate::account::new_id().map_err(|e| PlatformError(e.to_string()))?,
+        changed_at,
+    };
     let begin = GuardOp::BeginChange {
+        change_id: change.id.clone(),
         proof,
         seen_changed_at: account.password_changed_at,
         changed_at,
@@ -99,7 +104,7 @@ pub async fn commit_password(
         Err(e) => {
             // The guard may have recorded the change and lost its answer: drop it now, so that
             // it does not hold the account until its lease ends.
-            finish_change(p, &account.id, changed_at, false).await;
+            finish_change(p, &account.id, &change, false).await;
             return Err(e.into());
         }
     };
@@ -107,9 +112,7 @@ pub async fn commit_password(
     match begun {
         GuardAnswer::Begun => {}
         GuardAnswer::Busy { retry_after } => {
-            return Err(FlowError::Unavailable(PlatformError(format!(
-                "another password change of this account is under way (its lease ends in {retry_after} s)"
-            ))));
+            return Err(FlowError::ChangeUnderWay { retry_after });
         }
         GuardAnswer::GuessesPaused { retry_after } => {
             return Err(FlowError::RateLimited { retry_after });
@@ -120,27 +123,27 @@ pub async fn commit_password(
     account.password_changed_at = changed_at;
     let directory = super::directory(p, cfg);
     if let Err(e) = directory.update_account(&account).await {
-        let stored = match directory.account(&account.id).await {
-            Ok(found) => found.is_some_and(|a| {
+        let stored = directory.account(&account.id).await.is_ok_and(|found| {
+            found.is_some_and(|a| {
                 a.password_changed_at == changed_at && a.password_hash == account.password_hash
-            }),
-            Err(_) => {
-                // Unknown whether the store took it: the next request that reads the account
-                // settles the pending change, or its lease ends.
-                p.log(&audit::line(
-                    "password_change_unsettled",
-                    p.now(),
-                    json!({ "account": account.id, "reason": e.0 }),
-                ));
-                return Err(e.into());
-            }
-        };
+            })
+        });
         if !stored {
-            finish_change(p, &account.id, changed_at, false).await;
-            return Err(e.into());
+            // A failed write may still land (a timeout hides whether, and when): the change
+            // stays pending rather than dropped, so a write that lands later is settled by the
+            // next request that reads it, and one that never lands lapses with the lease. Until
+            // then the account answers "try again" and nothing is used.
+            p.log(&audit::line(
+                "password_change_pending",
+                p.now(),
+                json!({ "account": account.id, "reason": e.0 }),
+            ));
+            return Err(FlowError::ChangeUnderWay {
+                retry_after: crate::guard::CHANGE_LEASE_SECS,
+            });
         }
     }
-    if let Some(released) = finish_change(p, &account.id, changed_at, true).await
+    if let Some(released) = finish_change(p, &account.id, &change, true).await
         && let Err(e) = super::release_global(p, &released).await
     {
         // The claims lapse when the codes expire; the guard already refuses them.
@@ -191,22 +194,27 @@ pub async fn commit_password(
         .map_err(|e| FlowError::Unavailable(PlatformError(e.to_string())))
 }
 
-/// Step 3 of [`commit_password`]: tells the guard whether the store holds the change begun at
-/// `changed_at`. A failure is logged, not returned: the store decided already, and the next
-/// request that reads the account settles the guard. Returns the global digests to release.
+/// A begun change: its random id and its time.
+struct Change {
+    id: String,
+    changed_at: u64,
+}
+
+/// Step 3 of [`commit_password`]: tells the guard whether the store holds `change`. A failure is
+/// logged, not returned: the store decided already, and the next request that reads the account
+/// settles the guard. Returns the global digests to release.
 async fn finish_change(
     p: &impl Platform,
     account_id: &str,
-    changed_at: u64,
+    change: &Change,
     stored: bool,
 ) -> Option<Vec<String>> {
-    match p
-        .guard(
-            &GuardAddress::of_account(account_id),
-            GuardOp::FinishChange { changed_at, stored },
-        )
-        .await
-    {
+    let finish = GuardOp::FinishChange {
+        change_id: change.id.clone(),
+        changed_at: change.changed_at,
+        stored,
+    };
+    match p.guard(&GuardAddress::of_account(account_id), finish).await {
         Ok(answer) => Some(answer.released_global().to_vec()),
         Err(e) => {
             p.log(&audit::line(

@@ -77,6 +77,7 @@ pub async fn code_for_payload(
     let digests = code_digests(cfg, code, CodeScope::Account(scope));
     let redeem = GuardOp::RedeemCode {
         digests,
+        asked_as: cfg.keyring.identifier_tag(username),
         seen_changed_at: account.as_ref().map_or(0, |a| a.password_changed_at),
     };
     let right = holds(p, &guard, redeem).await?;
@@ -194,11 +195,12 @@ pub async fn reset_with_code(
         // An unknown phone: the same guard round trip as a wrong code, then the same answer.
         let guard = decoy_guard(cfg, phone.unwrap_or_default());
         let digests = code_digests(cfg, code, CodeScope::Account(&guard.record));
+        let asked_as = cfg.keyring.identifier_tag(phone.unwrap_or_default());
         holds(
             p,
             &guard,
             GuardOp::Check {
-                proof: Proof::Code { digests },
+                proof: Proof::Code { digests, asked_as },
                 seen_changed_at: 0,
             },
         )
@@ -207,6 +209,8 @@ pub async fn reset_with_code(
     };
     let proof = Proof::Code {
         digests: code_digests(cfg, code, CodeScope::Account(&account.id)),
+        // Codes redeemed without a phone come through no identifier of the account.
+        asked_as: cfg.keyring.identifier_tag(phone.unwrap_or("no-phone")),
     };
     check_then_commit(p, cfg, account, form, proof, "sms_code").await
 }

@@ -30,8 +30,14 @@ pub const MAX_WRONG_TRIES: u32 = 5;
 pub const DAILY_FAILED_GUESSES: usize = 100;
 /// Reset messages (codes and links) an account may be sent in a rolling day.
 pub const DAILY_MESSAGES: usize = 10;
-/// How long a begun password change holds the account before a later request may drop it.
-pub const CHANGE_LEASE_SECS: u64 = 30;
+/// How long a begun password change holds the account before a later request may drop it: longer
+/// than a store's read may lag behind its writes (KV: about 60 s), so that a change whose end was
+/// lost is settled by a read that shows it.
+pub const CHANGE_LEASE_SECS: u64 = 90;
+/// How long after a recorded change a caller's read may still show the account from before it.
+/// Past this, a store that shows an older change went back (a restore) or keeps no time: the
+/// guard follows it rather than refuse every later change.
+pub const STALE_READ_SECS: u64 = 120;
 /// A rolling day.
 const DAY_SECS: u64 = 86_400;
 
@@ -43,6 +49,10 @@ pub enum Proof {
     Code {
         /// Hex digests.
         digests: Vec<String>,
+        /// The keyed tag of the identifier the code was presented with (username, address,
+        /// phone, or `no-phone`): whose own day of guesses a paused account reports.
+        #[serde(default)]
+        asked_as: String,
     },
     /// A link: its record's storage key.
     Link {
@@ -100,6 +110,9 @@ pub enum GuardOp {
     RedeemCode {
         /// Keyed digests (hex) of the presented code, one per key.
         digests: Vec<String>,
+        /// The keyed tag of the identifier it was presented with (see [`Proof::Code`]).
+        #[serde(default)]
+        asked_as: String,
         /// The account's `password_changed_at` as the caller read it.
         #[serde(default)]
         seen_changed_at: u64,
@@ -115,6 +128,8 @@ pub enum GuardOp {
     /// since `seen_changed_at`, and no other change may be under way; then the change is pending
     /// (nothing used up yet).
     BeginChange {
+        /// A random id of this change, which its [`GuardOp::FinishChange`] names.
+        change_id: String,
         /// What proves the right.
         proof: Proof,
         /// The account's `password_changed_at` as the caller read it.
@@ -123,8 +138,10 @@ pub enum GuardOp {
         /// token issued with the change is never older than it).
         changed_at: u64,
     },
-    /// Step two: whether the store now holds the new password begun at `changed_at`.
+    /// Step two: whether the store now holds the new password of change `change_id`.
     FinishChange {
+        /// The begun change's id.
+        change_id: String,
         /// The begun change's `changed_at`.
         changed_at: u64,
         /// `true`: recorded (secret used, every other secret dead); `false`: dropped.
@@ -228,6 +245,7 @@ struct Secret {
 /// A begun password change that the store may or may not hold yet.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct PendingChange {
+    change_id: String,
     proof: Proof,
     changed_at: u64,
     /// Secrets issued before the change began (serial below this) die with it.
@@ -256,12 +274,20 @@ pub struct GuardState {
     /// A begun change not yet finished.
     #[serde(default)]
     pending: Option<PendingChange>,
-    /// When each failed code guess of the last day happened (at most [`DAILY_FAILED_GUESSES`]).
+    /// Each failed code guess of the last day (at most [`DAILY_FAILED_GUESSES`]): when, and the
+    /// tag of the identifier it came through.
     #[serde(default)]
-    failed_guesses: Vec<u64>,
+    guesses: Vec<FailedGuess>,
     /// When each reset message of the last day was issued (at most [`DAILY_MESSAGES`]).
     #[serde(default)]
     messages: Vec<u64>,
+}
+
+/// A failed code guess.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct FailedGuess {
+    at: u64,
+    by: String,
 }
 
 /// What checking a proof found.
@@ -332,10 +358,11 @@ impl GuardState {
             }
             GuardOp::RedeemCode {
                 digests,
+                asked_as,
                 seen_changed_at,
             } => {
                 self.settle(seen_changed_at, now);
-                match self.verdict(&Proof::Code { digests }, now) {
+                match self.verdict(&Proof::Code { digests, asked_as }, now) {
                     Verdict::Holds => {
                         let released = self
                             .code
@@ -355,28 +382,38 @@ impl GuardState {
                 }
             }
             GuardOp::BeginChange {
+                change_id,
                 proof,
                 seen_changed_at,
                 changed_at,
             } => {
                 self.settle(seen_changed_at, now);
                 if let Some(pending) = &self.pending {
-                    if pending.proof == proof && proof != Proof::CurrentPassword {
-                        // The same secret, presented twice at once: it is being used.
-                        return GuardAnswer::Fails;
-                    }
+                    // Another change (or this secret's own, presented twice) is under way: nothing
+                    // is used until it ends, so the caller may try again then.
                     return GuardAnswer::Busy {
                         retry_after: pending.lease_until.saturating_sub(now).max(1),
                     };
                 }
                 if seen_changed_at < self.password_changed_at {
-                    return GuardAnswer::Fails;
+                    let settled_at = self.password_changed_at + STALE_READ_SECS;
+                    if now < settled_at {
+                        // The caller read the account from before the last change: the proof it
+                        // checked (the current password, a secret) may be dead. It reads afresh
+                        // when it tries again.
+                        return GuardAnswer::Busy {
+                            retry_after: settled_at - now,
+                        };
+                    }
+                    // Long after the change, a read is fresh: the store went back (a restore)
+                    // or keeps no time. Follow it; the proof must still hold.
                 }
                 match self.verdict(&proof, now) {
                     Verdict::Holds => {}
                     other => return other.into_answer(Vec::new()),
                 }
                 self.pending = Some(PendingChange {
+                    change_id,
                     proof,
                     changed_at,
                     serial: self.serial + 1,
@@ -384,8 +421,12 @@ impl GuardState {
                 });
                 GuardAnswer::Begun
             }
-            GuardOp::FinishChange { changed_at, stored } => {
-                let pending = self.pending.take_if(|p| p.changed_at == changed_at);
+            GuardOp::FinishChange {
+                change_id,
+                changed_at,
+                stored,
+            } => {
+                let pending = self.pending.take_if(|p| p.change_id == change_id);
                 if stored {
                     GuardAnswer::Changed {
                         released_global: self.record_change(pending, changed_at),
@@ -405,7 +446,7 @@ impl GuardState {
             // An expired code's global claims lapse by themselves in the registry.
             self.code = None;
         }
-        self.failed_guesses.retain(|&at| at + DAY_SECS > now);
+        self.guesses.retain(|g| g.at + DAY_SECS > now);
         self.messages.retain(|&at| at + DAY_SECS > now);
     }
 
@@ -419,10 +460,26 @@ impl GuardState {
         (self.messages.len() >= DAILY_MESSAGES).then(|| until_a_day_after(&self.messages, now))
     }
 
-    /// Seconds until a code may be tried again, when today's failed guesses are spent.
-    fn guesses_paused(&self, now: u64) -> Option<u64> {
-        (self.failed_guesses.len() >= DAILY_FAILED_GUESSES)
-            .then(|| until_a_day_after(&self.failed_guesses, now))
+    /// When today's failed guesses are spent: whether `asked_as` spent a day's worth on its own
+    /// (and the seconds until it may guess again).
+    fn guesses_paused(&self, asked_as: &str, now: u64) -> Option<Option<u64>> {
+        if self.guesses.len() < DAILY_FAILED_GUESSES {
+            return None;
+        }
+        let own: Vec<u64> = self
+            .guesses
+            .iter()
+            .filter(|g| g.by == asked_as)
+            .map(|g| g.at)
+            .collect();
+        Some((own.len() >= DAILY_FAILED_GUESSES).then(|| until_a_day_after(&own, now)))
+    }
+
+    fn record_failed_guess(&mut self, asked_as: &str, now: u64) {
+        self.guesses.push(FailedGuess {
+            at: now,
+            by: asked_as.to_owned(),
+        });
     }
 
     /// Resolves a pending change by what the caller read from the store: a store that shows it
@@ -433,8 +490,10 @@ impl GuardState {
             return;
         };
         if seen_changed_at >= pending.changed_at {
+            // The change's own time, whatever the store shows (a clock ahead must not revoke
+            // every later credential).
+            let changed_at = pending.changed_at;
             let pending = self.pending.take();
-            let changed_at = seen_changed_at;
             // A killed code's global claim lapses at its expiry: a phone-less guess that finds it
             // still meets this guard, which refuses it.
             self.record_change(pending, changed_at);
@@ -500,15 +559,21 @@ impl GuardState {
                     Verdict::Holds
                 }
             }
-            Proof::Code { digests } => {
-                if let Some(retry_after) = self.guesses_paused(now) {
-                    return Verdict::Paused(retry_after);
+            Proof::Code { digests, asked_as } => {
+                match self.guesses_paused(asked_as, now) {
+                    None => {}
+                    // This identifier spent the day's guesses itself: it is told when to retry.
+                    Some(Some(retry_after)) => return Verdict::Paused(retry_after),
+                    // The account's are spent through other identifiers: no code is judged, and
+                    // the answer is a wrong code's, so a probe cannot tell which identifiers
+                    // belong to the paused account.
+                    Some(None) => return Verdict::Fails,
                 }
                 let Some(code) = self.code.as_mut() else {
                     // A guess with no live code is still a guess; recording it also makes the
                     // answer cost a write, as a wrong guess at a live code does, so the time tells
                     // neither whether the account has a live code nor whether it exists.
-                    self.failed_guesses.push(now);
+                    self.record_failed_guess(asked_as, now);
                     return Verdict::Fails;
                 };
                 // Every presented digest is compared, so the time does not depend on which matched.
@@ -518,9 +583,9 @@ impl GuardState {
                 if right {
                     return Verdict::Holds;
                 }
-                self.failed_guesses.push(now);
                 code.wrong_tries += 1;
                 let tries_left = MAX_WRONG_TRIES.saturating_sub(code.wrong_tries);
+                self.record_failed_guess(asked_as, now);
                 if tries_left == 0 {
                     let released = self
                         .code
@@ -591,7 +656,7 @@ impl GuardState {
             && self.links.is_empty()
             && self.password_changed_at == 0
             && self.pending.is_none()
-            && self.failed_guesses.is_empty()
+            && self.guesses.is_empty()
             && self.messages.is_empty()
     }
 
@@ -613,6 +678,7 @@ mod tests {
     fn code(digest: &str) -> Proof {
         Proof::Code {
             digests: vec![digest.into()],
+            asked_as: "by-username".into(),
         }
     }
 
@@ -645,6 +711,7 @@ mod tests {
 
     fn begin(state: &mut GuardState, proof: Proof, seen: u64, now: u64) -> GuardAnswer {
         let op = GuardOp::BeginChange {
+            change_id: format!("change-{now}"),
             proof,
             seen_changed_at: seen,
             changed_at: now,
@@ -653,7 +720,13 @@ mod tests {
     }
 
     fn finish(state: &mut GuardState, changed_at: u64, stored: bool, now: u64) -> GuardAnswer {
-        state.apply(GuardOp::FinishChange { changed_at, stored }, at(now))
+        let change_id = format!("change-{changed_at}");
+        let op = GuardOp::FinishChange {
+            change_id,
+            changed_at,
+            stored,
+        };
+        state.apply(op, at(now))
     }
 
     /// Both steps of a change whose store write succeeds.
@@ -695,6 +768,7 @@ mod tests {
         );
         let redeem = GuardOp::RedeemCode {
             digests: vec!["aa".into()],
+            asked_as: "by-username".into(),
             seen_changed_at: 0,
         };
         assert_eq!(
@@ -733,7 +807,13 @@ mod tests {
         let second = Proof::Link {
             secret_id: "link:1".into(),
         };
-        assert_eq!(change(&mut state, second, 0, 10), GuardAnswer::Fails);
+        // The second read the account before the first changed it: it waits, reads afresh, and
+        // finds its link dead.
+        assert!(matches!(
+            change(&mut state, second.clone(), 0, 10),
+            GuardAnswer::Busy { .. }
+        ));
+        assert_eq!(change(&mut state, second, 10, 11), GuardAnswer::Fails);
     }
 
     #[test]
@@ -850,7 +930,9 @@ mod tests {
         assert_eq!(begin(&mut state, link("a"), 0, 10), GuardAnswer::Begun);
         assert_eq!(
             begin(&mut state, Proof::CurrentPassword, 0, 15),
-            GuardAnswer::Busy { retry_after: 25 }
+            GuardAnswer::Busy {
+                retry_after: CHANGE_LEASE_SECS - 5
+            }
         );
         // The finish was lost and the store never took the password: after the lease the next
         // change drops the stale one, and the link is still usable.
@@ -990,15 +1072,60 @@ mod tests {
     }
 
     #[test]
-    fn a_change_seen_stale_is_refused() {
+    fn a_change_seen_stale_waits_and_a_store_that_went_back_is_followed() {
         let mut state = GuardState::default();
         assert!(matches!(
             change(&mut state, Proof::CurrentPassword, 0, 10),
             GuardAnswer::Changed { .. }
         ));
+        // A caller that read the account before the change is told to try again (and reads it
+        // afresh then), never allowed through.
         assert_eq!(
             change(&mut state, Proof::CurrentPassword, 5, 20),
-            GuardAnswer::Fails
+            GuardAnswer::Busy {
+                retry_after: 10 + STALE_READ_SECS - 20
+            }
         );
+        // Long after, a read still older than the change means the store went back (a restore,
+        // or a directory that keeps no time): the guard follows it rather than lock the account.
+        assert!(matches!(
+            change(&mut state, Proof::CurrentPassword, 0, 10 + STALE_READ_SECS),
+            GuardAnswer::Changed { .. }
+        ));
+    }
+
+    #[test]
+    fn a_change_settled_from_the_store_keeps_its_own_time() {
+        let mut state = GuardState::default();
+        issue_link(&mut state, "a", 1);
+        assert_eq!(begin(&mut state, link("a"), 0, 10), GuardAnswer::Begun);
+        // The store shows a time far ahead (another clock): the guard records the change's own.
+        let far = GuardOp::Check {
+            proof: link("a"),
+            seen_changed_at: 9_999_999,
+        };
+        assert_eq!(state.apply(far, at(11)), GuardAnswer::Fails);
+        assert_eq!(
+            state.apply(GuardOp::CheckIssued { issued_at: 12 }, at(12)),
+            GuardAnswer::Current
+        );
+    }
+
+    #[test]
+    fn a_finish_names_its_own_change() {
+        let mut state = GuardState::default();
+        issue_link(&mut state, "a", 1);
+        assert_eq!(begin(&mut state, link("a"), 0, 10), GuardAnswer::Begun);
+        // Another request's finish, begun in the same second, does not drop this change.
+        let other = GuardOp::FinishChange {
+            change_id: "another".into(),
+            changed_at: 10,
+            stored: false,
+        };
+        state.apply(other, at(10));
+        assert!(matches!(
+            begin(&mut state, link("a"), 0, 11),
+            GuardAnswer::Busy { .. }
+        ));
     }
 }

@@ -128,5 +128,10 @@ pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Re
             )
             .with_header("retry-after", "5")
         }
+        Err(FlowError::ChangeUnderWay { retry_after }) => html(
+            503,
+            render::message(t, t.unavailable_title, t.unavailable_body),
+        )
+        .with_header("retry-after", retry_after.to_string()),
     }
 }

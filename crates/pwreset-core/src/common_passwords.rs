@@ -28,6 +28,11 @@ fn expand(mut blob: &[u8]) -> Vec<String> {
     list
 }
 
+/// The whole list, sorted (for tests and tools that check every common password).
+pub fn all() -> &'static [String] {
+    sorted()
+}
+
 /// `true` when `normalized` (already lower-cased and stripped) is on the list.
 pub(crate) fn contains(normalized: &str) -> bool {
     sorted()

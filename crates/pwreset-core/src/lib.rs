@@ -34,6 +34,7 @@ mod text;
 mod time;
 mod user;
 
+pub use common_passwords::all as common_password_list;
 pub use error_code::ErrorCode;
 pub use outcome::{CheckResult, Violation};
 pub use policy::{

@@ -235,22 +235,9 @@ fn strength_of(entropy: &zxcvbn::Entropy) -> Strength {
     Strength::from(entropy)
 }
 
-/// Django's common-password list as the crate embeds it (front-coded by build.rs).
+/// Django's common-password list as the crate embeds it.
 fn common_passwords() -> Vec<String> {
-    let mut blob: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/common-passwords.fc"));
-    let mut list = Vec::new();
-    let mut previous: Vec<u8> = Vec::new();
-    while let Some((&shared, rest)) = blob.split_first() {
-        let end = rest
-            .iter()
-            .position(|&b| b == b'\n')
-            .expect("entries end in a newline");
-        previous.truncate(usize::from(shared));
-        previous.extend_from_slice(&rest[..end]);
-        list.push(String::from_utf8(previous.clone()).expect("the list is UTF-8"));
-        blob = &rest[end + 1..];
-    }
-    list
+    pwreset_core::common_password_list().to_vec()
 }
 
 #[test]

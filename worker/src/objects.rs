@@ -6,7 +6,7 @@
 use pwreset_core::UnixTime;
 use pwreset_service::guard::{
     DECOY_RECORD_PREFIX, GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp, ObjectStorage,
-    apply_global_op, apply_guard_op, sweep_decoys,
+    apply_global_op, apply_guard_op, is_decoy_record, sweep_decoys,
 };
 use pwreset_service::platform::{AccountGuard, GlobalCodes, PlatformError, PlatformResult};
 use serde::Serialize;
@@ -125,7 +125,7 @@ impl DurableObject for AccountGuardObject {
         };
         let storage = DurableStorage(self.state.storage());
         let result = apply_guard_op(&storage, &record, op, now()).await;
-        if record.starts_with(DECOY_RECORD_PREFIX) {
+        if is_decoy_record(&record) {
             // Decoy records are swept a day after their last guess: make sure a sweep is due.
             let storage = self.state.storage();
             if storage.get_alarm().await?.is_none() {

@@ -68,12 +68,13 @@ pub async fn check_new_password(
 /// the account resettable and the secret either unused or really used:
 /// 1. the account's guard proves `proof` and records a pending change (nothing used up yet);
 /// 2. the new hash goes to the store; when that call fails, the store is asked whether it holds
-///    the new password all the same (a timeout may hide a write that happened);
-/// 3. the guard is told: stored, the change is recorded (the secret is used up, every other
-///    outstanding secret and every earlier access token dies); not stored, the pending change is
-///    dropped and the caller gets `503` with the secret still usable.
+///    the new password all the same (a timeout may hide a write that happened); when it does not,
+///    the write may still land, so the change stays pending and the caller gets `503` with the
+///    lease's `retry-after` (nothing used; see [`crate::guard`] for how it settles);
+/// 3. the guard is told the store holds it: the change is recorded (the secret is used up, every
+///    other outstanding secret and every earlier access token dies).
 ///
-/// A lost step 3 is settled by the next request that reads the account (see [`crate::guard`]).
+/// A lost step 3 is settled by the next request that reads the account.
 /// Then the directory is asked to end sessions, the "password changed" notice is queued and the
 /// event logged (each failure there is logged, never a failed change), and an access token for the
 /// new state is issued.

@@ -19,12 +19,6 @@ use crate::config::ServiceConfig;
 use crate::guard::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp, Proof};
 use crate::platform::{Accounts, LimitRule, Platform, PlatformError};
 
-/// The guard used when the named account does not exist, so that a wrong guess costs the same
-/// round trip and counts against a day's budget either way (nothing tells an account exists).
-fn decoy_guard(cfg: &ServiceConfig, identifier: &str) -> GuardAddress {
-    GuardAddress::of_unknown_name(&cfg.keyring.identifier_tag(identifier))
-}
-
 /// The hex digests of `text` read as a code in `scope`, or one that never matches when it is not
 /// a well-formed code (a malformed code still counts as a wrong try).
 fn code_digests(cfg: &ServiceConfig, text: &str, scope: CodeScope<'_>) -> Vec<String> {
@@ -66,8 +60,11 @@ pub async fn code_for_payload(
 ) -> FlowResult<SignedPayload> {
     limit(p, LimitRule::AttemptPerIp, client_ip).await?;
     let account = lookup::by_username_or_email(&directory(p, cfg), username).await?;
+    let asked_as = cfg.keyring.identifier_tag(username);
+    // An unknown name's decoy guard: a wrong guess costs the same round trip and counts against
+    // a day's budget either way, so nothing tells an account exists.
     let guard = account.as_ref().map_or_else(
-        || decoy_guard(cfg, username),
+        || GuardAddress::of_unknown_name(&asked_as),
         |a| GuardAddress::of_account(&a.id),
     );
     // Codes are digested in their account's scope; a decoy's scope is its record.
@@ -77,7 +74,7 @@ pub async fn code_for_payload(
     let digests = code_digests(cfg, code, CodeScope::Account(scope));
     let redeem = GuardOp::RedeemCode {
         digests,
-        asked_as: cfg.keyring.identifier_tag(username),
+        asked_as,
         seen_changed_at: account.as_ref().map_or(0, |a| a.password_changed_at),
     };
     let right = holds(p, &guard, redeem).await?;
@@ -193,9 +190,9 @@ pub async fn reset_with_code(
     };
     let Some(account) = account else {
         // An unknown phone: the same guard round trip as a wrong code, then the same answer.
-        let guard = decoy_guard(cfg, phone.unwrap_or_default());
-        let digests = code_digests(cfg, code, CodeScope::Account(&guard.record));
         let asked_as = cfg.keyring.identifier_tag(phone.unwrap_or_default());
+        let guard = GuardAddress::of_unknown_name(&asked_as);
+        let digests = code_digests(cfg, code, CodeScope::Account(&guard.record));
         holds(
             p,
             &guard,

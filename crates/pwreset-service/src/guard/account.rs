@@ -310,11 +310,10 @@ impl GuardState {
                 expires_at,
                 global_digests,
             } => {
-                if let Some(retry_after) = self.messages_spent(now) {
-                    return GuardAnswer::DailyMessagesSent { retry_after };
-                }
-                self.messages.push(now);
-                let serial = self.next_serial();
+                let serial = match self.take_message(now) {
+                    Ok(serial) => serial,
+                    Err(retry_after) => return GuardAnswer::DailyMessagesSent { retry_after },
+                };
                 let replaced = self
                     .code
                     .take()
@@ -335,11 +334,10 @@ impl GuardState {
                 secret_id,
                 expires_at,
             } => {
-                if let Some(retry_after) = self.messages_spent(now) {
-                    return GuardAnswer::DailyMessagesSent { retry_after };
-                }
-                self.messages.push(now);
-                let serial = self.next_serial();
+                let serial = match self.take_message(now) {
+                    Ok(serial) => serial,
+                    Err(retry_after) => return GuardAnswer::DailyMessagesSent { retry_after },
+                };
                 // The newest link supersedes the older ones: one live link per account.
                 self.links.clear();
                 self.links.push(Secret {
@@ -455,9 +453,14 @@ impl GuardState {
         self.serial
     }
 
-    /// Seconds until another message may be issued, when today's are spent.
-    fn messages_spent(&self, now: u64) -> Option<u64> {
-        (self.messages.len() >= DAILY_MESSAGES).then(|| until_a_day_after(&self.messages, now))
+    /// Counts a reset message against the day's cap and gives its secret the next issue serial;
+    /// `Err` with the seconds to wait when the day's messages are spent.
+    fn take_message(&mut self, now: u64) -> Result<u64, u64> {
+        if self.messages.len() >= DAILY_MESSAGES {
+            return Err(until_a_day_after(&self.messages, now));
+        }
+        self.messages.push(now);
+        Ok(self.next_serial())
     }
 
     /// When today's failed guesses are spent: whether `asked_as` spent a day's worth on its own

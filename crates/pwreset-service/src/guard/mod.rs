@@ -89,11 +89,11 @@ impl GuardAddress {
             record: format!("{DECOY_RECORD_PREFIX}{name_tag}"),
         }
     }
+}
 
-    /// Whether this is a decoy's record (swept a day after its last guess).
-    pub fn is_decoy(&self) -> bool {
-        self.record.starts_with(DECOY_RECORD_PREFIX)
-    }
+/// Whether `record` is a decoy's (swept a day after its last guess).
+pub fn is_decoy_record(record: &str) -> bool {
+    record.starts_with(DECOY_RECORD_PREFIX)
 }
 
 fn object_name(hash: u64) -> String {

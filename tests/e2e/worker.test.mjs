@@ -211,6 +211,19 @@ describe("shared rules", () => {
     }
   });
 
+  test("a refused secret is answered no sooner than REFUSAL_MIN_MS after it was sent, for a known and an unknown name", async () => {
+    const user = await newUser();
+    const minimum = Number(baseVars().REFUSAL_MIN_MS);
+    for (const username of [user.username, "nobody-here"]) {
+      const sent = performance.now();
+      const res = await post(`${url}/reg/user/resetPasswordRequest`, { username, code: "000000" });
+      const took = performance.now() - sent;
+      assert.equal(res.status, 400);
+      // The Worker waits on a timer from the request's arrival, which comes after the send.
+      assert.ok(took >= minimum, `${username}: answered after ${took.toFixed(1)} ms`);
+    }
+  });
+
   test("bad bodies get a 4xx in the dialect's shape, never a 5xx", async () => {
     const cases = [
       ["not json", 400, "invalid_json"],

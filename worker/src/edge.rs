@@ -57,7 +57,13 @@ pub fn failed<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> Platfor
 
 impl Clock for EdgePlatform {
     fn now(&self) -> UnixTime {
-        UnixTime::from_millis(worker::Date::now().as_millis())
+        UnixTime::from_millis(self.now_millis())
+    }
+    fn now_millis(&self) -> u64 {
+        worker::Date::now().as_millis()
+    }
+    async fn sleep_millis(&self, ms: u64) {
+        worker::Delay::from(std::time::Duration::from_millis(ms)).await;
     }
 }
 

@@ -28,6 +28,10 @@ pub const MAX_LINK_TTL_SECS: u64 = 24 * 60 * 60;
 pub const MAX_PAYLOAD_TTL_SECS: u64 = 60 * 60;
 /// The ceiling for access tokens: 24 hours. Default 1 hour.
 pub const MAX_ACCESS_TOKEN_TTL_SECS: u64 = 24 * 60 * 60;
+/// The default of `REFUSAL_MIN_MS`: a refused secret is answered half a second after it arrived.
+pub const DEFAULT_REFUSAL_MIN_MS: u64 = 500;
+/// The ceiling of `REFUSAL_MIN_MS`: 5 seconds.
+pub const MAX_REFUSAL_MIN_MS: u64 = 5_000;
 /// The shortest admin token accepted.
 pub const MIN_ADMIN_TOKEN_LEN: usize = 24;
 /// The `aud` claim of every access token.
@@ -106,6 +110,8 @@ pub struct ServiceConfig {
     pub lifetimes: Lifetimes,
     /// Digits of a numeric code.
     pub code_digits: u8,
+    /// How long a refused secret takes at least (`REFUSAL_MIN_MS`), see [`crate::refusal`].
+    pub refusal_min_ms: u64,
     /// Delivery providers.
     pub delivery: DeliveryConfig,
     /// The breached-password check.
@@ -355,6 +361,17 @@ impl ServiceConfig {
             }
         };
 
+        let refusal_min_ms = match value("REFUSAL_MIN_MS").map(|v| v.parse::<u64>()) {
+            None => DEFAULT_REFUSAL_MIN_MS,
+            Some(Ok(n)) if n <= MAX_REFUSAL_MIN_MS => n,
+            Some(_) => {
+                problems.push(format!(
+                    "REFUSAL_MIN_MS must be a whole number of milliseconds from 0 to {MAX_REFUSAL_MIN_MS}"
+                ));
+                DEFAULT_REFUSAL_MIN_MS
+            }
+        };
+
         let breached = BreachedConfig {
             mode: match value("BREACHED_CHECK") {
                 None => BreachedCheck::Off,
@@ -428,6 +445,7 @@ impl ServiceConfig {
                 user_api,
                 lifetimes,
                 code_digits,
+                refusal_min_ms,
                 delivery,
                 breached,
                 directory,

@@ -123,6 +123,12 @@ impl<P: Clock> Clock for Faulty<'_, P> {
     fn now(&self) -> UnixTime {
         self.inner.now()
     }
+    fn now_millis(&self) -> u64 {
+        self.inner.now_millis()
+    }
+    async fn sleep_millis(&self, ms: u64) {
+        self.inner.sleep_millis(ms).await;
+    }
 }
 
 impl<P: Logger> Logger for Faulty<'_, P> {

@@ -28,6 +28,7 @@ pub mod jobs;
 pub mod memory;
 pub mod openapi;
 pub mod platform;
+pub mod refusal;
 pub mod reset_page;
 pub mod router;
 

@@ -66,6 +66,7 @@ impl ObjectStorage for MemoryObjectStorage {
 #[derive(Default)]
 pub struct MemoryPlatform {
     now: Cell<u64>,
+    waits: RefCell<Vec<u64>>,
     accounts: RefCell<BTreeMap<String, Account>>,
     links: RefCell<BTreeMap<String, (LinkRecord, u64)>>,
     guards: RefCell<BTreeMap<String, std::rc::Rc<MemoryObjectStorage>>>,
@@ -94,6 +95,11 @@ impl MemoryPlatform {
         let platform = Self::default();
         platform.now.set(now);
         platform
+    }
+
+    /// The waits asked for so far (milliseconds), emptied.
+    pub fn take_waits(&self) -> Vec<u64> {
+        std::mem::take(&mut self.waits.borrow_mut())
     }
 
     /// Moves the clock forward.
@@ -204,6 +210,10 @@ impl MemoryPlatform {
 impl Clock for MemoryPlatform {
     fn now(&self) -> UnixTime {
         UnixTime::from_secs(self.now.get())
+    }
+    /// Records the wait and returns at once: the clock stands still within a request.
+    async fn sleep_millis(&self, ms: u64) {
+        self.waits.borrow_mut().push(ms);
     }
 }
 

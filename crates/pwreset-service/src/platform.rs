@@ -27,10 +27,16 @@ impl std::error::Error for PlatformError {}
 /// The result of a platform call.
 pub type PlatformResult<T> = Result<T, PlatformError>;
 
-/// The current time.
+/// The current time, and waiting.
 pub trait Clock {
     /// Now, in unix seconds.
     fn now(&self) -> UnixTime;
+    /// Now, in unix milliseconds (for how long a request has taken).
+    fn now_millis(&self) -> u64 {
+        self.now().as_secs() * 1000
+    }
+    /// Waits `ms` milliseconds without using the processor (a timer).
+    async fn sleep_millis(&self, ms: u64);
 }
 
 /// The account directory.

@@ -10,6 +10,7 @@ use crate::dialects::{admin, dev, reg};
 use crate::http::{Method, Request, Response};
 use crate::jobs::{self, Job, JobOutcome};
 use crate::platform::Platform;
+use crate::refusal::{self, Arrival};
 use crate::{openapi, reset_page};
 
 /// What a path names.
@@ -61,6 +62,19 @@ impl Route {
         }
     }
 
+    /// Whether it takes a secret (a code, a link token, a signed payload, an old password), so
+    /// that its refusals wait for the least time (see [`refusal`]).
+    fn takes_secret(self, method: Method) -> bool {
+        match self {
+            Route::RegResetRequest
+            | Route::RegReset
+            | Route::Auth(AuthRoute::ResetEmail | AuthRoute::ResetMobile)
+            | Route::User(UserRoute::ForgotPasswordSubmit | UserRoute::ChangePassword) => true,
+            Route::ResetPage => method == Method::Post,
+            _ => false,
+        }
+    }
+
     /// The `Allow` header of a `405`.
     fn allow_header(self) -> &'static str {
         match self {
@@ -107,6 +121,7 @@ impl Service {
     /// (an empty body: what is wrong is the operator's business, not the caller's) and the
     /// problems go to the log.
     pub async fn handle(&self, p: &impl Platform, req: Request) -> Response {
+        let arrival = Arrival::now(p);
         let Ok(cfg) = &self.config else {
             if let Some(line) = self.config_problem_line(p) {
                 p.log(&line);
@@ -127,17 +142,32 @@ impl Service {
             )
             .with_header("allow", allow);
         }
+        let answer = Self::route(p, cfg, &req, route).await;
+        if route.takes_secret(req.method) {
+            refusal::no_sooner(p, arrival, cfg.refusal_min_ms, &req.path, answer).await
+        } else {
+            answer
+        }
+    }
+
+    /// Answers `req` on `route`.
+    async fn route(
+        p: &impl Platform,
+        cfg: &ServiceConfig,
+        req: &Request,
+        route: Route,
+    ) -> Response {
         match route {
-            Route::RegResetRequest => reg::reset_password_request(p, cfg, &req).await,
-            Route::RegReset => reg::reset_password(p, cfg, &req).await,
-            Route::RegInfo => reg::user_info(p, cfg, &req).await,
-            Route::Auth(route) => auth_v1::handle(p, cfg, &req, route).await,
-            Route::User(route) => user::handle(p, cfg, &req, route).await,
-            Route::AdminUsers => admin::create_user(p, cfg, &req).await,
-            Route::AdminDeadLetters => admin::dead_letters(p, cfg, &req).await,
-            Route::DevOutbox => dev::outbox(p, cfg, &req).await,
-            Route::ResetPage if req.method == Method::Get => reset_page::show(p, cfg, &req).await,
-            Route::ResetPage => reset_page::submit(p, cfg, &req).await,
+            Route::RegResetRequest => reg::reset_password_request(p, cfg, req).await,
+            Route::RegReset => reg::reset_password(p, cfg, req).await,
+            Route::RegInfo => reg::user_info(p, cfg, req).await,
+            Route::Auth(route) => auth_v1::handle(p, cfg, req, route).await,
+            Route::User(route) => user::handle(p, cfg, req, route).await,
+            Route::AdminUsers => admin::create_user(p, cfg, req).await,
+            Route::AdminDeadLetters => admin::dead_letters(p, cfg, req).await,
+            Route::DevOutbox => dev::outbox(p, cfg, req).await,
+            Route::ResetPage if req.method == Method::Get => reset_page::show(p, cfg, req).await,
+            Route::ResetPage => reset_page::submit(p, cfg, req).await,
             Route::OpenApi => openapi::serve(),
         }
     }
@@ -152,7 +182,8 @@ impl Service {
 
     /// Runs one message of the dead-letter queue.
     pub async fn run_dead_letter(&self, p: &impl Platform, job: Job) -> JobOutcome {
-        jobs::run_dead_letter(p, job).await
+        let keyring = self.config.as_ref().ok().map(|cfg| &cfg.keyring);
+        jobs::run_dead_letter(p, keyring, job).await
     }
 }
 

@@ -652,6 +652,7 @@ fn no_configuration_makes_the_service_panic() {
         "SIGNED_PAYLOAD_TTL_SECONDS",
         "ACCESS_TOKEN_TTL_SECONDS",
         "CODE_DIGITS",
+        "REFUSAL_MIN_MS",
         "ENVIRONMENT",
         "EMAIL_PROVIDER",
         "EMAIL_FROM",

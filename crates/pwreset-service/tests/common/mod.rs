@@ -539,6 +539,12 @@ impl Clock for Interleaved<'_> {
     fn now(&self) -> UnixTime {
         self.inner.now()
     }
+    fn now_millis(&self) -> u64 {
+        self.inner.now_millis()
+    }
+    async fn sleep_millis(&self, ms: u64) {
+        self.inner.sleep_millis(ms).await;
+    }
 }
 
 impl Logger for Interleaved<'_> {

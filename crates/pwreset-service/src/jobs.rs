@@ -1,7 +1,7 @@
 //! The queue's work: reset requests turn into secrets and messages here, in the consumer, so the
 //! request route only enqueues and costs the same whether or not the account exists.
 
-use pwreset_core::secrets::{CodeScope, LinkToken, ResetCode};
+use pwreset_core::secrets::{CodeScope, Keyring, LinkToken, ResetCode};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -116,7 +116,7 @@ pub async fn run_job(p: &impl Platform, cfg: &ServiceConfig, job: Job) -> JobOut
 }
 
 /// Runs one message of the dead-letter queue: keeps it visible to the operator and logs it.
-pub async fn run_dead_letter(p: &impl Platform, job: Job) -> JobOutcome {
+pub async fn run_dead_letter(p: &impl Platform, keyring: Option<&Keyring>, job: Job) -> JobOutcome {
     let now = p.now();
     // Stored or not, the line is printed: when the store failed it is the only record.
     let (Ok(line) | Err(line)) = match job {
@@ -134,7 +134,12 @@ pub async fn run_dead_letter(p: &impl Platform, job: Job) -> JobOutcome {
                     ResetVia::SmsCode => Channel::Sms,
                     _ => Channel::Email,
                 },
-                to: delivery::mask_recipient(&request.identifier),
+                // The name as typed may match no account: its keyed tag (the one in the request's
+                // log lines), never even a masked part of it.
+                to: match keyring {
+                    Some(keyring) => format!("identifier {}", keyring.identifier_tag(&request.identifier)),
+                    None => "identifier withheld".to_owned(),
+                },
                 reason: "the reset request could not be processed (the queue gave up after repeated failures)".to_owned(),
                 attempts: 0,
                 failed_at: now.as_secs(),

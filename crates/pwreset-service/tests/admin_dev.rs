@@ -398,3 +398,28 @@ fn email_code_sent(h: &Harness) -> Option<String> {
             .map(str::to_owned)
     })
 }
+
+#[test]
+fn a_dead_lettered_reset_request_keeps_the_names_keyed_tag_not_the_name() {
+    let h = Harness::new();
+    for identifier in ["nobody@example.com", "+15550001234", "someone"] {
+        let job = reset_job(pwreset_service::jobs::ResetVia::EmailCode, identifier);
+        futures_executor::block_on(h.service.run_dead_letter(&h.platform, job));
+    }
+    let letters = dead_letters(&h).json_body();
+    let letters = letters.as_array().unwrap();
+    assert_eq!(letters.len(), 3);
+    for letter in letters {
+        let to = letter["to"].as_str().unwrap();
+        let tag = to.strip_prefix("identifier ").expect(to);
+        assert!(
+            tag.len() == 16 && tag.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{to}"
+        );
+    }
+    let logged = h.platform.logs().join("\n");
+    for part in ["example.com", "1234", "someone"] {
+        assert!(!text(&dead_letters(&h)).contains(part), "{part}");
+        assert!(!logged.contains(part), "{part}");
+    }
+}

@@ -2,7 +2,8 @@
 // examples/user-directory), signed calls and signed answers (protocol v2), and what happens when it
 // misbehaves. The Worker reaches the receiver through a small proxy that can stand in for an
 // on-path attacker: it rewrites /lookup answers (the victim's e-mail swapped for the attacker's) or
-// strips the answers' signatures (a receiver that does not sign, as in protocol v1).
+// strips the answers' signatures (a receiver that does not sign, as in protocol v1), or redirects
+// the call elsewhere.
 
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -24,7 +25,8 @@ let serial = 0;
 /**
  * A proxy on 127.0.0.1 in front of `target`. mode "pass" forwards both ways unchanged; "swap-email"
  * sets every account's e-mail in a /lookup answer to the attacker's and keeps the signature header;
- * "unsigned" drops the answers' signature header. `rewritten` counts the answers it changed.
+ * "unsigned" drops the answers' signature header; "redirect" answers 307 to the same call at the
+ * receiver itself (followed, it would succeed). `rewritten` counts the answers it changed.
  */
 async function startProxy(target) {
   const state = { mode: "pass", rewritten: 0 };
@@ -32,6 +34,11 @@ async function startProxy(target) {
     const chunks = [];
     req.on("data", (chunk) => chunks.push(chunk));
     req.on("end", async () => {
+      if (state.mode === "redirect") {
+        state.rewritten += 1;
+        res.writeHead(307, { location: `${target}${req.url}` }).end();
+        return;
+      }
       const headers = {};
       for (const name of ["content-type", "user-agent", "x-pwreset-timestamp", "x-pwreset-nonce", "x-pwreset-signature"]) {
         if (req.headers[name] !== undefined) headers[name] = req.headers[name];
@@ -220,6 +227,26 @@ describe("the user directory over HTTP", () => {
     }
     assert.equal(directory.accounts.get(user.id).password_hash, hash);
     assert.equal((await post(`${url}/api/v1/auth/resetpass`, { token, password: "Directory-Pass-8!", passwordConfirm: "Directory-Pass-8!" }, B)).status, 200);
+  });
+
+  test("a redirect is not followed: the Worker talks to USER_DIRECTORY_URL only, and answers 503", async () => {
+    const user = await newUser();
+    await post(`${url}/api/v1/auth/forgotpass`, { email: user.email }, B);
+    const { link } = await nextMessage(url, user.email, (m) => m.link);
+    const token = new URL(link).searchParams.get("token");
+    const hash = directory.accounts.get(user.id).password_hash;
+    proxy.state.mode = "redirect";
+    proxy.state.rewritten = 0;
+    try {
+      const res = await post(`${url}/api/v1/auth/resetpass`, { token, password: "Directory-Pass-9!", passwordConfirm: "Directory-Pass-9!" }, B);
+      assert.equal(res.status, 503);
+      assert.equal(res.body.errors[0].code, "service_unavailable");
+      assert.ok(proxy.state.rewritten >= 1, "the proxy did redirect");
+    } finally {
+      proxy.state.mode = "pass";
+    }
+    assert.equal(directory.accounts.get(user.id).password_hash, hash, "unchanged: the redirect led nowhere");
+    assert.equal((await post(`${url}/api/v1/auth/resetpass`, { token, password: "Directory-Pass-9!", passwordConfirm: "Directory-Pass-9!" }, B)).status, 200);
   });
 
   test("a directory that is down gives a clear 503, and the reset can be retried", async () => {

@@ -1,12 +1,14 @@
-//! Outbound HTTP over `fetch`, with a time limit: provider deliveries, the breached-password
-//! range API and the application's user directory.
+//! Outbound HTTP over `fetch`, with a time limit and no redirects followed: provider deliveries,
+//! the breached-password range API and the application's user directory.
 
 use std::time::Duration;
 
 use futures_util::future::{Either, select};
 use pwreset_service::delivery::{HttpAnswer, HttpClient, ProviderRequest, TransportError};
 use pwreset_service::platform::{FetchedAnswer, HttpFetch};
-use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, Response};
+use worker::{
+    AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response,
+};
 
 use crate::edge::EdgePlatform;
 
@@ -24,7 +26,11 @@ fn build(request: &ProviderRequest) -> Result<Request, TransportError> {
     }
     let method = Method::from(request.method.to_ascii_uppercase());
     let mut init = RequestInit::new();
-    init.with_method(method).with_headers(headers);
+    // Never followed: a `3xx` is the answer, and not a success. Every URL called is configured
+    // (`https://` outside development); a redirect could lead anywhere, `http://` included.
+    init.with_method(method)
+        .with_headers(headers)
+        .with_redirect(RequestRedirect::Manual);
     if !request.body.is_empty() {
         init.with_body(Some(request.body.clone().into()));
     }

@@ -196,7 +196,7 @@ for (const r of runs) {
   }
   const p = r.onePhoneless;
   const q = r.manyPhoneless;
-  console.log(`| B mobile without phone (1 live code) | one IP | – | ${p.guesses} in ${fmt(r.oneSeconds, 1)} s | ${p.ipLimited} per-IP, ${p.budgetRefused} budget | ${fmt((p.guesses / r.oneSeconds) * 60, 1)} | – | ≤ 1e-4 a day in all | ≤ 1e-4 + 1e-6 | – |`);
+  console.log(`| B mobile without phone (1 live code) | one IP | – | ${p.guesses} in ${fmt(r.oneSeconds, 1)} s | ${p.ipLimited} per-IP, ${p.budgetRefused} budget | ${fmt((p.guesses / r.oneSeconds) * 60, 1)} | – | ≤ 5e-5 a day in all | ≤ 5e-5 + 1e-6 | – |`);
   console.log(`| B mobile without phone, after that | 64 IPs | – | ${q.guesses} in ${fmt(r.manySeconds, 1)} s | ${q.ipLimited} per-IP, ${q.budgetRefused} budget (retry-after ${q.budgetRetryAfter ?? "–"} s) | | | | | |`);
   console.log(`no-phone guesses admitted in all: ${p.guesses + q.guesses} (the budget admits 100 with one live code); global_code_budget_spent logged: ${r.budgetSpent}`);
 }

@@ -5,8 +5,8 @@
 //   to the Worker, so "another IP" is simulated by that header). After the fifth, the right code
 //   is refused too; after four, it still works.
 // - Dialect B's code redeemed without `phone` is a guess against every live code; the day's
-//   guess budget admits exactly budget / p failed guesses (p = live codes / 10^6: 100 with one
-//   live 6-digit code), from any number of IPs, all at once, and then every no-phone lookup answers
+//   guess budget admits exactly budget / p failed guesses (budget 5 x 10^-5, p = live codes / 10^6:
+//   50 with one live 6-digit code), from any number of IPs, all at once, and then every no-phone lookup answers
 //   429 with retry-after until 00:00 UTC, the right code included, while redemption with `phone`
 //   still works.
 
@@ -73,13 +73,13 @@ const guessB = (code, phone, headers = {}) => post(`${url}/api/v1/auth/resetpass
 
 // First, while the only live SMS code is the one this test asks for (N = 1), the daily budget.
 describe("dialect B without phone: the day's guess budget", () => {
-  test("admits exactly 100 failed guesses with one live 6-digit code, from 140 IPs, 10 at a time, then 429 for everyone", async () => {
+  test("admits exactly 50 failed guesses with one live 6-digit code, from 70 IPs, 10 at a time, then 429 for everyone", async () => {
     const user = await newUser();
     const code = await textedCode(user);
-    const guesses = wrongCodes(code, 140);
+    const guesses = wrongCodes(code, 70);
     const answers = [];
-    // 14 rounds of 10 concurrent guesses, each guess from another IP.
-    for (let round = 0; round < 14; round += 1) {
+    // 7 rounds of 10 concurrent guesses, each guess from another IP.
+    for (let round = 0; round < 7; round += 1) {
       const batch = guesses.slice(round * 10, round * 10 + 10);
       answers.push(...await Promise.all(batch.map((g, i) => guessB(g, null, ip(round * 10 + i)))));
     }
@@ -87,7 +87,7 @@ describe("dialect B without phone: the day's guess budget", () => {
     const refused = answers.filter((a) => a.status === 429);
     assert.equal(failed.length + refused.length, answers.length, `only 400 and 429: ${[...new Set(answers.map((a) => a.status))]}`);
     assert.ok(failed.every((a) => a.body.errors[0].code === "invalid_secret"));
-    assert.equal(failed.length, 100, "budget 10^-4 / p 10^-6 = 100 failed guesses admitted, no more");
+    assert.equal(failed.length, 50, "budget 5 x 10^-5 / p 10^-6 = 50 failed guesses admitted, no more");
     const secondsToMidnight = 86_400 - (Math.floor(Date.now() / 1000) % 86_400);
     for (const r of refused) {
       assert.deepEqual([r.body.errors[0].code, r.body.errors[0].field], ["phone_required", "phone"]);

@@ -776,20 +776,23 @@ fn draws_stop_after_the_documented_number_and_check_every_key() {
 }
 
 /// The figures of `docs/secrets.md`: each failed guess adds N/10^digits to the day's risk; the
-/// day's budget of 1e-4 then allows 1e-4 * 10^digits / N failed guesses.
+/// day's budget of 5e-5 then allows the whole number of failed guesses that fits in it.
 #[test]
 fn the_global_guessing_arithmetic_is_the_documented_one() {
     let guesses_per_day = |live: u64, digits: u8| {
-        (ResetCode::DAILY_GLOBAL_RISK_BUDGET / ResetCode::guess_success_probability(live, digits))
-            .round() as u64
+        (ResetCode::DAILY_GLOBAL_RISK_BUDGET / ResetCode::guess_success_probability(live, digits)
+            * (1.0 + 1e-9))
+            .floor() as u64
     };
+    assert_eq!(ResetCode::DAILY_GLOBAL_RISK_BUDGET, 5e-5);
     assert_eq!(ResetCode::guess_success_probability(1, 6), 1e-6);
-    assert_eq!(guesses_per_day(1, 6), 100);
-    assert_eq!(guesses_per_day(10, 6), 10);
-    assert_eq!(guesses_per_day(100, 6), 1);
-    assert_eq!(guesses_per_day(1, 8), 10_000);
-    assert_eq!(guesses_per_day(100, 8), 100);
-    assert_eq!(guesses_per_day(1_000, 8), 10);
+    assert_eq!(guesses_per_day(1, 6), 50);
+    assert_eq!(guesses_per_day(10, 6), 5);
+    assert_eq!(guesses_per_day(100, 6), 0);
+    assert_eq!(guesses_per_day(1, 8), 5_000);
+    assert_eq!(guesses_per_day(100, 8), 50);
+    assert_eq!(guesses_per_day(1_000, 8), 5);
+    assert_eq!(guesses_per_day(1_000, 10), 500);
     assert_eq!(ResetCode::GLOBAL_DIGITS, 8);
     assert_eq!(ResetCode::guess_success_probability(2_000_000, 6), 1.0);
 }

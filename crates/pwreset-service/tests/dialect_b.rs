@@ -500,8 +500,8 @@ fn the_global_registry_refuses_a_code_another_live_code_holds() {
 #[test]
 fn the_global_guess_budget_answers_429_with_retry_after_once_spent() {
     let h = Harness::new();
-    // Five live codes of six digits: each wrong guess spends 5 / 10^6 of the day's 10^-4, so
-    // twenty wrong guesses are allowed and the twenty-first is refused.
+    // Five live codes of six digits: each wrong guess spends 5 / 10^6 of the day's 5 x 10^-5, so
+    // ten wrong guesses are allowed and the eleventh is refused.
     let users: Vec<User> = (0..5)
         .map(|i| {
             h.create_user(
@@ -513,7 +513,7 @@ fn the_global_guess_budget_answers_429_with_retry_after_once_spent() {
         .collect();
     let codes: Vec<String> = users.iter().map(|u| h.sms_code(u)).collect();
     let allowed = guesses_allowed(codes.len() as u64, 6);
-    assert_eq!(allowed, 20);
+    assert_eq!(allowed, 10);
 
     let mut guesses = (0..)
         .map(|i| format!("{:06}", 999_999 - i))
@@ -599,7 +599,7 @@ fn a_token_from_dialect_b_opens_dialect_a_user_info() {
 }
 
 /// How many wrong phone-less guesses the documented arithmetic allows in a day: each adds
-/// `live / 10^digits` to the day's spent chance, and guessing stops once it reaches 10^-4.
+/// `live / 10^digits` to the day's spent chance, and guessing stops before it passes 5 x 10^-5.
 fn guesses_allowed(live: u64, digits: u32) -> u64 {
     // In units of 10^-digits: the budget is 10^(digits - 4), a guess costs `live`.
     let budget_units =

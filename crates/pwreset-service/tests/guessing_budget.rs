@@ -160,3 +160,21 @@ fn guards_live_in_a_fixed_pool_and_unknown_names_leave_nothing_a_day_later() {
     futures_executor::block_on(h.platform.sweep_decoys()).unwrap();
     assert_eq!(h.platform.guard_records(), accounts.len());
 }
+
+/// The arithmetic of docs/storage.md: with the shortest codes, one account's daily chance of a
+/// successful guess (its own identifiers, plus its share of the phone-less guesses at every live
+/// code) is at most 1 in 10,000.
+#[test]
+fn the_daily_chance_for_one_account_is_at_most_one_in_ten_thousand() {
+    use pwreset_core::secrets::ResetCode;
+    use pwreset_service::guard::MAX_WRONG_TRIES;
+
+    let p = ResetCode::guess_success_probability(1, ResetCode::MIN_DIGITS);
+    // Guesses that can meet a live code: at most 5 per code, 10 codes a day, under the 100 cap.
+    let own = (DAILY_MESSAGES * MAX_WRONG_TRIES as usize).min(DAILY_FAILED_GUESSES);
+    assert_eq!(own, 50);
+    // Phone-less guesses: the whole service's budget, all of it against this account's code when
+    // that is the only live one.
+    let chance = own as f64 * p + ResetCode::DAILY_GLOBAL_RISK_BUDGET;
+    assert!(chance <= 1e-4 * (1.0 + 1e-9), "{chance}");
+}

@@ -281,9 +281,6 @@ pub struct GuardState {
     /// When each reset message of the last day was issued (at most [`DAILY_MESSAGES`]).
     #[serde(default)]
     messages: Vec<u64>,
-    /// The newest change the store showed that this guard had not recorded (unix seconds).
-    #[serde(default)]
-    unrecorded_change_at: u64,
 }
 
 /// A failed code guess.
@@ -396,9 +393,8 @@ impl GuardState {
                         retry_after: pending.lease_until.saturating_sub(now).max(1),
                     };
                 }
-                let last_change = self.password_changed_at.max(self.unrecorded_change_at);
-                if seen_changed_at < last_change {
-                    let settled_at = last_change + STALE_READ_SECS;
+                if seen_changed_at < self.password_changed_at {
+                    let settled_at = self.password_changed_at + STALE_READ_SECS;
                     if now < settled_at {
                         // The caller read the account from before the last change: the proof it
                         // checked (the current password, a secret) may be dead. It reads afresh
@@ -491,14 +487,8 @@ impl GuardState {
 
     /// Resolves a pending change by what the caller read from the store: a store that shows it
     /// (`seen_changed_at` at or after it) took the new password, so the change is recorded; one
-    /// that does not, once the lease is over, never will, so the change is dropped. Then notices a
-    /// change the store shows that was never recorded.
+    /// that does not, once the lease is over, never will, so the change is dropped.
     fn settle(&mut self, seen_changed_at: u64, now: u64) {
-        self.settle_pending(seen_changed_at, now);
-        self.notice_unrecorded_change(seen_changed_at, now);
-    }
-
-    fn settle_pending(&mut self, seen_changed_at: u64, now: u64) {
         let Some(pending) = &self.pending else {
             return;
         };
@@ -513,26 +503,6 @@ impl GuardState {
         } else if pending.lease_until <= now {
             self.pending = None;
         }
-    }
-
-    /// A change the store shows and this guard never recorded: a write that landed after its
-    /// change's lease had ended (so the change was dropped), or a change the application made
-    /// itself. The account's links and code die, as its payloads and access tokens (bound to the
-    /// old hash) already have: a secret is never used twice. Noticed once per change; a time still
-    /// to come is not a change yet (a store's clock ahead must not kill every later secret), nor
-    /// is any while a change of this guard is under way.
-    fn notice_unrecorded_change(&mut self, seen_changed_at: u64, now: u64) {
-        if self.pending.is_some()
-            || seen_changed_at > now
-            || seen_changed_at <= self.password_changed_at
-            || seen_changed_at <= self.unrecorded_change_at
-        {
-            return;
-        }
-        self.unrecorded_change_at = seen_changed_at;
-        self.links.clear();
-        // A killed code's global claim lapses at its expiry, as in `settle`.
-        self.code = None;
     }
 
     /// Records a password change at `changed_at`: the pending change's secret is used, and every
@@ -1003,60 +973,6 @@ mod tests {
             change(&mut state, link("fresh"), 10, 14),
             GuardAnswer::Changed { .. }
         ));
-    }
-
-    #[test]
-    fn a_write_that_lands_after_the_lease_kills_the_secrets_once() {
-        let mut state = GuardState::default();
-        issue_link(&mut state, "a", 1);
-        issue(&mut state, "aa");
-        assert_eq!(begin(&mut state, link("a"), 0, 10), GuardAnswer::Begun);
-        // The write's answer was lost and no read showed it within the lease: dropped.
-        let after_lease = 10 + CHANGE_LEASE_SECS;
-        assert_eq!(
-            state.apply(check_seen(link("a"), 0), at(after_lease)),
-            GuardAnswer::Holds {
-                released_global: vec![]
-            }
-        );
-        // Then the write lands (the store shows the change at 10): its link, and the code issued
-        // before it, die with the first read that shows it.
-        assert_eq!(
-            state.apply(check_seen(link("a"), 10), at(after_lease + 5)),
-            GuardAnswer::Fails
-        );
-        assert_eq!(
-            state.apply(check_seen(code("aa"), 10), at(after_lease + 5)),
-            GuardAnswer::Fails
-        );
-        // Noticed once: a link issued after it works with the same read.
-        issue_link(&mut state, "b", after_lease + 6);
-        assert!(matches!(
-            change(&mut state, link("b"), 10, after_lease + 7),
-            GuardAnswer::Changed { .. }
-        ));
-    }
-
-    #[test]
-    fn a_store_time_still_to_come_kills_nothing() {
-        let mut state = GuardState::default();
-        issue_link(&mut state, "a", 1);
-        assert!(matches!(
-            state.apply(check_seen(link("a"), 5_000), at(20)),
-            GuardAnswer::Holds { .. }
-        ));
-        // A change the application made itself, once its time has come.
-        assert_eq!(
-            state.apply(check_seen(link("a"), 5_000), at(5_000)),
-            GuardAnswer::Fails
-        );
-    }
-
-    fn check_seen(proof: Proof, seen_changed_at: u64) -> GuardOp {
-        GuardOp::Check {
-            proof,
-            seen_changed_at,
-        }
     }
 
     #[test]

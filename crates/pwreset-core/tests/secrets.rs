@@ -1108,3 +1108,30 @@ fn identifier_tags_are_keyed_short_and_stable_per_key() {
         .collect();
     assert_ne!(tag, plain);
 }
+
+#[test]
+fn state_tags_change_with_the_state_and_survive_a_key_rotation() {
+    let old = Keyring::from_keys([("k1", key(1).as_slice())]).unwrap();
+    let rotated = keyring();
+    let state = PasswordState::new("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA")
+        .bind("email", "a@b.test");
+    let tags = old.state_tags("acct-1", &state);
+    assert_eq!(tags.len(), 1);
+    assert!(
+        tags[0].starts_with("k1:") && tags[0].len() == 3 + 32,
+        "{tags:?}"
+    );
+    // After a rotation the old key's tag is still among the current ones.
+    let now = rotated.state_tags("acct-1", &state);
+    assert_eq!(now.len(), 2);
+    assert!(now[0].starts_with("k2:"));
+    assert_eq!(now[1], tags[0]);
+    // Another hash, another e-mail address or another account: another tag.
+    let other_hash = PasswordState::new("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$b3RoZXI")
+        .bind("email", "a@b.test");
+    let other_email = PasswordState::new("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA")
+        .bind("email", "c@d.test");
+    assert_ne!(old.state_tags("acct-1", &other_hash), tags);
+    assert_ne!(old.state_tags("acct-1", &other_email), tags);
+    assert_ne!(old.state_tags("acct-2", &state), tags);
+}

@@ -329,10 +329,19 @@ async fn issue_code(
             .to_owned(),
         expires_at: p.now().as_secs() + cfg.lifetimes.code,
         global_digests,
+        state: newest_state_tag(cfg, account),
     };
     let answer = p.guard(&GuardAddress::of_account(&account.id), op).await?;
     crate::flows::release_global(p, answer.released_global()).await?;
     Ok(!matches!(answer, GuardAnswer::DailyMessagesSent { .. }))
+}
+
+/// The tag a new secret of `account` is bound to: its password state's, under the newest key.
+fn newest_state_tag(cfg: &ServiceConfig, account: &Account) -> String {
+    crate::flows::state_tags(cfg, account)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
 }
 
 /// What a reset link carries: dialect B's `?token=`, or dialect C's `?user=…&token=…`.
@@ -363,6 +372,7 @@ async fn email_links(
         let op = GuardOp::IssueLink {
             secret_id: key.clone(),
             expires_at,
+            state: newest_state_tag(cfg, account),
         };
         let guard = GuardAddress::of_account(&account.id);
         if p.guard(&guard, op).await? != GuardAnswer::LinkIssued {

@@ -30,6 +30,7 @@ fn wrong_guess() -> GuardOp {
     GuardOp::Check {
         proof,
         seen_changed_at: 0,
+        state: Vec::new(),
     }
 }
 

@@ -178,3 +178,33 @@ fn the_daily_chance_for_one_account_is_at_most_one_in_ten_thousand() {
     let chance = own as f64 * p + ResetCode::DAILY_GLOBAL_RISK_BUDGET;
     assert!(chance <= 1e-4 * (1.0 + 1e-9), "{chance}");
 }
+
+/// An account paused through one identifier keeps counting each of its other identifiers' own
+/// guesses, so each meets its own `429` after its own day's worth, exactly as a name of no account
+/// does: the pause does not tell which identifiers belong together.
+#[test]
+fn a_paused_accounts_other_identifiers_meet_their_own_pause_like_unknown_names() {
+    let h = Harness::new();
+    let jane = h.jane();
+    let wrong = |n: usize| format!("{:06}", 900_000 + n);
+    for n in 0..DAILY_FAILED_GUESSES {
+        let request = from_ip(reg_code_request(&jane.username, &wrong(n)), "198.51.100.1");
+        assert_eq!(h.send(request).status, 400);
+    }
+    let mut answers = Vec::new();
+    for n in 0..=DAILY_FAILED_GUESSES {
+        let by_address = from_ip(reg_code_request(&jane.email, &wrong(n)), "203.0.113.1");
+        let by_unknown = from_ip(
+            reg_code_request("ghost@example.com", &wrong(n)),
+            "203.0.113.2",
+        );
+        answers.push((h.send(by_address).status, h.send(by_unknown).status));
+    }
+    assert!(
+        answers[..DAILY_FAILED_GUESSES]
+            .iter()
+            .all(|&a| a == (400, 400)),
+        "{answers:?}"
+    );
+    assert_eq!(answers[DAILY_FAILED_GUESSES], (429, 429));
+}

@@ -519,3 +519,24 @@ fn an_application_id_with_query_characters_stays_one_value_of_the_link() {
     assert_eq!(pairs[0], ("user".to_owned(), odd_id.to_owned()));
     assert_eq!(pairs[1].0, "token");
 }
+
+#[test]
+fn a_password_changed_at_in_another_unit_is_refused_not_trusted() {
+    let h = harness();
+    let jane = h.jane();
+    let token = h.link_token(&jane);
+    // A receiver that answers milliseconds: every pending change would look stored.
+    let mut account = h.platform.user_service.account(&jane.id).unwrap();
+    account["password_changed_at"] = serde_json::json!(NOW * 1000);
+    h.platform.user_service.put_account(account);
+    let answer = h.reset_link(&token, NEW_PASSWORD, NEW_PASSWORD);
+    assert_json_status(&answer, 503);
+    assert!(
+        h.platform
+            .logs()
+            .iter()
+            .any(|l| l.contains("password_changed_at more than a day ahead")),
+        "{:#?}",
+        h.platform.logs()
+    );
+}

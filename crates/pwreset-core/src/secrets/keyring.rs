@@ -248,6 +248,28 @@ impl Keyring {
         mac[..8].iter().map(|b| format!("{b:02x}")).collect()
     }
 
+    /// Tags of an account's [`PasswordState`](super::PasswordState), one per key, newest first,
+    /// each `<key id>:<32 hex digits>` (the password fingerprint that signed payloads and access
+    /// tokens carry, under that key). A stored secret (a link, a code) keeps the newest tag of the
+    /// state it was issued against and holds only while one of the current state's tags equals
+    /// it: a new password hash or e-mail address kills it, and a key rotation does not.
+    pub fn state_tags(&self, account: &str, state: &super::PasswordState) -> Vec<String> {
+        self.keys
+            .iter()
+            .filter_map(|key| {
+                let fingerprint = super::fingerprint::PasswordFingerprint::compute(
+                    self, &key.id, account, state,
+                )?;
+                let hex: String = fingerprint
+                    .to_bytes()
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                Some(format!("{}:{hex}", key.id))
+            })
+            .collect()
+    }
+
     /// The ids, newest first (for logs: ids are not secret).
     pub fn key_ids(&self) -> Vec<&str> {
         self.keys.iter().map(|key| key.id.as_str()).collect()

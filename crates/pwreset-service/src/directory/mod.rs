@@ -27,6 +27,8 @@ use crate::platform::{Accounts, Clock, FetchedAnswer, HttpFetch, PlatformError, 
 pub const REPLAY_WINDOW_SECS: u64 = 300;
 /// The shortest shared secret accepted.
 pub const MIN_SECRET_BYTES: usize = 32;
+/// How far ahead of this service's clock an account's `password_changed_at` may be.
+pub const MAX_CHANGED_AT_AHEAD_SECS: u64 = 86_400;
 /// The protocol version, the prefix of every signature (`v2=<hex>`).
 pub const PROTOCOL_VERSION: &str = "v2";
 /// The header of the request's timestamp.
@@ -368,6 +370,14 @@ impl<'a, P: Accounts + HttpFetch + Clock> Directory<'a, P> {
             return Err(PlatformError(format!(
                 "user directory /lookup by {by} answered an account with another {by}"
             )));
+        }
+        // Unix seconds: a time more than a day ahead is another unit (milliseconds), which would
+        // settle every pending change as if the store had taken it.
+        let latest = self.p.now().as_secs() + MAX_CHANGED_AT_AHEAD_SECS;
+        if accounts.iter().any(|a| a.password_changed_at > latest) {
+            return Err(PlatformError(
+                "user directory /lookup answered a password_changed_at more than a day ahead: it must be unix seconds".to_owned(),
+            ));
         }
         Ok(accounts.into_iter().map(Account::from).collect())
     }

@@ -97,6 +97,7 @@ pub async fn commit_password(
         change_id: change.id.clone(),
         proof,
         seen_changed_at: account.password_changed_at,
+        state: super::state_tags(cfg, &account),
         changed_at,
     };
     let guard = GuardAddress::of_account(&account.id);

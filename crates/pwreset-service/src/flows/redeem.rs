@@ -6,8 +6,8 @@
 //! password is said; a refused password leaves the secret unused; a right secret is used once.
 
 use pwreset_core::secrets::{
-    AccessToken, CodeScope, LinkToken, PayloadPurpose, ResetCode, SignedPayload, sign_payload,
-    verify_payload,
+    AccessToken, CodeScope, LinkToken, PasswordState, PayloadPurpose, ResetCode, SignedPayload,
+    sign_payload, verify_payload,
 };
 
 use super::password::{check_new_password, commit_password};
@@ -76,6 +76,13 @@ pub async fn code_for_payload(
         digests,
         asked_as,
         seen_changed_at: account.as_ref().map_or(0, |a| a.password_changed_at),
+        // A decoy's tags are computed alike, over its record and an empty state.
+        state: match &account {
+            Some(account) => super::state_tags(cfg, account),
+            None => cfg
+                .keyring
+                .state_tags(&guard.record, &PasswordState::new("")),
+        },
     };
     let right = holds(p, &guard, redeem).await?;
     match account {
@@ -199,6 +206,9 @@ pub async fn reset_with_code(
             GuardOp::Check {
                 proof: Proof::Code { digests, asked_as },
                 seen_changed_at: 0,
+                state: cfg
+                    .keyring
+                    .state_tags(&guard.record, &PasswordState::new("")),
             },
         )
         .await?;
@@ -261,6 +271,7 @@ async fn check_then_commit(
         GuardOp::Check {
             proof: proof.clone(),
             seen_changed_at: account.password_changed_at,
+            state: super::state_tags(cfg, &account),
         },
     )
     .await?

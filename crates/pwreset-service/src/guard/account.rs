@@ -88,6 +88,10 @@ pub enum GuardOp {
         /// The code's digests in the global registry, when it was claimed there.
         #[serde(default)]
         global_digests: Vec<String>,
+        /// The newest tag of the account's password state as the issuer read it
+        /// (`Keyring::state_tags`): the code holds only while the state has not changed.
+        #[serde(default)]
+        state: String,
     },
     /// A link was sent: it is live until used, expired, superseded by a newer link or a password
     /// change.
@@ -96,6 +100,9 @@ pub enum GuardOp {
         secret_id: String,
         /// Expiry (unix seconds).
         expires_at: u64,
+        /// The newest tag of the account's password state (see [`GuardOp::IssueCode`]).
+        #[serde(default)]
+        state: String,
     },
     /// Whether a proof holds, without using it up. A wrong code costs a try.
     Check {
@@ -104,6 +111,9 @@ pub enum GuardOp {
         /// The account's `password_changed_at` as the caller read it.
         #[serde(default)]
         seen_changed_at: u64,
+        /// The tags of the account's password state as the caller read it, one per key.
+        #[serde(default)]
+        state: Vec<String>,
     },
     /// Dialect A's step between code and password: a right code is used up (and buys a signed
     /// payload); a wrong one costs a try.
@@ -116,6 +126,9 @@ pub enum GuardOp {
         /// The account's `password_changed_at` as the caller read it.
         #[serde(default)]
         seen_changed_at: u64,
+        /// The tags of the account's password state as the caller read it, one per key.
+        #[serde(default)]
+        state: Vec<String>,
     },
     /// Whether a credential issued at `issued_at` predates the last password change. The guard is
     /// strongly consistent where the account record in KV is not, so this closes the window in
@@ -134,6 +147,9 @@ pub enum GuardOp {
         proof: Proof,
         /// The account's `password_changed_at` as the caller read it.
         seen_changed_at: u64,
+        /// The tags of the account's password state as the caller read it, one per key.
+        #[serde(default)]
+        state: Vec<String>,
         /// When it changes, by the caller's clock (the clock that stamps the new credentials, so a
         /// token issued with the change is never older than it).
         changed_at: u64,
@@ -232,6 +248,10 @@ struct LiveCode {
     /// Issue order (see [`GuardState::serial`]).
     #[serde(default)]
     serial: u64,
+    /// The password state it was issued against (a state tag; empty: issued before secrets were
+    /// bound, holds whatever the state).
+    #[serde(default)]
+    state: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -240,6 +260,18 @@ struct Secret {
     expires_at: u64,
     #[serde(default)]
     serial: u64,
+    /// As [`LiveCode::state`] (links; empty for used payloads, which carry their own binding).
+    #[serde(default)]
+    state: String,
+}
+
+/// Whether a secret issued against `issued_for` holds for the account's current state, given as
+/// its tags under every key. A secret from before the binding (no tag) holds.
+fn same_state(issued_for: &str, current: &[String]) -> bool {
+    issued_for.is_empty()
+        || current
+            .iter()
+            .fold(false, |found, tag| same_digest(tag, issued_for) | found)
 }
 
 /// A begun password change that the store may or may not hold yet.
@@ -309,6 +341,7 @@ impl GuardState {
                 digest,
                 expires_at,
                 global_digests,
+                state,
             } => {
                 let serial = match self.take_message(now) {
                     Ok(serial) => serial,
@@ -325,6 +358,7 @@ impl GuardState {
                     wrong_tries: 0,
                     global_digests,
                     serial,
+                    state,
                 });
                 GuardAnswer::Issued {
                     released_global: replaced,
@@ -333,6 +367,7 @@ impl GuardState {
             GuardOp::IssueLink {
                 secret_id,
                 expires_at,
+                state,
             } => {
                 let serial = match self.take_message(now) {
                     Ok(serial) => serial,
@@ -344,23 +379,26 @@ impl GuardState {
                     id: secret_id,
                     expires_at,
                     serial,
+                    state,
                 });
                 GuardAnswer::LinkIssued
             }
             GuardOp::Check {
                 proof,
                 seen_changed_at,
+                state,
             } => {
                 self.settle(seen_changed_at, now);
-                self.verdict(&proof, now).into_answer(Vec::new())
+                self.verdict(&proof, &state, now).into_answer(Vec::new())
             }
             GuardOp::RedeemCode {
                 digests,
                 asked_as,
                 seen_changed_at,
+                state,
             } => {
                 self.settle(seen_changed_at, now);
-                match self.verdict(&Proof::Code { digests, asked_as }, now) {
+                match self.verdict(&Proof::Code { digests, asked_as }, &state, now) {
                     Verdict::Holds => {
                         let released = self
                             .code
@@ -383,6 +421,7 @@ impl GuardState {
                 change_id,
                 proof,
                 seen_changed_at,
+                state,
                 changed_at,
             } => {
                 self.settle(seen_changed_at, now);
@@ -406,7 +445,7 @@ impl GuardState {
                     // Long after the change, a read is fresh: the store went back (a restore)
                     // or keeps no time. Follow it; the proof must still hold.
                 }
-                match self.verdict(&proof, now) {
+                match self.verdict(&proof, &state, now) {
                     Verdict::Holds => {}
                     other => return other.into_answer(Vec::new()),
                 }
@@ -524,6 +563,7 @@ impl GuardState {
                 id: secret_id,
                 expires_at,
                 serial: 0,
+                state: String::new(),
             });
         }
         self.links.retain(|l| l.serial >= issued_before);
@@ -538,13 +578,19 @@ impl GuardState {
         }
     }
 
-    /// Whether `proof` holds now; a wrong code costs a try (and burns at the fifth) and counts
-    /// against the day's failed guesses.
-    fn verdict(&mut self, proof: &Proof, now: u64) -> Verdict {
+    /// Whether `proof` holds now for the account in `state` (its state tags as read); a wrong code
+    /// costs a try (and burns at the fifth) and counts against the day's failed guesses. A link or
+    /// code issued against another state (the password or the e-mail address changed since,
+    /// whoever changed it) holds no more.
+    fn verdict(&mut self, proof: &Proof, state: &[String], now: u64) -> Verdict {
         match proof {
             Proof::CurrentPassword => Verdict::Holds,
             Proof::Link { secret_id } => {
-                if self.links.iter().any(|l| l.id == *secret_id) {
+                if self
+                    .links
+                    .iter()
+                    .any(|l| l.id == *secret_id && same_state(&l.state, state))
+                {
                     Verdict::Holds
                 } else {
                     Verdict::Fails
@@ -568,9 +614,22 @@ impl GuardState {
                     // This identifier spent the day's guesses itself: it is told when to retry.
                     Some(Some(retry_after)) => return Verdict::Paused(retry_after),
                     // The account's are spent through other identifiers: no code is judged, and
-                    // the answer is a wrong code's, so a probe cannot tell which identifiers
-                    // belong to the paused account.
-                    Some(None) => return Verdict::Fails,
+                    // the answer is a wrong code's. The guess still counts as this identifier's
+                    // own, so that it meets its own pause after its own day's worth, as a name of
+                    // no account or of another account would: a probe cannot tell which
+                    // identifiers belong to the paused account.
+                    Some(None) => {
+                        self.record_failed_guess(asked_as, now);
+                        return Verdict::Fails;
+                    }
+                }
+                if self
+                    .code
+                    .as_ref()
+                    .is_some_and(|c| !same_state(&c.state, state))
+                {
+                    // Issued against another password state: dead, as if none were live.
+                    self.code = None;
                 }
                 let Some(code) = self.code.as_mut() else {
                     // A guess with no live code is still a guess; recording it also makes the
@@ -688,6 +747,7 @@ mod tests {
     fn issue(state: &mut GuardState, digest: &str) {
         state.apply(
             GuardOp::IssueCode {
+                state: Default::default(),
                 digest: digest.into(),
                 expires_at: 1_000,
                 global_digests: vec!["g".into()],
@@ -698,6 +758,7 @@ mod tests {
 
     fn issue_at(state: &mut GuardState, digest: &str, now: u64) {
         let op = GuardOp::IssueCode {
+            state: Default::default(),
             digest: digest.into(),
             expires_at: now + 600,
             global_digests: vec![],
@@ -707,6 +768,7 @@ mod tests {
 
     fn check(proof: Proof) -> GuardOp {
         GuardOp::Check {
+            state: Default::default(),
             proof,
             seen_changed_at: 0,
         }
@@ -714,6 +776,7 @@ mod tests {
 
     fn begin(state: &mut GuardState, proof: Proof, seen: u64, now: u64) -> GuardAnswer {
         let op = GuardOp::BeginChange {
+            state: Default::default(),
             change_id: format!("change-{now}"),
             proof,
             seen_changed_at: seen,
@@ -770,6 +833,7 @@ mod tests {
             }
         );
         let redeem = GuardOp::RedeemCode {
+            state: Default::default(),
             digests: vec!["aa".into()],
             asked_as: "by-username".into(),
             seen_changed_at: 0,
@@ -798,6 +862,7 @@ mod tests {
         let mut state = GuardState::default();
         issue(&mut state, "aa");
         let link = GuardOp::IssueLink {
+            state: Default::default(),
             secret_id: "link:1".into(),
             expires_at: 500,
         };
@@ -825,6 +890,7 @@ mod tests {
         issue(&mut state, "aa");
         state.apply(
             GuardOp::IssueLink {
+                state: Default::default(),
                 secret_id: "link:1".into(),
                 expires_at: 500,
             },
@@ -872,6 +938,7 @@ mod tests {
         let mut state = GuardState::default();
         for id in ["a", "b"] {
             let op = GuardOp::IssueLink {
+                state: Default::default(),
                 secret_id: id.into(),
                 expires_at: 100,
             };
@@ -902,6 +969,7 @@ mod tests {
 
     fn issue_link(state: &mut GuardState, id: &str, now: u64) -> GuardAnswer {
         let op = GuardOp::IssueLink {
+            state: Default::default(),
             secret_id: id.into(),
             expires_at: now + 3_600,
         };
@@ -957,6 +1025,7 @@ mod tests {
         assert_eq!(
             state.apply(
                 GuardOp::Check {
+                    state: Default::default(),
                     proof: link("a"),
                     seen_changed_at: 10,
                 },
@@ -1060,6 +1129,7 @@ mod tests {
             }
         );
         let code_op = GuardOp::IssueCode {
+            state: Default::default(),
             digest: "aa".into(),
             expires_at: 1_000,
             global_digests: vec![],
@@ -1104,6 +1174,7 @@ mod tests {
         assert_eq!(begin(&mut state, link("a"), 0, 10), GuardAnswer::Begun);
         // The store shows a time far ahead (another clock): the guard records the change's own.
         let far = GuardOp::Check {
+            state: Default::default(),
             proof: link("a"),
             seen_changed_at: 9_999_999,
         };

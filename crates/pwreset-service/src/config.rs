@@ -30,6 +30,8 @@ pub const MAX_PAYLOAD_TTL_SECS: u64 = 60 * 60;
 pub const MAX_ACCESS_TOKEN_TTL_SECS: u64 = 24 * 60 * 60;
 /// The default of `REFUSAL_MIN_MS`: a refused secret is answered half a second after it arrived.
 pub const DEFAULT_REFUSAL_MIN_MS: u64 = 500;
+/// The floor of `REFUSAL_MIN_MS` outside development: below it, a store's own timing shows.
+pub const MIN_REFUSAL_MIN_MS: u64 = 100;
 /// The ceiling of `REFUSAL_MIN_MS`: 5 seconds.
 pub const MAX_REFUSAL_MIN_MS: u64 = 5_000;
 /// The shortest admin token accepted.
@@ -363,10 +365,10 @@ impl ServiceConfig {
 
         let refusal_min_ms = match value("REFUSAL_MIN_MS").map(|v| v.parse::<u64>()) {
             None => DEFAULT_REFUSAL_MIN_MS,
-            Some(Ok(n)) if n <= MAX_REFUSAL_MIN_MS => n,
+            Some(Ok(n)) if n <= MAX_REFUSAL_MIN_MS && (development || n >= MIN_REFUSAL_MIN_MS) => n,
             Some(_) => {
                 problems.push(format!(
-                    "REFUSAL_MIN_MS must be a whole number of milliseconds from 0 to {MAX_REFUSAL_MIN_MS}"
+                    "REFUSAL_MIN_MS must be a whole number of milliseconds from {MIN_REFUSAL_MIN_MS} to {MAX_REFUSAL_MIN_MS} (from 0 with ENVIRONMENT=development): below that, how long a refusal takes tells whether the name exists"
                 ));
                 DEFAULT_REFUSAL_MIN_MS
             }

@@ -128,6 +128,12 @@ fn the_minimum_is_configured_and_zero_turns_it_off() {
     h.send(reg_code_request("nobody", "000000"));
     assert_eq!(h.platform.take_waits(), [80]);
 
+    // Outside development the minimum cannot be turned off.
+    for (value, accepted) in [("0", false), ("99", false), ("100", true), ("5000", true)] {
+        let service = service_from(&production_vars(&[("REFUSAL_MIN_MS", value)]));
+        assert_eq!(service.config().is_ok(), accepted, "production, {value}");
+    }
+
     for bad in ["-1", "5001", "half a second", ""] {
         let service = service_from(&vars_with(&[("REFUSAL_MIN_MS", bad)]));
         if bad.is_empty() {

@@ -13,6 +13,7 @@ export const MODULES = {
     "dist/pwreset_policy_bg.wasm",
     "dist/pwreset_policy.js",
     "src/entry-browser.js",
+    "src/public-api.js",
     "src/api.js",
     "src/errors.js",
     "src/messages.js",

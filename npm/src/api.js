@@ -1,8 +1,14 @@
 /**
  * The package's functions, independent of where they run. Each entry point (browser, node, workerd)
- * passes loaders that instantiate the two wasm modules its own way.
+ * fills `loaders` in as it loads, with functions that instantiate the two wasm modules its own way.
  */
 import { PwresetError, fromWasm } from "./errors.js";
+
+/**
+ * The platform's wasm loaders, read at the first `ready()` (one entry file per realm). package.json
+ * lists the entry files as the package's only side effects, so that bundlers keep what they fill in.
+ */
+export const loaders = {};
 
 const CHECK_OPTIONS = ["user", "confirm", "confirmField", "passwordField"];
 const VALIDATE_OPTIONS = ["preset", "policy", "locale", ...CHECK_OPTIONS];

@@ -5,10 +5,10 @@
  * Response, bytes or WebAssembly.Module) to `ready()` to load them from elsewhere.
  */
 import initPolicy, * as policy from "../dist/pwreset_policy.js";
-import { createApi } from "./api.js";
+import { loaders } from "./api.js";
 import { fetchWasm } from "./fetch-wasm.js";
 
-const api = createApi({
+Object.assign(loaders, {
   async policy(source) {
     await initPolicy({ module_or_path: source ?? (await fetchWasm(policy.wasmUrl(), "policy")) });
     return policy;
@@ -20,14 +20,4 @@ const api = createApi({
   },
 });
 
-export const { ready, loadStrength, createPolicy, validatePassword, checkConfirm, estimateStrength, helpTexts, warmUpStrength } =
-  api;
-export { PwresetError, ResetApiError } from "./errors.js";
-export { uniqueMessages } from "./messages.js";
-export { createResetClient } from "./client.js";
-
-/** `checkBreached(password, options)`, loaded on first use: a form needs it only when it is submitted. */
-export async function checkBreached(password, options) {
-  const breached = await import("./breached.js");
-  return breached.checkBreached(password, options);
-}
+export * from "./public-api.js";

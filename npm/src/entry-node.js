@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import initPolicy, * as policy from "../dist/pwreset_policy.js";
-import { createApi } from "./api.js";
+import { loaders } from "./api.js";
 
 /** What wasm-bindgen's init accepts, from what the caller gave (undefined: the package's own file). */
 async function wasmSource(source, file) {
@@ -18,7 +18,7 @@ async function wasmSource(source, file) {
   return source;
 }
 
-const api = createApi({
+Object.assign(loaders, {
   async policy(source) {
     await initPolicy({ module_or_path: await wasmSource(source, "pwreset_policy_bg.wasm") });
     return policy;
@@ -30,9 +30,4 @@ const api = createApi({
   },
 });
 
-export const { ready, loadStrength, createPolicy, validatePassword, checkConfirm, estimateStrength, helpTexts, warmUpStrength } =
-  api;
-export { PwresetError, ResetApiError } from "./errors.js";
-export { uniqueMessages } from "./messages.js";
-export { createResetClient } from "./client.js";
-export { checkBreached } from "./breached.js";
+export * from "./public-api.js";

@@ -7,9 +7,9 @@ import policyWasm from "../dist/pwreset_policy_bg.wasm";
 import strengthWasm from "../dist/pwreset_strength_bg.wasm";
 import * as policy from "../dist/pwreset_policy.js";
 import * as strength from "../dist/pwreset_strength.js";
-import { createApi } from "./api.js";
+import { loaders } from "./api.js";
 
-const api = createApi({
+Object.assign(loaders, {
   async policy(source) {
     policy.initSync({ module: source ?? policyWasm });
     return policy;
@@ -20,9 +20,4 @@ const api = createApi({
   },
 });
 
-export const { ready, loadStrength, createPolicy, validatePassword, checkConfirm, estimateStrength, helpTexts, warmUpStrength } =
-  api;
-export { PwresetError, ResetApiError } from "./errors.js";
-export { uniqueMessages } from "./messages.js";
-export { createResetClient } from "./client.js";
-export { checkBreached } from "./breached.js";
+export * from "./public-api.js";

@@ -131,12 +131,18 @@ export function ready(options?: ReadyOptions): Promise<void>;
 /** Loads the strength module (zxcvbn); later calls return at once. */
 export function loadStrength(options?: { wasm?: WasmSource }): Promise<void>;
 
+/** `Symbol.dispose` where the program's libraries declare it (`esnext.disposable`, `@types/node`), else never. */
+type DisposeSymbol = SymbolConstructor[keyof SymbolConstructor & "dispose"];
+
+/** `[Symbol.dispose](): void` where the program knows the symbol: `using` frees a policy. */
+type Disposal = { [K in DisposeSymbol]: () => void };
+
 /**
  * A policy compiled once, kept in wasm memory, that checks many passwords without parsing the
  * policy again. Its memory is freed when the object is garbage-collected, or at once by `free()`
- * (or a `using` declaration).
+ * (or a `using` declaration, which calls `[Symbol.dispose]()`).
  */
-export interface PasswordPolicy {
+export interface PasswordPolicy extends Disposal {
   /** Checks a password with the server's rules and messages; `strength` is filled once the strength module is loaded. */
   check(password: string, options?: CheckOptions): CheckResult;
   /** The rules in words, for showing before the user types. */
@@ -195,12 +201,14 @@ export type PwresetErrorCode =
   | "internal";
 
 export class PwresetError extends Error {
+  constructor(code: PwresetErrorCode, message: string, options?: { cause?: unknown });
   readonly name: "PwresetError";
   readonly code: PwresetErrorCode;
 }
 
 /** A reset API answered outside 2xx. */
 export class ResetApiError extends Error {
+  constructor(status: number, body: unknown, retryAfter: number | null);
   readonly name: "ResetApiError";
   readonly status: number;
   readonly body: unknown;
@@ -265,20 +273,21 @@ export interface UserApiSuccess {
   message: string;
 }
 
+/** An account for `admin.createUser`; `null` counts as absent. */
 export interface NewUser {
   username: string;
   email: string;
   password: string;
-  phone?: string;
-  first_name?: string;
-  last_name?: string;
-  user_type?: string;
-  scopes?: string[];
+  phone?: string | null;
+  first_name?: string | null;
+  last_name?: string | null;
+  user_type?: string | null;
+  scopes?: string[] | null;
 }
 
 export interface ResetClient {
   reg: {
-    resetPasswordRequest(body: { username: string }): Promise<Success>;
+    resetPasswordRequest(body: { username: string; code?: null }): Promise<Success>;
     resetPasswordRequest(body: { username: string; code: string }): Promise<Success & { signedPayload: string }>;
     resetPassword(body: { newPassword: string; signedPayload: string; username: string }): Promise<Success & { token: string }>;
     userInfo(token: string): Promise<UserInfo>;
@@ -286,8 +295,8 @@ export interface ResetClient {
   authV1: {
     forgotpass(body: { email: string }): Promise<Success>;
     forgotpassMobile(body: { phone: string }): Promise<Success>;
-    resetpass(body: { token: string; password: string; passwordConfirm: string }): Promise<Success & { token: string }>;
-    resetpassMobile(body: { token: string; password: string; passwordConfirm: string; phone?: string }): Promise<Success & { token: string }>;
+    resetpass(body: { token: string; password: string; passwordConfirm: string; phone?: string | null }): Promise<Success & { token: string }>;
+    resetpassMobile(body: { token: string; password: string; passwordConfirm: string; phone?: string | null }): Promise<Success & { token: string }>;
   };
   user: {
     /** `email` may be an e-mail address or a username. */

@@ -30,10 +30,10 @@ use arbitrary::Arbitrary;
 use futures_executor::block_on;
 use pwreset_core::UnixTime;
 use pwreset_core::secrets::{AccessTokenIssuer, PayloadPurpose, sign_payload};
-use pwreset_service::account::Account;
+use pwreset_service::model::account::Account;
 use pwreset_service::delivery::DeliveryStore;
-use pwreset_service::memory::MemoryPlatform;
-use pwreset_service::platform::{Accounts, LimitRule};
+use pwreset_service::testing::memory::MemoryPlatform;
+use pwreset_service::ports::{Accounts, LimitRule};
 use pwreset_service::{Method, Request, Response, Service};
 use serde_json::{Value, json};
 

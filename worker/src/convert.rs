@@ -1,7 +1,7 @@
 //! Between workers-rs' HTTP types and the service's plain ones.
 
 use futures_util::StreamExt;
-use pwreset_service::http::MAX_BODY_BYTES;
+use pwreset_service::model::http::MAX_BODY_BYTES;
 use pwreset_service::{Method, Request, Response};
 
 /// Reads a request, and at most [`MAX_BODY_BYTES`] + 1 bytes of its body: a longer body is cut

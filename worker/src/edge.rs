@@ -4,8 +4,8 @@
 //! [`crate::http_client`].
 
 use pwreset_core::UnixTime;
-use pwreset_service::jobs::Job;
-use pwreset_service::platform::{
+use pwreset_service::model::job::Job;
+use pwreset_service::ports::{
     Clock, JobQueue, LimitRule, Logger, PlatformError, PlatformResult, RateLimits,
 };
 use worker::{Env, MessageBuilder};

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use futures_util::future::{Either, select};
 use pwreset_service::delivery::{HttpAnswer, HttpClient, ProviderRequest, TransportError};
-use pwreset_service::platform::{FetchedAnswer, HttpFetch};
+use pwreset_service::ports::{FetchedAnswer, HttpFetch};
 use worker::{
     AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response,
 };

@@ -4,9 +4,9 @@
 //! list of ids; `phone:<e164>` → id; `link:<digest>` → link record, expiring with the link;
 //! `pwned:<prefix>` → a cached range answer of the breached-password API (1 day).
 
-use pwreset_service::account::Account;
-use pwreset_service::audit;
-use pwreset_service::platform::{Accounts, LinkRecord, LinkRecords, PlatformResult, ResponseCache};
+use pwreset_service::model::account::Account;
+use pwreset_service::model::audit;
+use pwreset_service::ports::{Accounts, LinkRecord, LinkRecords, PlatformResult, ResponseCache};
 
 use crate::edge::{EdgePlatform, failed};
 

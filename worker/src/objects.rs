@@ -8,7 +8,7 @@ use pwreset_service::guard::{
     DECOY_RECORD_PREFIX, GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp, ObjectStorage,
     apply_global_op, apply_guard_op, is_decoy_record, sweep_decoys,
 };
-use pwreset_service::platform::{AccountGuard, GlobalCodes, PlatformError, PlatformResult};
+use pwreset_service::ports::{AccountGuard, GlobalCodes, PlatformError, PlatformResult};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use worker::{DurableObject, Env, Method, Request, RequestInit, Response, State, durable_object};

@@ -6,46 +6,13 @@
 use serde_json::json;
 use sha1::{Digest, Sha1};
 
-use crate::audit;
-use crate::delivery::{ProviderRequest, USER_AGENT};
-use crate::platform::{Clock, HttpFetch, Logger, PlatformError, PlatformResult, ResponseCache};
+pub use crate::config::breached::{BreachedCheck, BreachedConfig, PWNED_PASSWORDS_URL};
+use crate::model::audit;
+use crate::model::outbound::{ProviderRequest, USER_AGENT};
+use crate::ports::{Clock, HttpFetch, Logger, PlatformError, PlatformResult, ResponseCache};
 
-/// The real range API.
-pub const PWNED_PASSWORDS_URL: &str = "https://api.pwnedpasswords.com";
 /// How long a range answer is cached (its data changes rarely).
 pub const RANGE_CACHE_TTL_SECS: u64 = 24 * 60 * 60;
-
-/// What to do about breached passwords (`BREACHED_CHECK`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BreachedCheck {
-    /// No check (the default).
-    Off,
-    /// Check; when the range API can't be reached, accept the password (and log it).
-    FailOpen,
-    /// Check; when the range API can't be reached, refuse to set the password for now (503).
-    FailClosed,
-}
-
-impl BreachedCheck {
-    /// Reads `off`, `fail-open` or `fail-closed`.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "off" => Some(BreachedCheck::Off),
-            "fail-open" => Some(BreachedCheck::FailOpen),
-            "fail-closed" => Some(BreachedCheck::FailClosed),
-            _ => None,
-        }
-    }
-}
-
-/// The breached-password settings.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BreachedConfig {
-    /// Whether and how to check.
-    pub mode: BreachedCheck,
-    /// The range API's base URL (`PWNED_PASSWORDS_URL`), without a trailing slash.
-    pub base_url: String,
-}
 
 /// The password's SHA-1 as 40 uppercase hex digits, split into the 5-digit prefix that is sent and
 /// the 35-digit suffix that is not.

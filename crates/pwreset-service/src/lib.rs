@@ -2,36 +2,46 @@
 //!
 //! The reset service with no platform in it, in the sans-I/O spirit: requests come in as plain
 //! values, answers go out as plain values, and everything the service needs from a platform
-//! (accounts, secret records, an atomic per-account guard, a delivery queue, rate limits, a clock)
-//! is a small trait ([`platform`]). The edge Worker implements those traits on Cloudflare's
-//! bindings; [`memory`] implements them in memory so every route is testable natively.
+//! (storage, an atomic guard, a queue, rate limits, a clock, outbound HTTP) is a small trait
+//! ([`ports`]). The edge Worker implements those traits on Cloudflare's bindings;
+//! [`testing::memory`] implements them in memory so every route is testable natively.
 //!
-//! Layout: [`router`] maps routes to [`dialects`] (request and answer shapes), which call the
-//! shared [`flows`] (every rule once); [`guard`] holds the atomic steps, [`jobs`] the queue's
-//! work, [`delivery`] the messages and provider requests, [`config`] the checked settings.
+//! The modules are layers, bottom up; a module imports only from its own layer or those below
+//! (`tests/layers.rs` checks it, and docs/architecture.md walks through them):
+//!
+//! 0. [`model`]: the data: accounts, requests and answers, messages, queue jobs, guard ops, errors.
+//! 1. [`ports`]: what the service needs from a platform.
+//! 2. [`config`]: the checked settings.
+//! 3. mechanisms: [`guard`] (the atomic steps), [`delivery`] (messages and providers),
+//!    [`breached`] (the Pwned Passwords check), [`directory`] (the application's user service),
+//!    [`refusal`] (how long a refusal takes).
+//! 4. [`flows`]: every rule once: requests, redemptions, password changes, the queue's reset work.
+//! 5. entry points: [`api`] (the route table, the dialects, the reset page, admin and dev routes)
+//!    and [`queue`] (the consumer).
+//! 6. [`testing`]: the in-memory platform and fault injection.
 
 // The traits are implemented on one thread (a Worker isolate): their futures need no `Send`.
 #![allow(async_fn_in_trait)]
 
-pub mod account;
-pub mod audit;
-pub mod breached;
-pub mod config;
-pub mod delivery;
-pub mod dialects;
-pub mod directory;
-pub mod faults;
-pub mod flows;
-pub mod guard;
-pub mod http;
-pub mod jobs;
-pub mod memory;
-pub mod openapi;
-pub mod platform;
-pub mod refusal;
-pub mod reset_page;
-pub mod router;
+pub mod model;
 
-pub use http::{Method, Request, Response};
-pub use jobs::{Job, JobOutcome};
-pub use router::Service;
+pub mod ports;
+
+pub mod config;
+
+pub mod breached;
+pub mod delivery;
+pub mod directory;
+pub mod guard;
+pub mod refusal;
+
+pub mod flows;
+
+pub mod api;
+pub mod queue;
+
+pub mod testing;
+
+pub use api::router::Service;
+pub use model::http::{Method, Request, Response};
+pub use model::job::{Job, JobOutcome};

@@ -12,9 +12,9 @@
 
 use serde_json::json;
 
-use crate::audit;
-use crate::http::Response;
-use crate::platform::{Clock, Logger};
+use crate::model::audit;
+use crate::model::http::Response;
+use crate::ports::{Clock, Logger};
 
 /// When a request arrived, read from the platform's clock before anything else.
 #[derive(Clone, Copy, Debug)]

@@ -403,7 +403,7 @@ fn email_code_sent(h: &Harness) -> Option<String> {
 fn a_dead_lettered_reset_request_keeps_the_names_keyed_tag_not_the_name() {
     let h = Harness::new();
     for identifier in ["nobody@example.com", "+15550001234", "someone"] {
-        let job = reset_job(pwreset_service::jobs::ResetVia::EmailCode, identifier);
+        let job = reset_job(pwreset_service::model::job::ResetVia::EmailCode, identifier);
         futures_executor::block_on(h.service.run_dead_letter(&h.platform, job));
     }
     let letters = dead_letters(&h).json_body();

@@ -11,7 +11,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::*;
 use futures_executor::block_on;
-use pwreset_service::memory::MemoryPlatform;
+use pwreset_service::testing::memory::MemoryPlatform;
 use pwreset_service::{JobOutcome, Method, Request, Response, Service};
 use serde_json::{Value, json};
 
@@ -607,7 +607,7 @@ fn a_misconfigured_service_leaves_queue_messages_for_a_retry() {
     let broken = service_from(&vars_with(&[("KEYS", "")]));
     let platform = MemoryPlatform::new(NOW);
     // The queued job, run by a service whose configuration broke since: retried, not lost.
-    let job = reset_job(pwreset_service::jobs::ResetVia::EmailCode, "jane");
+    let job = reset_job(pwreset_service::model::job::ResetVia::EmailCode, "jane");
     assert_eq!(block_on(broken.run_job(&platform, job)), JobOutcome::Retry);
 }
 

@@ -6,8 +6,8 @@ use pwreset_core::UnixTime;
 use pwreset_service::guard::{
     DECOY_RECORD_PREFIX, GuardAddress, GuardOp, ObjectStorage, Proof, apply_guard_op, sweep_decoys,
 };
-use pwreset_service::memory::{MemoryObjectStorage, MemoryPlatform};
-use pwreset_service::platform::AccountGuard as _;
+use pwreset_service::ports::AccountGuard as _;
+use pwreset_service::testing::memory::{MemoryObjectStorage, MemoryPlatform};
 
 /// One alarm's batch on the edge.
 const BATCH: usize = 1_000;

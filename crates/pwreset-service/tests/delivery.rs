@@ -7,6 +7,7 @@ use futures_executor::block_on;
 use hmac::{Hmac, KeyInit, Mac};
 use pwreset_service::delivery::providers::webhook;
 use pwreset_service::delivery::*;
+use pwreset_service::testing::delivery::{FakeHttpClient, MemoryDeliveryStore};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use std::collections::HashMap;

@@ -173,9 +173,9 @@ trait NowSecs {
     fn now_secs(&self) -> u64;
 }
 
-impl NowSecs for pwreset_service::memory::MemoryPlatform {
+impl NowSecs for pwreset_service::testing::memory::MemoryPlatform {
     fn now_secs(&self) -> u64 {
-        use pwreset_service::platform::Clock;
+        use pwreset_service::ports::Clock;
         self.now().as_secs()
     }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use common::*;
 use pwreset_core::secrets::ResetCode;
 use pwreset_service::guard::{GlobalAnswer, GlobalOp, MAX_WRONG_TRIES, apply_global_op};
-use pwreset_service::memory::MemoryObjectStorage;
+use pwreset_service::testing::memory::MemoryObjectStorage;
 use pwreset_service::{Method, Request};
 use serde_json::json;
 

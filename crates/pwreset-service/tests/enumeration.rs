@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use pwreset_service::platform::LimitRule;
+use pwreset_service::ports::LimitRule;
 use serde_json::json;
 
 fn forgot_password(h: &Harness, identifier: &str) -> u16 {
@@ -32,7 +32,7 @@ fn the_reveal_switch_answers_no_more_than_the_request_limits_allow() {
 
 /// The platform calls a request makes, by name.
 fn calls_of(h: &Harness, request: pwreset_service::Request) -> Vec<&'static str> {
-    let recorder = pwreset_service::faults::Faulty::new(&h.platform);
+    let recorder = pwreset_service::testing::faults::Faulty::new(&h.platform);
     futures_executor::block_on(h.service.handle(&recorder, request));
     recorder.calls()
 }

@@ -12,10 +12,10 @@ mod common;
 use common::*;
 use futures_executor::block_on;
 use pwreset_core::password_hash::verify_password;
-use pwreset_service::directory::memory::MemoryUserService;
-use pwreset_service::faults::{Fault, Faulty};
 use pwreset_service::guard::CHANGE_LEASE_SECS;
-use pwreset_service::platform::Accounts;
+use pwreset_service::ports::Accounts;
+use pwreset_service::testing::faults::{Fault, Faulty};
+use pwreset_service::testing::user_service::MemoryUserService;
 use pwreset_service::{Method, Request, Response};
 use serde_json::json;
 

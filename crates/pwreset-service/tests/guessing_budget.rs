@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use pwreset_core::password_hash::verify_password;
 use pwreset_service::guard::{DAILY_FAILED_GUESSES, DAILY_MESSAGES};
-use pwreset_service::platform::Accounts;
+use pwreset_service::ports::Accounts;
 
 /// A wrong six-digit code other than `right`.
 fn wrong_code(right: &str, n: usize) -> String {

@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use futures_executor::block_on;
 use pwreset_service::delivery::OutgoingMessage;
-use pwreset_service::platform::Accounts;
+use pwreset_service::ports::Accounts;
 use serde_json::json;
 
 /// The shared address every test account uses.

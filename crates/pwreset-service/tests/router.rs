@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use futures_executor::block_on;
-use pwreset_service::memory::MemoryPlatform;
+use pwreset_service::testing::memory::MemoryPlatform;
 use pwreset_service::{Method, Request, Response};
 use serde_json::{Value, json};
 

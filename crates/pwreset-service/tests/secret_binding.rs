@@ -8,13 +8,13 @@ mod common;
 use common::*;
 use futures_executor::block_on;
 use pwreset_core::password_hash::{HashParams, hash_password};
-use pwreset_service::platform::Accounts;
+use pwreset_service::ports::Accounts;
 
 /// The application changes `user`'s account in its own store, with `change`.
 fn change_in_store(
     h: &Harness,
     user: &User,
-    change: impl FnOnce(&mut pwreset_service::account::Account),
+    change: impl FnOnce(&mut pwreset_service::model::account::Account),
 ) {
     let mut account = block_on(h.platform.account(&user.id)).unwrap().unwrap();
     change(&mut account);

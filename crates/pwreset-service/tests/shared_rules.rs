@@ -7,12 +7,12 @@ mod common;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::*;
-use pwreset_service::account::Account;
 use pwreset_service::delivery::{Channel, MessageKind, compose};
 use pwreset_service::guard::{GuardAnswer, MAX_WRONG_TRIES};
-use pwreset_service::http::MAX_BODY_BYTES;
-use pwreset_service::jobs::{Job, ResetVia};
-use pwreset_service::platform::LimitRule;
+use pwreset_service::model::account::Account;
+use pwreset_service::model::http::MAX_BODY_BYTES;
+use pwreset_service::model::job::{Job, ResetVia};
+use pwreset_service::ports::LimitRule;
 use pwreset_service::{Method, Request, Response};
 use serde_json::{Value, json};
 

@@ -12,11 +12,11 @@ use common::*;
 use futures_executor::block_on;
 use pwreset_service::delivery::DeliveryStore;
 use pwreset_service::delivery::ProviderRequest;
-use pwreset_service::directory::memory::MemoryUserService;
 use pwreset_service::directory::{
     RemoteDirectory, SIGNATURE_HEADER, request_is_signed, sign_answer, sign_request,
 };
-use pwreset_service::platform::FetchedAnswer;
+use pwreset_service::ports::FetchedAnswer;
+use pwreset_service::testing::user_service::MemoryUserService;
 use serde_json::{Value, json};
 
 const ATTACKER: &str = "mallory@attacker.example";

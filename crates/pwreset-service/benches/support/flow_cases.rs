@@ -17,11 +17,11 @@ use std::hint::black_box;
 
 use futures_executor::block_on;
 use hmac::{Hmac, KeyInit, Mac};
-use pwreset_service::account::Account;
 use pwreset_service::delivery::OutgoingMessage;
 use pwreset_service::flows::token_issuer;
-use pwreset_service::memory::MemoryPlatform;
-use pwreset_service::platform::{Accounts, Clock};
+use pwreset_service::model::account::Account;
+use pwreset_service::ports::{Accounts, Clock};
+use pwreset_service::testing::memory::MemoryPlatform;
 use pwreset_service::{Method, Request, Response, Service};
 use serde_json::{Value, json};
 

@@ -1,8 +1,9 @@
 //! From "what to tell the user" to a ready [`OutgoingMessage`].
 
-use super::catalog::{Catalog, Locale, Texts, fill};
-use super::message::{Channel, OutgoingMessage};
+use super::catalog::{Catalog, Texts, fill};
 use super::text::plain_label;
+use crate::model::locale::Locale;
+use crate::model::message::{Channel, OutgoingMessage};
 
 /// What a message tells its recipient.
 #[derive(Clone, PartialEq, Eq)]
@@ -76,7 +77,7 @@ pub fn compose_in(
     id: impl Into<String>,
     now_secs: u64,
 ) -> OutgoingMessage {
-    let catalog = locale.catalog();
+    let catalog = super::catalog::catalog(locale);
     let pick = |texts: &Texts| {
         let subject = match channel {
             Channel::Email => texts.subject,

@@ -1,12 +1,12 @@
 //! The queue consumer's work for one message: send it once, or say when to try again, or give up.
 
-use super::config::DeliveryConfig;
-use super::mask::mask_recipient;
-use super::message::OutgoingMessage;
 use super::outcome::retry_delay;
 use super::outcome::{MAX_ATTEMPTS, RetryReason, SendOutcome, classify, classify_transport};
-use super::ports::{DeliveryStore, HttpClient};
 use super::providers::provider_request;
+use crate::config::delivery::DeliveryConfig;
+use crate::model::mask::mask_recipient;
+use crate::model::message::OutgoingMessage;
+use crate::ports::{DeliveryStore, HttpClient};
 
 /// What became of one delivery attempt, and what the queue should do with the message.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,42 +1,7 @@
 //! Messages that could not be delivered, kept for the operator and logged, never dropped silently.
 
-use serde::{Deserialize, Serialize};
-
-use super::mask::mask_recipient;
-use super::message::{Channel, OutgoingMessage};
-use super::ports::DeliveryStore;
-
-/// What the operator sees of a message that could not be delivered: no text, link or code,
-/// and the recipient masked.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeadLetter {
-    /// The message's delivery id.
-    pub message_id: String,
-    /// E-mail or SMS.
-    pub channel: Channel,
-    /// The recipient, masked (`j***@example.com`, `+44********56`).
-    pub to: String,
-    /// Why delivery stopped.
-    pub reason: String,
-    /// How many attempts were made.
-    pub attempts: u32,
-    /// When delivery stopped (unix seconds).
-    pub failed_at: u64,
-}
-
-impl DeadLetter {
-    /// The dead letter of `msg`, whose attempt number `msg.attempt` was the last.
-    pub fn new(msg: &OutgoingMessage, reason: &str, now_secs: u64) -> Self {
-        Self {
-            message_id: msg.id.clone(),
-            channel: msg.channel,
-            to: mask_recipient(&msg.to),
-            reason: reason.to_owned(),
-            attempts: msg.attempt.saturating_add(1),
-            failed_at: now_secs,
-        }
-    }
-}
+use crate::model::message::{DeadLetter, OutgoingMessage};
+use crate::ports::DeliveryStore;
 
 /// Keeps `msg` as a dead letter and gives the JSON log line to print:
 /// `{"event":"delivery_dead_letter","message_id","channel","to","reason","attempts",

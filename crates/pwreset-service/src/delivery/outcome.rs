@@ -1,6 +1,6 @@
 //! What a provider's answer means: delivered, worth another try (and when), or refused for good.
 
-use super::ports::TransportError;
+use crate::model::outbound::TransportError;
 
 /// How many delivery attempts a message gets in all before it is dead-lettered.
 pub const MAX_ATTEMPTS: u32 = 5;

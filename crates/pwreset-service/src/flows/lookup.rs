@@ -1,7 +1,7 @@
 //! Finding the account a request names.
 
-use crate::account::Account;
-use crate::platform::{Accounts, PlatformResult};
+use crate::model::account::Account;
+use crate::ports::{Accounts, PlatformResult};
 
 /// Dialect A names an account by its username, which is often its e-mail address: the username
 /// first, then the e-mail address when exactly one account has it.

@@ -5,6 +5,8 @@ pub mod lookup;
 mod password;
 mod redeem;
 mod request;
+pub mod reset_request;
+pub mod send;
 
 pub use password::{
     PasswordForm, authenticate, change_password, check_new_password, commit_password,
@@ -18,7 +20,7 @@ use pwreset_core::secrets::AccessTokenIssuer;
 use crate::config::{ServiceConfig, TOKEN_AUDIENCE};
 use crate::directory::Directory;
 use crate::guard::GlobalOp;
-use crate::platform::{Platform, PlatformError};
+use crate::ports::{Platform, PlatformError};
 
 /// Why a flow refused, in terms every dialect can render.
 #[derive(Debug)]
@@ -64,7 +66,7 @@ pub type FlowResult<T> = Result<T, FlowError>;
 /// The account directory this configuration names (the platform's own, or the remote one).
 /// The tags of `account`'s password state (its hash and e-mail address) under every key, newest
 /// first: its links and codes are bound to them (`Keyring::state_tags`).
-pub fn state_tags(cfg: &ServiceConfig, account: &crate::account::Account) -> Vec<String> {
+pub fn state_tags(cfg: &ServiceConfig, account: &crate::model::account::Account) -> Vec<String> {
     cfg.keyring
         .state_tags(&account.id, &account.password_state())
 }

@@ -6,14 +6,14 @@ use pwreset_core::{CheckInput, Policy};
 use serde_json::json;
 
 use super::{FlowError, FlowResult, token_issuer};
-use crate::account::Account;
-use crate::audit;
 use crate::breached;
 use crate::config::ServiceConfig;
 use crate::delivery::{self, Channel, Locale, MessageKind};
 use crate::guard::{GuardAddress, GuardAnswer, GuardOp, Proof};
-use crate::jobs::Job;
-use crate::platform::{Accounts, Platform, PlatformError};
+use crate::model::account::Account;
+use crate::model::audit;
+use crate::model::job::Job;
+use crate::ports::{Accounts, Platform, PlatformError};
 
 /// A new password as a dialect's form carries it, with the policy that dialect enforces.
 #[derive(Clone, Copy)]
@@ -90,7 +90,7 @@ pub async fn commit_password(
         .map_err(|e| PlatformError(format!("password hashing failed: {e}")))?;
     let changed_at = p.now().as_secs();
     let change = Change {
-        id: crate::account::new_id().map_err(|e| PlatformError(e.to_string()))?,
+        id: crate::model::account::new_id().map_err(|e| PlatformError(e.to_string()))?,
         changed_at,
     };
     let begin = GuardOp::BeginChange {
@@ -164,7 +164,7 @@ pub async fn commit_password(
             json!({ "account": account.id, "reason": e.0 }),
         ));
     }
-    let notice_id = crate::account::new_id().map_err(|e| PlatformError(e.to_string()))?;
+    let notice_id = crate::model::account::new_id().map_err(|e| PlatformError(e.to_string()))?;
     let notice = delivery::compose_in(
         form.locale,
         MessageKind::PasswordChanged,
@@ -238,7 +238,7 @@ pub async fn change_password(
     form: PasswordForm<'_>,
     client_ip: &str,
 ) -> FlowResult<AccessToken> {
-    super::request::limit(p, crate::platform::LimitRule::AttemptPerIp, client_ip).await?;
+    super::request::limit(p, crate::ports::LimitRule::AttemptPerIp, client_ip).await?;
     let account = authenticate(p, cfg, token).await?;
     if !verify_password(old_password, &account.password_hash).unwrap_or(false) {
         p.log(&audit::line(

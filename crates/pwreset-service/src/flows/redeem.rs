@@ -13,11 +13,11 @@ use pwreset_core::secrets::{
 use super::password::{check_new_password, commit_password};
 use super::request::limit;
 use super::{FlowError, FlowResult, PasswordForm, directory, lookup, release_global};
-use crate::account::Account;
-use crate::audit;
 use crate::config::ServiceConfig;
 use crate::guard::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp, Proof};
-use crate::platform::{Accounts, LimitRule, Platform, PlatformError};
+use crate::model::account::Account;
+use crate::model::audit;
+use crate::ports::{Accounts, LimitRule, Platform, PlatformError};
 
 /// The hex digests of `text` read as a code in `scope`, or one that never matches when it is not
 /// a well-formed code (a malformed code still counts as a wrong try).

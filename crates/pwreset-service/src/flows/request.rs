@@ -4,11 +4,11 @@
 use pwreset_core::secrets::random_bytes;
 
 use super::{FlowError, FlowResult};
-use crate::audit;
 use crate::config::ServiceConfig;
 use crate::delivery::Locale;
-use crate::jobs::{Job, ResetRequest, ResetVia};
-use crate::platform::{LimitRule, Platform, PlatformError};
+use crate::model::audit;
+use crate::model::job::{Job, ResetRequest, ResetVia};
+use crate::ports::{LimitRule, Platform, PlatformError};
 
 /// Checks the limits for `identifier` (already normalised; counted under its keyed tag) and
 /// enqueues the request.

@@ -13,63 +13,10 @@ use pwreset_core::UnixTime;
 use pwreset_core::secrets::ResetCode;
 use serde::{Deserialize, Serialize};
 
-use super::{ObjectStorage, read, write};
-use crate::platform::PlatformResult;
-
-/// An operation on the registry.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-pub enum GlobalOp {
-    /// Claims a code for an account: refused when the code, under any key, is already live.
-    Claim {
-        /// The digest (hex) to store, under the newest key.
-        stored: String,
-        /// The code's digests under every key (the stored one among them).
-        digests: Vec<String>,
-        /// The account it belongs to.
-        account_id: String,
-        /// Expiry (unix seconds).
-        expires_at: u64,
-    },
-    /// Looks up a presented code (its digests under every key) within the day's guess budget.
-    Redeem {
-        /// Keyed digests (hex) in the global scope, one per key.
-        digests: Vec<String>,
-        /// The codes' digit count (for the odds of a guess).
-        digits: u8,
-    },
-    /// Frees claims (the code was used, burnt or replaced).
-    Release {
-        /// The stored digests.
-        digests: Vec<String>,
-    },
-}
-
-/// The answer to a [`GlobalOp`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "answer", rename_all = "snake_case")]
-pub enum GlobalAnswer {
-    /// The claim holds.
-    Claimed,
-    /// Another live code is the same code: draw another.
-    Taken,
-    /// The code is live and belongs to this account.
-    Found {
-        /// The account.
-        account_id: String,
-        /// The stored digest that matched (to release once used).
-        digest: String,
-    },
-    /// No live code matches; the guess was counted against the day's budget.
-    NotFound,
-    /// The day's guess budget is spent: no lookups until the next UTC day.
-    Exhausted {
-        /// Seconds until the next UTC day.
-        retry_after: u64,
-    },
-    /// The claims are gone.
-    Released,
-}
+use super::{read, write};
+use crate::model::error::PlatformResult;
+use crate::model::guard_ops::{GlobalAnswer, GlobalOp};
+use crate::ports::ObjectStorage;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Claim {

@@ -20,85 +20,22 @@ pub mod account;
 pub mod global;
 
 pub use account::{
-    CHANGE_LEASE_SECS, DAILY_FAILED_GUESSES, DAILY_MESSAGES, GuardAnswer, GuardOp, GuardState,
-    MAX_WRONG_TRIES, Proof, apply_guard_op,
+    CHANGE_LEASE_SECS, DAILY_FAILED_GUESSES, DAILY_MESSAGES, GuardState, MAX_WRONG_TRIES,
+    apply_guard_op,
 };
-pub use global::{GlobalAnswer, GlobalOp, apply_global_op};
+pub use global::apply_global_op;
+
+pub use crate::model::guard_ops::{
+    ACCOUNT_RECORD_PREFIX, DECOY_RECORD_PREFIX, GUARD_OBJECTS, GlobalAnswer, GlobalOp,
+    GuardAddress, GuardAnswer, GuardOp, Proof, is_decoy_record,
+};
+pub use crate::ports::ObjectStorage;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
-use crate::platform::{PlatformError, PlatformResult};
-
-/// Key-value storage that one op at a time has to itself.
-pub trait ObjectStorage {
-    /// The value under `key`.
-    async fn get(&self, key: &str) -> PlatformResult<Option<String>>;
-    /// Stores `value` under `key`.
-    async fn put(&self, key: &str, value: &str) -> PlatformResult<()>;
-    /// Removes `key`.
-    async fn delete(&self, key: &str) -> PlatformResult<()>;
-    /// Up to `limit` keys that start with `prefix` and come after `start_after` (when given; the
-    /// key itself need not exist), in key order, with their values.
-    async fn list(
-        &self,
-        prefix: &str,
-        start_after: Option<&str>,
-        limit: usize,
-    ) -> PlatformResult<Vec<(String, String)>>;
-}
-
-/// How many objects hold every guard, accounts' and decoys' alike.
-pub const GUARD_OBJECTS: u64 = 256;
-/// How the records of accounts' guards start.
-pub const ACCOUNT_RECORD_PREFIX: &str = "account:";
-/// How the records of decoy guards start.
-pub const DECOY_RECORD_PREFIX: &str = "name:";
-
-/// Where a guard's state lives: an object and a record in its storage.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GuardAddress {
-    /// The object's name (a Durable Object's name on the edge).
-    pub object: String,
-    /// The record's key in that object's storage.
-    pub record: String,
-}
-
-impl GuardAddress {
-    /// An account's guard. Its object comes from a plain hash of the id, so that it does not move
-    /// when the keyring changes.
-    pub fn of_account(account_id: &str) -> Self {
-        use sha2::{Digest, Sha256};
-        let digest = Sha256::digest(account_id.as_bytes());
-        let mut head = [0u8; 8];
-        head.copy_from_slice(&digest[..8]);
-        GuardAddress {
-            object: object_name(u64::from_be_bytes(head)),
-            record: format!("{ACCOUNT_RECORD_PREFIX}{account_id}"),
-        }
-    }
-
-    /// The decoy guard of a name that matches no account, from the name's keyed tag
-    /// ([`pwreset_core::secrets::Keyring::identifier_tag`], 16 hex digits): nobody without the key
-    /// can tell which object a name's guesses go to.
-    pub fn of_unknown_name(name_tag: &str) -> Self {
-        let head = name_tag.get(..16).unwrap_or(name_tag);
-        GuardAddress {
-            object: object_name(u64::from_str_radix(head, 16).unwrap_or(0)),
-            record: format!("{DECOY_RECORD_PREFIX}{name_tag}"),
-        }
-    }
-}
-
-/// Whether `record` is a decoy's (swept a day after its last guess).
-pub fn is_decoy_record(record: &str) -> bool {
-    record.starts_with(DECOY_RECORD_PREFIX)
-}
-
-fn object_name(hash: u64) -> String {
-    format!("guards-{:03}", hash % GUARD_OBJECTS)
-}
+use crate::model::error::{PlatformError, PlatformResult};
 
 /// Where the decoy sweep of an object stopped: the last decoy record it looked at. Outside
 /// [`DECOY_RECORD_PREFIX`], and there only while a pass is under way.

@@ -14,18 +14,18 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use futures_executor::block_on;
 use pwreset_core::UnixTime;
-use pwreset_service::account::Account;
 use pwreset_service::delivery::{
     DeadLetter, DeliveryStore, HttpAnswer, HttpClient, OutgoingMessage, ProviderRequest,
     StoreError, TransportError,
 };
 use pwreset_service::guard::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp};
-use pwreset_service::jobs::{Job, ResetVia};
-use pwreset_service::memory::MemoryPlatform;
-use pwreset_service::platform::{
+use pwreset_service::model::account::Account;
+use pwreset_service::model::job::{Job, ResetVia};
+use pwreset_service::ports::{
     AccountGuard, Accounts, Clock, FetchedAnswer, GlobalCodes, HttpFetch, JobQueue, LimitRule,
     LinkRecord, LinkRecords, Logger, PlatformResult, RateLimits, ResponseCache,
 };
+use pwreset_service::testing::memory::MemoryPlatform;
 use pwreset_service::{Method, Request, Response, Service};
 use serde_json::{Value, json};
 

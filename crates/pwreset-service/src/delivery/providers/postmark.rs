@@ -1,9 +1,9 @@
 //! Postmark: `POST {base}/email` with the server token in `X-Postmark-Server-Token`, JSON, on
 //! the transactional `outbound` stream. Postmark has no idempotency key.
 
-use super::ProviderRequest;
-use crate::delivery::config::EmailApi;
-use crate::delivery::message::OutgoingMessage;
+use crate::config::delivery::EmailApi;
+use crate::model::message::OutgoingMessage;
+use crate::model::outbound::ProviderRequest;
 
 /// The request that sends `msg` through Postmark.
 pub fn request(api: &EmailApi, msg: &OutgoingMessage) -> ProviderRequest {

@@ -1,9 +1,9 @@
 //! Resend: `POST {base}/emails`, bearer key, JSON; the message id is the `Idempotency-Key`, so a
 //! retry within 24 hours never sends twice.
 
-use super::ProviderRequest;
-use crate::delivery::config::EmailApi;
-use crate::delivery::message::OutgoingMessage;
+use crate::config::delivery::EmailApi;
+use crate::model::message::OutgoingMessage;
+use crate::model::outbound::ProviderRequest;
 
 /// The request that sends `msg` through Resend.
 pub fn request(api: &EmailApi, msg: &OutgoingMessage) -> ProviderRequest {

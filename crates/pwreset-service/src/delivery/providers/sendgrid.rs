@@ -1,9 +1,9 @@
 //! SendGrid: `POST {base}/v3/mail/send`, bearer key, JSON with one personalization. SendGrid
 //! answers `202` with no body and has no idempotency key.
 
-use super::ProviderRequest;
-use crate::delivery::config::EmailApi;
-use crate::delivery::message::OutgoingMessage;
+use crate::config::delivery::EmailApi;
+use crate::model::message::OutgoingMessage;
+use crate::model::outbound::ProviderRequest;
 
 /// The request that sends `msg` through SendGrid.
 pub fn request(api: &EmailApi, msg: &OutgoingMessage) -> ProviderRequest {

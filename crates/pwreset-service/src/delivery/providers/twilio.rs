@@ -4,9 +4,9 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use super::ProviderRequest;
-use crate::delivery::config::{TwilioAccount, TwilioSender};
-use crate::delivery::message::OutgoingMessage;
+use crate::config::delivery::{TwilioAccount, TwilioSender};
+use crate::model::message::OutgoingMessage;
+use crate::model::outbound::ProviderRequest;
 
 /// The request that sends `msg` through Twilio.
 pub fn request(account: &TwilioAccount, msg: &OutgoingMessage) -> ProviderRequest {

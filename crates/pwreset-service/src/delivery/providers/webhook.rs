@@ -8,9 +8,9 @@
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use super::ProviderRequest;
-use crate::delivery::config::WebhookTarget;
-use crate::delivery::message::OutgoingMessage;
+use crate::config::delivery::WebhookTarget;
+use crate::model::message::OutgoingMessage;
+use crate::model::outbound::ProviderRequest;
 
 /// The signature scheme's version prefix.
 pub const SIGNATURE_VERSION: &str = "v2";

@@ -1,0 +1,188 @@
+//! Dialect B, "auth v1": links by e-mail, codes by SMS, for registered clients calling from their
+//! own origins (headers `client_id` and `Origin`), with CORS answered per client.
+//!
+//! - `POST /api/v1/auth/forgotpass` `{"email"}` → `200 {"status":"success"}`
+//! - `POST /api/v1/auth/forgotpass/mobile` `{"phone"}` → `200 {"status":"success"}`
+//! - `POST /api/v1/auth/resetpass` `{"token","password","passwordConfirm"}` → `200 {"status":"success","token"}`
+//! - `POST /api/v1/auth/resetpass/mobile` same, optional `"phone"` → same
+
+use serde_json::json;
+
+use super::body::{Body, BodyError};
+use super::{FailItem, fail, flow_failure};
+use crate::config::ServiceConfig;
+use crate::flows::{self, PasswordForm};
+use crate::model::account::{normalize_email, normalize_phone};
+use crate::model::http::{Request, Response};
+use crate::model::job::ResetVia;
+use crate::ports::Platform;
+
+/// Which route of the dialect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// `forgotpass`.
+    ForgotEmail,
+    /// `forgotpass/mobile`.
+    ForgotMobile,
+    /// `resetpass`.
+    ResetEmail,
+    /// `resetpass/mobile`.
+    ResetMobile,
+}
+
+/// Checks `client_id` and `Origin`; the origin to echo in CORS headers, or the refusal.
+fn admit<'r>(cfg: &ServiceConfig, req: &'r Request) -> Result<&'r str, Response> {
+    let Some(origins) = req
+        .header_value("client_id")
+        .and_then(|id| cfg.client_origins(id.trim()))
+    else {
+        let message = "A registered client_id header is required.";
+        return Err(fail(
+            401,
+            message,
+            vec![FailItem::new("client_id", "unknown_client", message)],
+        ));
+    };
+    match req.header_value("origin") {
+        Some(origin) if origins.iter().any(|o| o == origin) => Ok(origin),
+        _ => {
+            let message = "This client may not be used from this origin.";
+            Err(fail(
+                403,
+                message,
+                vec![FailItem::new("origin", "forbidden_origin", message)],
+            ))
+        }
+    }
+}
+
+fn with_cors(response: Response, origin: &str) -> Response {
+    response
+        .with_header("access-control-allow-origin", origin)
+        .with_header("access-control-expose-headers", "retry-after")
+        .with_header("vary", "Origin")
+}
+
+/// `OPTIONS` on any route of the dialect: the preflight names no client, so an origin that some
+/// client registered is allowed; the request itself is then checked against its client.
+pub fn preflight(cfg: &ServiceConfig, req: &Request) -> Response {
+    match req.header_value("origin") {
+        Some(origin) if cfg.origin_is_registered(origin) => with_cors(Response::empty(204), origin)
+            .with_header("access-control-allow-methods", "POST, OPTIONS")
+            .with_header("access-control-allow-headers", "content-type, client_id")
+            .with_header("access-control-max-age", "600"),
+        _ => {
+            let message = "This origin is not registered.";
+            fail(
+                403,
+                message,
+                vec![FailItem::new("origin", "forbidden_origin", message)],
+            )
+        }
+    }
+}
+
+/// A `POST` to one of the dialect's routes.
+pub async fn handle(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    req: &Request,
+    route: Route,
+) -> Response {
+    let origin = match admit(cfg, req) {
+        Ok(origin) => origin,
+        // A page at a registered origin may read that its client id is missing or unknown; an
+        // origin foreign to the client gets no CORS headers at all.
+        Err(refusal) => {
+            return match req.header_value("origin") {
+                Some(origin) if refusal.status == 401 && cfg.origin_is_registered(origin) => {
+                    with_cors(refusal, origin)
+                }
+                _ => refusal.with_header("vary", "Origin"),
+            };
+        }
+    };
+    let response = match Body::from_request(req) {
+        Err(e) => e.into(),
+        Ok(body) => match route {
+            Route::ForgotEmail => forgot(p, cfg, req, &body, ResetVia::EmailLink).await,
+            Route::ForgotMobile => forgot(p, cfg, req, &body, ResetVia::SmsCode).await,
+            Route::ResetEmail | Route::ResetMobile => reset(p, cfg, req, &body, route).await,
+        },
+    };
+    with_cors(response, origin)
+}
+
+async fn forgot(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    req: &Request,
+    body: &Body,
+    via: ResetVia,
+) -> Response {
+    let identifier = match via {
+        ResetVia::SmsCode => body.string("phone").and_then(|t| {
+            normalize_phone(t).ok_or(BodyError::Invalid(
+                "phone",
+                "a phone number in international form",
+            ))
+        }),
+        _ => body.string("email").and_then(|t| {
+            normalize_email(t).ok_or(BodyError::Invalid("email", "an e-mail address"))
+        }),
+    };
+    let identifier = match identifier {
+        Ok(identifier) => identifier,
+        Err(e) => return e.into(),
+    };
+    match flows::request_reset(p, cfg, via, identifier, &req.client_ip, req.locale()).await {
+        Ok(()) => Response::json(200, &json!({ "status": "success" })),
+        Err(e) => flow_failure(p, e, ("token", 400)),
+    }
+}
+
+async fn reset(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    req: &Request,
+    body: &Body,
+    route: Route,
+) -> Response {
+    let fields = (|| {
+        let token = body.string("token")?;
+        let password = body.string("password")?;
+        let confirm = body.string("passwordConfirm")?;
+        let phone = match (route, body.optional_string("phone")?) {
+            (Route::ResetMobile, Some(text)) => Some(normalize_phone(text).ok_or(
+                BodyError::Invalid("phone", "a phone number in international form"),
+            )?),
+            _ => None,
+        };
+        Ok::<_, BodyError>((token, password, confirm, phone))
+    })();
+    let (token, password, confirm, phone) = match fields {
+        Ok(fields) => fields,
+        Err(e) => return e.into(),
+    };
+    let form = PasswordForm {
+        policy: &cfg.policy,
+        password,
+        confirm: Some(confirm),
+        password_field: "password",
+        confirm_field: "passwordConfirm",
+        locale: req.locale(),
+    };
+    let result = match route {
+        Route::ResetMobile => {
+            flows::reset_with_code(p, cfg, token, phone.as_deref(), form, &req.client_ip).await
+        }
+        _ => flows::reset_with_link(p, cfg, token, None, form, &req.client_ip).await,
+    };
+    match result {
+        Ok(token) => Response::json(
+            200,
+            &json!({ "status": "success", "token": token.reveal() }),
+        ),
+        Err(e) => flow_failure(p, e, ("token", 400)),
+    }
+}

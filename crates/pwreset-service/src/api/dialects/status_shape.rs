@@ -1,0 +1,133 @@
+//! The error shape dialects A and B share: `{"status":"fail","message","errors":[{"field","code","message"}]}`.
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::body::BodyError;
+use crate::flows::FlowError;
+use crate::model::audit;
+use crate::model::http::Response;
+use crate::ports::{Clock, Logger};
+
+/// One item of `errors`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FailItem {
+    /// The request field concerned.
+    pub field: String,
+    /// The stable code.
+    pub code: String,
+    /// The human text.
+    pub message: String,
+}
+
+impl FailItem {
+    /// An item.
+    pub fn new(field: &str, code: &str, message: &str) -> Self {
+        Self {
+            field: field.to_owned(),
+            code: code.to_owned(),
+            message: message.to_owned(),
+        }
+    }
+}
+
+/// A failure answer.
+pub fn fail(status: u16, message: &str, errors: Vec<FailItem>) -> Response {
+    Response::json(
+        status,
+        &json!({ "status": "fail", "message": message, "errors": errors }),
+    )
+}
+
+impl From<BodyError> for Response {
+    fn from(e: BodyError) -> Self {
+        let message = e.message();
+        fail(
+            e.status(),
+            &message,
+            vec![FailItem::new(e.field(), e.code(), &message)],
+        )
+    }
+}
+
+/// Renders a refused flow. `secret` says which field carried the secret and the status a wrong
+/// one gets on this route (A answers `401` for a bad payload, `400` for a bad code).
+pub fn flow_failure(
+    log: &(impl Logger + Clock),
+    error: FlowError,
+    secret: (&str, u16),
+) -> Response {
+    match error {
+        FlowError::RateLimited { retry_after } => fail(
+            429,
+            "Too many attempts. Try again later.",
+            vec![FailItem::new(
+                "request",
+                "rate_limited",
+                "Too many attempts. Try again later.",
+            )],
+        )
+        .with_header("retry-after", retry_after.to_string()),
+        FlowError::PhoneRequired { retry_after } => {
+            let message = "Too many codes were tried without a phone number today. Send the code with the phone number it was sent to.";
+            fail(
+                429,
+                message,
+                vec![FailItem::new("phone", "phone_required", message)],
+            )
+            .with_header("retry-after", retry_after.to_string())
+        }
+        FlowError::InvalidSecret => {
+            let (field, status) = secret;
+            let message = "The reset code or link is invalid or has expired.";
+            fail(
+                status,
+                message,
+                vec![FailItem::new(field, "invalid_secret", message)],
+            )
+        }
+        FlowError::Policy(result) => {
+            let errors = result
+                .errors
+                .iter()
+                .map(|v| FailItem::new(&v.field, v.code.as_str(), &v.message))
+                .collect();
+            fail(400, "The new password was refused.", errors)
+        }
+        FlowError::Unauthorized | FlowError::WrongPassword => fail(
+            401,
+            "Authentication required.",
+            vec![FailItem::new(
+                "authorization",
+                "unauthorized",
+                "A valid access token is required.",
+            )],
+        ),
+        FlowError::Unavailable(e) => {
+            log.log(&audit::line(
+                "unavailable",
+                log.now(),
+                json!({ "reason": e.0 }),
+            ));
+            fail(
+                503,
+                "The service is unavailable. Try again shortly.",
+                vec![FailItem::new(
+                    "request",
+                    "service_unavailable",
+                    "The service is unavailable.",
+                )],
+            )
+            .with_header("retry-after", "5")
+        }
+        FlowError::ChangeUnderWay { retry_after } => {
+            let message = "A password change of this account is under way. Try again shortly.";
+            fail(
+                503,
+                message,
+                vec![FailItem::new("request", "service_unavailable", message)],
+            )
+            .with_header("retry-after", retry_after.to_string())
+        }
+    }
+}

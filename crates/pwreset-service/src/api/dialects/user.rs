@@ -1,0 +1,279 @@
+//! Dialect C, "user", under `/<prefix>/<version>/user/` (default `/api/v1/user/`): every route
+//! needs a registered `apikey` header; passwords follow the `seed-002` rules by default; errors
+//! carry the original API's texts verbatim.
+//!
+//! - `POST …/forgot-password/` `{"email"}` (e-mail or username) → `200`
+//! - `POST …/forgot-password-submit/` `{"user","token","new_password"}` → `200`
+//! - `POST …/profile/change-password/` Bearer + `{"old_password","new_password","confirm_password"}` → `200`
+//!
+//! Errors: `{"status_code","error_type","errors":[{"field","description"}]}`.
+
+use serde_json::json;
+use subtle::ConstantTimeEq;
+
+use super::body::{Body, BodyError};
+use crate::config::ServiceConfig;
+use crate::flows::{self, FlowError, PasswordForm, lookup};
+use crate::model::account::normalize_identifier;
+use crate::model::http::{Request, Response};
+use crate::model::job::ResetVia;
+use crate::ports::Platform;
+
+/// Which route of the dialect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// `forgot-password/`.
+    ForgotPassword,
+    /// `forgot-password-submit/`.
+    ForgotPasswordSubmit,
+    /// `profile/change-password/`.
+    ChangePassword,
+}
+
+impl Route {
+    /// The route that `path` names under `base` (`/api/v1/user/`), with or without the final `/`.
+    pub fn find(base: &str, path: &str) -> Option<Self> {
+        let rest = path.strip_prefix(base)?;
+        match rest.trim_end_matches('/') {
+            "forgot-password" => Some(Route::ForgotPassword),
+            "forgot-password-submit" => Some(Route::ForgotPasswordSubmit),
+            "profile/change-password" => Some(Route::ChangePassword),
+            _ => None,
+        }
+    }
+}
+
+const VALIDATION: &str = "Validation Error";
+const AUTHENTICATION: &str = "Authentication Error";
+const TOKEN_INVALID: &str =
+    "The token is invalid. Enter the correct token that send to your email.";
+const OLD_PASSWORD_WRONG: &str =
+    "Your old password was entered incorrectly. Please enter it again.";
+const SEVERAL_ACCOUNTS: &str = "There is multiple users are registered with the specified E-Mail address.Please enter the username";
+const NO_SUCH_ACCOUNT: &str = "This username or email does not exist in the system.";
+
+/// An error answer in the dialect's shape; repeated (field, description) pairs are listed once.
+fn error(status: u16, error_type: &str, items: Vec<(String, String)>) -> Response {
+    let mut errors: Vec<serde_json::Value> = Vec::with_capacity(items.len());
+    for (field, description) in items {
+        let item = json!({ "field": field, "description": description });
+        if !errors.contains(&item) {
+            errors.push(item);
+        }
+    }
+    Response::json(
+        status,
+        &json!({ "status_code": status, "error_type": error_type, "errors": errors }),
+    )
+}
+
+fn one(status: u16, error_type: &str, field: &str, description: &str) -> Response {
+    error(
+        status,
+        error_type,
+        vec![(field.to_owned(), description.to_owned())],
+    )
+}
+
+fn body_error(e: &BodyError) -> Response {
+    if *e == BodyError::UnsupportedMediaType {
+        return one(415, "Unsupported Media Type", e.field(), &e.message());
+    }
+    let description = match e {
+        BodyError::Missing(_) => "This field is required.".to_owned(),
+        BodyError::Invalid(_, expected) => format!("Must be {expected}."),
+        other => other.message(),
+    };
+    one(e.status(), VALIDATION, e.field(), &description)
+}
+
+fn ok(message: &str) -> Response {
+    Response::json(200, &json!({ "status_code": 200, "message": message }))
+}
+
+/// Renders a refused flow in the dialect's shape and texts.
+fn failure(p: &impl Platform, e: FlowError) -> Response {
+    match e {
+        FlowError::InvalidSecret => one(400, VALIDATION, "token", TOKEN_INVALID),
+        FlowError::WrongPassword => one(401, AUTHENTICATION, "old_password", OLD_PASSWORD_WRONG),
+        FlowError::Unauthorized => one(
+            401,
+            AUTHENTICATION,
+            "Authorization",
+            "Authentication credentials were not provided or are invalid.",
+        ),
+        // Dialect C never redeems a code without its account; throttled all the same.
+        FlowError::RateLimited { retry_after } | FlowError::PhoneRequired { retry_after } => one(
+            429,
+            "Throttled",
+            "request",
+            "Request was throttled. Try again later.",
+        )
+        .with_header("retry-after", retry_after.to_string()),
+        FlowError::Policy(result) => error(
+            400,
+            VALIDATION,
+            result
+                .errors
+                .into_iter()
+                .map(|v| (v.field, v.message))
+                .collect(),
+        ),
+        FlowError::Unavailable(e) => {
+            p.log(&crate::model::audit::line(
+                "unavailable",
+                p.now(),
+                json!({ "reason": e.0 }),
+            ));
+            one(
+                503,
+                "Service Unavailable",
+                "request",
+                "The service is unavailable. Try again shortly.",
+            )
+            .with_header("retry-after", "5")
+        }
+        FlowError::ChangeUnderWay { retry_after } => one(
+            503,
+            "Service Unavailable",
+            "request",
+            "A password change of this account is under way. Try again shortly.",
+        )
+        .with_header("retry-after", retry_after.to_string()),
+    }
+}
+
+fn api_key_ok(cfg: &ServiceConfig, req: &Request) -> bool {
+    let Some(given) = req.header_value("apikey") else {
+        return false;
+    };
+    // Every key is compared, in constant time, so the time does not tell how close a guess was.
+    cfg.api_keys.iter().fold(false, |found, key| {
+        let same = key.len() == given.len() && bool::from(key.as_bytes().ct_eq(given.as_bytes()));
+        found | same
+    })
+}
+
+/// A `POST` to one of the dialect's routes.
+pub async fn handle(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    req: &Request,
+    route: Route,
+) -> Response {
+    if !api_key_ok(cfg, req) {
+        return one(
+            401,
+            AUTHENTICATION,
+            "apikey",
+            "A valid apikey header is required.",
+        );
+    }
+    let body = match Body::from_request(req) {
+        Ok(body) => body,
+        Err(e) => return body_error(&e),
+    };
+    match route {
+        Route::ForgotPassword => forgot_password(p, cfg, req, &body).await,
+        Route::ForgotPasswordSubmit => submit(p, cfg, req, &body).await,
+        Route::ChangePassword => change_password(p, cfg, req, &body).await,
+    }
+}
+
+async fn forgot_password(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    req: &Request,
+    body: &Body,
+) -> Response {
+    let identifier = match body.string("email").and_then(|t| {
+        normalize_identifier(t).ok_or(BodyError::Invalid("email", "an e-mail address or username"))
+    }) {
+        Ok(identifier) => identifier,
+        Err(e) => return body_error(&e),
+    };
+    // The limits come first, so that nothing (not even the reveal switch's lookup) answers past them.
+    if let Err(e) = flows::request_limits(p, cfg, &identifier, &req.client_ip).await {
+        return failure(p, e);
+    }
+    if cfg.user_api.reveal_accounts {
+        // The original API's answers, on only when configured: they reveal which accounts exist.
+        match lookup::count_by_username_else_email(&flows::directory(p, cfg), &identifier).await {
+            Ok(0) => {
+                return one(401, AUTHENTICATION, "email", NO_SUCH_ACCOUNT);
+            }
+            Ok(count) if count > 1 => {
+                return one(401, AUTHENTICATION, "email", SEVERAL_ACCOUNTS);
+            }
+            Ok(_) => {}
+            Err(e) => return failure(p, FlowError::Unavailable(e)),
+        }
+    }
+    match flows::enqueue_request(p, ResetVia::UserLink, identifier, req.locale()).await {
+        Ok(()) => ok("If an account matches, a link to reset its password has been sent."),
+        Err(e) => failure(p, e),
+    }
+}
+
+async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request, body: &Body) -> Response {
+    let fields = (|| {
+        Ok::<_, BodyError>((
+            body.string("user")?,
+            body.string("token")?,
+            body.string("new_password")?,
+        ))
+    })();
+    let (user, token, password) = match fields {
+        Ok(fields) => fields,
+        Err(e) => return body_error(&e),
+    };
+    let form = PasswordForm {
+        policy: &cfg.user_api.policy,
+        password,
+        confirm: None,
+        password_field: "password",
+        confirm_field: "confirm_password",
+        locale: req.locale(),
+    };
+    match flows::reset_with_link(p, cfg, token, Some(user), form, &req.client_ip).await {
+        Ok(token) => Response::json(
+            200,
+            &json!({ "status_code": 200, "message": "Your password has been reset.", "token": token.reveal() }),
+        ),
+        Err(e) => failure(p, e),
+    }
+}
+
+async fn change_password(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    req: &Request,
+    body: &Body,
+) -> Response {
+    let fields = (|| {
+        Ok::<_, BodyError>((
+            body.string("old_password")?,
+            body.string("new_password")?,
+            body.string("confirm_password")?,
+        ))
+    })();
+    let (old, password, confirm) = match fields {
+        Ok(fields) => fields,
+        Err(e) => return body_error(&e),
+    };
+    let form = PasswordForm {
+        policy: &cfg.user_api.policy,
+        password,
+        confirm: Some(confirm),
+        password_field: "password",
+        confirm_field: "confirm_password",
+        locale: req.locale(),
+    };
+    match flows::change_password(p, cfg, req.bearer_token(), old, form, &req.client_ip).await {
+        Ok(token) => Response::json(
+            200,
+            &json!({ "status_code": 200, "message": "Your password has been changed.", "token": token.reveal() }),
+        ),
+        Err(e) => failure(p, e),
+    }
+}

@@ -1,0 +1,36 @@
+//! The breached-password check's settings (`BREACHED_CHECK`, `PWNED_PASSWORDS_URL`).
+
+/// The real range API.
+pub const PWNED_PASSWORDS_URL: &str = "https://api.pwnedpasswords.com";
+
+/// What to do about breached passwords (`BREACHED_CHECK`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BreachedCheck {
+    /// No check (the default).
+    Off,
+    /// Check; when the range API can't be reached, accept the password (and log it).
+    FailOpen,
+    /// Check; when the range API can't be reached, refuse to set the password for now (503).
+    FailClosed,
+}
+
+impl BreachedCheck {
+    /// Reads `off`, `fail-open` or `fail-closed`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "off" => Some(BreachedCheck::Off),
+            "fail-open" => Some(BreachedCheck::FailOpen),
+            "fail-closed" => Some(BreachedCheck::FailClosed),
+            _ => None,
+        }
+    }
+}
+
+/// The breached-password settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BreachedConfig {
+    /// Whether and how to check.
+    pub mode: BreachedCheck,
+    /// The range API's base URL (`PWNED_PASSWORDS_URL`), without a trailing slash.
+    pub base_url: String,
+}

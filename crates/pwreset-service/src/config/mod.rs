@@ -1,0 +1,618 @@
+//! Configuration: every setting parsed and checked once, from the environment's strings.
+//!
+//! A bad configuration is not a panic: [`ServiceConfig::from_vars`] returns every problem found
+//! (each names its variable and never echoes a secret value); the router answers every request
+//! with a bare `503` and writes the problems to the log.
+//!
+//! Development is chosen explicitly: only `ENVIRONMENT=development` allows the outbox and the
+//! `/dev/` routes, and it requires a loopback `PUBLIC_URL`. Any other value, or none, means
+//! production rules: every configured URL `https://`, real providers, and none of the secrets
+//! published in `.dev.vars.example`.
+
+use std::collections::BTreeMap;
+
+use pwreset_core::secrets::{Keyring, ResetCode};
+use pwreset_core::{Policy, Preset};
+use url::{Host, Url};
+
+pub mod breached;
+pub mod delivery;
+pub mod directory;
+
+pub use breached::{BreachedCheck, BreachedConfig, PWNED_PASSWORDS_URL};
+pub use delivery::{DeliveryConfig, EmailTransport, SmsTransport};
+pub use directory::RemoteDirectory;
+
+/// NIST SP 800-63B's ceiling for codes sent by SMS or e-mail, and the default: 10 minutes.
+pub const MAX_CODE_TTL_SECS: u64 = 10 * 60;
+/// The ceiling for e-mailed links: 24 hours. Default 1 hour.
+pub const MAX_LINK_TTL_SECS: u64 = 24 * 60 * 60;
+/// The ceiling for dialect A's signed payload (the step between a right code and the new
+/// password): 1 hour. Default 15 minutes.
+pub const MAX_PAYLOAD_TTL_SECS: u64 = 60 * 60;
+/// The ceiling for access tokens: 24 hours. Default 1 hour.
+pub const MAX_ACCESS_TOKEN_TTL_SECS: u64 = 24 * 60 * 60;
+/// The default of `REFUSAL_MIN_MS`: a refused secret is answered half a second after it arrived.
+pub const DEFAULT_REFUSAL_MIN_MS: u64 = 500;
+/// The floor of `REFUSAL_MIN_MS` outside development: below it, a store's own timing shows.
+pub const MIN_REFUSAL_MIN_MS: u64 = 100;
+/// The ceiling of `REFUSAL_MIN_MS`: 5 seconds.
+pub const MAX_REFUSAL_MIN_MS: u64 = 5_000;
+/// The shortest admin token accepted.
+pub const MIN_ADMIN_TOKEN_LEN: usize = 24;
+/// The `aud` claim of every access token.
+pub const TOKEN_AUDIENCE: &str = "pwreset";
+
+/// `.dev.vars.example`, the development settings: its secrets are public, so they are refused
+/// outside development. Read from the file itself, so the values are written in one place.
+const DEV_VARS_EXAMPLE: &str = include_str!("../../../../.dev.vars.example");
+
+/// The variables of `.dev.vars.example` whose values are secrets everywhere but in development.
+pub const EXAMPLE_SECRET_VARIABLES: [&str; 3] = ["KEYS", "ADMIN_TOKEN", "API_KEYS"];
+
+/// Every variable holding a URL the service links to or calls: `https://` outside development.
+/// (`USER_DIRECTORY_URL` too, checked with its other rules by the directory's own configuration,
+/// so that a bad one is reported once.)
+pub const URL_VARIABLES: [&str; 5] = [
+    "PUBLIC_URL",
+    "EMAIL_BASE_URL",
+    "SMS_BASE_URL",
+    "WEBHOOK_URL",
+    "PWNED_PASSWORDS_URL",
+];
+
+/// The value `.dev.vars.example` gives `name`, if it sets one.
+pub fn example_value(name: &str) -> Option<&'static str> {
+    DEV_VARS_EXAMPLE.lines().find_map(|line| {
+        let value = line.trim().strip_prefix(name)?.strip_prefix('=')?.trim();
+        (!value.is_empty()).then_some(value)
+    })
+}
+
+/// Which rules the configuration is held to (`ENVIRONMENT`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    /// `ENVIRONMENT=development`, exactly: the outbox and the `/dev/` routes may exist, URLs may be
+    /// `http://`, and `PUBLIC_URL` must be a loopback address.
+    Development,
+    /// Any other value, or none: real providers, `https://` everywhere, no example secrets.
+    Production,
+}
+
+impl Environment {
+    /// Reads `ENVIRONMENT`'s value: only `development` (surrounding blanks aside) is development.
+    pub fn from_value(value: Option<&str>) -> Self {
+        match value.map(str::trim) {
+            Some("development") => Environment::Development,
+            _ => Environment::Production,
+        }
+    }
+
+    /// Whether this is development.
+    pub fn is_development(self) -> bool {
+        self == Environment::Development
+    }
+}
+
+/// The whole checked configuration.
+pub struct ServiceConfig {
+    /// Development or production rules (`ENVIRONMENT`).
+    pub environment: Environment,
+    /// The base of every link in a message (no trailing slash).
+    pub public_url: String,
+    /// Signing keys; the newest signs.
+    pub keyring: Keyring,
+    /// The admin bearer token; admin routes answer 401 without one configured.
+    pub admin_token: Option<String>,
+    /// Dialect B clients: id → allowed origins.
+    pub clients: BTreeMap<String, Vec<String>>,
+    /// Dialect C API keys.
+    pub api_keys: Vec<String>,
+    /// The password policy of dialects A and B (`PASSWORD_POLICY`, default `django`).
+    pub policy: Policy,
+    /// Dialect C's settings.
+    pub user_api: UserApi,
+    /// Lifetimes, in seconds.
+    pub lifetimes: Lifetimes,
+    /// Digits of a numeric code.
+    pub code_digits: u8,
+    /// How long a refused secret takes at least (`REFUSAL_MIN_MS`), see [`crate::refusal`].
+    pub refusal_min_ms: u64,
+    /// Delivery providers.
+    pub delivery: DeliveryConfig,
+    /// The breached-password check.
+    pub breached: BreachedConfig,
+    /// The application's user service, when accounts live there (`USER_DIRECTORY_URL`).
+    pub directory: Option<RemoteDirectory>,
+}
+
+impl std::fmt::Debug for ServiceConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceConfig")
+            .field("environment", &self.environment)
+            .field("public_url", &self.public_url)
+            .field("keyring", &self.keyring)
+            .field("clients", &self.clients.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Dialect C ("user"): where it is mounted, its policy, and whether it keeps the original API's
+/// existence-revealing answers.
+pub struct UserApi {
+    /// `USER_API_PREFIX`, default `api`.
+    pub prefix: String,
+    /// `USER_API_VERSION`, default `v1`.
+    pub version: String,
+    /// `USER_API_PASSWORD_POLICY`, default the `seed-002` preset.
+    pub policy: Policy,
+    /// `USER_API_REVEAL_ACCOUNTS=on`: forgot-password answers `401` for an unknown identifier and
+    /// for an e-mail shared by several accounts, as the original API did. Off by default: those
+    /// answers tell anyone which accounts exist.
+    pub reveal_accounts: bool,
+}
+
+impl UserApi {
+    /// The base path, e.g. `/api/v1/user/`.
+    pub fn base(&self) -> String {
+        format!("/{}/{}/user/", self.prefix, self.version)
+    }
+}
+
+/// How long each kind of secret lives, in seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lifetimes {
+    /// Numeric codes (`CODE_TTL_SECONDS`, ≤ 600).
+    pub code: u64,
+    /// Link tokens (`LINK_TTL_SECONDS`, ≤ 86,400).
+    pub link: u64,
+    /// Dialect A's signed payload (`SIGNED_PAYLOAD_TTL_SECONDS`, ≤ 3,600).
+    pub payload: u64,
+    /// Access tokens (`ACCESS_TOKEN_TTL_SECONDS`, ≤ 86,400).
+    pub access_token: u64,
+}
+
+impl Default for Lifetimes {
+    fn default() -> Self {
+        Self {
+            code: MAX_CODE_TTL_SECS,
+            link: 60 * 60,
+            payload: 15 * 60,
+            access_token: 60 * 60,
+        }
+    }
+}
+
+/// Every problem found in a configuration, each naming its variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigProblems(pub Vec<String>);
+
+impl std::fmt::Display for ConfigProblems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.join("; "))
+    }
+}
+
+impl ServiceConfig {
+    /// Reads and checks every setting through `get` (a variable's value, `None` when unset).
+    pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigProblems> {
+        let mut problems = Vec::new();
+        let value = |name: &str| {
+            get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+
+        let environment = Environment::from_value(value("ENVIRONMENT").as_deref());
+        let development = environment.is_development();
+
+        let public_url = match value("PUBLIC_URL") {
+            None => {
+                problems
+                    .push("PUBLIC_URL is missing: set it to the site links should point to".into());
+                String::new()
+            }
+            Some(text) => match check_public_url(&text, environment) {
+                Ok(()) => text.trim_end_matches('/').to_owned(),
+                Err(problem) => {
+                    problems.push(problem.into());
+                    String::new()
+                }
+            },
+        };
+        if !development {
+            problems.extend(production_url_problems(&value));
+            problems.extend(example_secret_problems(&value));
+        }
+
+        let keyring = match value("KEYS") {
+            None => {
+                problems.push("KEYS is missing: add a key made by `pwreset keygen`".into());
+                None
+            }
+            Some(text) => match Keyring::parse(&text) {
+                Ok(keyring) => Some(keyring),
+                Err(e) => {
+                    problems.push(format!("KEYS: {e}"));
+                    None
+                }
+            },
+        };
+
+        let admin_token = value("ADMIN_TOKEN");
+        if admin_token
+            .as_ref()
+            .is_some_and(|t| t.len() < MIN_ADMIN_TOKEN_LEN)
+        {
+            problems.push(format!(
+                "ADMIN_TOKEN is too short: use at least {MIN_ADMIN_TOKEN_LEN} random characters"
+            ));
+        }
+
+        let clients = match value("CLIENTS") {
+            None => BTreeMap::new(),
+            Some(text) => parse_clients(&text, environment).unwrap_or_else(|problem| {
+                problems.push(format!("CLIENTS: {problem}"));
+                BTreeMap::new()
+            }),
+        };
+
+        let api_keys: Vec<String> = value("API_KEYS")
+            .map(|text| {
+                text.split([',', ' ', '\n'])
+                    .map(str::trim)
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if api_keys.iter().any(|k| k.len() < 16) {
+            problems.push("API_KEYS: every key needs at least 16 characters".into());
+        }
+
+        let policy = match value("PASSWORD_POLICY") {
+            None => Policy::preset(Preset::Django),
+            Some(text) => parse_policy(&text).unwrap_or_else(|problem| {
+                problems.push(format!("PASSWORD_POLICY: {problem}"));
+                Policy::preset(Preset::Django)
+            }),
+        };
+
+        let segment = |name: &str, default: &str, problems: &mut Vec<String>| -> String {
+            match value(name) {
+                None => default.to_owned(),
+                Some(v)
+                    if (1..=32).contains(&v.len())
+                        && v.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+                {
+                    v
+                }
+                Some(_) => {
+                    problems.push(format!("{name} must be 1-32 letters, digits, - or _"));
+                    default.to_owned()
+                }
+            }
+        };
+        let user_api = UserApi {
+            prefix: segment("USER_API_PREFIX", "api", &mut problems),
+            version: segment("USER_API_VERSION", "v1", &mut problems),
+            policy: match value("USER_API_PASSWORD_POLICY") {
+                None => Policy::preset(Preset::Seed002),
+                Some(text) => parse_policy(&text).unwrap_or_else(|problem| {
+                    problems.push(format!("USER_API_PASSWORD_POLICY: {problem}"));
+                    Policy::preset(Preset::Seed002)
+                }),
+            },
+            reveal_accounts: match value("USER_API_REVEAL_ACCOUNTS").as_deref() {
+                None | Some("off") => false,
+                Some("on") => true,
+                Some(_) => {
+                    problems.push("USER_API_REVEAL_ACCOUNTS must be on or off".into());
+                    false
+                }
+            },
+        };
+
+        let defaults = Lifetimes::default();
+        let mut seconds = |name: &str, default: u64, max: u64, why: &str| -> u64 {
+            match value(name).map(|v| v.parse::<u64>()) {
+                None => default,
+                Some(Ok(n)) if (60..=max).contains(&n) => n,
+                Some(_) => {
+                    problems.push(format!(
+                        "{name} must be a whole number of seconds from 60 to {max} ({why})"
+                    ));
+                    default
+                }
+            }
+        };
+        let lifetimes = Lifetimes {
+            code: seconds(
+                "CODE_TTL_SECONDS",
+                defaults.code,
+                MAX_CODE_TTL_SECS,
+                "NIST SP 800-63B: codes sent by SMS or e-mail live at most 10 minutes",
+            ),
+            link: seconds(
+                "LINK_TTL_SECONDS",
+                defaults.link,
+                MAX_LINK_TTL_SECS,
+                "e-mailed links live at most 24 hours",
+            ),
+            payload: seconds(
+                "SIGNED_PAYLOAD_TTL_SECONDS",
+                defaults.payload,
+                MAX_PAYLOAD_TTL_SECS,
+                "the step after a right code",
+            ),
+            access_token: seconds(
+                "ACCESS_TOKEN_TTL_SECONDS",
+                defaults.access_token,
+                MAX_ACCESS_TOKEN_TTL_SECS,
+                "access tokens live at most 24 hours",
+            ),
+        };
+
+        let code_digits = match value("CODE_DIGITS").map(|v| v.parse::<u8>()) {
+            None => ResetCode::DEFAULT_DIGITS,
+            Some(Ok(n)) if (ResetCode::MIN_DIGITS..=ResetCode::MAX_DIGITS).contains(&n) => n,
+            Some(_) => {
+                problems.push(format!(
+                    "CODE_DIGITS must be {} to {}",
+                    ResetCode::MIN_DIGITS,
+                    ResetCode::MAX_DIGITS
+                ));
+                ResetCode::DEFAULT_DIGITS
+            }
+        };
+
+        let refusal_min_ms = match value("REFUSAL_MIN_MS").map(|v| v.parse::<u64>()) {
+            None => DEFAULT_REFUSAL_MIN_MS,
+            Some(Ok(n)) if n <= MAX_REFUSAL_MIN_MS && (development || n >= MIN_REFUSAL_MIN_MS) => n,
+            Some(_) => {
+                problems.push(format!(
+                    "REFUSAL_MIN_MS must be a whole number of milliseconds from {MIN_REFUSAL_MIN_MS} to {MAX_REFUSAL_MIN_MS} (from 0 with ENVIRONMENT=development): below that, how long a refusal takes tells whether the name exists"
+                ));
+                DEFAULT_REFUSAL_MIN_MS
+            }
+        };
+
+        let breached = BreachedConfig {
+            mode: match value("BREACHED_CHECK") {
+                None => BreachedCheck::Off,
+                Some(text) => BreachedCheck::parse(&text).unwrap_or_else(|| {
+                    problems.push("BREACHED_CHECK must be off, fail-open or fail-closed".into());
+                    BreachedCheck::Off
+                }),
+            },
+            base_url: match value("PWNED_PASSWORDS_URL") {
+                None => PWNED_PASSWORDS_URL.to_owned(),
+                Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                    url.trim_end_matches('/').to_owned()
+                }
+                Some(_) => {
+                    problems.push("PWNED_PASSWORDS_URL must be an http(s) URL".into());
+                    PWNED_PASSWORDS_URL.to_owned()
+                }
+            },
+        };
+        // With the check on, every policy reports `password_breached`.
+        let (policy, user_api) = if breached.mode == BreachedCheck::Off {
+            (policy, user_api)
+        } else {
+            (
+                with_breached_rule(policy),
+                UserApi {
+                    policy: with_breached_rule(user_api.policy),
+                    ..user_api
+                },
+            )
+        };
+
+        let directory = RemoteDirectory::from_vars(get).unwrap_or_else(|found| {
+            problems.extend(found);
+            None
+        });
+
+        if !cfg!(feature = "strength")
+            && (policy.needs_strength() || user_api.policy.needs_strength())
+        {
+            problems.push(
+                "PASSWORD_POLICY/USER_API_PASSWORD_POLICY: min_score needs zxcvbn, which this build leaves out; build the Worker with `make worker WORKER_FEATURES=strength`"
+                    .into(),
+            );
+        }
+
+        let delivery = DeliveryConfig::from_vars(get)
+            .map_err(|found| problems.extend(found))
+            .ok();
+
+        if let Some(delivery) = delivery.as_ref().filter(|_| !development) {
+            let outboxes = [
+                ("EMAIL_PROVIDER", delivery.email == EmailTransport::Outbox),
+                ("SMS_PROVIDER", delivery.sms == SmsTransport::Outbox),
+            ];
+            for (name, _) in outboxes.into_iter().filter(|(_, outbox)| *outbox) {
+                problems.push(format!(
+                    "{name} is outbox (the default when unset), which publishes every message at /dev/outbox: outside ENVIRONMENT=development set a real provider"
+                ));
+            }
+        }
+        match (keyring, delivery) {
+            (Some(keyring), Some(delivery)) if problems.is_empty() => Ok(Self {
+                environment,
+                public_url,
+                keyring,
+                admin_token,
+                clients,
+                api_keys,
+                policy,
+                user_api,
+                lifetimes,
+                code_digits,
+                refusal_min_ms,
+                delivery,
+                breached,
+                directory,
+            }),
+            _ => Err(ConfigProblems(problems)),
+        }
+    }
+
+    /// The origins client `id` may call from; `None` for an unknown client.
+    pub fn client_origins(&self, id: &str) -> Option<&[String]> {
+        self.clients.get(id).map(Vec::as_slice)
+    }
+
+    /// Whether any client registered `origin` (CORS preflights carry no client id).
+    pub fn origin_is_registered(&self, origin: &str) -> bool {
+        self.clients.values().flatten().any(|o| o == origin)
+    }
+}
+
+/// The same policy with the breached-password rule on.
+fn with_breached_rule(policy: Policy) -> Policy {
+    let mut settings = policy.settings().clone();
+    settings.breached = true;
+    Policy::new(settings).unwrap_or(policy)
+}
+
+/// Checks `PUBLIC_URL`: an absolute `http(s)` URL with a host, no credentials, query or fragment;
+/// in development on a loopback address, otherwise `https://`.
+fn check_public_url(text: &str, environment: Environment) -> Result<(), &'static str> {
+    let url = Url::parse(text)
+        .map_err(|_| "PUBLIC_URL must be an absolute URL like https://reset.example.com")?;
+    if !matches!(url.scheme(), "https" | "http") || url.host().is_none() {
+        return Err(
+            "PUBLIC_URL must be an http(s) URL with a host, like https://reset.example.com",
+        );
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("PUBLIC_URL must not carry credentials (user:password@)");
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("PUBLIC_URL must not have a query or fragment: links append /reset?... to it");
+    }
+    if environment.is_development() && !is_loopback(&url) {
+        return Err(
+            "PUBLIC_URL must be a loopback address (127.0.0.0/8, [::1] or localhost) with ENVIRONMENT=development; a public site runs under production rules",
+        );
+    }
+    Ok(())
+}
+
+/// Whether `url`'s host is this machine: `localhost`, 127.0.0.0/8 or `[::1]`.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Outside development: every configured URL must be `https://`. The value is never repeated
+/// (a webhook URL may carry a token in its query).
+fn production_url_problems(value: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+    URL_VARIABLES
+        .into_iter()
+        .filter(|name| {
+            value(name)
+                .is_some_and(|text| Url::parse(&text).map_or(true, |url| url.scheme() != "https"))
+        })
+        .map(|name| format!("{name} must be an https:// URL outside ENVIRONMENT=development"))
+        .collect()
+}
+
+/// Outside development: none of the secrets `.dev.vars.example` publishes, in any position of
+/// a list (a keyring entry is compared by its key, whatever its id).
+fn example_secret_problems(value: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+    let items = |text: &str| -> Vec<String> {
+        text.split([',', ' ', '\n', '\t', '\r'])
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let key_of = |entry: &str| {
+        entry
+            .split_once(':')
+            .map_or(entry, |(_, key)| key)
+            .to_owned()
+    };
+    let mut problems = Vec::new();
+    for name in EXAMPLE_SECRET_VARIABLES {
+        let (Some(given), Some(example)) = (value(name), example_value(name)) else {
+            continue;
+        };
+        let published = if name == "KEYS" {
+            let examples: Vec<String> = items(example).iter().map(|e| key_of(e)).collect();
+            items(&given)
+                .iter()
+                .any(|entry| examples.contains(&key_of(entry)))
+        } else {
+            let examples = items(example);
+            items(&given).iter().any(|item| examples.contains(item))
+        };
+        if published {
+            problems.push(format!(
+                "{name} holds a value published in .dev.vars.example, for development only: outside ENVIRONMENT=development set a secret of your own"
+            ));
+        }
+    }
+    problems
+}
+
+/// `{"client-id": ["https://app.example", ...], ...}`; origins `https://` outside development.
+fn parse_clients(
+    text: &str,
+    environment: Environment,
+) -> Result<BTreeMap<String, Vec<String>>, String> {
+    let clients: BTreeMap<String, Vec<String>> = serde_json::from_str(text).map_err(|_| {
+        "expected a JSON object of client ids to lists of origins, e.g. {\"web\":[\"https://app.example\"]}".to_owned()
+    })?;
+    for (id, origins) in &clients {
+        if id.is_empty() || id.len() > 128 {
+            return Err("client ids must be 1-128 characters".into());
+        }
+        if origins.is_empty() {
+            return Err(format!("client {id:?} has no origins"));
+        }
+        if let Some(bad) = origins.iter().find(|o| !is_origin(o)) {
+            return Err(format!(
+                "client {id:?}: {bad:?} is not an origin as browsers send it, like https://app.example (scheme, lower-case host, port only when not the default)"
+            ));
+        }
+        if !environment.is_development()
+            && let Some(bad) = origins
+                .iter()
+                .find(|o| Url::parse(o).is_ok_and(|url| url.scheme() != "https"))
+        {
+            return Err(format!(
+                "client {id:?}: {bad:?} must be an https:// origin outside ENVIRONMENT=development"
+            ));
+        }
+    }
+    Ok(clients)
+}
+
+/// `scheme://host[:port]`, exactly as a browser's `Origin` header spells it (the `Origin` of a
+/// request is compared with it as text).
+fn is_origin(text: &str) -> bool {
+    Url::parse(text).is_ok_and(|url| {
+        matches!(url.scheme(), "http" | "https")
+            && url.host().is_some()
+            && url.origin().ascii_serialization() == text
+    })
+}
+
+/// A preset name (`django`, `nist`, `seed-002`) or a JSON policy document.
+pub(crate) fn parse_policy(text: &str) -> Result<Policy, String> {
+    if text.starts_with('{') {
+        return Policy::from_json(text).map_err(|e| e.to_string());
+    }
+    text.parse::<Preset>().map(Policy::preset).map_err(|_| {
+        format!("unknown preset {text:?}: use django, nist, seed-002 or a JSON policy")
+    })
+}

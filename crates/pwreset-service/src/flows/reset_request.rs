@@ -1,0 +1,275 @@
+//! The second half of a reset request, in the queue's consumer: find the account, issue the
+//! secret, compose the message and send it. The request route only enqueues, so it costs the
+//! same whether or not the account exists.
+
+use pwreset_core::secrets::{CodeScope, LinkToken, ResetCode};
+use serde_json::json;
+
+use super::send::send;
+use crate::config::ServiceConfig;
+use crate::delivery::{self, Channel, MessageKind};
+use crate::flows::lookup;
+use crate::model::account::Account;
+use crate::model::audit;
+use crate::model::guard_ops::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp};
+use crate::model::job::{ResetRequest, ResetVia};
+use crate::model::locale::Locale;
+use crate::model::message::OutgoingMessage;
+use crate::ports::{Accounts, LimitRule, Platform, PlatformError, PlatformResult};
+
+/// Finds the account of `request`, issues its secret and sends the message.
+pub async fn run_reset_request(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    request: &ResetRequest,
+) -> PlatformResult<()> {
+    let directory = crate::flows::directory(p, cfg);
+    let accounts = match request.via {
+        ResetVia::EmailCode => lookup::by_username_or_email(&directory, &request.identifier)
+            .await?
+            .into_iter()
+            .collect(),
+        ResetVia::EmailLink => directory.accounts_by_email(&request.identifier).await?,
+        ResetVia::UserLink => {
+            lookup::by_username_else_email(&directory, &request.identifier).await?
+        }
+        ResetVia::SmsCode => directory
+            .account_by_phone(&request.identifier)
+            .await?
+            .into_iter()
+            .collect::<Vec<_>>(),
+    };
+    p.log(&audit::line(
+        "reset_requested",
+        p.now(),
+        json!({ "id": request.id, "via": request.via, "accounts": accounts.len() }),
+    ));
+    if accounts.is_empty() {
+        return Ok(());
+    }
+    if matches!(request.via, ResetVia::EmailCode | ResetVia::SmsCode)
+        && !p
+            .allow(
+                LimitRule::RequestPerIdentifier,
+                &code_limit_key(&accounts[0]),
+            )
+            .await?
+    {
+        // Every new code brings fresh tries; an account named by its username, its e-mail
+        // address and its phone would otherwise get the identifier limit's codes three times over.
+        p.log(&audit::line(
+            "code_limited",
+            p.now(),
+            json!({ "id": request.id, "via": request.via }),
+        ));
+        return Ok(());
+    }
+    let message = match request.via {
+        ResetVia::EmailCode => email_code(p, cfg, &accounts[0], request.locale).await?,
+        ResetVia::EmailLink => {
+            email_links(p, cfg, &accounts, LinkForm::Token, request.locale).await?
+        }
+        ResetVia::UserLink => {
+            email_links(p, cfg, &accounts, LinkForm::UserAndToken, request.locale).await?
+        }
+        ResetVia::SmsCode => sms_code(p, cfg, &accounts[0], request.locale).await?,
+    };
+    match message {
+        Some(message) => send(p, cfg, message).await,
+        None => {
+            // Each account gets a bounded number of messages a day, however it is asked.
+            p.log(&audit::line(
+                "daily_messages_sent",
+                p.now(),
+                json!({ "id": request.id, "via": request.via }),
+            ));
+            Ok(())
+        }
+    }
+}
+
+/// The `request_per_identifier` key that counts the codes issued to one account, whichever
+/// identifier asked. Identifier keys are 16 hex digits (`Keyring::identifier_tag`), so the two never meet.
+fn code_limit_key(account: &Account) -> String {
+    format!("account:{}", account.id)
+}
+
+fn message_id() -> PlatformResult<String> {
+    crate::model::account::new_id().map_err(|e| PlatformError(e.to_string()))
+}
+
+fn minutes(seconds: u64) -> u64 {
+    seconds.div_ceil(60)
+}
+
+async fn email_code(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    account: &Account,
+    locale: Locale,
+) -> PlatformResult<Option<OutgoingMessage>> {
+    let code = ResetCode::generate(cfg.code_digits).map_err(|e| PlatformError(e.to_string()))?;
+    if !issue_code(p, cfg, account, &code, Vec::new()).await? {
+        return Ok(None);
+    }
+    let kind = MessageKind::ResetCode {
+        code: code.reveal().to_owned(),
+        ttl_minutes: minutes(cfg.lifetimes.code),
+    };
+    Ok(Some(delivery::compose_in(
+        locale,
+        kind,
+        Channel::Email,
+        &account.email,
+        message_id()?,
+        p.now().as_secs(),
+    )))
+}
+
+async fn sms_code(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    account: &Account,
+    locale: Locale,
+) -> PlatformResult<Option<OutgoingMessage>> {
+    let Some(phone) = &account.phone else {
+        return Err(PlatformError("account found by phone has none".into()));
+    };
+    let expires_at = p.now().as_secs() + cfg.lifetimes.code;
+    let mut claimed = None;
+    for draw in ResetCode::draws(cfg.code_digits, &cfg.keyring, CodeScope::Global) {
+        let draw = draw.map_err(|e| PlatformError(e.to_string()))?;
+        let stored = draw.stored_digest().as_hex().to_owned();
+        let op = GlobalOp::Claim {
+            stored: stored.clone(),
+            digests: draw
+                .digests()
+                .iter()
+                .map(|d| d.as_hex().to_owned())
+                .collect(),
+            account_id: account.id.clone(),
+            expires_at,
+        };
+        if p.global_codes(op).await? == GlobalAnswer::Claimed {
+            claimed = Some((draw.into_code(), stored));
+            break;
+        }
+    }
+    let Some((code, global)) = claimed else {
+        return Err(PlatformError("no free code after repeated draws".into()));
+    };
+    if !issue_code(p, cfg, account, &code, vec![global.clone()]).await? {
+        crate::flows::release_global(p, &[global]).await?;
+        return Ok(None);
+    }
+    let kind = MessageKind::ResetCode {
+        code: code.reveal().to_owned(),
+        ttl_minutes: minutes(cfg.lifetimes.code),
+    };
+    Ok(Some(delivery::compose_in(
+        locale,
+        kind,
+        Channel::Sms,
+        phone,
+        message_id()?,
+        p.now().as_secs(),
+    )))
+}
+
+async fn issue_code(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    account: &Account,
+    code: &ResetCode,
+    global_digests: Vec<String>,
+) -> PlatformResult<bool> {
+    let op = GuardOp::IssueCode {
+        digest: code
+            .digest(&cfg.keyring, CodeScope::Account(&account.id))
+            .as_hex()
+            .to_owned(),
+        expires_at: p.now().as_secs() + cfg.lifetimes.code,
+        global_digests,
+        state: newest_state_tag(cfg, account),
+    };
+    let answer = p.guard(&GuardAddress::of_account(&account.id), op).await?;
+    crate::flows::release_global(p, answer.released_global()).await?;
+    Ok(!matches!(answer, GuardAnswer::DailyMessagesSent { .. }))
+}
+
+/// The tag a new secret of `account` is bound to: its password state's, under the newest key.
+fn newest_state_tag(cfg: &ServiceConfig, account: &Account) -> String {
+    crate::flows::state_tags(cfg, account)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+}
+
+/// What a reset link carries: dialect B's `?token=`, or dialect C's `?user=…&token=…`.
+#[derive(Clone, Copy)]
+enum LinkForm {
+    Token,
+    UserAndToken,
+}
+
+async fn email_links(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    accounts: &[Account],
+    form: LinkForm,
+    locale: Locale,
+) -> PlatformResult<Option<OutgoingMessage>> {
+    let mut links = Vec::with_capacity(accounts.len());
+    for account in accounts {
+        let token = LinkToken::generate().map_err(|e| PlatformError(e.to_string()))?;
+        let expires_at = p.now().as_secs() + cfg.lifetimes.link;
+        let key = token.digest(&cfg.keyring).storage_key();
+        let record = crate::ports::LinkRecord {
+            account_id: account.id.clone(),
+            expires_at,
+            with_user: matches!(form, LinkForm::UserAndToken),
+        };
+        // The guard holds which links are live (strongly consistent), KV where they point.
+        let op = GuardOp::IssueLink {
+            secret_id: key.clone(),
+            expires_at,
+            state: newest_state_tag(cfg, account),
+        };
+        let guard = GuardAddress::of_account(&account.id);
+        if p.guard(&guard, op).await? != GuardAnswer::LinkIssued {
+            continue;
+        }
+        p.put_link(&key, &record, cfg.lifetimes.link).await?;
+        let token = token.reveal_hex();
+        let link = match form {
+            LinkForm::Token => format!("{}/reset?token={}", cfg.public_url, token.as_str()),
+            // An id from the application's user directory may hold any character: encoded, it
+            // stays one query value.
+            LinkForm::UserAndToken => format!(
+                "{}/reset?user={}&token={}",
+                cfg.public_url,
+                form_urlencoded::byte_serialize(account.id.as_bytes()).collect::<String>(),
+                token.as_str()
+            ),
+        };
+        links.push((account.label().to_owned(), link));
+    }
+    if links.is_empty() {
+        return Ok(None);
+    }
+    let ttl_minutes = minutes(cfg.lifetimes.link);
+    let kind = if links.len() == 1 {
+        let (_, link) = links.remove(0);
+        MessageKind::ResetLink { link, ttl_minutes }
+    } else {
+        MessageKind::ResetLinks { links, ttl_minutes }
+    };
+    Ok(Some(delivery::compose_in(
+        locale,
+        kind,
+        Channel::Email,
+        &accounts[0].email,
+        message_id()?,
+        p.now().as_secs(),
+    )))
+}

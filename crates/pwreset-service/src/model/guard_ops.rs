@@ -1,0 +1,309 @@
+//! The guards' operations and answers, and where a guard lives: the messages between the flows
+//! and the atomic steps of the guards.
+
+use serde::{Deserialize, Serialize};
+
+/// How many objects hold every guard, accounts' and decoys' alike.
+pub const GUARD_OBJECTS: u64 = 256;
+
+/// How the records of accounts' guards start.
+pub const ACCOUNT_RECORD_PREFIX: &str = "account:";
+
+/// How the records of decoy guards start.
+pub const DECOY_RECORD_PREFIX: &str = "name:";
+
+/// Where a guard's state lives: an object and a record in its storage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuardAddress {
+    /// The object's name (a Durable Object's name on the edge).
+    pub object: String,
+    /// The record's key in that object's storage.
+    pub record: String,
+}
+
+impl GuardAddress {
+    /// An account's guard. Its object comes from a plain hash of the id, so that it does not move
+    /// when the keyring changes.
+    pub fn of_account(account_id: &str) -> Self {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(account_id.as_bytes());
+        let mut head = [0u8; 8];
+        head.copy_from_slice(&digest[..8]);
+        GuardAddress {
+            object: object_name(u64::from_be_bytes(head)),
+            record: format!("{ACCOUNT_RECORD_PREFIX}{account_id}"),
+        }
+    }
+
+    /// The decoy guard of a name that matches no account, from the name's keyed tag
+    /// ([`pwreset_core::secrets::Keyring::identifier_tag`], 16 hex digits): nobody without the key
+    /// can tell which object a name's guesses go to.
+    pub fn of_unknown_name(name_tag: &str) -> Self {
+        let head = name_tag.get(..16).unwrap_or(name_tag);
+        GuardAddress {
+            object: object_name(u64::from_str_radix(head, 16).unwrap_or(0)),
+            record: format!("{DECOY_RECORD_PREFIX}{name_tag}"),
+        }
+    }
+}
+
+/// Whether `record` is a decoy's (swept a day after its last guess).
+pub fn is_decoy_record(record: &str) -> bool {
+    record.starts_with(DECOY_RECORD_PREFIX)
+}
+
+fn object_name(hash: u64) -> String {
+    format!("guards-{:03}", hash % GUARD_OBJECTS)
+}
+
+/// What proves the right to set a new password.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Proof {
+    /// A code: its keyed digests (one per key) in the account's scope.
+    Code {
+        /// Hex digests.
+        digests: Vec<String>,
+        /// The keyed tag of the identifier the code was presented with (username, address,
+        /// phone, or `no-phone`): whose own day of guesses a paused account reports.
+        #[serde(default)]
+        asked_as: String,
+    },
+    /// A link: its record's storage key.
+    Link {
+        /// The storage key.
+        secret_id: String,
+    },
+    /// A signed payload: its nonce, issue time and expiry.
+    Payload {
+        /// `payload:<nonce hex>`.
+        secret_id: String,
+        /// Issue time (unix seconds).
+        issued_at: u64,
+        /// Expiry (unix seconds).
+        expires_at: u64,
+    },
+    /// The current password, already verified by the caller (a signed-in change).
+    CurrentPassword,
+}
+
+/// An operation on one account's state.
+///
+/// Ops that prove a secret carry `seen_changed_at`: the account's `password_changed_at` as the
+/// caller read it from the store, which is how a pending change learns whether the store took it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum GuardOp {
+    /// A new code replaces any outstanding one; its tries start at zero.
+    IssueCode {
+        /// Keyed digest (hex) of the code in the account's scope.
+        digest: String,
+        /// Expiry (unix seconds).
+        expires_at: u64,
+        /// The code's digests in the global registry, when it was claimed there.
+        #[serde(default)]
+        global_digests: Vec<String>,
+        /// The newest tag of the account's password state as the issuer read it
+        /// (`Keyring::state_tags`): the code holds only while the state has not changed.
+        #[serde(default)]
+        state: String,
+    },
+    /// A link was sent: it is live until used, expired, superseded by a newer link or a password
+    /// change.
+    IssueLink {
+        /// The link record's storage key.
+        secret_id: String,
+        /// Expiry (unix seconds).
+        expires_at: u64,
+        /// The newest tag of the account's password state (see [`GuardOp::IssueCode`]).
+        #[serde(default)]
+        state: String,
+    },
+    /// Whether a proof holds, without using it up. A wrong code costs a try.
+    Check {
+        /// The proof.
+        proof: Proof,
+        /// The account's `password_changed_at` as the caller read it.
+        #[serde(default)]
+        seen_changed_at: u64,
+        /// The tags of the account's password state as the caller read it, one per key.
+        #[serde(default)]
+        state: Vec<String>,
+    },
+    /// Dialect A's step between code and password: a right code is used up (and buys a signed
+    /// payload); a wrong one costs a try.
+    RedeemCode {
+        /// Keyed digests (hex) of the presented code, one per key.
+        digests: Vec<String>,
+        /// The keyed tag of the identifier it was presented with (see [`Proof::Code`]).
+        #[serde(default)]
+        asked_as: String,
+        /// The account's `password_changed_at` as the caller read it.
+        #[serde(default)]
+        seen_changed_at: u64,
+        /// The tags of the account's password state as the caller read it, one per key.
+        #[serde(default)]
+        state: Vec<String>,
+    },
+    /// Whether a credential issued at `issued_at` predates the last password change. The guard is
+    /// strongly consistent where the account record in KV is not, so this closes the window in
+    /// which another location still reads the old password state.
+    CheckIssued {
+        /// When the credential was issued (unix seconds).
+        issued_at: u64,
+    },
+    /// Step one of setting the password: the proof must hold, the password must not have changed
+    /// since `seen_changed_at`, and no other change may be under way; then the change is pending
+    /// (nothing used up yet).
+    BeginChange {
+        /// A random id of this change, which its [`GuardOp::FinishChange`] names.
+        change_id: String,
+        /// What proves the right.
+        proof: Proof,
+        /// The account's `password_changed_at` as the caller read it.
+        seen_changed_at: u64,
+        /// The tags of the account's password state as the caller read it, one per key.
+        #[serde(default)]
+        state: Vec<String>,
+        /// When it changes, by the caller's clock (the clock that stamps the new credentials, so a
+        /// token issued with the change is never older than it).
+        changed_at: u64,
+    },
+    /// Step two: whether the store now holds the new password of change `change_id`.
+    FinishChange {
+        /// The begun change's id.
+        change_id: String,
+        /// The begun change's `changed_at`.
+        changed_at: u64,
+        /// `true`: recorded (secret used, every other secret dead); `false`: dropped.
+        stored: bool,
+    },
+}
+
+/// The answer to a [`GuardOp`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "answer", rename_all = "snake_case")]
+pub enum GuardAnswer {
+    /// The code is stored; a replaced code's global digests are to be released.
+    Issued {
+        /// The replaced code's global digests.
+        released_global: Vec<String>,
+    },
+    /// The link is recorded as live.
+    LinkIssued,
+    /// The account was sent [`DAILY_MESSAGES`] in the last day: nothing was issued.
+    DailyMessagesSent {
+        /// Seconds until another may be sent.
+        retry_after: u64,
+    },
+    /// The proof holds (and, for [`GuardOp::RedeemCode`], the code is now used up).
+    Holds {
+        /// Global digests to release (a code used up).
+        released_global: Vec<String>,
+    },
+    /// The code was wrong; `tries_left` more before it burns.
+    CodeWrong {
+        /// Wrong tries left (at least 1).
+        tries_left: u32,
+    },
+    /// The code was wrong for the last time and is now burnt.
+    CodeBurnt {
+        /// Its global digests, to be released.
+        released_global: Vec<String>,
+    },
+    /// The account had [`DAILY_FAILED_GUESSES`] failed code guesses in the last day: no code is
+    /// judged (the right one is refused too) until `retry_after` seconds have passed.
+    GuessesPaused {
+        /// Seconds until a code may be tried again.
+        retry_after: u64,
+    },
+    /// The proof does not hold: no live code, a dead link, a used or stale payload, or a password
+    /// changed since the caller read the account.
+    Fails,
+    /// The credential was issued at or after the last password change.
+    Current,
+    /// The credential predates the last password change.
+    Revoked,
+    /// The change is pending: write the store, then [`GuardOp::FinishChange`].
+    Begun,
+    /// Another change of this account is under way: try again after `retry_after` seconds.
+    Busy {
+        /// Seconds until its lease ends.
+        retry_after: u64,
+    },
+    /// The password change is recorded; every other secret is dead.
+    Changed {
+        /// Global digests to release (the codes that died).
+        released_global: Vec<String>,
+    },
+    /// The pending change was dropped; its secret is still usable.
+    Dropped,
+}
+
+impl GuardAnswer {
+    /// Global digests this answer asks the caller to release.
+    pub fn released_global(&self) -> &[String] {
+        match self {
+            GuardAnswer::Issued { released_global }
+            | GuardAnswer::Holds { released_global }
+            | GuardAnswer::CodeBurnt { released_global }
+            | GuardAnswer::Changed { released_global } => released_global,
+            _ => &[],
+        }
+    }
+}
+
+/// An operation on the registry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum GlobalOp {
+    /// Claims a code for an account: refused when the code, under any key, is already live.
+    Claim {
+        /// The digest (hex) to store, under the newest key.
+        stored: String,
+        /// The code's digests under every key (the stored one among them).
+        digests: Vec<String>,
+        /// The account it belongs to.
+        account_id: String,
+        /// Expiry (unix seconds).
+        expires_at: u64,
+    },
+    /// Looks up a presented code (its digests under every key) within the day's guess budget.
+    Redeem {
+        /// Keyed digests (hex) in the global scope, one per key.
+        digests: Vec<String>,
+        /// The codes' digit count (for the odds of a guess).
+        digits: u8,
+    },
+    /// Frees claims (the code was used, burnt or replaced).
+    Release {
+        /// The stored digests.
+        digests: Vec<String>,
+    },
+}
+
+/// The answer to a [`GlobalOp`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "answer", rename_all = "snake_case")]
+pub enum GlobalAnswer {
+    /// The claim holds.
+    Claimed,
+    /// Another live code is the same code: draw another.
+    Taken,
+    /// The code is live and belongs to this account.
+    Found {
+        /// The account.
+        account_id: String,
+        /// The stored digest that matched (to release once used).
+        digest: String,
+    },
+    /// No live code matches; the guess was counted against the day's budget.
+    NotFound,
+    /// The day's guess budget is spent: no lookups until the next UTC day.
+    Exhausted {
+        /// Seconds until the next UTC day.
+        retry_after: u64,
+    },
+    /// The claims are gone.
+    Released,
+}

@@ -1,0 +1,222 @@
+//! Requests and answers as plain values: the platform turns its own HTTP types into these and back.
+
+use serde::Serialize;
+
+/// The largest request body any route reads (16 KiB); a longer one is refused unread.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// An HTTP method, as the routes tell them apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// `GET` (and `HEAD`, answered like it).
+    Get,
+    /// `POST`.
+    Post,
+    /// `OPTIONS`: CORS preflight.
+    Options,
+    /// Anything else.
+    Other,
+}
+
+impl Method {
+    /// Reads a method name.
+    pub fn parse(name: &str) -> Self {
+        match name.to_ascii_uppercase().as_str() {
+            "GET" | "HEAD" => Method::Get,
+            "POST" => Method::Post,
+            "OPTIONS" => Method::Options,
+            _ => Method::Other,
+        }
+    }
+}
+
+/// An incoming request. Header names are compared case-insensitively.
+#[derive(Clone)]
+pub struct Request {
+    /// The method.
+    pub method: Method,
+    /// The path, without the query (`/reg/user/info`).
+    pub path: String,
+    /// The raw query string, without `?`.
+    pub query: String,
+    /// Header names and values.
+    pub headers: Vec<(String, String)>,
+    /// The body; the platform reads at most [`MAX_BODY_BYTES`] + 1 bytes of it.
+    pub body: Vec<u8>,
+    /// The client's address as the platform saw it (`CF-Connecting-IP`), for rate limits.
+    pub client_ip: String,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Bodies and headers carry passwords and bearer tokens: never printed.
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Request {
+    /// A request with no headers and no body (tests and tools).
+    pub fn new(method: Method, target: &str) -> Self {
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        Self {
+            method,
+            path: path.to_owned(),
+            query: query.to_owned(),
+            headers: Vec::new(),
+            body: Vec::new(),
+            client_ip: "127.0.0.1".to_owned(),
+        }
+    }
+
+    /// With one more header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// With a JSON body.
+    pub fn json(mut self, body: &serde_json::Value) -> Self {
+        self.body = body.to_string().into_bytes();
+        self.headers
+            .push(("content-type".to_owned(), "application/json".to_owned()));
+        self
+    }
+
+    /// The first value of header `name`.
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The value of query parameter `name`, percent-decoded.
+    pub fn query_param(&self, name: &str) -> Option<String> {
+        self.query.split('&').find_map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(key)? == name).then(|| percent_decode(value))?
+        })
+    }
+
+    /// The language the client prefers among those the service speaks (`Accept-Language`).
+    pub fn locale(&self) -> super::locale::Locale {
+        super::locale::Locale::negotiate(self.header_value("accept-language"))
+    }
+
+    /// The token of an `Authorization: Bearer <token>` header.
+    pub fn bearer_token(&self) -> Option<&str> {
+        let value = self.header_value("authorization")?;
+        let (scheme, token) = value.split_once(' ')?;
+        (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim())
+    }
+}
+
+/// Decodes `%XX` escapes and `+` (as a space); `None` for a bad escape or non-UTF-8 result.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = text.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            byte => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// An answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    /// The status code.
+    pub status: u16,
+    /// Header names and values.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// A JSON answer.
+    pub fn json(status: u16, body: &impl Serialize) -> Self {
+        let body = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+        Self {
+            status,
+            headers: vec![
+                (
+                    "content-type".to_owned(),
+                    "application/json; charset=utf-8".to_owned(),
+                ),
+                ("cache-control".to_owned(), "no-store".to_owned()),
+            ],
+            body,
+        }
+    }
+
+    /// An empty answer (CORS preflight).
+    pub fn empty(status: u16) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    /// With one more header.
+    pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push((name.to_owned(), value.into()));
+        self
+    }
+
+    /// The first value of header `name`.
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON (tests).
+    pub fn json_body(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_parameters_are_percent_decoded() {
+        let request = Request::new(Method::Get, "/dev/outbox?to=jane%2Bx%40example.com&a=1");
+        assert_eq!(
+            request.query_param("to").as_deref(),
+            Some("jane+x@example.com")
+        );
+        assert_eq!(request.query_param("missing"), None);
+        let bad = Request::new(Method::Get, "/x?to=%zz");
+        assert_eq!(bad.query_param("to"), None);
+    }
+
+    #[test]
+    fn bearer_tokens_are_read_case_insensitively() {
+        let request = Request::new(Method::Get, "/").header("Authorization", "bearer abc");
+        assert_eq!(request.bearer_token(), Some("abc"));
+        let basic = Request::new(Method::Get, "/").header("Authorization", "Basic abc");
+        assert_eq!(basic.bearer_token(), None);
+    }
+}

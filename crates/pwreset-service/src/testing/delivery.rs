@@ -1,0 +1,145 @@
+//! In-memory stand-ins for the platform: a delivery store and a scripted HTTP client, for tests.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeSet, VecDeque};
+
+use crate::model::message::{DeadLetter, OutgoingMessage};
+use crate::model::outbound::{HttpAnswer, ProviderRequest, TransportError};
+use crate::ports::{DeliveryStore, HttpClient, StoreError};
+
+/// A [`DeliveryStore`] in memory. [`set_unavailable`](Self::set_unavailable) makes every call
+/// fail, to test what happens when the real store is down.
+#[derive(Default)]
+pub struct MemoryDeliveryStore {
+    outbox: RefCell<Vec<OutgoingMessage>>,
+    sent: RefCell<BTreeSet<String>>,
+    dead_letters: RefCell<Vec<DeadLetter>>,
+    unavailable: Cell<bool>,
+}
+
+impl MemoryDeliveryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Makes every later call fail (`true`) or work again (`false`).
+    pub fn set_unavailable(&self, unavailable: bool) {
+        self.unavailable.set(unavailable);
+    }
+
+    /// The ids recorded as sent, sorted.
+    pub fn sent_ids(&self) -> Vec<String> {
+        self.sent.borrow().iter().cloned().collect()
+    }
+
+    /// Every message in the outbox, in the order they were put.
+    pub fn outbox_all(&self) -> Vec<OutgoingMessage> {
+        self.outbox.borrow().clone()
+    }
+
+    fn check(&self) -> Result<(), StoreError> {
+        if self.unavailable.get() {
+            return Err(StoreError("memory store set unavailable".to_owned()));
+        }
+        Ok(())
+    }
+}
+
+impl DeliveryStore for MemoryDeliveryStore {
+    async fn outbox_put(&self, msg: &OutgoingMessage) -> Result<(), StoreError> {
+        self.check()?;
+        self.outbox.borrow_mut().push(msg.clone());
+        Ok(())
+    }
+
+    /// Addresses compare case-insensitively; newest first, later puts first among equals.
+    async fn outbox_list(&self, to: &str) -> Result<Vec<OutgoingMessage>, StoreError> {
+        self.check()?;
+        let mut found: Vec<OutgoingMessage> = self
+            .outbox
+            .borrow()
+            .iter()
+            .rev()
+            .filter(|msg| msg.to.eq_ignore_ascii_case(to))
+            .cloned()
+            .collect();
+        found.sort_by_key(|msg| std::cmp::Reverse(msg.created_at));
+        Ok(found)
+    }
+
+    async fn was_sent(&self, id: &str) -> Result<bool, StoreError> {
+        self.check()?;
+        Ok(self.sent.borrow().contains(id))
+    }
+
+    async fn mark_sent(&self, id: &str) -> Result<(), StoreError> {
+        self.check()?;
+        self.sent.borrow_mut().insert(id.to_owned());
+        Ok(())
+    }
+
+    async fn put_dead_letter(&self, letter: &DeadLetter) -> Result<(), StoreError> {
+        self.check()?;
+        self.dead_letters.borrow_mut().push(letter.clone());
+        Ok(())
+    }
+
+    async fn list_dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
+        self.check()?;
+        let mut letters: Vec<DeadLetter> =
+            self.dead_letters.borrow().iter().rev().cloned().collect();
+        letters.sort_by_key(|letter| std::cmp::Reverse(letter.failed_at));
+        Ok(letters)
+    }
+}
+
+/// An [`HttpClient`] that records every request and answers from a script, in order; once the
+/// script is used up it answers `200`.
+#[derive(Default)]
+pub struct FakeHttpClient {
+    script: RefCell<VecDeque<Result<HttpAnswer, TransportError>>>,
+    requests: RefCell<Vec<ProviderRequest>>,
+}
+
+impl FakeHttpClient {
+    /// A client that answers `200` to everything until told otherwise.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Queues an answer with this status and no `Retry-After`.
+    pub fn push_status(&self, status: u16) -> &Self {
+        self.push(Ok(HttpAnswer {
+            status,
+            retry_after: None,
+        }))
+    }
+
+    /// Queues an answer, or a transport failure.
+    pub fn push(&self, answer: Result<HttpAnswer, TransportError>) -> &Self {
+        self.script.borrow_mut().push_back(answer);
+        self
+    }
+
+    /// Every request sent so far, in order.
+    pub fn requests(&self) -> Vec<ProviderRequest> {
+        self.requests.borrow().clone()
+    }
+
+    /// How many requests were sent.
+    pub fn request_count(&self) -> usize {
+        self.requests.borrow().len()
+    }
+}
+
+impl HttpClient for FakeHttpClient {
+    async fn send(&self, request: &ProviderRequest) -> Result<HttpAnswer, TransportError> {
+        self.requests.borrow_mut().push(request.clone());
+        let next = self.script.borrow_mut().pop_front();
+        next.unwrap_or(Ok(HttpAnswer {
+            status: 200,
+            retry_after: None,
+        }))
+    }
+}

@@ -1,0 +1,254 @@
+//! Fault injection: any platform, seen through [`Faulty`], fails the one call a test chooses,
+//! either as an error (the call did nothing) or as a timeout (the call took effect, and its answer
+//! was lost). The fault-injection tests run each password-setting flow failing each call it makes
+//! in turn and check what must hold after any failure.
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+
+use pwreset_core::UnixTime;
+
+use crate::delivery::{
+    DeadLetter, DeliveryStore, HttpAnswer, HttpClient, OutgoingMessage, ProviderRequest,
+    StoreError, TransportError,
+};
+use crate::guard::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp};
+use crate::model::account::Account;
+use crate::model::job::Job;
+use crate::ports::{
+    AccountGuard, Accounts, Clock, FetchedAnswer, GlobalCodes, HttpFetch, JobQueue, LimitRule,
+    LinkRecord, LinkRecords, Logger, PlatformError, PlatformResult, RateLimits, ResponseCache,
+};
+
+/// How the chosen call fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// The call fails and has no effect.
+    Error,
+    /// The call takes effect, and then fails as if its answer never came.
+    Timeout,
+}
+
+impl Fault {
+    /// Both kinds.
+    pub const ALL: [Fault; 2] = [Fault::Error, Fault::Timeout];
+}
+
+/// An error of each port's kind for an injected fault.
+trait Injected {
+    fn injected(fault: Fault, call: &str) -> Self;
+}
+
+impl Injected for PlatformError {
+    fn injected(fault: Fault, call: &str) -> Self {
+        PlatformError(format!("injected {fault:?} in {call}"))
+    }
+}
+
+impl Injected for TransportError {
+    fn injected(fault: Fault, _call: &str) -> Self {
+        match fault {
+            Fault::Error => TransportError::Connection,
+            Fault::Timeout => TransportError::Timeout,
+        }
+    }
+}
+
+impl Injected for StoreError {
+    fn injected(fault: Fault, call: &str) -> Self {
+        StoreError(format!("injected {fault:?} in {call}"))
+    }
+}
+
+/// `inner` with one chosen call failing; records the name of every fallible call it sees.
+pub struct Faulty<'p, P> {
+    inner: &'p P,
+    calls: RefCell<Vec<&'static str>>,
+    plan: Cell<Option<(usize, Fault)>>,
+}
+
+impl<'p, P> Faulty<'p, P> {
+    /// `inner` with no fault: it only records the calls.
+    pub fn new(inner: &'p P) -> Self {
+        Self {
+            inner,
+            calls: RefCell::new(Vec::new()),
+            plan: Cell::new(None),
+        }
+    }
+
+    /// `inner` whose call number `index` (from 0, in the order made) fails with `fault`.
+    pub fn failing(inner: &'p P, index: usize, fault: Fault) -> Self {
+        let faulty = Self::new(inner);
+        faulty.plan.set(Some((index, fault)));
+        faulty
+    }
+
+    /// The fallible calls seen so far, by port method name, in order.
+    pub fn calls(&self) -> Vec<&'static str> {
+        self.calls.borrow().clone()
+    }
+
+    /// Whether the planned fault has been injected.
+    pub fn injected(&self) -> bool {
+        self.plan
+            .get()
+            .is_some_and(|(index, _)| index < self.calls.borrow().len())
+    }
+
+    async fn call<T, E: Injected>(
+        &self,
+        name: &'static str,
+        call: impl Future<Output = Result<T, E>>,
+    ) -> Result<T, E> {
+        let index = {
+            let mut calls = self.calls.borrow_mut();
+            calls.push(name);
+            calls.len() - 1
+        };
+        match self.plan.get() {
+            Some((at, fault)) if at == index => {
+                if fault == Fault::Timeout {
+                    // The effect happens; only the answer is lost.
+                    let _ = call.await;
+                }
+                Err(E::injected(fault, name))
+            }
+            _ => call.await,
+        }
+    }
+}
+
+impl<P: Clock> Clock for Faulty<'_, P> {
+    fn now(&self) -> UnixTime {
+        self.inner.now()
+    }
+    fn now_millis(&self) -> u64 {
+        self.inner.now_millis()
+    }
+    async fn sleep_millis(&self, ms: u64) {
+        self.inner.sleep_millis(ms).await;
+    }
+}
+
+impl<P: Logger> Logger for Faulty<'_, P> {
+    fn log(&self, line: &str) {
+        self.inner.log(line);
+    }
+}
+
+impl<P: Accounts> Accounts for Faulty<'_, P> {
+    async fn account(&self, id: &str) -> PlatformResult<Option<Account>> {
+        self.call("account", self.inner.account(id)).await
+    }
+    async fn account_by_username(&self, username: &str) -> PlatformResult<Option<Account>> {
+        let found = self.inner.account_by_username(username);
+        self.call("account_by_username", found).await
+    }
+    async fn accounts_by_email(&self, email: &str) -> PlatformResult<Vec<Account>> {
+        let found = self.inner.accounts_by_email(email);
+        self.call("accounts_by_email", found).await
+    }
+    async fn sole_account_by_email(&self, email: &str) -> PlatformResult<(usize, Option<Account>)> {
+        let found = self.inner.sole_account_by_email(email);
+        self.call("sole_account_by_email", found).await
+    }
+    async fn account_by_phone(&self, phone: &str) -> PlatformResult<Option<Account>> {
+        let found = self.inner.account_by_phone(phone);
+        self.call("account_by_phone", found).await
+    }
+    async fn create_account(&self, account: &Account) -> PlatformResult<bool> {
+        let created = self.inner.create_account(account);
+        self.call("create_account", created).await
+    }
+    async fn update_account(&self, account: &Account) -> PlatformResult<()> {
+        let updated = self.inner.update_account(account);
+        self.call("update_account", updated).await
+    }
+}
+
+impl<P: LinkRecords> LinkRecords for Faulty<'_, P> {
+    async fn put_link(&self, key: &str, record: &LinkRecord, ttl: u64) -> PlatformResult<()> {
+        self.call("put_link", self.inner.put_link(key, record, ttl))
+            .await
+    }
+    async fn link(&self, key: &str) -> PlatformResult<Option<LinkRecord>> {
+        self.call("link", self.inner.link(key)).await
+    }
+    async fn delete_link(&self, key: &str) -> PlatformResult<()> {
+        self.call("delete_link", self.inner.delete_link(key)).await
+    }
+}
+
+impl<P: AccountGuard> AccountGuard for Faulty<'_, P> {
+    async fn guard(&self, at: &GuardAddress, op: GuardOp) -> PlatformResult<GuardAnswer> {
+        self.call("guard", self.inner.guard(at, op)).await
+    }
+}
+
+impl<P: GlobalCodes> GlobalCodes for Faulty<'_, P> {
+    async fn global_codes(&self, op: GlobalOp) -> PlatformResult<GlobalAnswer> {
+        self.call("global_codes", self.inner.global_codes(op)).await
+    }
+}
+
+impl<P: JobQueue> JobQueue for Faulty<'_, P> {
+    async fn enqueue(&self, job: &Job, delay_seconds: u32) -> PlatformResult<()> {
+        self.call("enqueue", self.inner.enqueue(job, delay_seconds))
+            .await
+    }
+    async fn dead_letter(&self, job: &Job) -> PlatformResult<()> {
+        self.call("dead_letter", self.inner.dead_letter(job)).await
+    }
+}
+
+impl<P: RateLimits> RateLimits for Faulty<'_, P> {
+    async fn allow(&self, rule: LimitRule, key: &str) -> PlatformResult<bool> {
+        self.call("allow", self.inner.allow(rule, key)).await
+    }
+}
+
+impl<P: HttpClient> HttpClient for Faulty<'_, P> {
+    async fn send(&self, request: &ProviderRequest) -> Result<HttpAnswer, TransportError> {
+        self.call("send", self.inner.send(request)).await
+    }
+}
+
+impl<P: HttpFetch> HttpFetch for Faulty<'_, P> {
+    async fn fetch(&self, request: &ProviderRequest) -> Result<FetchedAnswer, TransportError> {
+        self.call("fetch", self.inner.fetch(request)).await
+    }
+}
+
+impl<P: ResponseCache> ResponseCache for Faulty<'_, P> {
+    async fn cache_get(&self, key: &str) -> PlatformResult<Option<String>> {
+        self.call("cache_get", self.inner.cache_get(key)).await
+    }
+    async fn cache_put(&self, key: &str, value: &str, ttl_seconds: u64) -> PlatformResult<()> {
+        let put = self.inner.cache_put(key, value, ttl_seconds);
+        self.call("cache_put", put).await
+    }
+}
+
+impl<P: DeliveryStore> DeliveryStore for Faulty<'_, P> {
+    async fn outbox_put(&self, msg: &OutgoingMessage) -> Result<(), StoreError> {
+        self.call("outbox_put", self.inner.outbox_put(msg)).await
+    }
+    async fn outbox_list(&self, to: &str) -> Result<Vec<OutgoingMessage>, StoreError> {
+        self.call("outbox_list", self.inner.outbox_list(to)).await
+    }
+    async fn was_sent(&self, id: &str) -> Result<bool, StoreError> {
+        self.call("was_sent", self.inner.was_sent(id)).await
+    }
+    async fn mark_sent(&self, id: &str) -> Result<(), StoreError> {
+        self.call("mark_sent", self.inner.mark_sent(id)).await
+    }
+    async fn put_dead_letter(&self, letter: &DeadLetter) -> Result<(), StoreError> {
+        let put = self.inner.put_dead_letter(letter);
+        self.call("put_dead_letter", put).await
+    }
+    async fn list_dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
+        self.call("list_dead_letters", self.inner.list_dead_letters())
+            .await
+    }
+}

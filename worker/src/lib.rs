@@ -12,20 +12,10 @@ mod objects;
 use std::rc::Rc;
 
 use futures_util::StreamExt;
-use pwreset_service::{Job, JobOutcome, Service};
+use pwreset_service::{Job, JobOutcome, Service, queue};
 use worker::{Context, Env, Message, MessageBatch, MessageExt, QueueRetryOptionsBuilder, event};
 
 pub use objects::{AccountGuardObject, GlobalCodesObject};
-
-/// A queue message with its job, `None` when the body is not one.
-type QueuedJob = (Message<serde_json::Value>, Option<Job>);
-
-/// How many groups of a batch run at once: a Worker invocation keeps at most six connections
-/// open, and each group holds one (a provider call, KV, a queue send) at a time.
-const CONCURRENT_GROUPS: usize = 5;
-
-/// How long a job whose platform call failed waits before it runs again.
-const JOB_RETRY_DELAY_SECS: u32 = 10;
 
 /// The queue whose messages failed for good.
 const DEAD_LETTER_QUEUE: &str = "pwreset-dead-letters";
@@ -97,21 +87,14 @@ async fn queue(
             return Ok(());
         }
     };
-    // Messages that must stay in order (two requests naming one identifier, copies of one
-    // message) run one after another; the groups run side by side, a few at a time, so a provider
-    // that hangs (up to the provider timeout) delays only its own group.
-    let mut groups: Vec<(Option<String>, Vec<QueuedJob>)> = Vec::new();
-    for message in messages {
+    let jobs = messages.into_iter().map(|message| {
         let job = serde_json::from_value::<Job>(message.body().clone()).ok();
-        let key = job.as_ref().map(Job::order_key);
-        match groups.iter_mut().find(|(k, _)| k.is_some() && *k == key) {
-            Some((_, group)) => group.push((message, job)),
-            None => groups.push((key, vec![(message, job)])),
-        }
-    }
+        (message, job)
+    });
+    let groups = queue::in_order_groups(jobs);
     let (service, platform) = (&service, &platform);
     futures_util::stream::iter(groups)
-        .for_each_concurrent(CONCURRENT_GROUPS, |(_, group)| async move {
+        .for_each_concurrent(queue::CONCURRENT_GROUPS, |group| async move {
             for (message, job) in group {
                 run_message(service, platform, dead_letters, message, job).await;
             }
@@ -147,7 +130,7 @@ async fn run_message(
         // max_retries the message goes to the dead-letter queue).
         JobOutcome::Retry => message.retry_with_options(
             &QueueRetryOptionsBuilder::new()
-                .with_delay_seconds(JOB_RETRY_DELAY_SECS)
+                .with_delay_seconds(queue::JOB_RETRY_DELAY_SECS)
                 .build(),
         ),
     }

@@ -30,64 +30,183 @@ enum Route {
     OpenApi,
 }
 
-impl Route {
-    fn find(cfg: &ServiceConfig, path: &str) -> Option<Self> {
-        if let Some(route) = UserRoute::find(&cfg.user_api.base(), path) {
-            return Some(Route::User(route));
+/// Where a route's path lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mount {
+    /// At the root: the path as written.
+    Root,
+    /// Under dialect C's configurable base (`/api/v1/user/` by default, `USER_API_PREFIX`,
+    /// `USER_API_VERSION`), with or without the final `/`.
+    UserApi,
+}
+
+/// One row of the route table: the only place a route's path, methods and properties are written.
+/// The router, the `405`'s `Allow` header and which refusals wait are read from it, and
+/// `tests/routes.rs` checks the OpenAPI document (and through it the npm client) against it.
+#[derive(Clone, Copy, Debug)]
+pub struct RouteSpec {
+    /// The path (under its mount).
+    pub path: &'static str,
+    /// Where the path lives.
+    pub mount: Mount,
+    /// The methods it answers (`GET` also answers `HEAD`).
+    pub methods: &'static [Method],
+    /// Whether it answers dialect B's CORS preflight (`OPTIONS`).
+    pub preflight: bool,
+    /// The methods with which it takes a secret (a code, a link token, a signed payload, an old
+    /// password): their refusals wait for the least time (see [`refusal`]).
+    pub secret_methods: &'static [Method],
+    /// Whether it exists only with `ENVIRONMENT=development`.
+    pub development_only: bool,
+    route: Route,
+}
+
+const GET: &[Method] = &[Method::Get];
+const POST: &[Method] = &[Method::Post];
+const GET_POST: &[Method] = &[Method::Get, Method::Post];
+const NONE: &[Method] = &[];
+
+const fn route(path: &'static str, route: Route, methods: &'static [Method]) -> RouteSpec {
+    RouteSpec {
+        path,
+        mount: Mount::Root,
+        methods,
+        preflight: false,
+        secret_methods: NONE,
+        development_only: false,
+        route,
+    }
+}
+
+impl RouteSpec {
+    const fn under_user_api(self) -> Self {
+        Self {
+            mount: Mount::UserApi,
+            ..self
         }
-        Some(match path {
-            "/reg/user/resetPasswordRequest" => Route::RegResetRequest,
-            "/reg/user/resetPassword" => Route::RegReset,
-            "/reg/user/info" => Route::RegInfo,
-            "/api/v1/auth/forgotpass" => Route::Auth(AuthRoute::ForgotEmail),
-            "/api/v1/auth/forgotpass/mobile" => Route::Auth(AuthRoute::ForgotMobile),
-            "/api/v1/auth/resetpass" => Route::Auth(AuthRoute::ResetEmail),
-            "/api/v1/auth/resetpass/mobile" => Route::Auth(AuthRoute::ResetMobile),
-            "/admin/users" => Route::AdminUsers,
-            "/admin/dead-letters" => Route::AdminDeadLetters,
-            "/reset" => Route::ResetPage,
-            "/openapi.json" => Route::OpenApi,
-            // The development routes exist only in development, whatever the providers.
-            "/dev/outbox" if cfg.environment.is_development() => Route::DevOutbox,
-            _ => return None,
-        })
+    }
+    const fn with_preflight(self) -> Self {
+        Self {
+            preflight: true,
+            ..self
+        }
+    }
+    const fn secret(self, methods: &'static [Method]) -> Self {
+        Self {
+            secret_methods: methods,
+            ..self
+        }
+    }
+    const fn development_only(self) -> Self {
+        Self {
+            development_only: true,
+            ..self
+        }
     }
 
-    /// Whether it answers `method` (besides `OPTIONS` for dialect B's preflight).
-    fn allows(self, method: Method) -> bool {
-        match self {
-            Route::ResetPage => matches!(method, Method::Get | Method::Post),
-            Route::RegInfo | Route::DevOutbox | Route::AdminDeadLetters | Route::OpenApi => {
-                method == Method::Get
-            }
-            _ => method == Method::Post,
+    /// The full path under `cfg`'s mounts.
+    pub fn full_path(&self, cfg: &ServiceConfig) -> String {
+        match self.mount {
+            Mount::Root => self.path.to_owned(),
+            Mount::UserApi => format!("{}{}", cfg.user_api.base(), self.path),
         }
     }
 
-    /// Whether it takes a secret (a code, a link token, a signed payload, an old password), so
-    /// that its refusals wait for the least time (see [`refusal`]).
-    fn takes_secret(self, method: Method) -> bool {
-        match self {
-            Route::RegResetRequest
-            | Route::RegReset
-            | Route::Auth(AuthRoute::ResetEmail | AuthRoute::ResetMobile)
-            | Route::User(UserRoute::ForgotPasswordSubmit | UserRoute::ChangePassword) => true,
-            Route::ResetPage => method == Method::Post,
-            _ => false,
+    fn matches(&self, cfg: &ServiceConfig, path: &str) -> bool {
+        match self.mount {
+            Mount::Root => path == self.path,
+            Mount::UserApi => path
+                .strip_prefix(&cfg.user_api.base())
+                .is_some_and(|rest| rest.trim_end_matches('/') == self.path.trim_end_matches('/')),
         }
     }
 
     /// The `Allow` header of a `405`.
-    fn allow_header(self) -> &'static str {
-        match self {
-            Route::ResetPage => "GET, HEAD, POST",
-            Route::Auth(_) => "POST, OPTIONS",
-            Route::RegInfo | Route::DevOutbox | Route::AdminDeadLetters | Route::OpenApi => {
-                "GET, HEAD"
+    pub fn allow_header(&self) -> String {
+        let mut allowed = Vec::new();
+        for method in self.methods {
+            match method {
+                Method::Get => allowed.extend(["GET", "HEAD"]),
+                Method::Post => allowed.push("POST"),
+                Method::Options | Method::Other => {}
             }
-            _ => "POST",
         }
+        if self.preflight {
+            allowed.push("OPTIONS");
+        }
+        allowed.join(", ")
     }
+}
+
+/// Every route.
+pub const ROUTES: &[RouteSpec] = &[
+    route(
+        "/reg/user/resetPasswordRequest",
+        Route::RegResetRequest,
+        POST,
+    )
+    .secret(POST),
+    route("/reg/user/resetPassword", Route::RegReset, POST).secret(POST),
+    route("/reg/user/info", Route::RegInfo, GET),
+    route(
+        "/api/v1/auth/forgotpass",
+        Route::Auth(AuthRoute::ForgotEmail),
+        POST,
+    )
+    .with_preflight(),
+    route(
+        "/api/v1/auth/forgotpass/mobile",
+        Route::Auth(AuthRoute::ForgotMobile),
+        POST,
+    )
+    .with_preflight(),
+    route(
+        "/api/v1/auth/resetpass",
+        Route::Auth(AuthRoute::ResetEmail),
+        POST,
+    )
+    .with_preflight()
+    .secret(POST),
+    route(
+        "/api/v1/auth/resetpass/mobile",
+        Route::Auth(AuthRoute::ResetMobile),
+        POST,
+    )
+    .with_preflight()
+    .secret(POST),
+    route(
+        "forgot-password/",
+        Route::User(UserRoute::ForgotPassword),
+        POST,
+    )
+    .under_user_api(),
+    route(
+        "forgot-password-submit/",
+        Route::User(UserRoute::ForgotPasswordSubmit),
+        POST,
+    )
+    .under_user_api()
+    .secret(POST),
+    route(
+        "profile/change-password/",
+        Route::User(UserRoute::ChangePassword),
+        POST,
+    )
+    .under_user_api()
+    .secret(POST),
+    route("/admin/users", Route::AdminUsers, POST),
+    route("/admin/dead-letters", Route::AdminDeadLetters, GET),
+    // The development routes exist only in development, whatever the providers.
+    route("/dev/outbox", Route::DevOutbox, GET).development_only(),
+    route("/openapi.json", Route::OpenApi, GET),
+    route("/reset", Route::ResetPage, GET_POST).secret(POST),
+];
+
+/// The row of the route at `path` under `cfg`, when there is one.
+fn find(cfg: &ServiceConfig, path: &str) -> Option<&'static RouteSpec> {
+    ROUTES.iter().find(|spec| {
+        spec.matches(cfg, path) && (!spec.development_only || cfg.environment.is_development())
+    })
 }
 
 /// The reset service: its checked configuration (or what is wrong with it) and the routes.
@@ -130,22 +249,22 @@ impl Service {
             }
             return misconfigured();
         };
-        let Some(route) = Route::find(cfg, &req.path) else {
+        let Some(spec) = find(cfg, &req.path) else {
             return not_found(&req);
         };
-        if let (Route::Auth(_), Method::Options) = (route, req.method) {
+        if spec.preflight && req.method == Method::Options {
             return auth_v1::preflight(cfg, &req);
         }
-        if !route.allows(req.method) {
-            let allow = route.allow_header();
+        if !spec.methods.contains(&req.method) {
+            let allow = spec.allow_header();
             return Response::json(
                 405,
                 &json!({ "error": "method_not_allowed", "message": format!("Use {allow} for {}.", req.path) }),
             )
-            .with_header("allow", allow);
+            .with_header("allow", &allow);
         }
-        let answer = Self::route(p, cfg, &req, route).await;
-        if route.takes_secret(req.method) {
+        let answer = Self::route(p, cfg, &req, spec.route).await;
+        if spec.secret_methods.contains(&req.method) {
             refusal::no_sooner(p, arrival, cfg.refusal_min_ms, &req.path, answer).await
         } else {
             answer

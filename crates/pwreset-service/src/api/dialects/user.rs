@@ -8,8 +8,8 @@
 //!
 //! Errors: `{"status_code","error_type","errors":[{"field","description"}]}`.
 
+use pwreset_core::secrets::constant_time_eq;
 use serde_json::json;
-use subtle::ConstantTimeEq;
 
 use super::body::{Body, BodyError};
 use crate::config::ServiceConfig;
@@ -28,19 +28,6 @@ pub enum Route {
     ForgotPasswordSubmit,
     /// `profile/change-password/`.
     ChangePassword,
-}
-
-impl Route {
-    /// The route that `path` names under `base` (`/api/v1/user/`), with or without the final `/`.
-    pub fn find(base: &str, path: &str) -> Option<Self> {
-        let rest = path.strip_prefix(base)?;
-        match rest.trim_end_matches('/') {
-            "forgot-password" => Some(Route::ForgotPassword),
-            "forgot-password-submit" => Some(Route::ForgotPasswordSubmit),
-            "profile/change-password" => Some(Route::ChangePassword),
-            _ => None,
-        }
-    }
 }
 
 const VALIDATION: &str = "Validation Error";
@@ -149,8 +136,7 @@ fn api_key_ok(cfg: &ServiceConfig, req: &Request) -> bool {
     };
     // Every key is compared, in constant time, so the time does not tell how close a guess was.
     cfg.api_keys.iter().fold(false, |found, key| {
-        let same = key.len() == given.len() && bool::from(key.as_bytes().ct_eq(given.as_bytes()));
-        found | same
+        found | constant_time_eq(key.as_bytes(), given.as_bytes())
     })
 }
 

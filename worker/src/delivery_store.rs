@@ -6,6 +6,8 @@
 
 use pwreset_service::delivery::{DeadLetter, DeliveryStore, OutgoingMessage, StoreError};
 
+use pwreset_service::ports::Clock;
+
 use crate::edge::EdgePlatform;
 
 const OUTBOX_TTL: u64 = 24 * 60 * 60;
@@ -17,9 +19,8 @@ const OUTBOX_LIST_LIMIT: u64 = 50;
 const DEAD_LIST_LIMIT: u64 = 200;
 
 /// Milliseconds counted down from a far date, zero-padded: ascending keys list newest first.
-fn inverted_now() -> String {
-    let now = worker::Date::now().as_millis();
-    format!("{:013}", 9_999_999_999_999u64.saturating_sub(now))
+fn inverted(now_millis: u64) -> String {
+    format!("{:013}", 9_999_999_999_999u64.saturating_sub(now_millis))
 }
 
 fn store_error<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> StoreError {
@@ -67,7 +68,7 @@ impl EdgePlatform {
 
 impl DeliveryStore for EdgePlatform {
     async fn outbox_put(&self, msg: &OutgoingMessage) -> Result<(), StoreError> {
-        let key = format!("outbox:{}:{}:{}", msg.to, inverted_now(), msg.id);
+        let key = format!("outbox:{}:{}:{}", msg.to, inverted(self.now_millis()), msg.id);
         let text = serde_json::to_string(msg).map_err(store_error("outbox encoding"))?;
         self.put_json(&key, text, OUTBOX_TTL).await
     }
@@ -98,7 +99,7 @@ impl DeliveryStore for EdgePlatform {
     }
 
     async fn put_dead_letter(&self, letter: &DeadLetter) -> Result<(), StoreError> {
-        let key = format!("dead:{}:{}", inverted_now(), letter.message_id);
+        let key = format!("dead:{}:{}", inverted(self.now_millis()), letter.message_id);
         let text = serde_json::to_string(letter).map_err(store_error("dead letter encoding"))?;
         self.put_json(&key, text, DEAD_TTL).await
     }

@@ -2,11 +2,9 @@
 
 use std::fmt;
 
-use subtle::ConstantTimeEq;
-
 use super::MalformedSecret;
 use super::keyring::{KeyPurpose, Keyring, PurposeKey};
-use super::mac::{hmac_sha256, length_prefixed};
+use super::mac::{constant_time_eq, hmac_sha256, length_prefixed};
 
 /// The kind of stored secret, which names its storage keys and picks its digest key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,7 +97,7 @@ impl SecretDigest {
     /// `true` when both are the digest of the same secret in the same scope under the same key;
     /// the digest bytes are compared in constant time.
     pub fn matches(&self, other: &SecretDigest) -> bool {
-        let same_tag: bool = self.tag.ct_eq(&other.tag).into();
+        let same_tag = constant_time_eq(&self.tag, &other.tag);
         same_tag & (self.kind == other.kind) & (self.key_id == other.key_id)
     }
 

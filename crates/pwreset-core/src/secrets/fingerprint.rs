@@ -1,9 +1,7 @@
 //! Password fingerprints: secrets bound to the account state they were issued against.
 
-use subtle::ConstantTimeEq;
-
 use super::keyring::{KeyPurpose, Keyring};
-use super::mac::{hmac_sha256, length_prefixed};
+use super::mac::{constant_time_eq, hmac_sha256, length_prefixed};
 use super::password_state::PasswordState;
 
 /// A keyed 128-bit fingerprint of an account's [`PasswordState`]. Signed payloads and access
@@ -52,7 +50,7 @@ impl PasswordFingerprint {
 
     /// Equality in constant time.
     pub fn matches(&self, other: &Self) -> bool {
-        self.0.ct_eq(&other.0).into()
+        constant_time_eq(&self.0, &other.0)
     }
 }
 

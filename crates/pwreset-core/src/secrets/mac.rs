@@ -1,26 +1,58 @@
-//! HMAC-SHA256, the one MAC every secret uses (RustCrypto `hmac` + `sha2`).
+//! HMAC-SHA256, the one MAC every secret and every signed request uses (RustCrypto `hmac` +
+//! `sha2`), and the one constant-time comparison.
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
+use subtle::ConstantTimeEq;
 
-type HmacSha256 = Hmac<Sha256>;
-
-fn keyed(key: &[u8], parts: &[&[u8]]) -> HmacSha256 {
-    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
+/// HMAC-SHA256 (RFC 2104) of the concatenation of `parts` under `key`, which may have any length.
+///
+/// Passing the message in parts saves joining it first: `hmac_sha256(k, &[b"ab", b"c"])` equals
+/// `hmac_sha256(k, &[b"abc"])`. A caller whose parts could be re-split another way separates them
+/// itself (a delimiter no part holds, or a length prefix).
+///
+/// ```
+/// use pwreset_core::secrets::hmac_sha256;
+///
+/// // RFC 4231, test case 2.
+/// let tag = hmac_sha256(b"Jefe", &[b"what do ya ", b"want for nothing?"]);
+/// assert_eq!(tag[..4], [0x5b, 0xdc, 0xc1, 0x46]);
+/// ```
+pub fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
     for part in parts {
         mac.update(part);
     }
-    mac
+    mac.finalize().into_bytes().into()
 }
 
-/// HMAC-SHA256 of the concatenation of `parts` under `key`.
-pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    keyed(key, parts).finalize().into_bytes().into()
+/// `true` when `tag` is the whole HMAC-SHA256 of `parts` under `key` (32 bytes: a truncated tag is
+/// refused). The comparison takes constant time ([`constant_time_eq`]).
+///
+/// ```
+/// use pwreset_core::secrets::{hmac_sha256, verify_hmac_sha256};
+///
+/// let tag = hmac_sha256(b"key", &[b"message"]);
+/// assert!(verify_hmac_sha256(b"key", &[b"mess", b"age"], &tag));
+/// assert!(!verify_hmac_sha256(b"key", &[b"message"], &tag[..16]));
+/// ```
+pub fn verify_hmac_sha256(key: &[u8], parts: &[&[u8]], tag: &[u8]) -> bool {
+    constant_time_eq(&hmac_sha256(key, parts), tag)
 }
 
-/// `true` when `tag` is the HMAC-SHA256 of `parts` under `key`; compares in constant time.
-pub(crate) fn verify_hmac_sha256(key: &[u8], parts: &[&[u8]], tag: &[u8]) -> bool {
-    keyed(key, parts).verify_slice(tag).is_ok()
+/// `true` when `a` and `b` hold the same bytes, in a time that depends on their lengths only, never
+/// on where they first differ: for anything secret a guess is compared with (MAC tags, digests, API
+/// keys, tokens). Lengths are not hidden: slices of different lengths are unequal at once.
+///
+/// ```
+/// use pwreset_core::secrets::constant_time_eq;
+///
+/// assert!(constant_time_eq(b"token", b"token"));
+/// assert!(!constant_time_eq(b"token", b"tokem"));
+/// assert!(!constant_time_eq(b"token", b"token2"));
+/// ```
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.ct_eq(b).into()
 }
 
 /// A length-prefixed field, so that concatenated MAC inputs can't be re-split another way.
@@ -78,5 +110,15 @@ mod tests {
         assert!(!verify_hmac_sha256(b"key", &[b"data"], &flipped));
         assert!(!verify_hmac_sha256(b"key", &[b"data"], &tag[..31]));
         assert!(!verify_hmac_sha256(b"yek", &[b"data"], &tag));
+        assert!(!verify_hmac_sha256(b"key", &[b"data"], &[]));
+    }
+
+    #[test]
+    fn constant_time_eq_is_equality() {
+        assert!(constant_time_eq(b"", b""));
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+        assert!(!constant_time_eq(b"", b"a"));
     }
 }

@@ -29,6 +29,7 @@ pub use access_token::{
 pub use digest::{SecretDigest, SecretKind};
 pub use keyring::{KeyPurpose, Keyring, KeyringError, derive_purpose_key};
 pub use link_token::LinkToken;
+pub use mac::{constant_time_eq, hmac_sha256, verify_hmac_sha256};
 pub use password_state::PasswordState;
 pub use random::{RandomUnavailable, random_bytes};
 pub use reset_code::{CodeDraw, CodeError, CodeScope, ResetCode};

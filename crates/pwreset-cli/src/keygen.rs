@@ -16,7 +16,11 @@ pub fn run() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let key = Zeroizing::new(key);
-    let id = format!("k{}-{:02x}{:02x}", utc_date(), suffix[0], suffix[1]);
+    let id = format!(
+        "k{}-{}",
+        utc_date(),
+        base16ct::lower::encode_string(&suffix)
+    );
     let entry = Zeroizing::new(format!("{id}:{}", URL_SAFE_NO_PAD.encode(key.as_slice())));
     debug_assert!(Keyring::parse(&entry).is_ok());
     println!("{}", entry.as_str());

@@ -245,7 +245,7 @@ impl Keyring {
     pub fn identifier_tag(&self, identifier: &str) -> String {
         let key = self.signing_key(KeyPurpose::IdentifierTag);
         let mac = super::mac::hmac_sha256(key.bytes(), &[identifier.as_bytes()]);
-        mac[..8].iter().map(|b| format!("{b:02x}")).collect()
+        base16ct::lower::encode_string(&mac[..8])
     }
 
     /// Tags of an account's [`PasswordState`](super::PasswordState), one per key, newest first,
@@ -260,11 +260,7 @@ impl Keyring {
                 let fingerprint = super::fingerprint::PasswordFingerprint::compute(
                     self, &key.id, account, state,
                 )?;
-                let hex: String = fingerprint
-                    .to_bytes()
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect();
+                let hex = base16ct::lower::encode_string(&fingerprint.to_bytes());
                 Some(format!("{}:{hex}", key.id))
             })
             .collect()

@@ -11,11 +11,9 @@
 //! else fails the call ([`PlatformError`], so the flows answer `503`). Plain `http://` is accepted
 //! only with `ENVIRONMENT=development`, and only to a loopback host.
 
-use hmac::{Hmac, KeyInit, Mac};
-use pwreset_core::secrets::random_bytes;
+use pwreset_core::secrets::{hmac_sha256, random_bytes, verify_hmac_sha256};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use sha2::Sha256;
 
 pub use crate::config::directory::{MIN_SECRET_BYTES, RemoteDirectory};
 use crate::model::account::{Account, normalize_email, normalize_identifier, normalize_phone};
@@ -60,57 +58,50 @@ impl RemoteDirectory {
     /// `true` when `answer` carries this service's signature for the request with `nonce` to
     /// `path`, over the answer's own status and body (compared in constant time).
     pub fn answer_is_signed(&self, nonce: &str, path: &str, answer: &FetchedAnswer) -> bool {
+        let head = answer_head(nonce, path, answer.status);
         verify(
-            answer_mac(&self.secret, nonce, path, answer.status, &answer.body),
+            &self.secret,
+            &head,
+            &answer.body,
             answer.header(SIGNATURE_HEADER),
         )
     }
 }
 
-/// The keyed MAC of `parts`, concatenated, under the shared secret.
-fn mac(secret: &str, parts: &[&[u8]]) -> Hmac<Sha256> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
-    for part in parts {
-        mac.update(part);
-    }
-    mac
+/// What a request's signature covers before its body: `v2.request.{timestamp}.{nonce}.POST.{path}.`.
+fn request_head(timestamp: &str, nonce: &str, path: &str) -> String {
+    format!("{PROTOCOL_VERSION}.request.{timestamp}.{nonce}.POST.{path}.")
 }
 
-fn request_mac(secret: &str, timestamp: &str, nonce: &str, path: &str, body: &str) -> Hmac<Sha256> {
-    let head = format!("{PROTOCOL_VERSION}.request.{timestamp}.{nonce}.POST.{path}.");
-    mac(secret, &[head.as_bytes(), body.as_bytes()])
+/// What an answer's signature covers before its body: `v2.answer.{nonce}.{path}.{status}.`.
+fn answer_head(nonce: &str, path: &str, status: u16) -> String {
+    format!("{PROTOCOL_VERSION}.answer.{nonce}.{path}.{status}.")
 }
 
-fn answer_mac(secret: &str, nonce: &str, path: &str, status: u16, body: &str) -> Hmac<Sha256> {
-    let head = format!("{PROTOCOL_VERSION}.answer.{nonce}.{path}.{status}.");
-    mac(secret, &[head.as_bytes(), body.as_bytes()])
+/// The hex HMAC-SHA256 of `head` then `body` under the shared secret.
+fn sign(secret: &str, head: &str, body: &str) -> String {
+    let tag = hmac_sha256(secret.as_bytes(), &[head.as_bytes(), body.as_bytes()]);
+    base16ct::lower::encode_string(&tag)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Checks a `v2=<64 hex>` header value against `expected` in constant time.
-fn verify(expected: Hmac<Sha256>, header: Option<&str>) -> bool {
+/// Checks a `v2=<64 hex>` header value against the signature of `head` then `body`, in constant
+/// time.
+fn verify(secret: &str, head: &str, body: &str, header: Option<&str>) -> bool {
     let Some(digits) = header.and_then(|h| h.trim().strip_prefix("v2=")) else {
         return false;
     };
-    if digits.len() != 64 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+    let Ok(tag) = base16ct::mixed::decode_vec(digits) else {
         return false;
-    }
-    let tag: Vec<u8> = (0..64)
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).unwrap_or_default())
-        .collect();
-    expected.verify_slice(&tag).is_ok()
+    };
+    verify_hmac_sha256(secret.as_bytes(), &[head.as_bytes(), body.as_bytes()], &tag)
 }
 
 /// A request's signature: `hex(HMAC-SHA256(secret, "v2.request.{timestamp}.{nonce}.POST.{path}.{body}"))`.
 pub fn sign_request(secret: &str, timestamp: u64, nonce: &str, path: &str, body: &str) -> String {
-    hex(
-        &request_mac(secret, &timestamp.to_string(), nonce, path, body)
-            .finalize()
-            .into_bytes(),
+    sign(
+        secret,
+        &request_head(&timestamp.to_string(), nonce, path),
+        body,
     )
 }
 
@@ -124,15 +115,18 @@ pub fn request_is_signed(
     body: &str,
     signature: Option<&str>,
 ) -> bool {
-    verify(request_mac(secret, timestamp, nonce, path, body), signature)
+    verify(
+        secret,
+        &request_head(timestamp, nonce, path),
+        body,
+        signature,
+    )
 }
 
 /// An answer's signature: `hex(HMAC-SHA256(secret, "v2.answer.{nonce}.{path}.{status}.{body}"))`,
 /// where `nonce` and `path` are those of the request it answers.
 pub fn sign_answer(secret: &str, nonce: &str, path: &str, status: u16, body: &str) -> String {
-    hex(&answer_mac(secret, nonce, path, status, body)
-        .finalize()
-        .into_bytes())
+    sign(secret, &answer_head(nonce, path, status), body)
 }
 
 /// An account as the user service sends it.
@@ -226,7 +220,7 @@ impl<'a, P: Accounts + HttpFetch + Clock> Directory<'a, P> {
         body: Value,
     ) -> PlatformResult<(u16, Value)> {
         let nonce: [u8; 16] = random_bytes().map_err(|e| PlatformError(e.to_string()))?;
-        let nonce: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
+        let nonce = base16ct::lower::encode_string(&nonce);
         let request = remote.request(path, &body, self.p.now().as_secs(), &nonce);
         let answer = self
             .p

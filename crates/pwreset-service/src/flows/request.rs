@@ -46,7 +46,7 @@ pub async fn enqueue_request(
 ) -> FlowResult<()> {
     let id_bytes: [u8; 8] = random_bytes().map_err(|e| PlatformError(e.to_string()))?;
     let request = ResetRequest {
-        id: id_bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        id: base16ct::lower::encode_string(&id_bytes),
         via,
         identifier,
         requested_at: p.now().as_secs(),

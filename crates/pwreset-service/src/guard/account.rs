@@ -17,9 +17,9 @@
 //! unused or really used.
 
 use pwreset_core::UnixTime;
+use pwreset_core::secrets::constant_time_eq;
 use serde::{Deserialize, Serialize};
 
-use super::same_digest;
 use crate::model::error::{PlatformError, PlatformResult};
 use crate::model::guard_ops::{GuardAnswer, GuardOp, Proof};
 use crate::ports::ObjectStorage;
@@ -74,9 +74,9 @@ struct Secret {
 /// its tags under every key. A secret from before the binding (no tag) holds.
 fn same_state(issued_for: &str, current: &[String]) -> bool {
     issued_for.is_empty()
-        || current
-            .iter()
-            .fold(false, |found, tag| same_digest(tag, issued_for) | found)
+        || current.iter().fold(false, |found, tag| {
+            constant_time_eq(tag.as_bytes(), issued_for.as_bytes()) | found
+        })
 }
 
 /// A begun password change that the store may or may not hold yet.
@@ -444,9 +444,9 @@ impl GuardState {
                     return Verdict::Fails;
                 };
                 // Every presented digest is compared, so the time does not depend on which matched.
-                let right = digests
-                    .iter()
-                    .fold(false, |found, d| same_digest(d, &code.digest) | found);
+                let right = digests.iter().fold(false, |found, d| {
+                    constant_time_eq(d.as_bytes(), code.digest.as_bytes()) | found
+                });
                 if right {
                     return Verdict::Holds;
                 }

@@ -33,7 +33,6 @@ pub use crate::ports::ObjectStorage;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use subtle::ConstantTimeEq;
 
 use crate::model::error::{PlatformError, PlatformResult};
 
@@ -75,11 +74,6 @@ pub async fn sweep_decoys(
             Ok(true)
         }
     }
-}
-
-/// Hex digests compared in constant time.
-fn same_digest(a: &str, b: &str) -> bool {
-    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
 async fn read<T: DeserializeOwned>(

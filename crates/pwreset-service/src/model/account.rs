@@ -75,7 +75,7 @@ pub fn new_id() -> Result<String, RandomUnavailable> {
     let mut bytes: [u8; 16] = random_bytes()?;
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = base16ct::lower::encode_string(&bytes);
     Ok(format!(
         "{}-{}-{}-{}-{}",
         &hex[0..8],

@@ -20,5 +20,5 @@ pub fn line(event: &str, at: UnixTime, fields: Value) -> String {
 pub fn tag(identifier: &str) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(identifier.as_bytes());
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    base16ct::lower::encode_string(&digest[..8])
 }

@@ -5,8 +5,7 @@
 //! signature covers: nobody on the path can change it to have a message delivered twice, or
 //! reuse another message's id to have this one dropped.
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
+use pwreset_core::secrets::{hmac_sha256, verify_hmac_sha256};
 
 use crate::config::delivery::WebhookTarget;
 use crate::model::message::OutgoingMessage;
@@ -17,8 +16,6 @@ pub const SIGNATURE_VERSION: &str = "v2";
 
 /// How far a timestamp may be from the receiver's clock, in seconds, by default.
 pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
-
-type HmacSha256 = Hmac<Sha256>;
 
 /// The request that delivers `msg` to the webhook, signed at `now_secs`.
 pub fn request(target: &WebhookTarget, msg: &OutgoingMessage, now_secs: u64) -> ProviderRequest {
@@ -52,16 +49,11 @@ pub fn request(target: &WebhookTarget, msg: &OutgoingMessage, now_secs: u64) -> 
 
 /// `v2=<hex HMAC-SHA256(secret, "<id>.<timestamp>.<body>")>`.
 pub fn sign(secret: &[u8], id: &str, timestamp: u64, body: &str) -> String {
-    let mac = signed_mac(secret, id, &timestamp.to_string(), body);
-    let digest = mac.finalize().into_bytes();
-    let mut out = String::with_capacity(3 + 64);
-    out.push_str(SIGNATURE_VERSION);
-    out.push('=');
-    for byte in digest.iter() {
-        out.push(char::from(HEX[usize::from(byte >> 4)]));
-        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
-    }
-    out
+    let tag = hmac_sha256(secret, &signed_parts(id, &timestamp.to_string(), body));
+    format!(
+        "{SIGNATURE_VERSION}={}",
+        base16ct::lower::encode_string(&tag)
+    )
 }
 
 /// What a receiver does: `true` when `signature` (the header's value) is a `v2` signature of the
@@ -88,38 +80,20 @@ pub fn verify(
     else {
         return false;
     };
-    let Some(claimed) = decode_hex(hex) else {
+    let Ok(claimed) = base16ct::mixed::decode_vec(hex) else {
         return false;
     };
-    signed_mac(secret, id, timestamp, body)
-        .verify_slice(&claimed)
-        .is_ok()
+    verify_hmac_sha256(secret, &signed_parts(id, timestamp, body), &claimed)
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
-fn signed_mac(secret: &[u8], id: &str, timestamp: &str, body: &str) -> HmacSha256 {
-    // HMAC takes keys of any length: this cannot fail.
-    let mut mac = <HmacSha256 as KeyInit>::new_from_slice(secret)
-        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-    // Ids are message ids (hex): they hold no ".", so the three parts cannot shift.
-    mac.update(id.as_bytes());
-    mac.update(b".");
-    mac.update(timestamp.as_bytes());
-    mac.update(b".");
-    mac.update(body.as_bytes());
-    mac
-}
-
-fn decode_hex(hex: &str) -> Option<Vec<u8>> {
-    if !hex.len().is_multiple_of(2) {
-        return None;
-    }
-    hex.as_bytes()
-        .chunks(2)
-        .map(|pair| {
-            let digit = |c: u8| char::from(c).to_digit(16);
-            Some((digit(pair[0])? * 16 + digit(pair[1])?) as u8)
-        })
-        .collect()
+/// The signed text `<id>.<timestamp>.<body>`, in parts. Ids are message ids (hex): they hold no
+/// ".", so the three parts cannot shift.
+fn signed_parts<'a>(id: &'a str, timestamp: &'a str, body: &'a str) -> [&'a [u8]; 5] {
+    [
+        id.as_bytes(),
+        b".",
+        timestamp.as_bytes(),
+        b".",
+        body.as_bytes(),
+    ]
 }

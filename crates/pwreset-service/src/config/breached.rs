@@ -1,5 +1,7 @@
 //! The breached-password check's settings (`BREACHED_CHECK`, `PWNED_PASSWORDS_URL`).
 
+use super::read::{UrlKind, Vars, url};
+
 /// The real range API.
 pub const PWNED_PASSWORDS_URL: &str = "https://api.pwnedpasswords.com";
 
@@ -33,4 +35,22 @@ pub struct BreachedConfig {
     pub mode: BreachedCheck,
     /// The range API's base URL (`PWNED_PASSWORDS_URL`), without a trailing slash.
     pub base_url: String,
+}
+
+impl BreachedConfig {
+    /// Reads `BREACHED_CHECK` (default `off`) and `PWNED_PASSWORDS_URL` (default the real API;
+    /// a base URL, `https://` outside development), noting each problem in `vars`.
+    pub(crate) fn read(vars: &mut Vars<'_>) -> Self {
+        Self {
+            mode: vars.or_default("BREACHED_CHECK", BreachedCheck::Off, |text| {
+                BreachedCheck::parse(text)
+                    .ok_or_else(|| " must be off, fail-open or fail-closed".to_owned())
+            }),
+            base_url: vars.or_default(
+                "PWNED_PASSWORDS_URL",
+                PWNED_PASSWORDS_URL.to_owned(),
+                url(UrlKind::Base),
+            ),
+        }
+    }
 }

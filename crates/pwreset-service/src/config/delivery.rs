@@ -3,8 +3,7 @@
 //! Every problem found is one message naming its variable; a secret's value never appears in
 //! one, nor in any `Debug` output.
 
-use url::Url;
-
+use super::read::{UrlKind, Vars, url};
 use crate::model::message::Channel;
 
 /// The shortest webhook signing secret accepted, in bytes.
@@ -147,37 +146,45 @@ impl DeliveryConfig {
     /// `WEBHOOK_SECRET` through `get` (an empty value counts as unset). Providers default to
     /// `outbox`, base URLs to the real APIs. On failure, every problem found, one message each.
     pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Self, Vec<String>> {
-        let vars = Vars { get };
-        let mut problems = Vec::new();
-        let email_name = vars.provider("EMAIL_PROVIDER", EMAIL_PROVIDERS, &mut problems);
-        let sms_name = vars.provider("SMS_PROVIDER", SMS_PROVIDERS, &mut problems);
+        let mut vars = Vars::new(get);
+        match Self::read(&mut vars) {
+            Some(config) => Ok(config),
+            None => Err(vars.problems),
+        }
+    }
+
+    /// [`DeliveryConfig::from_vars`], noting each problem in `vars`; `None` when any was found.
+    pub(crate) fn read(vars: &mut Vars<'_>) -> Option<Self> {
+        let before = vars.problems.len();
+        let email_name = provider(vars, "EMAIL_PROVIDER", EMAIL_PROVIDERS);
+        let sms_name = provider(vars, "SMS_PROVIDER", SMS_PROVIDERS);
         let wants_webhook = email_name == Some("webhook") || sms_name == Some("webhook");
         let webhook = if wants_webhook {
-            vars.webhook(email_name, sms_name, &mut problems)
+            webhook(vars, email_name, sms_name)
         } else {
             None
         };
         let email = match email_name {
-            Some("resend") => vars
-                .email_api("resend", RESEND_BASE_URL, &mut problems)
-                .map(EmailTransport::Resend),
-            Some("postmark") => vars
-                .email_api("postmark", POSTMARK_BASE_URL, &mut problems)
-                .map(EmailTransport::Postmark),
-            Some("sendgrid") => vars
-                .email_api("sendgrid", SENDGRID_BASE_URL, &mut problems)
-                .map(EmailTransport::SendGrid),
+            Some("resend") => {
+                email_api(vars, "resend", RESEND_BASE_URL).map(EmailTransport::Resend)
+            }
+            Some("postmark") => {
+                email_api(vars, "postmark", POSTMARK_BASE_URL).map(EmailTransport::Postmark)
+            }
+            Some("sendgrid") => {
+                email_api(vars, "sendgrid", SENDGRID_BASE_URL).map(EmailTransport::SendGrid)
+            }
             Some("webhook") => webhook.clone().map(EmailTransport::Webhook),
             _ => Some(EmailTransport::Outbox),
         };
         let sms = match sms_name {
-            Some("twilio") => vars.twilio(&mut problems).map(SmsTransport::Twilio),
+            Some("twilio") => twilio(vars).map(SmsTransport::Twilio),
             Some("webhook") => webhook.map(SmsTransport::Webhook),
             _ => Some(SmsTransport::Outbox),
         };
         match (email, sms) {
-            (Some(email), Some(sms)) if problems.is_empty() => Ok(Self { email, sms }),
-            _ => Err(problems),
+            (Some(email), Some(sms)) if vars.problems.len() == before => Some(Self { email, sms }),
+            _ => None,
         }
     }
 
@@ -208,30 +215,16 @@ impl DeliveryConfig {
 const EMAIL_PROVIDERS: &[&str] = &["outbox", "resend", "postmark", "sendgrid", "webhook"];
 const SMS_PROVIDERS: &[&str] = &["outbox", "twilio", "webhook"];
 
-/// The variables, read one by one, each problem noted as it is found.
-struct Vars<'a> {
-    get: &'a dyn Fn(&str) -> Option<String>,
-}
-
-impl Vars<'_> {
-    /// A variable's value; empty counts as unset.
-    fn value(&self, name: &str) -> Option<String> {
-        (self.get)(name).filter(|value| !value.trim().is_empty())
-    }
-
-    /// A provider name among `known`, `outbox` when unset. `None` (and a problem) when unknown.
-    fn provider(
-        &self,
-        name: &str,
-        known: &'static [&'static str],
-        problems: &mut Vec<String>,
-    ) -> Option<&'static str> {
-        let Some(value) = self.value(name) else {
-            return Some("outbox");
-        };
-        let wanted = value.trim().to_ascii_lowercase();
+/// A provider name among `known` (any case), `outbox` when unset; `None` when unknown.
+fn provider(
+    vars: &mut Vars<'_>,
+    name: &str,
+    known: &'static [&'static str],
+) -> Option<&'static str> {
+    vars.with_default(name, "outbox", |value| {
+        let wanted = value.to_ascii_lowercase();
         if let Some(found) = known.iter().find(|k| **k == wanted) {
-            return Some(found);
+            return Ok(found);
         }
         // Echo the value only when it looks like a provider name, never a pasted secret.
         let shown = if wanted.len() <= 20 && wanted.bytes().all(|b| b.is_ascii_lowercase()) {
@@ -239,186 +232,97 @@ impl Vars<'_> {
         } else {
             String::new()
         };
-        problems.push(format!(
-            "{name}: unknown provider{shown}; expected one of {}",
+        Err(format!(
+            ": unknown provider{shown}; expected one of {}",
             known.join(", ")
-        ));
-        None
-    }
-
-    /// A required value (a problem when missing).
-    fn required(&self, name: &str, why: &str, problems: &mut Vec<String>) -> Option<String> {
-        let value = self.value(name);
-        if value.is_none() {
-            problems.push(format!("{name} is required {why}"));
-        }
-        value
-    }
-
-    /// A required secret: present, and free of spaces and control characters (which would
-    /// break or smuggle headers). Its value never appears in a problem.
-    fn secret(&self, name: &str, why: &str, problems: &mut Vec<String>) -> Option<Secret> {
-        let value = self.required(name, why, problems)?;
-        if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            problems.push(format!(
-                "{name} contains spaces or control characters; set it without them"
-            ));
-            return None;
-        }
-        Some(Secret(value))
-    }
-
-    /// A base URL: the variable's value or the default, checked, without a trailing `/`.
-    fn base_url(&self, name: &str, default: &str, problems: &mut Vec<String>) -> Option<String> {
-        let Some(value) = self.value(name) else {
-            return Some(default.to_owned());
-        };
-        match check_url(value.trim(), false) {
-            Ok(url) => Some(url.trim_end_matches('/').to_owned()),
-            Err(why) => {
-                problems.push(format!("{name} {why}"));
-                None
-            }
-        }
-    }
-
-    /// Resend, Postmark or SendGrid settings.
-    fn email_api(
-        &self,
-        provider: &str,
-        default_url: &str,
-        problems: &mut Vec<String>,
-    ) -> Option<EmailApi> {
-        let why = format!("when EMAIL_PROVIDER is {provider}");
-        let from = self.required("EMAIL_FROM", &why, problems);
-        let from = from.and_then(|from| {
-            let from = from.trim().to_owned();
-            if is_plausible_sender(&from) {
-                Some(from)
-            } else {
-                problems.push(
-                    "EMAIL_FROM must be an e-mail address, as name@example.com or \
-                     Name <name@example.com>"
-                        .to_owned(),
-                );
-                None
-            }
-        });
-        let api_key = self.secret("EMAIL_API_KEY", &why, problems);
-        let base_url = self.base_url("EMAIL_BASE_URL", default_url, problems);
-        Some(EmailApi {
-            from: from?,
-            api_key: api_key?,
-            base_url: base_url?,
-        })
-    }
-
-    /// Twilio settings.
-    fn twilio(&self, problems: &mut Vec<String>) -> Option<TwilioAccount> {
-        let why = "when SMS_PROVIDER is twilio";
-        let sid = self
-            .required("TWILIO_ACCOUNT_SID", why, problems)
-            .and_then(|sid| {
-                let sid = sid.trim().to_owned();
-                if sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                    Some(sid)
-                } else {
-                    problems.push(
-                        "TWILIO_ACCOUNT_SID must be letters and digits only (an Account SID \
-                         starts with AC)"
-                            .to_owned(),
-                    );
-                    None
-                }
-            });
-        let token = self.secret("TWILIO_AUTH_TOKEN", why, problems);
-        let sender = self.required("SMS_FROM", why, problems).and_then(|from| {
-            let sender = twilio_sender(from.trim());
-            if sender.is_none() {
-                problems.push(
-                    "SMS_FROM must be a phone number in E.164 (+15551234567), an alphanumeric \
-                     sender id (up to 11 letters and digits) or a Messaging Service SID (MG…)"
-                        .to_owned(),
-                );
-            }
-            sender
-        });
-        let base_url = self.base_url("SMS_BASE_URL", TWILIO_BASE_URL, problems);
-        Some(TwilioAccount {
-            sender: sender?,
-            account_sid: sid?,
-            auth_token: token?,
-            base_url: base_url?,
-        })
-    }
-
-    /// The webhook target, shared by both channels.
-    fn webhook(
-        &self,
-        email: Option<&str>,
-        sms: Option<&str>,
-        problems: &mut Vec<String>,
-    ) -> Option<WebhookTarget> {
-        let why = match (email, sms) {
-            (Some("webhook"), Some("webhook")) => {
-                "when EMAIL_PROVIDER and SMS_PROVIDER are webhook"
-            }
-            (Some("webhook"), _) => "when EMAIL_PROVIDER is webhook",
-            _ => "when SMS_PROVIDER is webhook",
-        };
-        let url = self.required("WEBHOOK_URL", why, problems).and_then(|url| {
-            match check_url(url.trim(), true) {
-                Ok(url) => Some(url.to_owned()),
-                Err(problem) => {
-                    problems.push(format!("WEBHOOK_URL {problem}"));
-                    None
-                }
-            }
-        });
-        let secret = self
-            .secret("WEBHOOK_SECRET", why, problems)
-            .and_then(|secret| {
-                if secret.expose().len() >= MIN_WEBHOOK_SECRET_BYTES {
-                    Some(secret)
-                } else {
-                    problems.push(format!(
-                    "WEBHOOK_SECRET is too short: use at least {MIN_WEBHOOK_SECRET_BYTES} random \
-                     bytes (e.g. 64 hex characters)"
-                ));
-                    None
-                }
-            });
-        Some(WebhookTarget {
-            url: url?,
-            secret: secret?,
-        })
-    }
+        ))
+    })
 }
 
-/// Checks an absolute `http(s)` URL with a host, no credentials, no spaces; a base URL also
-/// takes no query or fragment. The problem reads after the variable's name. Whether `http://` is
-/// acceptable depends on the environment, which the service's configuration decides.
-fn check_url(url: &str, query_allowed: bool) -> Result<&str, &'static str> {
-    // The parser would quietly drop tabs and new lines: refuse them before it sees them.
-    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("must not contain spaces or control characters");
-    }
-    let Ok(parsed) = Url::parse(url) else {
-        return Err("must be an absolute URL starting with https:// or http://");
+/// Resend, Postmark or SendGrid settings.
+fn email_api(vars: &mut Vars<'_>, provider: &str, default_url: &str) -> Option<EmailApi> {
+    let why = format!("when EMAIL_PROVIDER is {provider}");
+    let from = vars.required("EMAIL_FROM", &format!(" is required {why}"), |from| {
+        if is_plausible_sender(from) {
+            Ok(from.to_owned())
+        } else {
+            Err(
+                " must be an e-mail address, as name@example.com or Name <name@example.com>"
+                    .to_owned(),
+            )
+        }
+    });
+    let api_key = vars.secret("EMAIL_API_KEY", &why);
+    let base_url = vars.with_default("EMAIL_BASE_URL", default_url.to_owned(), url(UrlKind::Base));
+    Some(EmailApi {
+        from: from?,
+        api_key: api_key?,
+        base_url: base_url?,
+    })
+}
+
+/// Twilio settings.
+fn twilio(vars: &mut Vars<'_>) -> Option<TwilioAccount> {
+    let why = "when SMS_PROVIDER is twilio";
+    let missing = format!(" is required {why}");
+    let sid = vars.required("TWILIO_ACCOUNT_SID", &missing, |sid| {
+        if sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            Ok(sid.to_owned())
+        } else {
+            Err(" must be letters and digits only (an Account SID starts with AC)".to_owned())
+        }
+    });
+    let token = vars.secret("TWILIO_AUTH_TOKEN", why);
+    let sender = vars.required("SMS_FROM", &missing, |from| {
+        twilio_sender(from).ok_or_else(|| {
+            " must be a phone number in E.164 (+15551234567), an alphanumeric sender id (up to \
+             11 letters and digits) or a Messaging Service SID (MG…)"
+                .to_owned()
+        })
+    });
+    let base_url = vars.with_default(
+        "SMS_BASE_URL",
+        TWILIO_BASE_URL.to_owned(),
+        url(UrlKind::Base),
+    );
+    Some(TwilioAccount {
+        sender: sender?,
+        account_sid: sid?,
+        auth_token: token?,
+        base_url: base_url?,
+    })
+}
+
+/// The webhook target, shared by both channels.
+fn webhook(vars: &mut Vars<'_>, email: Option<&str>, sms: Option<&str>) -> Option<WebhookTarget> {
+    let why = match (email, sms) {
+        (Some("webhook"), Some("webhook")) => "when EMAIL_PROVIDER and SMS_PROVIDER are webhook",
+        (Some("webhook"), _) => "when EMAIL_PROVIDER is webhook",
+        _ => "when SMS_PROVIDER is webhook",
     };
-    if !matches!(parsed.scheme(), "https" | "http") {
-        return Err("must start with https:// or http://");
-    }
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err("must not carry credentials (user:password@); use the key variables");
-    }
-    if parsed.host_str().is_none_or(str::is_empty) {
-        return Err("must name a host");
-    }
-    if parsed.fragment().is_some() || (!query_allowed && parsed.query().is_some()) {
-        return Err("must not have a query or fragment");
-    }
-    Ok(url)
+    let url = vars.required(
+        "WEBHOOK_URL",
+        &format!(" is required {why}"),
+        url(UrlKind::Endpoint),
+    );
+    let secret = vars.secret("WEBHOOK_SECRET", why).and_then(|secret| {
+        if secret.expose().len() >= MIN_WEBHOOK_SECRET_BYTES {
+            Some(secret)
+        } else {
+            vars.problem(
+                "WEBHOOK_SECRET",
+                format_args!(
+                    " is too short: use at least {MIN_WEBHOOK_SECRET_BYTES} random bytes (e.g. 64 \
+                     hex characters)"
+                ),
+            );
+            None
+        }
+    });
+    Some(WebhookTarget {
+        url: url?,
+        secret: secret?,
+    })
 }
 
 /// `scheme://host[:port]` of a URL, for printing it without its path or query.

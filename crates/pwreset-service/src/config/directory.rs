@@ -1,5 +1,8 @@
 //! Where the application's user service is (`USER_DIRECTORY_URL`, `USER_DIRECTORY_SECRET`).
 
+use super::Environment;
+use super::read::{UrlKind, Vars, is_loopback, parse_url};
+
 /// The shortest shared secret accepted.
 pub const MIN_SECRET_BYTES: usize = 32;
 
@@ -18,44 +21,6 @@ impl std::fmt::Debug for RemoteDirectory {
     }
 }
 
-/// Why `url` can't be the user directory's address; `None` when it can.
-fn url_problem(text: &str, development: bool) -> Option<String> {
-    let Ok(url) = url::Url::parse(text) else {
-        return Some("USER_DIRECTORY_URL must be an absolute https:// URL".to_owned());
-    };
-    let Some(host) = url.host() else {
-        return Some("USER_DIRECTORY_URL must name a host".to_owned());
-    };
-    if !url.username().is_empty() || url.password().is_some() {
-        return Some(
-            "USER_DIRECTORY_URL must not carry credentials (the shared secret signs every call)"
-                .to_owned(),
-        );
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Some(
-            "USER_DIRECTORY_URL must not have a query or a fragment (paths are appended to it)"
-                .to_owned(),
-        );
-    }
-    let loopback = match host {
-        url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
-        url::Host::Ipv4(ip) => ip.is_loopback(),
-        url::Host::Ipv6(ip) => ip.is_loopback(),
-    };
-    match url.scheme() {
-        "https" => None,
-        "http" if development && loopback => None,
-        "http" if development => Some(
-            "USER_DIRECTORY_URL: http:// is accepted only for a loopback host (127.0.0.1, [::1], localhost); use https://".to_owned(),
-        ),
-        "http" => Some(
-            "USER_DIRECTORY_URL must be https:// (http:// only with ENVIRONMENT=development, to a loopback host): whoever can rewrite its answers decides who receives a reset link".to_owned(),
-        ),
-        _ => Some("USER_DIRECTORY_URL must be an https:// URL".to_owned()),
-    }
-}
-
 impl RemoteDirectory {
     /// The service at `url` (no trailing slash), calls signed with `secret`.
     pub fn new(url: &str, secret: &str) -> Self {
@@ -69,29 +34,43 @@ impl RemoteDirectory {
     /// The URL must be `https://`; `http://` only with `ENVIRONMENT=development` and a loopback
     /// host, since whoever can rewrite the answers decides who receives a reset link.
     pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Option<Self>, Vec<String>> {
-        let value = |name: &str| {
-            get(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
-        let Some(url) = value("USER_DIRECTORY_URL") else {
-            return Ok(None);
-        };
-        let development = value("ENVIRONMENT").as_deref() == Some("development");
-        let mut problems = Vec::new();
-        if let Some(problem) = url_problem(&url, development) {
-            problems.push(problem);
-        }
-        let secret = value("USER_DIRECTORY_SECRET").unwrap_or_default();
-        if secret.len() < MIN_SECRET_BYTES {
-            problems.push(format!(
-                "USER_DIRECTORY_SECRET must be at least {MIN_SECRET_BYTES} characters when USER_DIRECTORY_URL is set"
-            ));
-        }
-        if problems.is_empty() {
-            Ok(Some(Self::new(&url, &secret)))
+        let mut vars = Vars::new(get);
+        let environment = vars.environment();
+        let directory = Self::read(&mut vars, environment);
+        if vars.problems.is_empty() {
+            Ok(directory)
         } else {
-            Err(problems)
+            Err(vars.problems)
         }
+    }
+
+    /// [`RemoteDirectory::from_vars`] in `environment`, noting each problem in `vars`; `None`
+    /// when no URL is set or something is wrong.
+    pub(crate) fn read(vars: &mut Vars<'_>, environment: Environment) -> Option<Self> {
+        vars.text("USER_DIRECTORY_URL")?;
+        let development = environment.is_development();
+        let url = vars.optional("USER_DIRECTORY_URL", |text| {
+            let url = parse_url(text, UrlKind::Base).map_err(|fault| fault.to_string())?;
+            match url.scheme() {
+                "http" if !development => Err(
+                    " must be https:// (http:// only with ENVIRONMENT=development, to a loopback host): whoever can rewrite its answers decides who receives a reset link".to_owned(),
+                ),
+                "http" if !is_loopback(&url) => Err(
+                    ": http:// is accepted only for a loopback host (127.0.0.1, [::1], localhost); use https://".to_owned(),
+                ),
+                _ => Ok(text.to_owned()),
+            }
+        });
+        let secret = vars.text("USER_DIRECTORY_SECRET").unwrap_or_default();
+        if secret.len() < MIN_SECRET_BYTES {
+            vars.problem(
+                "USER_DIRECTORY_SECRET",
+                format_args!(
+                    " must be at least {MIN_SECRET_BYTES} characters when USER_DIRECTORY_URL is set"
+                ),
+            );
+            return None;
+        }
+        Some(Self::new(&url?, &secret))
     }
 }

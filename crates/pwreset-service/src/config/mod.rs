@@ -8,16 +8,26 @@
 //! `/dev/` routes, and it requires a loopback `PUBLIC_URL`. Any other value, or none, means
 //! production rules: every configured URL `https://`, real providers, and none of the secrets
 //! published in `.dev.vars.example`.
+//!
+//! Every variable read is declared once in [`VARIABLES`] (name, default, secret or not, section,
+//! one line of documentation); values are read through `read::Vars`, which refuses an undeclared
+//! name in debug builds, and each section has its small reader below.
 
 use std::collections::BTreeMap;
 
 use pwreset_core::secrets::{Keyring, ResetCode};
 use pwreset_core::{Policy, Preset};
-use url::{Host, Url};
+use url::Url;
 
 pub mod breached;
 pub mod delivery;
 pub mod directory;
+mod read;
+pub mod variables;
+
+pub use read::is_loopback;
+use read::{UrlKind, Vars};
+pub use variables::{Section, VARIABLES, Variable, variable};
 
 pub use breached::{BreachedCheck, BreachedConfig, PWNED_PASSWORDS_URL};
 pub use delivery::{DeliveryConfig, EmailTransport, SmsTransport};
@@ -194,209 +204,19 @@ impl std::fmt::Display for ConfigProblems {
 }
 
 impl ServiceConfig {
-    /// Reads and checks every setting through `get` (a variable's value, `None` when unset).
+    /// Reads and checks every setting through `get` (a variable's value, `None` when unset), one
+    /// section of [`VARIABLES`] after another; every name read is declared there.
     pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigProblems> {
-        let mut problems = Vec::new();
-        let value = |name: &str| {
-            get(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
+        let mut vars = Vars::new(get);
+        let (environment, public_url) = read_environment(&mut vars);
+        let keys = read_keys_and_clients(&mut vars, environment);
+        let (policy, user_api) = read_policies(&mut vars);
+        let (lifetimes, code_digits) = read_lifetimes_and_codes(&mut vars);
+        let refusal_min_ms = read_refusal(&mut vars, environment);
+        let breached = BreachedConfig::read(&mut vars);
+        let directory = RemoteDirectory::read(&mut vars, environment);
+        let delivery = read_delivery(&mut vars, environment);
 
-        let environment = Environment::from_value(value("ENVIRONMENT").as_deref());
-        let development = environment.is_development();
-
-        let public_url = match value("PUBLIC_URL") {
-            None => {
-                problems
-                    .push("PUBLIC_URL is missing: set it to the site links should point to".into());
-                String::new()
-            }
-            Some(text) => match check_public_url(&text, environment) {
-                Ok(()) => text.trim_end_matches('/').to_owned(),
-                Err(problem) => {
-                    problems.push(problem.into());
-                    String::new()
-                }
-            },
-        };
-        if !development {
-            problems.extend(production_url_problems(&value));
-            problems.extend(example_secret_problems(&value));
-        }
-
-        let keyring = match value("KEYS") {
-            None => {
-                problems.push("KEYS is missing: add a key made by `pwreset keygen`".into());
-                None
-            }
-            Some(text) => match Keyring::parse(&text) {
-                Ok(keyring) => Some(keyring),
-                Err(e) => {
-                    problems.push(format!("KEYS: {e}"));
-                    None
-                }
-            },
-        };
-
-        let admin_token = value("ADMIN_TOKEN");
-        if admin_token
-            .as_ref()
-            .is_some_and(|t| t.len() < MIN_ADMIN_TOKEN_LEN)
-        {
-            problems.push(format!(
-                "ADMIN_TOKEN is too short: use at least {MIN_ADMIN_TOKEN_LEN} random characters"
-            ));
-        }
-
-        let clients = match value("CLIENTS") {
-            None => BTreeMap::new(),
-            Some(text) => parse_clients(&text, environment).unwrap_or_else(|problem| {
-                problems.push(format!("CLIENTS: {problem}"));
-                BTreeMap::new()
-            }),
-        };
-
-        let api_keys: Vec<String> = value("API_KEYS")
-            .map(|text| {
-                text.split([',', ' ', '\n'])
-                    .map(str::trim)
-                    .filter(|k| !k.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
-        if api_keys.iter().any(|k| k.len() < 16) {
-            problems.push("API_KEYS: every key needs at least 16 characters".into());
-        }
-
-        let policy = match value("PASSWORD_POLICY") {
-            None => Policy::preset(Preset::Django),
-            Some(text) => parse_policy(&text).unwrap_or_else(|problem| {
-                problems.push(format!("PASSWORD_POLICY: {problem}"));
-                Policy::preset(Preset::Django)
-            }),
-        };
-
-        let segment = |name: &str, default: &str, problems: &mut Vec<String>| -> String {
-            match value(name) {
-                None => default.to_owned(),
-                Some(v)
-                    if (1..=32).contains(&v.len())
-                        && v.bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
-                {
-                    v
-                }
-                Some(_) => {
-                    problems.push(format!("{name} must be 1-32 letters, digits, - or _"));
-                    default.to_owned()
-                }
-            }
-        };
-        let user_api = UserApi {
-            prefix: segment("USER_API_PREFIX", "api", &mut problems),
-            version: segment("USER_API_VERSION", "v1", &mut problems),
-            policy: match value("USER_API_PASSWORD_POLICY") {
-                None => Policy::preset(Preset::Seed002),
-                Some(text) => parse_policy(&text).unwrap_or_else(|problem| {
-                    problems.push(format!("USER_API_PASSWORD_POLICY: {problem}"));
-                    Policy::preset(Preset::Seed002)
-                }),
-            },
-            reveal_accounts: match value("USER_API_REVEAL_ACCOUNTS").as_deref() {
-                None | Some("off") => false,
-                Some("on") => true,
-                Some(_) => {
-                    problems.push("USER_API_REVEAL_ACCOUNTS must be on or off".into());
-                    false
-                }
-            },
-        };
-
-        let defaults = Lifetimes::default();
-        let mut seconds = |name: &str, default: u64, max: u64, why: &str| -> u64 {
-            match value(name).map(|v| v.parse::<u64>()) {
-                None => default,
-                Some(Ok(n)) if (60..=max).contains(&n) => n,
-                Some(_) => {
-                    problems.push(format!(
-                        "{name} must be a whole number of seconds from 60 to {max} ({why})"
-                    ));
-                    default
-                }
-            }
-        };
-        let lifetimes = Lifetimes {
-            code: seconds(
-                "CODE_TTL_SECONDS",
-                defaults.code,
-                MAX_CODE_TTL_SECS,
-                "NIST SP 800-63B: codes sent by SMS or e-mail live at most 10 minutes",
-            ),
-            link: seconds(
-                "LINK_TTL_SECONDS",
-                defaults.link,
-                MAX_LINK_TTL_SECS,
-                "e-mailed links live at most 24 hours",
-            ),
-            payload: seconds(
-                "SIGNED_PAYLOAD_TTL_SECONDS",
-                defaults.payload,
-                MAX_PAYLOAD_TTL_SECS,
-                "the step after a right code",
-            ),
-            access_token: seconds(
-                "ACCESS_TOKEN_TTL_SECONDS",
-                defaults.access_token,
-                MAX_ACCESS_TOKEN_TTL_SECS,
-                "access tokens live at most 24 hours",
-            ),
-        };
-
-        let code_digits = match value("CODE_DIGITS").map(|v| v.parse::<u8>()) {
-            None => ResetCode::DEFAULT_DIGITS,
-            Some(Ok(n)) if (ResetCode::MIN_DIGITS..=ResetCode::MAX_DIGITS).contains(&n) => n,
-            Some(_) => {
-                problems.push(format!(
-                    "CODE_DIGITS must be {} to {}",
-                    ResetCode::MIN_DIGITS,
-                    ResetCode::MAX_DIGITS
-                ));
-                ResetCode::DEFAULT_DIGITS
-            }
-        };
-
-        let refusal_min_ms = match value("REFUSAL_MIN_MS").map(|v| v.parse::<u64>()) {
-            None => DEFAULT_REFUSAL_MIN_MS,
-            Some(Ok(n)) if n <= MAX_REFUSAL_MIN_MS && (development || n >= MIN_REFUSAL_MIN_MS) => n,
-            Some(_) => {
-                problems.push(format!(
-                    "REFUSAL_MIN_MS must be a whole number of milliseconds from {MIN_REFUSAL_MIN_MS} to {MAX_REFUSAL_MIN_MS} (from 0 with ENVIRONMENT=development): below that, how long a refusal takes tells whether the name exists"
-                ));
-                DEFAULT_REFUSAL_MIN_MS
-            }
-        };
-
-        let breached = BreachedConfig {
-            mode: match value("BREACHED_CHECK") {
-                None => BreachedCheck::Off,
-                Some(text) => BreachedCheck::parse(&text).unwrap_or_else(|| {
-                    problems.push("BREACHED_CHECK must be off, fail-open or fail-closed".into());
-                    BreachedCheck::Off
-                }),
-            },
-            base_url: match value("PWNED_PASSWORDS_URL") {
-                None => PWNED_PASSWORDS_URL.to_owned(),
-                Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
-                    url.trim_end_matches('/').to_owned()
-                }
-                Some(_) => {
-                    problems.push("PWNED_PASSWORDS_URL must be an http(s) URL".into());
-                    PWNED_PASSWORDS_URL.to_owned()
-                }
-            },
-        };
         // With the check on, every policy reports `password_breached`.
         let (policy, user_api) = if breached.mode == BreachedCheck::Off {
             (policy, user_api)
@@ -409,44 +229,14 @@ impl ServiceConfig {
                 },
             )
         };
-
-        let directory = RemoteDirectory::from_vars(get).unwrap_or_else(|found| {
-            problems.extend(found);
-            None
-        });
-
-        if !cfg!(feature = "strength")
-            && (policy.needs_strength() || user_api.policy.needs_strength())
-        {
-            problems.push(
-                "PASSWORD_POLICY/USER_API_PASSWORD_POLICY: min_score needs zxcvbn, which this build leaves out; build the Worker with `make worker WORKER_FEATURES=strength`"
-                    .into(),
-            );
-        }
-
-        let delivery = DeliveryConfig::from_vars(get)
-            .map_err(|found| problems.extend(found))
-            .ok();
-
-        if let Some(delivery) = delivery.as_ref().filter(|_| !development) {
-            let outboxes = [
-                ("EMAIL_PROVIDER", delivery.email == EmailTransport::Outbox),
-                ("SMS_PROVIDER", delivery.sms == SmsTransport::Outbox),
-            ];
-            for (name, _) in outboxes.into_iter().filter(|(_, outbox)| *outbox) {
-                problems.push(format!(
-                    "{name} is outbox (the default when unset), which publishes every message at /dev/outbox: outside ENVIRONMENT=development set a real provider"
-                ));
-            }
-        }
-        match (keyring, delivery) {
-            (Some(keyring), Some(delivery)) if problems.is_empty() => Ok(Self {
+        match (keys.keyring, delivery) {
+            (Some(keyring), Some(delivery)) if vars.problems.is_empty() => Ok(Self {
                 environment,
                 public_url,
                 keyring,
-                admin_token,
-                clients,
-                api_keys,
+                admin_token: keys.admin_token,
+                clients: keys.clients,
+                api_keys: keys.api_keys,
                 policy,
                 user_api,
                 lifetimes,
@@ -456,7 +246,7 @@ impl ServiceConfig {
                 breached,
                 directory,
             }),
-            _ => Err(ConfigProblems(problems)),
+            _ => Err(ConfigProblems(vars.problems)),
         }
     }
 
@@ -471,6 +261,202 @@ impl ServiceConfig {
     }
 }
 
+/// `ENVIRONMENT` and `PUBLIC_URL` (the public URL empty when refused); outside development, every
+/// configured URL must be `https://`.
+fn read_environment(vars: &mut Vars<'_>) -> (Environment, String) {
+    let environment = vars.environment();
+    let public_url = vars.required(
+        "PUBLIC_URL",
+        " is missing: set it to the site links should point to",
+        |text| {
+            let url = read::parse_url(text, UrlKind::Base).map_err(|fault| fault.to_string())?;
+            if environment.is_development() && !is_loopback(&url) {
+                return Err(" must be a loopback address (127.0.0.0/8, [::1] or localhost) with ENVIRONMENT=development; a public site runs under production rules".to_owned());
+            }
+            Ok(text.trim_end_matches('/').to_owned())
+        },
+    );
+    if !environment.is_development() {
+        // The value is never repeated (a webhook URL may carry a token in its query).
+        for name in URL_VARIABLES {
+            let https = |text: &str| Url::parse(text).is_ok_and(|url| url.scheme() == "https");
+            if vars.text(name).is_some_and(|text| !https(&text)) {
+                vars.problem(
+                    name,
+                    " must be an https:// URL outside ENVIRONMENT=development",
+                );
+            }
+        }
+    }
+    (environment, public_url.unwrap_or_default())
+}
+
+/// What [`read_keys_and_clients`] found.
+struct KeysAndClients {
+    keyring: Option<Keyring>,
+    admin_token: Option<String>,
+    clients: BTreeMap<String, Vec<String>>,
+    api_keys: Vec<String>,
+}
+
+/// `KEYS`, `ADMIN_TOKEN`, `CLIENTS` and `API_KEYS`; outside development, none of them may hold a
+/// secret `.dev.vars.example` publishes.
+fn read_keys_and_clients(vars: &mut Vars<'_>, environment: Environment) -> KeysAndClients {
+    if !environment.is_development() {
+        example_secret_problems(vars);
+    }
+    KeysAndClients {
+        keyring: vars.required(
+            "KEYS",
+            " is missing: add a key made by `pwreset keygen`",
+            |text| Keyring::parse(text).map_err(|e| format!(": {e}")),
+        ),
+        admin_token: vars.optional("ADMIN_TOKEN", |token| {
+            if token.len() < MIN_ADMIN_TOKEN_LEN {
+                return Err(format!(
+                    " is too short: use at least {MIN_ADMIN_TOKEN_LEN} random characters"
+                ));
+            }
+            Ok(token.to_owned())
+        }),
+        clients: vars.or_default("CLIENTS", BTreeMap::new(), |text| {
+            parse_clients(text, environment).map_err(|problem| format!(": {problem}"))
+        }),
+        api_keys: vars.or_default("API_KEYS", Vec::new(), |text| {
+            let keys = list_items(text);
+            if keys.iter().any(|k| k.len() < 16) {
+                return Err(": every key needs at least 16 characters".to_owned());
+            }
+            Ok(keys)
+        }),
+    }
+}
+
+/// `PASSWORD_POLICY` and dialect C's `USER_API_*`.
+fn read_policies(vars: &mut Vars<'_>) -> (Policy, UserApi) {
+    let policy = |text: &str| parse_policy(text).map_err(|problem| format!(": {problem}"));
+    let segment = |text: &str| {
+        let fits = (1..=32).contains(&text.len())
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        fits.then(|| text.to_owned())
+            .ok_or_else(|| " must be 1-32 letters, digits, - or _".to_owned())
+    };
+    let password_policy =
+        vars.or_default("PASSWORD_POLICY", Policy::preset(Preset::Django), policy);
+    let user_api = UserApi {
+        prefix: vars.or_default("USER_API_PREFIX", "api".to_owned(), segment),
+        version: vars.or_default("USER_API_VERSION", "v1".to_owned(), segment),
+        policy: vars.or_default(
+            "USER_API_PASSWORD_POLICY",
+            Policy::preset(Preset::Seed002),
+            policy,
+        ),
+        reveal_accounts: vars.or_default(
+            "USER_API_REVEAL_ACCOUNTS",
+            false,
+            read::one_of(&[("off", false), ("on", true)], " must be on or off"),
+        ),
+    };
+    if !cfg!(feature = "strength")
+        && (password_policy.needs_strength() || user_api.policy.needs_strength())
+    {
+        vars.problem(
+            "PASSWORD_POLICY/USER_API_PASSWORD_POLICY",
+            ": min_score needs zxcvbn, which this build leaves out; build the Worker with `make worker WORKER_FEATURES=strength`",
+        );
+    }
+    (password_policy, user_api)
+}
+
+/// The four lifetimes and `CODE_DIGITS`.
+fn read_lifetimes_and_codes(vars: &mut Vars<'_>) -> (Lifetimes, u8) {
+    let defaults = Lifetimes::default();
+    let mut seconds = |name: &str, default: u64, max: u64, why: &'static str| {
+        let refusal =
+            move || format!(" must be a whole number of seconds from 60 to {max} ({why})");
+        vars.or_default(name, default, read::whole_number(60..=max, refusal))
+    };
+    let lifetimes = Lifetimes {
+        code: seconds(
+            "CODE_TTL_SECONDS",
+            defaults.code,
+            MAX_CODE_TTL_SECS,
+            "NIST SP 800-63B: codes sent by SMS or e-mail live at most 10 minutes",
+        ),
+        link: seconds(
+            "LINK_TTL_SECONDS",
+            defaults.link,
+            MAX_LINK_TTL_SECS,
+            "e-mailed links live at most 24 hours",
+        ),
+        payload: seconds(
+            "SIGNED_PAYLOAD_TTL_SECONDS",
+            defaults.payload,
+            MAX_PAYLOAD_TTL_SECS,
+            "the step after a right code",
+        ),
+        access_token: seconds(
+            "ACCESS_TOKEN_TTL_SECONDS",
+            defaults.access_token,
+            MAX_ACCESS_TOKEN_TTL_SECS,
+            "access tokens live at most 24 hours",
+        ),
+    };
+    let digits = ResetCode::MIN_DIGITS..=ResetCode::MAX_DIGITS;
+    let refusal = || {
+        format!(
+            " must be {} to {}",
+            ResetCode::MIN_DIGITS,
+            ResetCode::MAX_DIGITS
+        )
+    };
+    let code_digits = vars.or_default(
+        "CODE_DIGITS",
+        ResetCode::DEFAULT_DIGITS,
+        read::whole_number(digits, refusal),
+    );
+    (lifetimes, code_digits)
+}
+
+/// `REFUSAL_MIN_MS`: at least [`MIN_REFUSAL_MIN_MS`] outside development.
+fn read_refusal(vars: &mut Vars<'_>, environment: Environment) -> u64 {
+    let floor = if environment.is_development() {
+        0
+    } else {
+        MIN_REFUSAL_MIN_MS
+    };
+    let refusal = || {
+        format!(
+            " must be a whole number of milliseconds from {MIN_REFUSAL_MIN_MS} to {MAX_REFUSAL_MIN_MS} (from 0 with ENVIRONMENT=development): below that, how long a refusal takes tells whether the name exists"
+        )
+    };
+    vars.or_default(
+        "REFUSAL_MIN_MS",
+        DEFAULT_REFUSAL_MIN_MS,
+        read::whole_number(floor..=MAX_REFUSAL_MIN_MS, refusal),
+    )
+}
+
+/// The providers; outside development, neither channel may use the outbox.
+fn read_delivery(vars: &mut Vars<'_>, environment: Environment) -> Option<DeliveryConfig> {
+    let delivery = DeliveryConfig::read(vars)?;
+    if !environment.is_development() {
+        let outboxes = [
+            ("EMAIL_PROVIDER", delivery.email == EmailTransport::Outbox),
+            ("SMS_PROVIDER", delivery.sms == SmsTransport::Outbox),
+        ];
+        for (name, _) in outboxes.into_iter().filter(|(_, outbox)| *outbox) {
+            vars.problem(
+                name,
+                " is outbox (the default when unset), which publishes every message at /dev/outbox: outside ENVIRONMENT=development set a real provider",
+            );
+        }
+    }
+    Some(delivery)
+}
+
 /// The same policy with the breached-password rule on.
 fn with_breached_rule(policy: Policy) -> Policy {
     let mut settings = policy.settings().clone();
@@ -478,90 +464,46 @@ fn with_breached_rule(policy: Policy) -> Policy {
     Policy::new(settings).unwrap_or(policy)
 }
 
-/// Checks `PUBLIC_URL`: an absolute `http(s)` URL with a host, no credentials, query or fragment;
-/// in development on a loopback address, otherwise `https://`.
-fn check_public_url(text: &str, environment: Environment) -> Result<(), &'static str> {
-    let url = Url::parse(text)
-        .map_err(|_| "PUBLIC_URL must be an absolute URL like https://reset.example.com")?;
-    if !matches!(url.scheme(), "https" | "http") || url.host().is_none() {
-        return Err(
-            "PUBLIC_URL must be an http(s) URL with a host, like https://reset.example.com",
-        );
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err("PUBLIC_URL must not carry credentials (user:password@)");
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err("PUBLIC_URL must not have a query or fragment: links append /reset?... to it");
-    }
-    if environment.is_development() && !is_loopback(&url) {
-        return Err(
-            "PUBLIC_URL must be a loopback address (127.0.0.0/8, [::1] or localhost) with ENVIRONMENT=development; a public site runs under production rules",
-        );
-    }
-    Ok(())
-}
-
-/// Whether `url`'s host is this machine: `localhost`, 127.0.0.0/8 or `[::1]`.
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        Some(Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
-}
-
-/// Outside development: every configured URL must be `https://`. The value is never repeated
-/// (a webhook URL may carry a token in its query).
-fn production_url_problems(value: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
-    URL_VARIABLES
-        .into_iter()
-        .filter(|name| {
-            value(name)
-                .is_some_and(|text| Url::parse(&text).map_or(true, |url| url.scheme() != "https"))
-        })
-        .map(|name| format!("{name} must be an https:// URL outside ENVIRONMENT=development"))
+/// The items of a list separated by commas or white space.
+fn list_items(text: &str) -> Vec<String> {
+    text.split([',', ' ', '\n', '\t', '\r'])
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_owned)
         .collect()
 }
 
 /// Outside development: none of the secrets `.dev.vars.example` publishes, in any position of
-/// a list (a keyring entry is compared by its key, whatever its id).
-fn example_secret_problems(value: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
-    let items = |text: &str| -> Vec<String> {
-        text.split([',', ' ', '\n', '\t', '\r'])
-            .map(str::trim)
-            .filter(|item| !item.is_empty())
-            .map(str::to_owned)
-            .collect()
-    };
+/// a list (a keyring entry is compared by its key, whatever its id). Never repeats a value.
+fn example_secret_problems(vars: &mut Vars<'_>) {
     let key_of = |entry: &str| {
         entry
             .split_once(':')
             .map_or(entry, |(_, key)| key)
             .to_owned()
     };
-    let mut problems = Vec::new();
     for name in EXAMPLE_SECRET_VARIABLES {
-        let (Some(given), Some(example)) = (value(name), example_value(name)) else {
+        let (Some(given), Some(example)) = (vars.text(name), example_value(name)) else {
             continue;
         };
         let published = if name == "KEYS" {
-            let examples: Vec<String> = items(example).iter().map(|e| key_of(e)).collect();
-            items(&given)
+            let examples: Vec<String> = list_items(example).iter().map(|e| key_of(e)).collect();
+            list_items(&given)
                 .iter()
                 .any(|entry| examples.contains(&key_of(entry)))
         } else {
-            let examples = items(example);
-            items(&given).iter().any(|item| examples.contains(item))
+            let examples = list_items(example);
+            list_items(&given)
+                .iter()
+                .any(|item| examples.contains(item))
         };
         if published {
-            problems.push(format!(
-                "{name} holds a value published in .dev.vars.example, for development only: outside ENVIRONMENT=development set a secret of your own"
-            ));
+            vars.problem(
+                name,
+                " holds a value published in .dev.vars.example, for development only: outside ENVIRONMENT=development set a secret of your own",
+            );
         }
     }
-    problems
 }
 
 /// `{"client-id": ["https://app.example", ...], ...}`; origins `https://` outside development.

@@ -5,18 +5,22 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::*;
 use futures_executor::block_on;
+use pwreset_service::config::{Section, VARIABLES, variable};
 use pwreset_service::testing::memory::MemoryPlatform;
 use pwreset_service::{JobOutcome, Method, Request, Response, Service};
 use serde_json::{Value, json};
 
 /// The development settings `make dev` copies, as committed.
 const DEV_VARS_EXAMPLE: &str = include_str!("../../../.dev.vars.example");
+/// The API's documentation, whose configuration table lists every variable.
+const API_DOC: &str = include_str!("../../../docs/api.md");
 
 /// Every kind of request the service answers.
 fn every_request() -> Vec<Request> {
@@ -640,38 +644,9 @@ fn no_configuration_makes_the_service_panic() {
         "javascript:alert(1)",
         "{\"web\":[\"http://[::1]:3000\"]}",
     ];
-    let names = [
-        "PUBLIC_URL",
-        "KEYS",
-        "ADMIN_TOKEN",
-        "CLIENTS",
-        "API_KEYS",
-        "PASSWORD_POLICY",
-        "CODE_TTL_SECONDS",
-        "LINK_TTL_SECONDS",
-        "SIGNED_PAYLOAD_TTL_SECONDS",
-        "ACCESS_TOKEN_TTL_SECONDS",
-        "CODE_DIGITS",
-        "REFUSAL_MIN_MS",
-        "ENVIRONMENT",
-        "EMAIL_PROVIDER",
-        "EMAIL_FROM",
-        "EMAIL_API_KEY",
-        "EMAIL_BASE_URL",
-        "SMS_PROVIDER",
-        "SMS_FROM",
-        "TWILIO_ACCOUNT_SID",
-        "TWILIO_AUTH_TOKEN",
-        "SMS_BASE_URL",
-        "WEBHOOK_URL",
-        "WEBHOOK_SECRET",
-        "PWNED_PASSWORDS_URL",
-        "USER_DIRECTORY_URL",
-        "USER_DIRECTORY_SECRET",
-    ];
     let platform = MemoryPlatform::new(NOW);
     for base in [vars_with(&[]), production_vars(&[])] {
-        for name in names {
+        for name in VARIABLES.iter().map(|v| v.name) {
             for value in odd_values {
                 let mut vars = base.clone();
                 vars.insert(name.to_owned(), value.to_owned());
@@ -743,4 +718,223 @@ fn an_http_user_directory_outside_development_is_one_problem() {
         .filter(|p| p.contains("USER_DIRECTORY_URL"))
         .collect();
     assert_eq!(naming.len(), 1, "{problems:?}");
+}
+
+// ------------------------------------------------------------ the declared table
+
+/// Every name `get` is asked for while a service is configured from `vars`.
+fn names_read(vars: &BTreeMap<String, String>) -> BTreeSet<String> {
+    let asked = RefCell::new(BTreeSet::new());
+    let _ = Service::from_vars(&|name| {
+        asked.borrow_mut().insert(name.to_owned());
+        vars.get(name).cloned()
+    });
+    asked.into_inner()
+}
+
+/// Configurations that between them take every branch that reads a variable: development with
+/// the outbox; production with Resend and Twilio (and the https:// rule over every URL); webhooks
+/// for both channels and the application's user directory.
+fn configurations_reading_everything() -> Vec<BTreeMap<String, String>> {
+    vec![
+        base_vars(),
+        production_vars(&[]),
+        production_vars(&[
+            ("EMAIL_PROVIDER", "webhook"),
+            ("SMS_PROVIDER", "webhook"),
+            ("WEBHOOK_URL", "https://hooks.example.test/pwreset"),
+            ("WEBHOOK_SECRET", "whsec_0123456789abcdef0123456789abcdef"),
+            ("USER_DIRECTORY_URL", "https://users.example.test"),
+            ("USER_DIRECTORY_SECRET", "0123456789abcdef0123456789abcdef"),
+        ]),
+    ]
+}
+
+#[test]
+fn every_declared_variable_is_declared_once() {
+    let mut seen = BTreeSet::new();
+    for v in VARIABLES {
+        assert!(seen.insert(v.name), "{} declared twice", v.name);
+        assert!(
+            !v.name.is_empty()
+                && v.name
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'),
+            "{:?} is not a variable name",
+            v.name
+        );
+        assert!(
+            !v.doc.is_empty() && !v.doc.contains('\n'),
+            "{}: doc",
+            v.name
+        );
+        assert_eq!(variable(v.name), Some(v));
+    }
+    // Sections in the order from_vars reads them, each in one run.
+    let sections: Vec<Section> = VARIABLES.iter().map(|v| v.section).collect();
+    assert!(sections.is_sorted(), "{sections:?}");
+}
+
+#[test]
+fn every_variable_read_is_declared_and_every_declared_one_is_read() {
+    let mut read = BTreeSet::new();
+    for vars in configurations_reading_everything() {
+        read.extend(names_read(&vars));
+    }
+    let declared: BTreeSet<String> = VARIABLES.iter().map(|v| v.name.to_owned()).collect();
+    let undeclared: Vec<_> = read.difference(&declared).collect();
+    assert!(
+        undeclared.is_empty(),
+        "read but not declared: {undeclared:?}"
+    );
+    let unread: Vec<_> = declared.difference(&read).collect();
+    assert!(unread.is_empty(), "declared but never read: {unread:?}");
+}
+
+#[test]
+fn every_declared_default_is_what_an_unset_variable_means() {
+    /// What a configuration decided, in the fields a default can reach.
+    fn decided(vars: &BTreeMap<String, String>) -> String {
+        match service_from(vars).config() {
+            Ok(c) => format!(
+                "{:?} {} {:?} {:?} {:?} {:?} {} {} {:?} {} {:?} {} {} {:?} {:?} {:?}",
+                c.environment,
+                c.public_url,
+                c.admin_token,
+                c.clients,
+                c.api_keys,
+                c.policy.settings(),
+                c.user_api.prefix,
+                c.user_api.version,
+                c.user_api.policy.settings(),
+                c.user_api.reveal_accounts,
+                c.lifetimes,
+                c.code_digits,
+                c.refusal_min_ms,
+                c.delivery,
+                c.breached,
+                c.directory,
+            ),
+            Err(problems) => format!("refused: {problems}"),
+        }
+    }
+    let mut checked = 0;
+    for base in [base_vars(), production_vars(&[])] {
+        for v in VARIABLES {
+            let Some(default) = v.default else { continue };
+            let mut unset = base.clone();
+            unset.remove(v.name);
+            let mut explicit = base.clone();
+            explicit.insert(v.name.to_owned(), default.to_owned());
+            assert_eq!(decided(&unset), decided(&explicit), "{}={default}", v.name);
+            checked += 1;
+        }
+    }
+    assert!(checked > 20);
+}
+
+#[test]
+fn no_secret_value_reaches_a_problem_or_the_configuration_s_debug() {
+    let marker = "SeCrEtMaRkEr";
+    let secrets: Vec<&str> = VARIABLES
+        .iter()
+        .filter(|v| v.secret)
+        .map(|v| v.name)
+        .collect();
+    for name in [
+        "KEYS",
+        "ADMIN_TOKEN",
+        "API_KEYS",
+        "WEBHOOK_SECRET",
+        "USER_DIRECTORY_SECRET",
+    ] {
+        assert!(secrets.contains(&name), "{name} is a secret");
+    }
+    // Refused values: too short, with spaces, malformed.
+    for vars in configurations_reading_everything() {
+        for name in &secrets {
+            for value in [
+                marker.to_owned(),
+                format!("{marker} with spaces 0123456789abcdef"),
+            ] {
+                let mut vars = vars.clone();
+                vars.insert((*name).to_owned(), value);
+                if let Err(problems) = service_from(&vars).config() {
+                    assert!(!problems.to_string().contains(marker), "{name}: {problems}");
+                }
+            }
+        }
+    }
+    // Accepted values never show in Debug.
+    let mut vars = configurations_reading_everything().pop().unwrap();
+    vars.insert(
+        "ADMIN_TOKEN".into(),
+        format!("{marker}-admin-0123456789abcdef"),
+    );
+    vars.insert("API_KEYS".into(), format!("{marker}-api-0123456789"));
+    vars.insert(
+        "WEBHOOK_SECRET".into(),
+        format!("{marker}-webhook-0123456789abcdef0123"),
+    );
+    vars.insert(
+        "USER_DIRECTORY_SECRET".into(),
+        format!("{marker}-directory-0123456789abcdef"),
+    );
+    let service = service_from(&vars);
+    let config = service.config().expect("accepted");
+    assert!(!format!("{config:?} {:?}", config.delivery).contains(marker));
+}
+
+/// The rows of docs/api.md's configuration table: the variables each names, and its default cell.
+fn documented_rows() -> Vec<(Vec<String>, String)> {
+    let section = API_DOC
+        .split("\n## Configuration\n")
+        .nth(1)
+        .expect("docs/api.md has a Configuration section");
+    let table = section
+        .lines()
+        .skip_while(|line| !line.starts_with('|'))
+        .take_while(|line| line.starts_with('|'));
+    table
+        .skip(2) // the header and its rule
+        .map(|row| {
+            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+            let names = cells[1]
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_owned)
+                .collect();
+            (names, cells[2].to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn the_documented_configuration_table_is_the_declared_one() {
+    let rows = documented_rows();
+    assert!(rows.len() > 20, "{rows:?}");
+    let mut documented = BTreeSet::new();
+    for (names, default_cell) in &rows {
+        assert!(!names.is_empty(), "a row names no variable: {default_cell}");
+        for name in names {
+            let declared = variable(name).unwrap_or_else(|| {
+                panic!("docs/api.md documents {name}, which config::VARIABLES does not declare")
+            });
+            assert!(documented.insert(name.clone()), "{name} documented twice");
+            if let Some(default) = declared.default {
+                assert!(
+                    default_cell.contains(default),
+                    "{name}: docs/api.md gives the default {default_cell:?}, the table {default:?}"
+                );
+            }
+        }
+    }
+    for v in VARIABLES {
+        assert!(
+            documented.contains(v.name),
+            "{} is declared but missing from docs/api.md's configuration table",
+            v.name
+        );
+    }
 }

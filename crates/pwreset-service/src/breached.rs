@@ -6,7 +6,7 @@
 use serde_json::json;
 use sha1::{Digest, Sha1};
 
-pub use crate::config::breached::{BreachedCheck, BreachedConfig, PWNED_PASSWORDS_URL};
+pub use crate::config::breached::{BreachedCheck, BreachedConfig};
 use crate::model::audit;
 use crate::model::outbound::{ProviderRequest, USER_AGENT};
 use crate::ports::{Clock, HttpFetch, Logger, PlatformError, PlatformResult, ResponseCache};
@@ -18,7 +18,7 @@ pub const RANGE_CACHE_TTL_SECS: u64 = 24 * 60 * 60;
 /// the 35-digit suffix that is not.
 pub fn split_hash(password: &str) -> (String, String) {
     let digest = Sha1::digest(password.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02X}")).collect();
+    let hex = base16ct::upper::encode_string(&digest);
     let (prefix, suffix) = hex.split_at(5);
     (prefix.to_owned(), suffix.to_owned())
 }

@@ -67,10 +67,7 @@ mod tests {
     use super::*;
 
     fn hex(text: &str) -> Vec<u8> {
-        (0..text.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-            .collect()
+        base16ct::lower::decode_vec(text).unwrap()
     }
 
     /// RFC 4231 section 4: the HMAC-SHA-256 rows of test cases 1–7 (case 5 is truncated to 128 bits).

@@ -13,7 +13,7 @@
 //! 1. [`ports`]: what the service needs from a platform.
 //! 2. [`config`]: the checked settings.
 //! 3. mechanisms: [`guard`] (the atomic steps), [`delivery`] (messages and providers),
-//!    [`breached`] (the Pwned Passwords check), [`directory`] (the application's user service),
+//!    `breached` (the Pwned Passwords check), [`directory`] (the application's user service),
 //!    [`refusal`] (how long a refusal takes).
 //! 4. [`flows`]: every rule once: requests, redemptions, password changes, the queue's reset work.
 //! 5. entry points: [`api`] (the route table, the dialects, the reset page, admin and dev routes)
@@ -29,7 +29,7 @@ pub mod ports;
 
 pub mod config;
 
-pub mod breached;
+pub(crate) mod breached;
 pub mod delivery;
 pub mod directory;
 pub mod guard;

@@ -1,10 +1,10 @@
 //! Layer 5, the HTTP entry point: the route table ([`router`]), the three dialects' request and
-//! answer shapes ([`dialects`]), the hosted reset page ([`reset_page`]), the operator's and the
-//! developer's routes ([`admin`], [`dev`]) and the OpenAPI document ([`openapi`]).
+//! answer shapes (`dialects`), the hosted reset page ([`reset_page`]), the operator's and the
+//! developer's routes (`admin`, `dev`) and the OpenAPI document ([`openapi`]).
 
-pub mod admin;
-pub mod dev;
-pub mod dialects;
+pub(crate) mod admin;
+pub(crate) mod dev;
+pub(crate) mod dialects;
 pub mod openapi;
 pub mod reset_page;
 pub mod router;

@@ -11,7 +11,7 @@ mod consumer;
 mod dead_letter;
 mod outcome;
 pub mod providers;
-pub mod text;
+pub(crate) mod text;
 
 pub use crate::config::delivery::{
     DeliveryConfig, EmailApi, EmailTransport, MIN_WEBHOOK_SECRET_BYTES, POSTMARK_BASE_URL,

@@ -1,12 +1,12 @@
 //! The shared flows: every rule of a reset lives here once, and each dialect only adapts requests
 //! and answers to them.
 
-pub mod lookup;
+pub(crate) mod lookup;
 mod password;
 mod redeem;
 mod request;
-pub mod reset_request;
-pub mod send;
+pub(crate) mod reset_request;
+pub(crate) mod send;
 
 pub use password::{
     PasswordForm, authenticate, change_password, check_new_password, commit_password,

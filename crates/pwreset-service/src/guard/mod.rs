@@ -1,6 +1,6 @@
-//! The atomic steps: per-account secret state ([`account`]: a code and its tries, live links, used
+//! The atomic steps: per-account secret state (`account`: a code and its tries, live links, used
 //! payloads, the last password change) and the registry of codes redeemable without their account
-//! ([`global`]).
+//! (`global`).
 //!
 //! The logic lives here once; a platform only gives it an [`ObjectStorage`] whose calls run alone
 //! (a Durable Object's storage under its input gate, or a map in memory), one op at a time.
@@ -16,8 +16,8 @@
 //! their last guess ([`sweep_decoys`]). Each object runs one op at a time, so every op is atomic
 //! for its account as before.
 
-pub mod account;
-pub mod global;
+pub(crate) mod account;
+pub(crate) mod global;
 
 pub use account::{
     CHANGE_LEASE_SECS, DAILY_FAILED_GUESSES, DAILY_MESSAGES, GuardState, MAX_WRONG_TRIES,

@@ -3,11 +3,11 @@
 
 pub mod account;
 pub mod audit;
-pub mod error;
-pub mod guard_ops;
+pub(crate) mod error;
+pub(crate) mod guard_ops;
 pub mod http;
 pub mod job;
-pub mod locale;
-pub mod mask;
-pub mod message;
-pub mod outbound;
+pub(crate) mod locale;
+pub(crate) mod mask;
+pub(crate) mod message;
+pub(crate) mod outbound;

@@ -1,5 +1,5 @@
 //! Layer 5, the queue's consumer: each message names a job, and each job is a flow
-//! ([`crate::flows::reset_request`], [`crate::flows::send`]) or a dead letter to keep. The
+//! (`flows::reset_request`, `flows::send`) or a dead letter to keep. The
 //! consumer only dispatches.
 
 use pwreset_core::secrets::Keyring;

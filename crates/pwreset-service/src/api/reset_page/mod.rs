@@ -8,13 +8,13 @@
 //! and a strength meter. Answers carry a strict Content-Security-Policy (no inline script or
 //! style), `no-store` and a frame ban. Texts follow `Accept-Language` (English, German, Spanish).
 //!
-//! [`html`] escapes, [`form`] reads the link and the submission, [`texts`] holds the words,
-//! [`render`] writes the pages.
+//! [`html`] escapes, `form` reads the link and the submission, `texts` holds the words, `render`
+//! writes the pages.
 
-pub mod form;
+pub(crate) mod form;
 pub mod html;
-pub mod render;
-pub mod texts;
+pub(crate) mod render;
+pub(crate) mod texts;
 
 use serde_json::json;
 

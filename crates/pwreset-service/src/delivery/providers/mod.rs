@@ -1,9 +1,9 @@
 //! Each provider's HTTP request for a message, built as a plain value for the platform to send.
 
-pub mod postmark;
-pub mod resend;
-pub mod sendgrid;
-pub mod twilio;
+pub(crate) mod postmark;
+pub(crate) mod resend;
+pub(crate) mod sendgrid;
+pub(crate) mod twilio;
 pub mod webhook;
 
 use crate::config::delivery::{DeliveryConfig, EmailTransport, SmsTransport};

@@ -68,7 +68,12 @@ impl EdgePlatform {
 
 impl DeliveryStore for EdgePlatform {
     async fn outbox_put(&self, msg: &OutgoingMessage) -> Result<(), StoreError> {
-        let key = format!("outbox:{}:{}:{}", msg.to, inverted(self.now_millis()), msg.id);
+        let key = format!(
+            "outbox:{}:{}:{}",
+            msg.to,
+            inverted(self.now_millis()),
+            msg.id
+        );
         let text = serde_json::to_string(msg).map_err(store_error("outbox encoding"))?;
         self.put_json(&key, text, OUTBOX_TTL).await
     }

@@ -3,7 +3,6 @@
 //! Errors: `{"error": code, "message", "field"?}`.
 
 use pwreset_core::password_hash::{HashParams, hash_password};
-use pwreset_core::secrets::constant_time_eq;
 use serde_json::json;
 
 use super::dialects::body::{Body, BodyError};
@@ -29,7 +28,7 @@ pub fn admin_error(status: u16, code: &str, message: &str, field: Option<&str>) 
 
 fn authorized(cfg: &ServiceConfig, req: &Request) -> bool {
     match (&cfg.admin_token, req.bearer_token()) {
-        (Some(expected), Some(given)) => constant_time_eq(expected.as_bytes(), given.as_bytes()),
+        (Some(expected), Some(given)) => expected.matches(given),
         _ => false,
     }
 }

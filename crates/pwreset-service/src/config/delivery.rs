@@ -17,27 +17,7 @@ pub const SENDGRID_BASE_URL: &str = "https://api.sendgrid.com";
 /// Twilio's API.
 pub const TWILIO_BASE_URL: &str = "https://api.twilio.com";
 
-/// A configured secret (API key, token, signing secret). Its `Debug` prints `<redacted>`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The value, for building a request.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
+pub use crate::model::secret::Secret;
 
 /// An e-mail API reached with a key: Resend, Postmark or SendGrid.
 #[derive(Clone, Debug, PartialEq, Eq)]

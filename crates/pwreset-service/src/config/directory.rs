@@ -2,6 +2,7 @@
 
 use super::Environment;
 use super::read::{UrlKind, Vars, is_loopback, parse_url};
+use crate::model::secret::Secret;
 
 /// The shortest shared secret accepted.
 pub const MIN_SECRET_BYTES: usize = 32;
@@ -10,7 +11,7 @@ pub const MIN_SECRET_BYTES: usize = 32;
 #[derive(Clone)]
 pub struct RemoteDirectory {
     pub(crate) url: String,
-    pub(crate) secret: String,
+    pub(crate) secret: Secret,
 }
 
 impl std::fmt::Debug for RemoteDirectory {
@@ -26,7 +27,7 @@ impl RemoteDirectory {
     pub fn new(url: &str, secret: &str) -> Self {
         Self {
             url: url.trim_end_matches('/').to_owned(),
-            secret: secret.to_owned(),
+            secret: Secret::new(secret),
         }
     }
 

@@ -29,6 +29,7 @@ pub use read::is_loopback;
 use read::{UrlKind, Vars};
 pub use variables::{Section, VARIABLES, Variable, variable};
 
+pub use crate::model::secret::Secret;
 pub use breached::{BreachedCheck, BreachedConfig, PWNED_PASSWORDS_URL};
 pub use delivery::{DeliveryConfig, EmailTransport, SmsTransport};
 pub use directory::RemoteDirectory;
@@ -113,11 +114,11 @@ pub struct ServiceConfig {
     /// Signing keys; the newest signs.
     pub keyring: Keyring,
     /// The admin bearer token; admin routes answer 401 without one configured.
-    pub admin_token: Option<String>,
+    pub admin_token: Option<Secret>,
     /// Dialect B clients: id → allowed origins.
     pub clients: BTreeMap<String, Vec<String>>,
     /// Dialect C API keys.
-    pub api_keys: Vec<String>,
+    pub api_keys: Vec<Secret>,
     /// The password policy of dialects A and B (`PASSWORD_POLICY`, default `django`).
     pub policy: Policy,
     /// Dialect C's settings.
@@ -294,9 +295,9 @@ fn read_environment(vars: &mut Vars<'_>) -> (Environment, String) {
 /// What [`read_keys_and_clients`] found.
 struct KeysAndClients {
     keyring: Option<Keyring>,
-    admin_token: Option<String>,
+    admin_token: Option<Secret>,
     clients: BTreeMap<String, Vec<String>>,
-    api_keys: Vec<String>,
+    api_keys: Vec<Secret>,
 }
 
 /// `KEYS`, `ADMIN_TOKEN`, `CLIENTS` and `API_KEYS`; outside development, none of them may hold a
@@ -317,7 +318,7 @@ fn read_keys_and_clients(vars: &mut Vars<'_>, environment: Environment) -> KeysA
                     " is too short: use at least {MIN_ADMIN_TOKEN_LEN} random characters"
                 ));
             }
-            Ok(token.to_owned())
+            Ok(Secret::new(token))
         }),
         clients: vars.or_default("CLIENTS", BTreeMap::new(), |text| {
             parse_clients(text, environment).map_err(|problem| format!(": {problem}"))
@@ -327,7 +328,7 @@ fn read_keys_and_clients(vars: &mut Vars<'_>, environment: Environment) -> KeysA
             if keys.iter().any(|k| k.len() < 16) {
                 return Err(": every key needs at least 16 characters".to_owned());
             }
-            Ok(keys)
+            Ok(keys.into_iter().map(Secret::new).collect())
         }),
     }
 }

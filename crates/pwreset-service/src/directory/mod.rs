@@ -37,7 +37,7 @@ impl RemoteDirectory {
     /// The signed request for `path` with `body` at `now`.
     pub fn request(&self, path: &str, body: &Value, now: u64, nonce: &str) -> ProviderRequest {
         let body = body.to_string();
-        let signature = sign_request(&self.secret, now, nonce, path, &body);
+        let signature = sign_request(self.secret.expose(), now, nonce, path, &body);
         ProviderRequest {
             method: "POST".to_owned(),
             url: format!("{}{path}", self.url),
@@ -60,7 +60,7 @@ impl RemoteDirectory {
     pub fn answer_is_signed(&self, nonce: &str, path: &str, answer: &FetchedAnswer) -> bool {
         let head = answer_head(nonce, path, answer.status);
         verify(
-            &self.secret,
+            self.secret.expose(),
             &head,
             &answer.body,
             answer.header(SIGNATURE_HEADER),

@@ -11,3 +11,4 @@ pub(crate) mod locale;
 pub(crate) mod mask;
 pub(crate) mod message;
 pub(crate) mod outbound;
+pub mod secret;

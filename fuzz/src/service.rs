@@ -238,7 +238,7 @@ impl Sent {
     fn read(platform: &MemoryPlatform) -> Self {
         let mut sent = Sent::default();
         for to in [EMAIL, PHONE] {
-            let messages = block_on(platform.store.outbox_list(to)).unwrap_or_default();
+            let messages = block_on(platform.outbox_list(to)).unwrap_or_default();
             for message in messages {
                 if sent.code.is_none() {
                     sent.code = message.code.clone();

@@ -1,7 +1,6 @@
 //! The platform on Cloudflare's bindings: the clock, the queues, the rate limiters and the log
-//! here; accounts and links in [`crate::kv_accounts`], the atomic steps in [`crate::objects`],
-//! the outbox and delivery records in [`crate::delivery_store`], providers in
-//! [`crate::http_client`].
+//! here; the key-value port on KV in [`crate::kv`], the atomic steps in [`crate::objects`],
+//! outbound HTTP in [`crate::http_client`].
 
 use pwreset_core::UnixTime;
 use pwreset_service::model::job::Job;

@@ -3,10 +3,9 @@
 //! live in `pwreset-service`.
 
 mod convert;
-mod delivery_store;
 mod edge;
 mod http_client;
-mod kv_accounts;
+mod kv;
 mod objects;
 
 use std::rc::Rc;

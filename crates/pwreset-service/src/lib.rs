@@ -14,7 +14,7 @@
 //! 2. [`config`]: the checked settings.
 //! 3. mechanisms: [`guard`] (the atomic steps), [`delivery`] (messages and providers),
 //!    `breached` (the Pwned Passwords check), [`directory`] (the application's user service),
-//!    [`refusal`] (how long a refusal takes).
+//!    [`refusal`] (how long a refusal takes), [`store`] (the records on a key-value store).
 //! 4. [`flows`]: every rule once: requests, redemptions, password changes, the queue's reset work.
 //! 5. entry points: [`api`] (the route table, the dialects, the reset page, admin and dev routes)
 //!    and [`queue`] (the consumer).
@@ -34,6 +34,7 @@ pub mod delivery;
 pub mod directory;
 pub mod guard;
 pub mod refusal;
+pub mod store;
 
 pub mod flows;
 

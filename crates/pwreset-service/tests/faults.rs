@@ -303,7 +303,7 @@ fn every_flow_survives_any_failure(store: Store, must_call: &str) {
 
 #[test]
 fn every_password_setting_flow_survives_any_failed_call_with_accounts_in_kv() {
-    every_flow_survives_any_failure(Store::Own, "update_account");
+    every_flow_survives_any_failure(Store::Own, "kv_put");
 }
 
 #[test]

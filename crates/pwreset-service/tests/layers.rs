@@ -15,6 +15,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("breached", 3),
     ("directory", 3),
     ("refusal", 3),
+    ("store", 3),
     ("flows", 4),
     ("api", 5),
     ("queue", 5),

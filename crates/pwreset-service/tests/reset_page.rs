@@ -97,7 +97,7 @@ impl Page {
 
     fn latest_link(&self, email: &str) -> String {
         block_on(self.platform.drain_queue(&self.service));
-        let messages = block_on(self.platform.store.outbox_list(email)).unwrap();
+        let messages = block_on(self.platform.outbox_list(email)).unwrap();
         let link = messages.into_iter().find_map(|m| m.link).expect("a link");
         link.strip_prefix(PUBLIC_URL)
             .expect("links start with PUBLIC_URL")

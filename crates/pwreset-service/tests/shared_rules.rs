@@ -58,7 +58,7 @@ fn a_reset_request_answers_the_same_whether_or_not_the_account_exists() {
             }
         };
         let before = h.platform.queued();
-        let sent_before = h.platform.store.outbox_all().len();
+        let sent_before = h.platform.outbox_all().len();
         let known_answer = h.send(build(&known));
         assert_eq!(h.platform.queued(), before + 1, "{path}: one job queued");
         let unknown_answer = h.send(build(&unknown));
@@ -70,22 +70,12 @@ fn a_reset_request_answers_the_same_whether_or_not_the_account_exists() {
             "{path}"
         );
         // Nothing was sent while answering: that happens in the queue.
-        assert_eq!(h.platform.store.outbox_all().len(), sent_before, "{path}");
+        assert_eq!(h.platform.outbox_all().len(), sent_before, "{path}");
         h.drain();
-        assert_eq!(
-            h.platform.store.outbox_all().len(),
-            sent_before + 1,
-            "{path}"
-        );
+        assert_eq!(h.platform.outbox_all().len(), sent_before + 1, "{path}");
     }
     // The queue sent one message per known account and none for the unknown ones.
-    let sent: Vec<String> = h
-        .platform
-        .store
-        .outbox_all()
-        .into_iter()
-        .map(|m| m.to)
-        .collect();
+    let sent: Vec<String> = h.platform.outbox_all().into_iter().map(|m| m.to).collect();
     assert_eq!(
         sent,
         [
@@ -1387,7 +1377,7 @@ fn codes_and_link_tokens_are_stored_only_as_keyed_digests() {
     run(ResetVia::EmailCode, "jane");
     run(ResetVia::EmailLink, "jane@example.com");
     run(ResetVia::SmsCode, "+447700900456");
-    let messages = h.platform.store.outbox_all();
+    let messages = h.platform.outbox_all();
     assert_eq!(messages.len(), 3);
     let code_a = messages[0].code.clone().unwrap();
     let link = link_token(messages[1].link.as_deref().unwrap());

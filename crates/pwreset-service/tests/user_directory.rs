@@ -158,7 +158,7 @@ fn a_lookup_answer_rewritten_on_the_path_mails_nobody() {
     h.drain();
     assert_eq!(h.outbox(ATTACKER), []);
     assert_eq!(h.outbox(&jane.email), []);
-    let dead = block_on(h.platform.store.list_dead_letters()).unwrap();
+    let dead = block_on(h.platform.list_dead_letters()).unwrap();
     assert_eq!(dead.len(), 2, "{dead:?}");
     let failures = h
         .platform

@@ -284,12 +284,7 @@ impl Fixture {
         &self,
         carries: impl Fn(&OutgoingMessage) -> Option<String>,
     ) -> Option<String> {
-        self.platform
-            .store
-            .outbox_all()
-            .iter()
-            .rev()
-            .find_map(carries)
+        self.platform.outbox_all().iter().rev().find_map(carries)
     }
 
     /// Asks for a code for the account and runs the queue: the code.

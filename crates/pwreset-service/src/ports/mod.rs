@@ -27,7 +27,20 @@ pub trait Clock {
     async fn sleep_millis(&self, ms: u64);
 }
 
-/// The account directory.
+/// Key-value storage with lifetimes, eventually consistent (Workers KV on the edge). The service
+/// keeps its records on it ([`crate::store`]): the key layout is the service's, not the platform's.
+pub trait KeyValue {
+    /// The value under `key`, `None` when there is none (or it expired).
+    async fn kv_get(&self, key: &str) -> PlatformResult<Option<String>>;
+    /// Stores `value` under `key`; with `ttl_seconds` (at least 60), it expires after that long.
+    async fn kv_put(&self, key: &str, value: &str, ttl_seconds: Option<u64>) -> PlatformResult<()>;
+    /// Removes `key`.
+    async fn kv_delete(&self, key: &str) -> PlatformResult<()>;
+    /// Up to `limit` entries whose keys start with `prefix`, in key order, with their values.
+    async fn kv_list(&self, prefix: &str, limit: usize) -> PlatformResult<Vec<(String, String)>>;
+}
+
+/// The account directory ([`crate::store`] implements it on any [`KeyValue`]).
 pub trait Accounts {
     /// The account with this id.
     async fn account(&self, id: &str) -> PlatformResult<Option<Account>>;
@@ -167,6 +180,7 @@ pub trait Logger {
 /// Everything the service needs, as one bound.
 pub trait Platform:
     Clock
+    + KeyValue
     + Accounts
     + LinkRecords
     + AccountGuard
@@ -183,6 +197,7 @@ pub trait Platform:
 
 impl<T> Platform for T where
     T: Clock
+        + KeyValue
         + Accounts
         + LinkRecords
         + AccountGuard

@@ -8,16 +8,12 @@ use std::future::Future;
 
 use pwreset_core::UnixTime;
 
-use crate::delivery::{
-    DeadLetter, DeliveryStore, HttpAnswer, HttpClient, OutgoingMessage, ProviderRequest,
-    StoreError, TransportError,
-};
+use crate::delivery::{HttpAnswer, HttpClient, ProviderRequest, StoreError, TransportError};
 use crate::guard::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp};
-use crate::model::account::Account;
 use crate::model::job::Job;
 use crate::ports::{
-    AccountGuard, Accounts, Clock, FetchedAnswer, GlobalCodes, HttpFetch, JobQueue, LimitRule,
-    LinkRecord, LinkRecords, Logger, PlatformError, PlatformResult, RateLimits, ResponseCache,
+    AccountGuard, Clock, FetchedAnswer, GlobalCodes, HttpFetch, JobQueue, KeyValue, LimitRule,
+    Logger, PlatformError, PlatformResult, RateLimits,
 };
 
 /// How the chosen call fails.
@@ -137,46 +133,22 @@ impl<P: Logger> Logger for Faulty<'_, P> {
     }
 }
 
-impl<P: Accounts> Accounts for Faulty<'_, P> {
-    async fn account(&self, id: &str) -> PlatformResult<Option<Account>> {
-        self.call("account", self.inner.account(id)).await
+/// Every storage call of the service's records (accounts, links, delivery records, the cache)
+/// is one of these, so each can fail on its own.
+impl<P: KeyValue> KeyValue for Faulty<'_, P> {
+    async fn kv_get(&self, key: &str) -> PlatformResult<Option<String>> {
+        self.call("kv_get", self.inner.kv_get(key)).await
     }
-    async fn account_by_username(&self, username: &str) -> PlatformResult<Option<Account>> {
-        let found = self.inner.account_by_username(username);
-        self.call("account_by_username", found).await
-    }
-    async fn accounts_by_email(&self, email: &str) -> PlatformResult<Vec<Account>> {
-        let found = self.inner.accounts_by_email(email);
-        self.call("accounts_by_email", found).await
-    }
-    async fn sole_account_by_email(&self, email: &str) -> PlatformResult<(usize, Option<Account>)> {
-        let found = self.inner.sole_account_by_email(email);
-        self.call("sole_account_by_email", found).await
-    }
-    async fn account_by_phone(&self, phone: &str) -> PlatformResult<Option<Account>> {
-        let found = self.inner.account_by_phone(phone);
-        self.call("account_by_phone", found).await
-    }
-    async fn create_account(&self, account: &Account) -> PlatformResult<bool> {
-        let created = self.inner.create_account(account);
-        self.call("create_account", created).await
-    }
-    async fn update_account(&self, account: &Account) -> PlatformResult<()> {
-        let updated = self.inner.update_account(account);
-        self.call("update_account", updated).await
-    }
-}
-
-impl<P: LinkRecords> LinkRecords for Faulty<'_, P> {
-    async fn put_link(&self, key: &str, record: &LinkRecord, ttl: u64) -> PlatformResult<()> {
-        self.call("put_link", self.inner.put_link(key, record, ttl))
+    async fn kv_put(&self, key: &str, value: &str, ttl: Option<u64>) -> PlatformResult<()> {
+        self.call("kv_put", self.inner.kv_put(key, value, ttl))
             .await
     }
-    async fn link(&self, key: &str) -> PlatformResult<Option<LinkRecord>> {
-        self.call("link", self.inner.link(key)).await
+    async fn kv_delete(&self, key: &str) -> PlatformResult<()> {
+        self.call("kv_delete", self.inner.kv_delete(key)).await
     }
-    async fn delete_link(&self, key: &str) -> PlatformResult<()> {
-        self.call("delete_link", self.inner.delete_link(key)).await
+    async fn kv_list(&self, prefix: &str, limit: usize) -> PlatformResult<Vec<(String, String)>> {
+        self.call("kv_list", self.inner.kv_list(prefix, limit))
+            .await
     }
 }
 
@@ -217,38 +189,5 @@ impl<P: HttpClient> HttpClient for Faulty<'_, P> {
 impl<P: HttpFetch> HttpFetch for Faulty<'_, P> {
     async fn fetch(&self, request: &ProviderRequest) -> Result<FetchedAnswer, TransportError> {
         self.call("fetch", self.inner.fetch(request)).await
-    }
-}
-
-impl<P: ResponseCache> ResponseCache for Faulty<'_, P> {
-    async fn cache_get(&self, key: &str) -> PlatformResult<Option<String>> {
-        self.call("cache_get", self.inner.cache_get(key)).await
-    }
-    async fn cache_put(&self, key: &str, value: &str, ttl_seconds: u64) -> PlatformResult<()> {
-        let put = self.inner.cache_put(key, value, ttl_seconds);
-        self.call("cache_put", put).await
-    }
-}
-
-impl<P: DeliveryStore> DeliveryStore for Faulty<'_, P> {
-    async fn outbox_put(&self, msg: &OutgoingMessage) -> Result<(), StoreError> {
-        self.call("outbox_put", self.inner.outbox_put(msg)).await
-    }
-    async fn outbox_list(&self, to: &str) -> Result<Vec<OutgoingMessage>, StoreError> {
-        self.call("outbox_list", self.inner.outbox_list(to)).await
-    }
-    async fn was_sent(&self, id: &str) -> Result<bool, StoreError> {
-        self.call("was_sent", self.inner.was_sent(id)).await
-    }
-    async fn mark_sent(&self, id: &str) -> Result<(), StoreError> {
-        self.call("mark_sent", self.inner.mark_sent(id)).await
-    }
-    async fn put_dead_letter(&self, letter: &DeadLetter) -> Result<(), StoreError> {
-        let put = self.inner.put_dead_letter(letter);
-        self.call("put_dead_letter", put).await
-    }
-    async fn list_dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
-        self.call("list_dead_letters", self.inner.list_dead_letters())
-            .await
     }
 }

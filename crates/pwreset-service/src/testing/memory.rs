@@ -7,21 +7,17 @@ use std::collections::BTreeMap;
 use pwreset_core::UnixTime;
 
 use crate::api::router::Service;
-use crate::delivery::{
-    DeadLetter, DeliveryStore, HttpAnswer, HttpClient, OutgoingMessage, ProviderRequest,
-    StoreError, TransportError,
-};
+use crate::delivery::{HttpAnswer, HttpClient, OutgoingMessage, ProviderRequest, TransportError};
 use crate::guard::{
     GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp, ObjectStorage, apply_global_op,
     apply_guard_op,
 };
-use crate::model::account::Account;
 use crate::model::job::Job;
 use crate::ports::{
-    AccountGuard, Accounts, Clock, FetchedAnswer, GlobalCodes, HttpFetch, JobQueue, LimitRule,
-    LinkRecord, LinkRecords, Logger, PlatformResult, RateLimits, ResponseCache,
+    AccountGuard, Clock, FetchedAnswer, GlobalCodes, HttpFetch, JobQueue, KeyValue, LimitRule,
+    Logger, PlatformResult, RateLimits,
 };
-use crate::testing::delivery::{FakeHttpClient, MemoryDeliveryStore};
+use crate::testing::delivery::FakeHttpClient;
 
 /// Storage of one object (an account's guard, the global registry).
 #[derive(Default)]
@@ -67,8 +63,11 @@ impl ObjectStorage for MemoryObjectStorage {
 pub struct MemoryPlatform {
     now: Cell<u64>,
     waits: RefCell<Vec<u64>>,
-    accounts: RefCell<BTreeMap<String, Account>>,
-    links: RefCell<BTreeMap<String, (LinkRecord, u64)>>,
+    /// The key-value store: each value with its expiry (unix seconds), if any.
+    kv: RefCell<BTreeMap<String, (String, Option<u64>)>>,
+    /// How many writes the key-value store took: the clock's milliseconds advance with them, so
+    /// records written within one second keep their order.
+    kv_writes: Cell<u64>,
     guards: RefCell<BTreeMap<String, std::rc::Rc<MemoryObjectStorage>>>,
     global: MemoryObjectStorage,
     queue: RefCell<Vec<(Job, u64)>>,
@@ -77,12 +76,9 @@ pub struct MemoryPlatform {
     limits: RefCell<BTreeMap<&'static str, u32>>,
     counts: RefCell<BTreeMap<(&'static str, String, u64), u32>>,
     logs: RefCell<Vec<String>>,
-    cache: RefCell<BTreeMap<String, (String, u64)>>,
     breached: RefCell<Vec<String>>,
     range_requests: RefCell<Vec<String>>,
     range_down: Cell<bool>,
-    /// The dev outbox, sent-records and dead letters.
-    pub store: MemoryDeliveryStore,
     /// The providers' side, scripted by the test.
     pub http: FakeHttpClient,
     /// The application's user service: requests to its `URL` go there.
@@ -158,6 +154,42 @@ impl MemoryPlatform {
         Ok(all_wrapped)
     }
 
+    /// The ids of the messages marked as delivered.
+    pub fn sent_ids(&self) -> Vec<String> {
+        self.live_values("sent:")
+            .into_iter()
+            .map(|(key, _)| key["sent:".len()..].to_owned())
+            .collect()
+    }
+
+    /// Every message in the dev outbox, oldest first.
+    pub fn outbox_all(&self) -> Vec<OutgoingMessage> {
+        // Keys are `outbox:<to>:<inverted millis>:<id>`: the larger the inverted time, the older.
+        let mut all: Vec<(String, OutgoingMessage)> = self
+            .live_values("outbox:")
+            .into_iter()
+            .filter_map(|(key, text)| {
+                let inverted = key.rsplit(':').nth(1)?.to_owned();
+                Some((inverted, serde_json::from_str(&text).ok()?))
+            })
+            .collect();
+        all.sort_by(|a, b| b.0.cmp(&a.0));
+        all.into_iter().map(|(_, message)| message).collect()
+    }
+
+    /// Every key-value entry under `prefix` that has not expired.
+    fn live_values(&self, prefix: &str) -> Vec<(String, String)> {
+        let now = self.now.get();
+        self.kv
+            .borrow()
+            .iter()
+            .filter(|(key, (_, gone_at))| {
+                key.starts_with(prefix) && gone_at.is_none_or(|at| at > now)
+            })
+            .map(|(key, (value, _))| (key.clone(), value.clone()))
+            .collect()
+    }
+
     /// Every log line so far.
     pub fn logs(&self) -> Vec<String> {
         self.logs.borrow().clone()
@@ -211,84 +243,49 @@ impl Clock for MemoryPlatform {
     fn now(&self) -> UnixTime {
         UnixTime::from_secs(self.now.get())
     }
+    /// The second's milliseconds count the key-value writes (see `kv_writes`).
+    fn now_millis(&self) -> u64 {
+        self.now.get() * 1000 + self.kv_writes.get()
+    }
     /// Records the wait and returns at once: the clock stands still within a request.
     async fn sleep_millis(&self, ms: u64) {
         self.waits.borrow_mut().push(ms);
     }
 }
 
-impl Accounts for MemoryPlatform {
-    async fn account(&self, id: &str) -> PlatformResult<Option<Account>> {
-        Ok(self.accounts.borrow().get(id).cloned())
-    }
-    async fn account_by_username(&self, username: &str) -> PlatformResult<Option<Account>> {
-        Ok(self
-            .accounts
-            .borrow()
-            .values()
-            .find(|a| a.username == username)
-            .cloned())
-    }
-    async fn accounts_by_email(&self, email: &str) -> PlatformResult<Vec<Account>> {
-        Ok(self
-            .accounts
-            .borrow()
-            .values()
-            .filter(|a| a.email == email)
-            .cloned()
-            .collect())
-    }
-    async fn account_by_phone(&self, phone: &str) -> PlatformResult<Option<Account>> {
-        Ok(self
-            .accounts
-            .borrow()
-            .values()
-            .find(|a| a.phone.as_deref() == Some(phone))
-            .cloned())
-    }
-    async fn create_account(&self, account: &Account) -> PlatformResult<bool> {
-        let mut accounts = self.accounts.borrow_mut();
-        let taken = accounts.values().any(|a| {
-            a.username == account.username || (a.phone.is_some() && a.phone == account.phone)
-        });
-        if !taken {
-            accounts.insert(account.id.clone(), account.clone());
-        }
-        Ok(!taken)
-    }
-    async fn update_account(&self, account: &Account) -> PlatformResult<()> {
-        self.accounts
-            .borrow_mut()
-            .insert(account.id.clone(), account.clone());
-        Ok(())
-    }
-}
-
-impl LinkRecords for MemoryPlatform {
-    async fn put_link(
-        &self,
-        key: &str,
-        record: &LinkRecord,
-        ttl_seconds: u64,
-    ) -> PlatformResult<()> {
-        let gone_at = self.now.get() + ttl_seconds;
-        self.links
-            .borrow_mut()
-            .insert(key.to_owned(), (record.clone(), gone_at));
-        Ok(())
-    }
-    async fn link(&self, key: &str) -> PlatformResult<Option<LinkRecord>> {
+impl KeyValue for MemoryPlatform {
+    async fn kv_get(&self, key: &str) -> PlatformResult<Option<String>> {
         let now = self.now.get();
         Ok(self
-            .links
+            .kv
             .borrow()
             .get(key)
-            .filter(|(_, gone_at)| *gone_at > now)
-            .map(|(record, _)| record.clone()))
+            .filter(|(_, gone_at)| gone_at.is_none_or(|at| at > now))
+            .map(|(value, _)| value.clone()))
     }
-    async fn delete_link(&self, key: &str) -> PlatformResult<()> {
-        self.links.borrow_mut().remove(key);
+    async fn kv_put(&self, key: &str, value: &str, ttl: Option<u64>) -> PlatformResult<()> {
+        let gone_at = ttl.map(|ttl| self.now.get() + ttl);
+        self.kv_writes.set(self.kv_writes.get() + 1);
+        self.kv
+            .borrow_mut()
+            .insert(key.to_owned(), (value.to_owned(), gone_at));
         Ok(())
+    }
+    async fn kv_delete(&self, key: &str) -> PlatformResult<()> {
+        self.kv.borrow_mut().remove(key);
+        Ok(())
+    }
+    async fn kv_list(&self, prefix: &str, limit: usize) -> PlatformResult<Vec<(String, String)>> {
+        let now = self.now.get();
+        Ok(self
+            .kv
+            .borrow()
+            .range(prefix.to_owned()..)
+            .take_while(|(key, _)| key.starts_with(prefix))
+            .filter(|(_, (_, gone_at))| gone_at.is_none_or(|at| at > now))
+            .take(limit)
+            .map(|(key, (value, _))| (key.clone(), value.clone()))
+            .collect())
     }
 }
 
@@ -350,27 +347,6 @@ impl HttpClient for MemoryPlatform {
     }
 }
 
-impl DeliveryStore for MemoryPlatform {
-    async fn outbox_put(&self, msg: &OutgoingMessage) -> Result<(), StoreError> {
-        self.store.outbox_put(msg).await
-    }
-    async fn outbox_list(&self, to: &str) -> Result<Vec<OutgoingMessage>, StoreError> {
-        self.store.outbox_list(to).await
-    }
-    async fn was_sent(&self, id: &str) -> Result<bool, StoreError> {
-        self.store.was_sent(id).await
-    }
-    async fn mark_sent(&self, id: &str) -> Result<(), StoreError> {
-        self.store.mark_sent(id).await
-    }
-    async fn put_dead_letter(&self, letter: &DeadLetter) -> Result<(), StoreError> {
-        self.store.put_dead_letter(letter).await
-    }
-    async fn list_dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
-        self.store.list_dead_letters().await
-    }
-}
-
 /// The user service for requests to its URL ([`crate::testing::user_service::MemoryUserService`]);
 /// otherwise a fake Pwned Passwords range API over the corpus given with
 /// [`MemoryPlatform::add_breached`], with padding lines of count 0 like the real one.
@@ -403,24 +379,5 @@ impl HttpFetch for MemoryPlatform {
             headers: Vec::new(),
             body,
         })
-    }
-}
-
-impl ResponseCache for MemoryPlatform {
-    async fn cache_get(&self, key: &str) -> PlatformResult<Option<String>> {
-        let now = self.now.get();
-        Ok(self
-            .cache
-            .borrow()
-            .get(key)
-            .filter(|(_, gone_at)| *gone_at > now)
-            .map(|(value, _)| value.clone()))
-    }
-    async fn cache_put(&self, key: &str, value: &str, ttl_seconds: u64) -> PlatformResult<()> {
-        let gone_at = self.now.get() + ttl_seconds;
-        self.cache
-            .borrow_mut()
-            .insert(key.to_owned(), (value.to_owned(), gone_at));
-        Ok(())
     }
 }

@@ -15,15 +15,13 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use futures_executor::block_on;
 use pwreset_core::UnixTime;
 use pwreset_service::delivery::{
-    DeadLetter, DeliveryStore, HttpAnswer, HttpClient, OutgoingMessage, ProviderRequest,
-    StoreError, TransportError,
+    DeliveryStore, HttpAnswer, HttpClient, OutgoingMessage, ProviderRequest, TransportError,
 };
 use pwreset_service::guard::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp};
-use pwreset_service::model::account::Account;
 use pwreset_service::model::job::{Job, ResetVia};
 use pwreset_service::ports::{
-    AccountGuard, Accounts, Clock, FetchedAnswer, GlobalCodes, HttpFetch, JobQueue, LimitRule,
-    LinkRecord, LinkRecords, Logger, PlatformResult, RateLimits, ResponseCache,
+    AccountGuard, Clock, FetchedAnswer, GlobalCodes, HttpFetch, JobQueue, KeyValue, LimitRule,
+    Logger, PlatformResult, RateLimits,
 };
 use pwreset_service::testing::memory::MemoryPlatform;
 use pwreset_service::{Method, Request, Response, Service};
@@ -209,7 +207,7 @@ impl Harness {
 
     /// Every outbox message to `to`, newest first.
     pub fn outbox(&self, to: &str) -> Vec<OutgoingMessage> {
-        block_on(self.platform.store.outbox_list(to)).expect("outbox readable")
+        block_on(self.platform.outbox_list(to)).expect("outbox readable")
     }
 
     /// The code of the newest message to `to` that carries one.
@@ -553,48 +551,27 @@ impl Logger for Interleaved<'_> {
     }
 }
 
-impl Accounts for Interleaved<'_> {
-    async fn account(&self, id: &str) -> PlatformResult<Option<Account>> {
+/// Every write of the service's records is recorded, but the dev outbox's (where messages, codes
+/// and links included, are meant to be read in development).
+impl KeyValue for Interleaved<'_> {
+    async fn kv_get(&self, key: &str) -> PlatformResult<Option<String>> {
         yield_now().await;
-        self.inner.account(id).await
+        self.inner.kv_get(key).await
     }
-    async fn account_by_username(&self, username: &str) -> PlatformResult<Option<Account>> {
+    async fn kv_put(&self, key: &str, value: &str, ttl: Option<u64>) -> PlatformResult<()> {
         yield_now().await;
-        self.inner.account_by_username(username).await
+        if !key.starts_with("outbox:") {
+            self.stored.borrow_mut().push(format!("kv {key} {value}"));
+        }
+        self.inner.kv_put(key, value, ttl).await
     }
-    async fn accounts_by_email(&self, email: &str) -> PlatformResult<Vec<Account>> {
+    async fn kv_delete(&self, key: &str) -> PlatformResult<()> {
         yield_now().await;
-        self.inner.accounts_by_email(email).await
+        self.inner.kv_delete(key).await
     }
-    async fn account_by_phone(&self, phone: &str) -> PlatformResult<Option<Account>> {
+    async fn kv_list(&self, prefix: &str, limit: usize) -> PlatformResult<Vec<(String, String)>> {
         yield_now().await;
-        self.inner.account_by_phone(phone).await
-    }
-    async fn create_account(&self, account: &Account) -> PlatformResult<bool> {
-        yield_now().await;
-        self.inner.create_account(account).await
-    }
-    async fn update_account(&self, account: &Account) -> PlatformResult<()> {
-        yield_now().await;
-        self.inner.update_account(account).await
-    }
-}
-
-impl LinkRecords for Interleaved<'_> {
-    async fn put_link(&self, key: &str, record: &LinkRecord, ttl: u64) -> PlatformResult<()> {
-        yield_now().await;
-        self.stored
-            .borrow_mut()
-            .push(format!("link {key} {record:?}"));
-        self.inner.put_link(key, record, ttl).await
-    }
-    async fn link(&self, key: &str) -> PlatformResult<Option<LinkRecord>> {
-        yield_now().await;
-        self.inner.link(key).await
-    }
-    async fn delete_link(&self, key: &str) -> PlatformResult<()> {
-        yield_now().await;
-        self.inner.delete_link(key).await
+        self.inner.kv_list(prefix, limit).await
     }
 }
 
@@ -646,47 +623,6 @@ impl HttpFetch for Interleaved<'_> {
     async fn fetch(&self, request: &ProviderRequest) -> Result<FetchedAnswer, TransportError> {
         yield_now().await;
         self.inner.fetch(request).await
-    }
-}
-
-impl ResponseCache for Interleaved<'_> {
-    async fn cache_get(&self, key: &str) -> PlatformResult<Option<String>> {
-        yield_now().await;
-        self.inner.cache_get(key).await
-    }
-    async fn cache_put(&self, key: &str, value: &str, ttl_seconds: u64) -> PlatformResult<()> {
-        yield_now().await;
-        self.stored
-            .borrow_mut()
-            .push(format!("cache {key} {value}"));
-        self.inner.cache_put(key, value, ttl_seconds).await
-    }
-}
-
-impl DeliveryStore for Interleaved<'_> {
-    async fn outbox_put(&self, msg: &OutgoingMessage) -> Result<(), StoreError> {
-        yield_now().await;
-        self.inner.outbox_put(msg).await
-    }
-    async fn outbox_list(&self, to: &str) -> Result<Vec<OutgoingMessage>, StoreError> {
-        yield_now().await;
-        self.inner.outbox_list(to).await
-    }
-    async fn was_sent(&self, id: &str) -> Result<bool, StoreError> {
-        yield_now().await;
-        self.inner.was_sent(id).await
-    }
-    async fn mark_sent(&self, id: &str) -> Result<(), StoreError> {
-        yield_now().await;
-        self.inner.mark_sent(id).await
-    }
-    async fn put_dead_letter(&self, letter: &DeadLetter) -> Result<(), StoreError> {
-        yield_now().await;
-        self.inner.put_dead_letter(letter).await
-    }
-    async fn list_dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
-        yield_now().await;
-        self.inner.list_dead_letters().await
     }
 }
 

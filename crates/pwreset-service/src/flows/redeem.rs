@@ -79,9 +79,7 @@ pub async fn code_for_payload(
         // A decoy's tags are computed alike, over its record and an empty state.
         state: match &account {
             Some(account) => super::state_tags(cfg, account),
-            None => cfg
-                .keyring
-                .state_tags(&guard.record, &PasswordState::new("")),
+            None => decoy_state_tags(cfg, &guard),
         },
     };
     let right = holds(p, &guard, redeem).await?;
@@ -206,9 +204,7 @@ pub async fn reset_with_code(
             GuardOp::Check {
                 proof: Proof::Code { digests, asked_as },
                 seen_changed_at: 0,
-                state: cfg
-                    .keyring
-                    .state_tags(&guard.record, &PasswordState::new("")),
+                state: decoy_state_tags(cfg, &guard),
             },
         )
         .await?;
@@ -280,4 +276,11 @@ async fn check_then_commit(
     }
     check_new_password(p, cfg, &account, form).await?;
     commit_password(p, cfg, account, form, proof, how).await
+}
+
+/// A decoy guard's state tags, computed like an account's (over its record and an empty state),
+/// so that a guess at an unknown name costs what one at an account costs.
+fn decoy_state_tags(cfg: &ServiceConfig, guard: &GuardAddress) -> Vec<String> {
+    cfg.keyring
+        .state_tags(&guard.record, &PasswordState::new(""))
 }

@@ -2,6 +2,8 @@
 //! by prefix, 1 day), sent markers (`sent:<id>`, 7 days: a redelivered queue message is not sent
 //! twice) and dead letters (`dead:<inverted millis>:<id>`, 30 days, for the operator).
 
+use serde::de::DeserializeOwned;
+
 use super::{KeyValue, put};
 use crate::model::message::{DeadLetter, OutgoingMessage};
 use crate::ports::{Clock, DeliveryStore, PlatformError, StoreError};
@@ -14,9 +16,35 @@ const OUTBOX_LIST_LIMIT: usize = 50;
 /// The most dead letters listed.
 const DEAD_LIST_LIMIT: usize = 200;
 
+/// How the dev outbox's keys start.
+pub(crate) const OUTBOX_PREFIX: &str = "outbox:";
+/// How the sent markers' keys start (the message id follows).
+pub(crate) const SENT_PREFIX: &str = "sent:";
+/// How the dead letters' keys start.
+const DEAD_PREFIX: &str = "dead:";
+
 /// Milliseconds counted down from a far date, zero-padded: ascending keys list newest first.
 fn inverted(now_millis: u64) -> String {
     format!("{:013}", 9_999_999_999_999u64.saturating_sub(now_millis))
+}
+
+/// The inverted time of an outbox key (`outbox:<to>:<inverted millis>:<id>`): the larger, the
+/// older the message.
+pub(crate) fn outbox_age(key: &str) -> Option<&str> {
+    key.rsplit(':').nth(1)
+}
+
+/// The values under `prefix` (up to `limit`, in key order), read as JSON; unreadable ones skipped.
+async fn list_json<V: DeserializeOwned>(
+    kv: &impl KeyValue,
+    prefix: &str,
+    limit: usize,
+) -> Result<Vec<V>, StoreError> {
+    let listed = kv.kv_list(prefix, limit).await.map_err(store_error)?;
+    Ok(listed
+        .iter()
+        .filter_map(|(_, text)| serde_json::from_str(text).ok())
+        .collect())
 }
 
 fn store_error(e: PlatformError) -> StoreError {
@@ -30,7 +58,7 @@ fn encoding_error(what: &'static str) -> impl Fn(serde_json::Error) -> StoreErro
 impl<T: KeyValue + Clock> DeliveryStore for T {
     async fn outbox_put(&self, msg: &OutgoingMessage) -> Result<(), StoreError> {
         let key = format!(
-            "outbox:{}:{}:{}",
+            "{OUTBOX_PREFIX}{}:{}:{}",
             msg.to,
             inverted(self.now_millis()),
             msg.id
@@ -42,32 +70,29 @@ impl<T: KeyValue + Clock> DeliveryStore for T {
     }
 
     async fn outbox_list(&self, to: &str) -> Result<Vec<OutgoingMessage>, StoreError> {
-        let listed = self
-            .kv_list(&format!("outbox:{to}:"), OUTBOX_LIST_LIMIT)
-            .await
-            .map_err(store_error)?;
-        Ok(listed
-            .iter()
-            .filter_map(|(_, text)| serde_json::from_str(text).ok())
-            .collect())
+        list_json(self, &format!("{OUTBOX_PREFIX}{to}:"), OUTBOX_LIST_LIMIT).await
     }
 
     async fn was_sent(&self, id: &str) -> Result<bool, StoreError> {
         let found = self
-            .kv_get(&format!("sent:{id}"))
+            .kv_get(&format!("{SENT_PREFIX}{id}"))
             .await
             .map_err(store_error)?;
         Ok(found.is_some())
     }
 
     async fn mark_sent(&self, id: &str) -> Result<(), StoreError> {
-        put(self, &format!("sent:{id}"), "1", Some(SENT_TTL))
+        put(self, &format!("{SENT_PREFIX}{id}"), "1", Some(SENT_TTL))
             .await
             .map_err(store_error)
     }
 
     async fn put_dead_letter(&self, letter: &DeadLetter) -> Result<(), StoreError> {
-        let key = format!("dead:{}:{}", inverted(self.now_millis()), letter.message_id);
+        let key = format!(
+            "{DEAD_PREFIX}{}:{}",
+            inverted(self.now_millis()),
+            letter.message_id
+        );
         let text = serde_json::to_string(letter).map_err(encoding_error("dead letter"))?;
         put(self, &key, &text, Some(DEAD_TTL))
             .await
@@ -75,13 +100,6 @@ impl<T: KeyValue + Clock> DeliveryStore for T {
     }
 
     async fn list_dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
-        let listed = self
-            .kv_list("dead:", DEAD_LIST_LIMIT)
-            .await
-            .map_err(store_error)?;
-        Ok(listed
-            .iter()
-            .filter_map(|(_, text)| serde_json::from_str(text).ok())
-            .collect())
+        list_json(self, DEAD_PREFIX, DEAD_LIST_LIMIT).await
     }
 }

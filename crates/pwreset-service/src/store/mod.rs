@@ -19,7 +19,7 @@
 
 mod accounts;
 mod cache;
-mod delivery;
+pub(crate) mod delivery;
 mod links;
 
 pub use crate::ports::KeyValue;

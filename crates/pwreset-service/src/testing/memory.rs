@@ -17,6 +17,7 @@ use crate::ports::{
     AccountGuard, Clock, FetchedAnswer, GlobalCodes, HttpFetch, JobQueue, KeyValue, LimitRule,
     Logger, PlatformResult, RateLimits,
 };
+use crate::store::delivery::{OUTBOX_PREFIX, SENT_PREFIX, outbox_age};
 use crate::testing::delivery::FakeHttpClient;
 
 /// Storage of one object (an account's guard, the global registry).
@@ -156,21 +157,20 @@ impl MemoryPlatform {
 
     /// The ids of the messages marked as delivered.
     pub fn sent_ids(&self) -> Vec<String> {
-        self.live_values("sent:")
+        self.live_values(SENT_PREFIX)
             .into_iter()
-            .map(|(key, _)| key["sent:".len()..].to_owned())
+            .map(|(key, _)| key[SENT_PREFIX.len()..].to_owned())
             .collect()
     }
 
     /// Every message in the dev outbox, oldest first.
     pub fn outbox_all(&self) -> Vec<OutgoingMessage> {
-        // Keys are `outbox:<to>:<inverted millis>:<id>`: the larger the inverted time, the older.
         let mut all: Vec<(String, OutgoingMessage)> = self
-            .live_values("outbox:")
+            .live_values(OUTBOX_PREFIX)
             .into_iter()
             .filter_map(|(key, text)| {
-                let inverted = key.rsplit(':').nth(1)?.to_owned();
-                Some((inverted, serde_json::from_str(&text).ok()?))
+                let age = outbox_age(&key)?.to_owned();
+                Some((age, serde_json::from_str(&text).ok()?))
             })
             .collect();
         all.sort_by(|a, b| b.0.cmp(&a.0));

@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: help setup dev test lint unit wasm worker e2e npm-build npm-test bench bench-npm bench-argon2 bench-worker parity-fixture unicode-tables
+.PHONY: help setup dev test lint unit wasm worker e2e deploy-check npm-build npm-test bench bench-npm bench-argon2 bench-worker parity-fixture unicode-tables
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -22,6 +22,11 @@ worker: npm-build ## Build the Worker into worker/build (skipped when up to date
 
 e2e: worker ## The built Worker under wrangler's local runtime, over HTTP, with fake providers.
 	node --test --test-concurrency=1 tests/e2e/*.test.mjs
+
+deploy-check: ## Refuse wrangler.toml's REPLACE_WITH_ placeholders and example secrets, then wrangler deploy --dry-run --env production (sizes).
+	node scripts/deploy-check.mjs --no-dry-run
+	$(MAKE) --no-print-directory worker
+	node scripts/deploy-check.mjs
 
 test: setup lint unit wasm worker npm-build npm-test e2e fuzz-short ## Everything CI runs: format, lints, tests, wasm32 builds, the npm package, a short fuzz run.
 

@@ -1,8 +1,8 @@
 /**
  * A typed client for the pwreset Worker's routes, one method per route, grouped by dialect. Each
- * resolves to the parsed JSON body of a 2xx answer, throws `ResetApiError` (status, body,
- * retryAfter) for any other answer, and `PwresetError` with code `network_error` when no answer
- * came (offline, refused, DNS, CORS).
+ * resolves to the parsed JSON body of a 2xx answer, throws `ResetApiError` (status, errors,
+ * message, body, retryAfter) for any other answer, and `PwresetError` with code `network_error`
+ * when no answer came (offline, refused, DNS, CORS).
  */
 import { PwresetError, ResetApiError } from "./errors.js";
 
@@ -19,8 +19,15 @@ function requireBody(body) {
 }
 
 /**
- * @param {{ baseUrl: string, clientId?: string, apiKey?: string, origin?: string, prefix?: string,
- *   version?: string, fetch?: typeof fetch }} options
+ * @param {object} options
+ * @param {string} options.baseUrl the Worker's address, e.g. `https://reset.example.com`
+ * @param {string} [options.clientId] dialect B's `client_id` header
+ * @param {string} [options.apiKey] dialect C's `apikey` header
+ * @param {string} [options.origin] dialect B's `Origin` header, for Node and servers: dialect B
+ *   refuses (403 `forbidden_origin`) an `Origin` the client did not register; browsers send their own
+ * @param {string} [options.prefix] dialect C's path prefix (default `api`)
+ * @param {string} [options.version] dialect C's version (default `v1`)
+ * @param {typeof fetch} [options.fetch] instead of the global `fetch`
  */
 export function createResetClient(options) {
   if (typeof options !== "object" || options === null) {

@@ -17,7 +17,36 @@ export class PwresetError extends Error {
   }
 }
 
-/** A reset API answered with a status outside 2xx. */
+const text = (value) => (typeof value === "string" && value !== "" ? value : null);
+
+/**
+ * The errors of a reset API's answer, one shape for every dialect: `[{ code, field, message }]`.
+ * - A and B: `{"status":"fail","message","errors":[{"field","code","message"}]}`;
+ * - C: `{"status_code","error_type","errors":[{"field","description"}]}`: no codes (`code` is null);
+ * - admin, dev, unknown routes: `{"error": code, "message", "field"?}` (or `error_description`).
+ * Anything else (text, an empty body) has no errors.
+ */
+function normalisedErrors(body) {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return [];
+  if (Array.isArray(body.errors)) {
+    return body.errors
+      .filter((item) => typeof item === "object" && item !== null)
+      .map((item) => ({
+        code: text(item.code),
+        field: text(item.field),
+        message: text(item.message) ?? text(item.description),
+      }));
+  }
+  const code = text(body.error);
+  if (code === null) return [];
+  return [{ code, field: text(body.field), message: text(body.message) ?? text(body.error_description) }];
+}
+
+/**
+ * A reset API answered with a status outside 2xx. `errors` holds the answer's errors in one shape
+ * whatever the dialect; `message` is the first one's text (else the body's top-level `message` or
+ * `error_description`, else "reset API answered <status>"); `body` is the answer as it came.
+ */
 export class ResetApiError extends Error {
   /**
    * @param {number} status HTTP status
@@ -25,11 +54,16 @@ export class ResetApiError extends Error {
    * @param {number | null} retryAfter seconds from `retry-after`, when the server sent it
    */
   constructor(status, body, retryAfter) {
-    super(`reset API answered ${status}`);
+    const found = normalisedErrors(body);
+    const top = typeof body === "object" && body !== null ? (text(body.message) ?? text(body.error_description)) : null;
+    const message = found.find((error) => error.message !== null)?.message ?? top ?? `reset API answered ${status}`;
+    super(message);
     this.name = "ResetApiError";
     this.status = status;
     this.body = body;
     this.retryAfter = retryAfter;
+    /** @type {Array<{ code: string | null, field: string | null, message: string }>} */
+    this.errors = found.map((error) => ({ ...error, message: error.message ?? message }));
   }
 }
 

@@ -139,8 +139,9 @@ describe("TypeScript, strict, skipLibCheck: false", () => {
 import {
   checkBreached, checkConfirm, createPolicy, createResetClient, estimateStrength, helpTexts, loadStrength, ready,
   uniqueMessages, validatePassword, PwresetError, type BreachedResult, type CheckResult, type PasswordPolicy,
-  type PolicyDocument, type UniqueMessage,
+  type PolicyDocument, type UniqueMessage, ResetApiError,
 } from "pwreset";
+import { usePasswordCheck, usePasswordPolicy } from "pwreset/react";
 
 export async function uses(): Promise<number> {
   await ready({ strength: false });
@@ -165,6 +166,18 @@ export async function uses(): Promise<number> {
   validatePassword("x", { preset: "nist", locale: "es-MX" });
   helpTexts({ preset: "nist" }, { locale: "de" });
   const breached: BreachedResult = await checkBreached("x", { baseUrl: "http://127.0.0.1:9", timeoutMs: 1000 });
+  const hooked: PasswordPolicy | null = usePasswordPolicy("seed-002", { locale: "de", strength: true });
+  const checked: CheckResult | null = usePasswordCheck(hooked, "x", { user: { username: "jane" } });
+  // @ts-expect-error unknown option of the hook
+  usePasswordPolicy("django", { strenght: true });
+  try {
+    await reset.authV1.forgotpass({ email: "jane@example.com" });
+  } catch (error) {
+    if (error instanceof ResetApiError) {
+      const code: string | null = error.errors[0]?.code ?? null;
+      return error.status + error.message.length + (code ?? "").length + (checked?.errors.length ?? 0);
+    }
+  }
   const seen: number = breached.breached ? breached.count : 0;
   try {
     createPolicy("strict" as "django");

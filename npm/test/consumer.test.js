@@ -22,10 +22,12 @@ it("the tarball holds the built modules, types and licence, and nothing else", (
   const installed = join(project, "node_modules", "pwreset");
   const dist = readdirSync(join(installed, "dist")).sort();
   assert.deepEqual(dist, ["pwreset_policy.js", "pwreset_policy_bg.wasm", "pwreset_strength.js", "pwreset_strength_bg.wasm"]);
-  for (const file of ["types/index.d.ts", "README.md", "common-passwords-20k.LICENSE", "src/entry-browser.js"]) {
+  for (const file of ["types/index.d.ts", "types/react.d.ts", "README.md", "common-passwords-20k.LICENSE", "src/entry-browser.js", "src/react.js"]) {
     assert.ok(existsSync(join(installed, file)), file);
   }
   assert.ok(!existsSync(join(installed, "test")));
+  // React is an optional peer of pwreset/react only: installing the package does not bring it.
+  assert.ok(!existsSync(join(project, "node_modules", "react")));
 });
 
 it("imports in Node ESM from an installed copy", () => {

@@ -32,6 +32,7 @@ import {
   type PwresetErrorCode,
   type RangeFetch,
   type ReadyOptions,
+  type ResetApiErrorItem,
   type ResetClient,
   type ResetClientOptions,
   type Strength,
@@ -44,6 +45,7 @@ import {
   type Violation,
   type WasmSource,
 } from "../types/index.js";
+import { usePasswordCheck, usePasswordPolicy, type PasswordPolicyHookOptions } from "../types/react.js";
 
 const out: unknown[] = [];
 
@@ -104,7 +106,16 @@ export async function errors(): Promise<void> {
       const code: PwresetErrorCode = error.code;
       out.push(code, error.name);
     }
-    if (error instanceof ResetApiError) out.push(error.name, error.status, error.body, error.retryAfter);
+    if (error instanceof ResetApiError) {
+      out.push(error.name, error.status, error.message, error.body, error.retryAfter);
+      for (const item of error.errors) {
+        const detail: ResetApiErrorItem = item;
+        const code: string | null = detail.code;
+        const field: string | null = detail.field;
+        const message: string = detail.message;
+        out.push(code, field, message);
+      }
+    }
   }
   out.push(new PwresetError("aborted", "stopped", { cause: "a signal" }), new ResetApiError(429, null, 30));
 }
@@ -167,4 +178,15 @@ export async function client(): Promise<void> {
     const sent: OutboxMessage = message;
     out.push(sent.id, sent.channel, sent.to, sent.subject, sent.text, sent.link, sent.code, sent.created_at);
   }
+}
+
+/** `pwreset/react`: a component's body, without React's types (the declarations need none). */
+export function react(password: string): number {
+  const options: PasswordPolicyHookOptions = { locale: "de", strength: true };
+  const policy: PasswordPolicy | null = usePasswordPolicy({ preset: "nist", min_score: 3 }, options);
+  usePasswordPolicy();
+  usePasswordPolicy("seed-002");
+  const result: CheckResult | null = usePasswordCheck(policy, password, { user: { username: "jane" }, confirm: password });
+  usePasswordCheck(null, password);
+  return (result?.errors.length ?? 0) + (policy?.helpTexts().length ?? 0);
 }

@@ -4,7 +4,9 @@
 // - the declared exports are the entry files' and the package's (src/public-api.js lists them);
 // - classes and returned objects have the declared members (Symbol.dispose included), and functions
 //   and methods the declared number of parameters;
-// - each reset-client method calls a route of docs/openapi.json with its request and answer shapes.
+// - each reset-client method calls a route of docs/openapi.json with its request and answer shapes;
+// - types/react.d.ts (pwreset/react) declares exactly src/react.js's exports, with their parameters
+//   (read by the compiler: React is not installed here, so the module is not imported).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -17,9 +19,11 @@ const path = (relative) => fileURLToPath(new URL(relative, import.meta.url));
 const DECLARATIONS = path("../types/index.d.ts");
 const CHECK = path("./types-check.ts");
 const ENTRIES = ["browser", "node", "workerd"].map((name) => path(`../src/entry-${name}.js`));
+const REACT_DECLARATIONS = path("../types/react.d.ts");
+const REACT_ENTRY = path("../src/react.js");
 
 // A browser consumer's program (DOM, `using`); the JavaScript entry files are read, not checked.
-const program = ts.createProgram([CHECK, ...ENTRIES], {
+const program = ts.createProgram([CHECK, ...ENTRIES, REACT_ENTRY], {
   strict: true,
   skipLibCheck: false,
   noEmit: true,
@@ -36,6 +40,8 @@ const declared = new Map(checker.getExportsOfModule(moduleOf(DECLARATIONS)).map(
 const isValue = (symbol) => (symbol.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Class)) !== 0;
 const declaredValues = [...declared.values()].filter(isValue).map((symbol) => symbol.name).sort();
 const interfaceType = (name) => checker.getDeclaredTypeOfSymbol(declared.get(name));
+const reactDeclared = new Map(checker.getExportsOfModule(moduleOf(REACT_DECLARATIONS)).map((symbol) => [symbol.name, symbol]));
+const reactValues = [...reactDeclared.values()].filter(isValue).map((symbol) => symbol.name).sort();
 
 /** A member's name: `check`, or `[Symbol.dispose]` for one keyed by a well-known symbol (`__@dispose@12`). */
 const memberName = (symbol) => (symbol.escapedName.startsWith("__@") ? `[Symbol.${symbol.escapedName.split("@")[1]}]` : symbol.name);
@@ -173,7 +179,38 @@ describe("types/index.d.ts", () => {
 
   it("every export is named in npm/README.md", () => {
     const readme = readFileSync(path("../README.md"), "utf8");
-    for (const name of declaredValues) assert.match(readme, new RegExp(`\`${name}\\b`), name);
+    for (const name of [...declaredValues, ...reactValues]) assert.match(readme, new RegExp(`\`${name}\\b`), name);
+  });
+});
+
+describe("types/react.d.ts", () => {
+  it("declares exactly the values src/react.js exports, and package.json maps pwreset/react to both", () => {
+    const exported = checker.getExportsOfModule(moduleOf(REACT_ENTRY)).map((symbol) => symbol.name);
+    assert.deepEqual(exported.sort(), reactValues);
+    assert.deepEqual(reactValues, ["usePasswordCheck", "usePasswordPolicy"]);
+    const pkg = JSON.parse(readFileSync(path("../package.json"), "utf8"));
+    assert.deepEqual(pkg.exports["./react"], { types: "./types/react.d.ts", default: "./src/react.js" });
+    assert.deepEqual(pkg.peerDependenciesMeta, { react: { optional: true } }, "React is never required by the main entry");
+  });
+
+  it("declares each hook's parameters (as the compiler reads the JavaScript)", () => {
+    const counts = (signatures) => {
+      const lists = signatures.map((signature) => signature.getParameters());
+      const required = (ps) => ps.filter((p) => p.valueDeclaration && !checker.isOptionalParameter(p.valueDeclaration)).length;
+      return [Math.min(...lists.map(required)), Math.max(...lists.map((ps) => ps.length))];
+    };
+    const code = new Map(checker.getExportsOfModule(moduleOf(REACT_ENTRY)).map((symbol) => [symbol.name, symbol]));
+    for (const name of reactValues) {
+      const signaturesOf = (symbol) => callSignatures(checker.getTypeOfSymbol(symbol));
+      assert.deepEqual(counts(signaturesOf(code.get(name))), counts(signaturesOf(reactDeclared.get(name))), name);
+    }
+  });
+
+  it("the main entry never imports React", () => {
+    for (const file of ["api.js", "client.js", "errors.js", "messages.js", "public-api.js", "breached.js", ...ENTRIES]) {
+      const text = readFileSync(file.startsWith("/") ? file : path(`../src/${file}`), "utf8");
+      assert.ok(!/from\s*["']react/.test(text), file);
+    }
   });
 });
 
@@ -253,7 +290,8 @@ function unusedDeclarations() {
     if (isMember(node) && !used.has(node)) unused.push(name);
     ts.forEachChild(node, (child) => walk(child, name));
   };
-  for (const statement of program.getSourceFile(DECLARATIONS).statements) {
+  const statements = [DECLARATIONS, REACT_DECLARATIONS].flatMap((file) => program.getSourceFile(file).statements);
+  for (const statement of statements) {
     const exported = statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
     if (!exported) continue;
     if (!used.has(statement)) unused.push(statement.name.text);

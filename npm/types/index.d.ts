@@ -206,26 +206,47 @@ export class PwresetError extends Error {
   readonly code: PwresetErrorCode;
 }
 
-/** A reset API answered outside 2xx. */
+/** One error of a reset API's answer, in the same shape whatever the dialect. */
+export interface ResetApiErrorItem {
+  /** `invalid_secret`, `rate_limited`, a policy code, ...; null in dialect C, whose answers carry none. */
+  code: string | null;
+  /** The request field at fault (`newPassword`, `token`, `request`, ...), or null. */
+  field: string | null;
+  /** For people: dialects A and B's `message`, dialect C's `description`. */
+  message: string;
+}
+
+/**
+ * A reset API answered outside 2xx. `message` is the first error's text (else the body's top-level
+ * `message` or `error_description`, else "reset API answered <status>").
+ */
 export class ResetApiError extends Error {
   constructor(status: number, body: unknown, retryAfter: number | null);
   readonly name: "ResetApiError";
   readonly status: number;
+  /** The answer's errors: dialects A and B's `errors`, dialect C's `errors` (`description` as `message`), or an admin answer's `error`; empty when the body has none. */
+  readonly errors: ResetApiErrorItem[];
+  /** The parsed JSON body as it came (the text when it is not JSON, null when empty). */
   readonly body: unknown;
-  /** Seconds from `retry-after` (429), else null. */
+  /** Seconds from `retry-after` (429, 503), else null. */
   readonly retryAfter: number | null;
 }
 
 export interface ResetClientOptions {
+  /** The Worker's address, e.g. `"https://reset.example.com"`. */
   baseUrl: string;
-  /** Dialect B's `client_id` header. */
+  /** Dialect B's `client_id` header: a client registered in the Worker's `CLIENTS`. */
   clientId?: string;
-  /** Dialect C's `apikey` header. */
+  /** Dialect C's `apikey` header: one of the Worker's `API_KEYS` (servers only). */
   apiKey?: string;
-  /** Dialect B's `Origin` outside browsers (browsers set it themselves). */
+  /**
+   * Dialect B's `Origin` header, needed in Node and on servers: dialect B answers 403
+   * `forbidden_origin` unless it is one of the client's registered origins. Browsers send their own.
+   */
   origin?: string;
-  /** Dialect C's path prefix and version (default `api`, `v1`). */
+  /** Dialect C's path prefix (default `api`): the Worker's `USER_API_PREFIX`. */
   prefix?: string;
+  /** Dialect C's version (default `v1`): the Worker's `USER_API_VERSION`. */
   version?: string;
   /** A `fetch` to use instead of the global one (tests, proxies). */
   fetch?: FetchLike;

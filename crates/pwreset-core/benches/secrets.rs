@@ -5,7 +5,7 @@
 //! fingerprint (of a state binding the e-mail address), the layout and base64url; the ratio is
 //! their cost over that one HMAC. `refuse forged payload` is the first step alone on a payload
 //! whose MAC fails: what a forgery costs before any storage is read.
-//! Also: access tokens (HS256 JWT) issue and verify, argon2id with OWASP parameters, and an argon2id
+//! Also: access tokens (EdDSA JWT, the default, and HS256 JWT) issue and verify, argon2id with OWASP parameters, and an argon2id
 //! verification at the default verify limit (64 MiB, t=4).
 
 use std::hint::black_box;
@@ -18,7 +18,8 @@ use hmac::{Hmac, KeyInit, Mac};
 use pwreset_core::UnixTime;
 use pwreset_core::password_hash::{HashParams, hash_password, verify_password};
 use pwreset_core::secrets::{
-    AccessTokenIssuer, Keyring, PasswordState, PayloadPurpose, sign_payload, verify_payload,
+    AccessTokenAlgorithms, AccessTokenIssuer, Keyring, PasswordState, PayloadPurpose, sign_payload,
+    verify_payload,
 };
 
 const NOW: UnixTime = UnixTime::from_secs(1_790_000_000);
@@ -96,18 +97,25 @@ fn payloads(c: &mut Criterion) {
         audience: "pwreset-api".into(),
         ttl_seconds: 3600,
     };
-    let token = issuer.issue(&keyring, "acct-1", &state, NOW).unwrap();
     let mut group = c.benchmark_group("access token");
-    group.bench_function("issue", |b| {
-        b.iter(|| issuer.issue(&keyring, black_box("acct-1"), &state, NOW))
-    });
-    group.bench_function("verify", |b| {
-        b.iter(|| {
-            issuer
-                .verify(&keyring, black_box(token.reveal()), NOW)
-                .and_then(|pending| pending.confirm_password_state(&state))
-        })
-    });
+    for (name, algorithms) in [
+        ("EdDSA", AccessTokenAlgorithms::EDDSA_ONLY),
+        ("HS256", AccessTokenAlgorithms::HS256),
+    ] {
+        let token = issuer
+            .issue_with(&keyring, "acct-1", &state, NOW, algorithms)
+            .unwrap();
+        group.bench_function(format!("issue {name}"), |b| {
+            b.iter(|| issuer.issue_with(&keyring, black_box("acct-1"), &state, NOW, algorithms))
+        });
+        group.bench_function(format!("verify {name}"), |b| {
+            b.iter(|| {
+                issuer
+                    .verify_with(&keyring, black_box(token.reveal()), NOW, algorithms)
+                    .and_then(|pending| pending.confirm_password_state(&state))
+            })
+        });
+    }
     group.finish();
 }
 

@@ -18,7 +18,8 @@
 //! check runs zxcvbn only when the policy sets `min_score` or the caller asks
 //! ([`CheckInput::with_strength`]). Time is a [`UnixTime`], passed in by the caller. The `secrets`
 //! feature (on by default) adds the server side: [`secrets`] (keyring, signed payloads, link tokens,
-//! codes, access tokens) and [`password_hash`] (argon2id).
+//! codes, access tokens) and [`password_hash`] (argon2id, and
+//! verification of bcrypt, PBKDF2 and scrypt hashes from other applications).
 
 mod common_passwords;
 mod error_code;

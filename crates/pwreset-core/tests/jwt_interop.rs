@@ -1,6 +1,7 @@
-//! Access tokens against an independent JWT implementation: Node's `jose` verifies tokens this crate
-//! issues, and this crate verifies tokens `jose` signs. Needs `node` and the root `node_modules`
-//! (`make setup` installs them).
+//! HS256 access tokens (the format of earlier releases, still issued and accepted when configured)
+//! against an independent JWT implementation: Node's `jose` verifies tokens this crate issues, and
+//! this crate verifies tokens `jose` signs. Needs `node` and the root `node_modules` (`make setup`
+//! installs them). `EdDSA`, the default, is in `eddsa_tokens.rs`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -8,7 +9,8 @@ use std::process::{Command, Stdio};
 
 use pwreset_core::UnixTime;
 use pwreset_core::secrets::{
-    AccessTokenError, AccessTokenIssuer, KeyPurpose, Keyring, PasswordState, derive_purpose_key,
+    AccessTokenAlgorithms, AccessTokenError, AccessTokenIssuer, KeyPurpose, Keyring, PasswordState,
+    derive_purpose_key,
 };
 use serde_json::{Value, json};
 
@@ -76,7 +78,13 @@ fn issuer() -> AccessTokenIssuer {
 #[test]
 fn jose_verifies_our_access_tokens() {
     let token = issuer()
-        .issue(&keyring(), "acct-42", &state(), NOW)
+        .issue_with(
+            &keyring(),
+            "acct-42",
+            &state(),
+            NOW,
+            AccessTokenAlgorithms::HS256,
+        )
         .unwrap();
     let answer = jose(json!({
         "op": "verify", "token": token.reveal(), "key_hex": access_key_hex(),
@@ -95,7 +103,13 @@ fn jose_verifies_our_access_tokens() {
 #[test]
 fn jose_refuses_our_tokens_after_expiry_and_with_another_key() {
     let token = issuer()
-        .issue(&keyring(), "acct-42", &state(), NOW)
+        .issue_with(
+            &keyring(),
+            "acct-42",
+            &state(),
+            NOW,
+            AccessTokenAlgorithms::HS256,
+        )
         .unwrap();
     let expired = jose(json!({
         "op": "verify", "token": token.reveal(), "key_hex": access_key_hex(),
@@ -113,7 +127,13 @@ fn jose_refuses_our_tokens_after_expiry_and_with_another_key() {
 fn we_verify_tokens_jose_signs() {
     // Our own token supplies the claims only the keyring can compute (the password fingerprint).
     let ours = issuer()
-        .issue(&keyring(), "acct-42", &state(), NOW)
+        .issue_with(
+            &keyring(),
+            "acct-42",
+            &state(),
+            NOW,
+            AccessTokenAlgorithms::HS256,
+        )
         .unwrap();
     let claims = jose(json!({
         "op": "verify", "token": ours.reveal(), "key_hex": access_key_hex(),
@@ -129,8 +149,16 @@ fn we_verify_tokens_jose_signs() {
         .to_owned();
     assert_ne!(theirs, ours.reveal());
     let keyring = keyring();
+    let accepting = AccessTokenAlgorithms::EDDSA_ACCEPTING_HS256;
+    assert_eq!(
+        issuer()
+            .verify(&keyring, &theirs, NOW.saturating_add(1))
+            .unwrap_err(),
+        AccessTokenError::Algorithm,
+        "HS256 is refused unless accepted"
+    );
     let pending = issuer()
-        .verify(&keyring, &theirs, NOW.saturating_add(1))
+        .verify_with(&keyring, &theirs, NOW.saturating_add(1), accepting)
         .unwrap();
     assert_eq!(pending.subject(), "acct-42");
     assert!(pending.confirm_password_state(&state()).is_ok());
@@ -143,7 +171,9 @@ fn we_verify_tokens_jose_signs() {
         .unwrap()
         .to_owned();
     assert_eq!(
-        issuer().verify(&keyring, &forged, NOW).unwrap_err(),
+        issuer()
+            .verify_with(&keyring, &forged, NOW, accepting)
+            .unwrap_err(),
         AccessTokenError::BadSignature
     );
 }

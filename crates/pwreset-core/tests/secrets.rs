@@ -8,10 +8,10 @@ use proptest::prelude::*;
 use pwreset_core::UnixTime;
 use pwreset_core::password_hash::{HashParams, hash_password, verify_password};
 use pwreset_core::secrets::{
-    AccessTokenError, AccessTokenIssuer, CodeError, CodeScope, KeyPurpose, Keyring, LinkToken,
-    MAX_CLOCK_SKEW_SECS, MAX_SECRET_LIFETIME_SECS, PasswordState, PayloadError, PayloadPurpose,
-    ResetCode, SecretDigest, SecretKind, SignError, VerifiedPayload, derive_purpose_key,
-    sign_payload, verify_payload,
+    AccessTokenAlgorithms, AccessTokenError, AccessTokenIssuer, CodeError, CodeScope, KeyPurpose,
+    Keyring, LinkToken, MAX_CLOCK_SKEW_SECS, MAX_SECRET_LIFETIME_SECS, PasswordState, PayloadError,
+    PayloadPurpose, ResetCode, SecretDigest, SecretKind, SignError, VerifiedPayload,
+    derive_purpose_key, sign_payload, verify_payload,
 };
 
 const NOW: UnixTime = UnixTime::from_secs(1_790_000_000);
@@ -807,8 +807,8 @@ fn issuer() -> AccessTokenIssuer {
     }
 }
 
-/// A token with this header and these claims, signed with k2's access-token key (so its
-/// signature is valid).
+/// A token with this header and these claims, signed with k2's HS256 access-token key (so its
+/// signature is valid where HS256 is accepted).
 fn signed_token(header: serde_json::Value, claims: serde_json::Value) -> String {
     let access_key = derive_purpose_key(&key(2), KeyPurpose::AccessToken);
     let signing_input = format!(
@@ -819,6 +819,39 @@ fn signed_token(header: serde_json::Value, claims: serde_json::Value) -> String 
     let signature = hmac_sha256(access_key.as_slice(), signing_input.as_bytes());
     format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature))
 }
+
+/// A token with this header and these claims, signed with k2's Ed25519 key (so its signature is
+/// valid).
+fn eddsa_signed_token(header: serde_json::Value, claims: serde_json::Value) -> String {
+    let seed = derive_purpose_key(&key(2), KeyPurpose::AccessTokenEd25519);
+    let key_pair = ed25519_compact::KeyPair::from_seed(ed25519_compact::Seed::new(*seed));
+    let signing_input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
+    let signature = key_pair.sk.sign(signing_input.as_bytes(), None);
+    format!(
+        "{signing_input}.{}",
+        URL_SAFE_NO_PAD.encode(signature.as_ref())
+    )
+}
+
+/// Each way of signing a test token: the header's `alg`, the signer, and the algorithms a
+/// verifier must accept for it.
+type Signer = fn(serde_json::Value, serde_json::Value) -> String;
+const SIGNERS: [(&str, Signer, AccessTokenAlgorithms); 2] = [
+    (
+        "EdDSA",
+        eddsa_signed_token,
+        AccessTokenAlgorithms::EDDSA_ONLY,
+    ),
+    (
+        "HS256",
+        signed_token,
+        AccessTokenAlgorithms::EDDSA_ACCEPTING_HS256,
+    ),
+];
 
 /// The claims of a real token for `acct-1`, as JSON, to edit.
 fn real_claims(keyring: &Keyring) -> serde_json::Value {
@@ -910,21 +943,37 @@ fn access_token_lifetimes_are_bounded_to_24_hours() {
         ..issuer()
     };
     assert!(day.issue(&keyring, "acct-1", &state(), NOW).is_ok());
-    // A validly signed token claiming more is refused too.
-    let mut claims = real_claims(&keyring);
-    claims["exp"] = (NOW.as_secs() + DAY + 1).into();
-    let token = signed_token(serde_json::json!({"alg": "HS256", "kid": "k2"}), claims);
-    assert_eq!(
-        issuer().verify(&keyring, &token, NOW).unwrap_err(),
-        AccessTokenError::Lifetime
-    );
+    // A validly signed token claiming more is refused too, under either algorithm.
+    for (alg, signed, algorithms) in SIGNERS {
+        let mut claims = real_claims(&keyring);
+        claims["exp"] = (NOW.as_secs() + DAY + 1).into();
+        let token = signed(serde_json::json!({"alg": alg, "kid": "k2"}), claims);
+        assert_eq!(
+            issuer()
+                .verify_with(&keyring, &token, NOW, algorithms)
+                .unwrap_err(),
+            AccessTokenError::Lifetime,
+            "{alg}"
+        );
+    }
 }
 
-/// What a valid signature is not enough for: each token below is signed with the right key.
+/// What a valid signature is not enough for: each token below is signed with the right key, under
+/// each algorithm.
 #[test]
 fn validly_signed_tokens_with_bad_times_or_headers_are_refused() {
+    for (alg, signed, algorithms) in SIGNERS {
+        validly_signed_tokens_with_bad_times_or_headers_are_refused_under(alg, signed, algorithms);
+    }
+}
+
+fn validly_signed_tokens_with_bad_times_or_headers_are_refused_under(
+    alg: &str,
+    signed_token: Signer,
+    algorithms: AccessTokenAlgorithms,
+) {
     let keyring = keyring();
-    let header = serde_json::json!({"alg": "HS256", "kid": "k2"});
+    let header = serde_json::json!({"alg": alg, "kid": "k2"});
     let now = NOW.as_secs();
     let edit = |f: &dyn Fn(&mut serde_json::Map<String, serde_json::Value>)| {
         let mut claims = real_claims(&keyring);
@@ -979,26 +1028,23 @@ fn validly_signed_tokens_with_bad_times_or_headers_are_refused() {
         (
             "crit exp",
             signed_token(
-                serde_json::json!({"alg": "HS256", "kid": "k2", "crit": ["exp"], "exp": now + HOUR}),
+                serde_json::json!({"alg": alg, "kid": "k2", "crit": ["exp"], "exp": now + HOUR}),
                 real_claims(&keyring),
             ),
             AccessTokenError::CriticalHeader,
         ),
     ];
+    let verify = |token: &str| issuer().verify_with(&keyring, token, NOW, algorithms);
     for (what, token, expected) in cases {
-        assert_eq!(
-            issuer().verify(&keyring, &token, NOW).unwrap_err(),
-            expected,
-            "{what}"
-        );
+        assert_eq!(verify(&token).unwrap_err(), expected, "{alg}: {what}");
     }
     // Within the clock skew, `nbf` and `iat` are accepted; unedited, the helper's token verifies.
     let skewed = edit(&|c| {
         c.insert("nbf".into(), (now + MAX_CLOCK_SKEW_SECS).into());
         c.insert("iat".into(), (now + MAX_CLOCK_SKEW_SECS).into());
     });
-    assert!(issuer().verify(&keyring, &skewed, NOW).is_ok());
-    assert!(issuer().verify(&keyring, &edit(&|_| {}), NOW).is_ok());
+    assert!(verify(&skewed).is_ok(), "{alg}");
+    assert!(verify(&edit(&|_| {})).is_ok(), "{alg}");
 }
 
 #[test]

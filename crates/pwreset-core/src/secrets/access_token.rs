@@ -1,15 +1,24 @@
-//! Access tokens: HS256 JWTs, one format for every dialect, revoked by a password change.
+//! Access tokens: JWTs signed `EdDSA` (Ed25519) that any application verifies with the public key
+//! from the JWK Set; one format for every dialect, revoked by a password change.
 //!
 //! Claims: `sub` (account id), `iss`, `aud`, `iat`, `exp`, `jti` (random), and `pfp`, the base64url
-//! fingerprint of the account's [`PasswordState`] when issued. The header names the key (`kid`).
-//! The HS256 key is the keyring entry's access-token key ([`super::derive_purpose_key`] with
-//! [`super::KeyPurpose::AccessToken`]), so any JWT library holding it can verify a token's
-//! signature.
+//! fingerprint of the account's [`PasswordState`] when issued. The header is `{"alg":"EdDSA",
+//! "kid":<keyring entry id>}`. Each keyring entry has an Ed25519 key pair derived from it
+//! ([`KeyPurpose::AccessTokenEd25519`] → 32-byte seed); the newest entry signs, every entry
+//! verifies, and [`Keyring::jwk_set`] publishes the public keys under the same ids, so a
+//! verifier needs nothing secret.
 //!
-//! What a valid signature is not enough for: a header with `crit` is refused (RFC 7515 §4.1.11:
-//! this verifier understands no extension); `iat` and `exp` must be present and be integers; `iat`
-//! and `nbf` may lie at most [`MAX_CLOCK_SKEW_SECS`] ahead; `exp - iat` may not exceed
-//! [`MAX_SECRET_LIFETIME_SECS`].
+//! HS256, the format of earlier releases (HMAC under the entry's [`KeyPurpose::AccessToken`] key,
+//! see [`super::derive_purpose_key`]), is issued only when [`AccessTokenAlgorithms::sign`] asks
+//! for it and verified only when [`AccessTokenAlgorithms::accept_hs256`] allows it (a transition);
+//! the defaults issue and accept `EdDSA` alone. Every other `alg` (`none`, `HS512`, `RS256`, …) is
+//! refused before any key is used, keys come from the keyring only (a `jwk` or `jku` header is
+//! ignored), and the HMAC key is never a public key, so no algorithm confusion forges a token.
+//!
+//! What a valid signature is not enough for, under either algorithm: a header with `crit` is
+//! refused (RFC 7515 §4.1.11: this verifier understands no extension); `iat` and `exp` must be
+//! present and be integers; `iat` and `nbf` may lie at most [`MAX_CLOCK_SKEW_SECS`] ahead;
+//! `exp - iat` may not exceed [`MAX_SECRET_LIFETIME_SECS`].
 //!
 //! Verification is two steps because the second needs storage: [`AccessTokenIssuer::verify`]
 //! checks all of the above, issuer and audience, and yields the subject; the caller looks up that
@@ -19,8 +28,10 @@ use std::fmt;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jwt_compact::alg::{Hs256, Hs256Key};
-use jwt_compact::{AlgorithmExt, Claims, Empty, Header, UntrustedToken, ValidationError};
+use jwt_compact::alg::{Ed25519, Hs256, Hs256Key};
+use jwt_compact::{
+    Algorithm, AlgorithmExt, Claims, Empty, Header, UntrustedToken, ValidationError,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -60,7 +71,81 @@ struct ReadClaims {
     nbf: Option<u64>,
 }
 
-/// Issues and verifies access tokens for one issuer and audience.
+/// The signature algorithm of an access token.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum AccessTokenAlgorithm {
+    /// `EdDSA` with Ed25519 (RFC 8037): anyone verifies with the JWK Set's public key. The default.
+    #[default]
+    EdDsa,
+    /// `HS256`: HMAC-SHA256 under the entry's [`KeyPurpose::AccessToken`] key, which only holders
+    /// of the keyring have. The format of earlier releases, for a transition.
+    Hs256,
+}
+
+impl AccessTokenAlgorithm {
+    /// The header's `alg`: `EdDSA` or `HS256`.
+    pub fn name(self) -> &'static str {
+        match self {
+            AccessTokenAlgorithm::EdDsa => "EdDSA",
+            AccessTokenAlgorithm::Hs256 => "HS256",
+        }
+    }
+
+    /// The algorithm a header's `alg` names, if it is one of these two (case-sensitive, RFC 7515).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "EdDSA" => Some(AccessTokenAlgorithm::EdDsa),
+            "HS256" => Some(AccessTokenAlgorithm::Hs256),
+            _ => None,
+        }
+    }
+}
+
+/// Which algorithm signs new access tokens and which verify. The default signs and accepts
+/// `EdDSA` only.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct AccessTokenAlgorithms {
+    /// The algorithm new tokens are signed with.
+    pub sign: AccessTokenAlgorithm,
+    /// Whether HS256 tokens verify too (for a transition from HS256). `EdDSA` tokens always
+    /// verify; an issuer that signs HS256 also accepts it, whatever this says.
+    pub accept_hs256: bool,
+}
+
+impl AccessTokenAlgorithms {
+    /// Signs and accepts `EdDSA` only: the default.
+    pub const EDDSA_ONLY: Self = Self {
+        sign: AccessTokenAlgorithm::EdDsa,
+        accept_hs256: false,
+    };
+
+    /// Signs `EdDSA` and still accepts the HS256 tokens issued before the switch (until they have
+    /// expired: at most [`MAX_SECRET_LIFETIME_SECS`]).
+    pub const EDDSA_ACCEPTING_HS256: Self = Self {
+        sign: AccessTokenAlgorithm::EdDsa,
+        accept_hs256: true,
+    };
+
+    /// Signs HS256 as earlier releases did (and accepts both).
+    pub const HS256: Self = Self {
+        sign: AccessTokenAlgorithm::Hs256,
+        accept_hs256: true,
+    };
+
+    /// Whether a token signed with `algorithm` may verify.
+    pub fn accepts(self, algorithm: AccessTokenAlgorithm) -> bool {
+        match algorithm {
+            AccessTokenAlgorithm::EdDsa => true,
+            AccessTokenAlgorithm::Hs256 => {
+                self.accept_hs256 || self.sign == AccessTokenAlgorithm::Hs256
+            }
+        }
+    }
+}
+
+/// Issues and verifies access tokens for one issuer and audience. [`AccessTokenIssuer::issue`]
+/// and [`AccessTokenIssuer::verify`] use the default [`AccessTokenAlgorithms`] (`EdDSA` only);
+/// the `_with` forms take the algorithms explicitly.
 #[derive(Clone, Debug)]
 pub struct AccessTokenIssuer {
     /// The `iss` claim.
@@ -91,13 +176,16 @@ impl fmt::Debug for AccessToken {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AccessTokenError {
-    /// Not a compact HS256 JWT with our claims (integer `iat` and `exp` included).
+    /// Not a compact JWT with our claims (integer `iat` and `exp` included) and a `kid`.
     #[error("malformed access token")]
     Malformed,
+    /// The header's `alg` is not `EdDSA`, nor `HS256` where HS256 is accepted.
+    #[error("access token algorithm is not accepted")]
+    Algorithm,
     /// Names a key the keyring does not have.
     #[error("access token names an unknown key")]
     UnknownKey,
-    /// The signature does not hold.
+    /// The signature does not hold (or is not a signature of the named algorithm's length).
     #[error("access token signature does not verify")]
     BadSignature,
     /// The header has `crit`: extensions this verifier must understand, and understands none.
@@ -131,14 +219,43 @@ fn moment(time: UnixTime) -> Option<chrono::DateTime<chrono::Utc>> {
         .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
 }
 
+/// A signature check's failure as an [`AccessTokenError`].
+fn signature_error(error: ValidationError) -> AccessTokenError {
+    match error {
+        ValidationError::InvalidSignature
+        | ValidationError::InvalidSignatureLen { .. }
+        | ValidationError::MalformedSignature(_) => AccessTokenError::BadSignature,
+        _ => AccessTokenError::Malformed,
+    }
+}
+
 impl AccessTokenIssuer {
-    /// Issues a token for `subject` whose password state is `state`, at `now`.
+    /// Issues an `EdDSA` token for `subject` whose password state is `state`, at `now`, signed by
+    /// the newest keyring entry.
     pub fn issue(
         &self,
         keyring: &Keyring,
         subject: &str,
         state: &PasswordState,
         now: UnixTime,
+    ) -> Result<AccessToken, AccessTokenError> {
+        self.issue_with(
+            keyring,
+            subject,
+            state,
+            now,
+            AccessTokenAlgorithms::default(),
+        )
+    }
+
+    /// Issues a token as [`AccessTokenIssuer::issue`] does, signed with `algorithms.sign`.
+    pub fn issue_with(
+        &self,
+        keyring: &Keyring,
+        subject: &str,
+        state: &PasswordState,
+        now: UnixTime,
+        algorithms: AccessTokenAlgorithms,
     ) -> Result<AccessToken, AccessTokenError> {
         if !(1..=MAX_SECRET_LIFETIME_SECS).contains(&self.ttl_seconds) {
             return Err(AccessTokenError::Lifetime);
@@ -151,8 +268,9 @@ impl AccessTokenIssuer {
         else {
             return Err(AccessTokenError::Lifetime);
         };
-        let key = keyring.signing_key(KeyPurpose::AccessToken);
-        let fingerprint = PasswordFingerprint::compute(keyring, key.id(), subject, state)
+        // Both algorithms sign with the newest entry, so `kid` is the same either way.
+        let key_id = keyring.signing_key(KeyPurpose::AccessToken).id();
+        let fingerprint = PasswordFingerprint::compute(keyring, key_id, subject, state)
             .expect("the signing key is in the keyring");
         let jti: [u8; 16] = random_bytes()?;
         let mut claims = Claims::new(IssuedClaims {
@@ -164,10 +282,18 @@ impl AccessTokenIssuer {
         });
         claims.issued_at = Some(issued_at);
         claims.expiration = Some(expiration);
-        let header = Header::empty().with_key_id(key.id());
-        let token = Hs256
-            .token(&header, &claims, &Hs256Key::new(key.bytes()))
-            .map_err(|_| AccessTokenError::Malformed)?;
+        let header = Header::empty().with_key_id(key_id);
+        let token = match algorithms.sign {
+            AccessTokenAlgorithm::EdDsa => {
+                let (_, signing_key) = keyring.ed25519_signing_key();
+                Ed25519.token(&header, &claims, &signing_key)
+            }
+            AccessTokenAlgorithm::Hs256 => {
+                let key = keyring.signing_key(KeyPurpose::AccessToken);
+                Hs256.token(&header, &claims, &Hs256Key::new(key.bytes()))
+            }
+        }
+        .map_err(|_| AccessTokenError::Malformed)?;
         // Never hand out what `verify` would refuse (a very long subject makes a long token).
         if token.len() > MAX_TOKEN_LEN {
             return Err(AccessTokenError::Malformed);
@@ -175,35 +301,57 @@ impl AccessTokenIssuer {
         Ok(AccessToken(token))
     }
 
-    /// Checks `token` at `now`: shape, key, signature, header, times, issuer and audience (see the
-    /// module docs). Look up the subject's password state, then
-    /// [`PendingAccessToken::confirm_password_state`].
+    /// Checks `token` at `now`, accepting `EdDSA` only: shape, algorithm, key, signature, header,
+    /// times, issuer and audience (see the module docs). Look up the subject's password state,
+    /// then [`PendingAccessToken::confirm_password_state`].
     pub fn verify<'k>(
         &self,
         keyring: &'k Keyring,
         token: &str,
         now: UnixTime,
     ) -> Result<PendingAccessToken<'k>, AccessTokenError> {
+        self.verify_with(keyring, token, now, AccessTokenAlgorithms::default())
+    }
+
+    /// Checks `token` as [`AccessTokenIssuer::verify`] does, accepting the algorithms
+    /// `algorithms` accepts ([`AccessTokenAlgorithms::accepts`]).
+    pub fn verify_with<'k>(
+        &self,
+        keyring: &'k Keyring,
+        token: &str,
+        now: UnixTime,
+        algorithms: AccessTokenAlgorithms,
+    ) -> Result<PendingAccessToken<'k>, AccessTokenError> {
         if token.len() > MAX_TOKEN_LEN {
             return Err(AccessTokenError::Malformed);
         }
         let untrusted = UntrustedToken::<Map<String, Value>>::try_from(token)
             .map_err(|_| AccessTokenError::Malformed)?;
-        let key_id = untrusted
+        let algorithm = AccessTokenAlgorithm::from_name(untrusted.algorithm())
+            .filter(|&algorithm| algorithms.accepts(algorithm))
+            .ok_or(AccessTokenError::Algorithm)?;
+        let named = untrusted
             .header()
             .key_id
             .as_deref()
             .ok_or(AccessTokenError::Malformed)?;
-        let key = keyring
-            .key(key_id, KeyPurpose::AccessToken)
-            .ok_or(AccessTokenError::UnknownKey)?;
-        Hs256
-            .validator::<Empty>(&Hs256Key::new(key.bytes()))
-            .validate(&untrusted)
-            .map_err(|e| match e {
-                ValidationError::InvalidSignature => AccessTokenError::BadSignature,
-                _ => AccessTokenError::Malformed,
-            })?;
+        // Each algorithm's key comes from the keyring entry `kid` names, never from the token.
+        let key_id = match algorithm {
+            AccessTokenAlgorithm::EdDsa => {
+                let (key_id, public) = keyring
+                    .ed25519_verifying_key(named)
+                    .ok_or(AccessTokenError::UnknownKey)?;
+                check_signature(Ed25519, public, &untrusted)?;
+                key_id
+            }
+            AccessTokenAlgorithm::Hs256 => {
+                let key = keyring
+                    .key(named, KeyPurpose::AccessToken)
+                    .ok_or(AccessTokenError::UnknownKey)?;
+                check_signature(Hs256, &Hs256Key::new(key.bytes()), &untrusted)?;
+                key.id()
+            }
+        };
         if untrusted.header().other_fields.contains_key("crit") {
             return Err(AccessTokenError::CriticalHeader);
         }
@@ -236,7 +384,8 @@ impl AccessTokenIssuer {
         }
         Ok(PendingAccessToken {
             keyring,
-            key_id: key.id(),
+            key_id,
+            algorithm,
             subject: claims.sub,
             jti: claims.jti,
             fingerprint: PasswordFingerprint::from_bytes(fingerprint),
@@ -244,6 +393,19 @@ impl AccessTokenIssuer {
             expires_at,
         })
     }
+}
+
+/// Checks the signature of `token` (whose `alg` is `algorithm`'s) under `key`.
+fn check_signature<A: Algorithm>(
+    algorithm: A,
+    key: &A::VerifyingKey,
+    token: &UntrustedToken<'_, Map<String, Value>>,
+) -> Result<(), AccessTokenError> {
+    algorithm
+        .validator::<Empty>(key)
+        .validate(token)
+        .map(drop)
+        .map_err(signature_error)
 }
 
 /// The claims of a token whose signature was checked, read strictly (see [`ReadClaims`]).
@@ -258,6 +420,7 @@ fn read_claims(token: &str) -> Option<ReadClaims> {
 pub struct PendingAccessToken<'k> {
     keyring: &'k Keyring,
     key_id: &'k str,
+    algorithm: AccessTokenAlgorithm,
     subject: String,
     jti: String,
     fingerprint: PasswordFingerprint,
@@ -276,6 +439,16 @@ impl PendingAccessToken<'_> {
         &self.jti
     }
 
+    /// The algorithm it was signed with (e.g. to count the HS256 tokens still in use).
+    pub fn algorithm(&self) -> AccessTokenAlgorithm {
+        self.algorithm
+    }
+
+    /// The id of the keyring entry that signed it (the header's `kid`).
+    pub fn key_id(&self) -> &str {
+        self.key_id
+    }
+
     /// Finishes verification: the token holds only if the account's password state is still the
     /// one it was issued against.
     pub fn confirm_password_state(
@@ -288,6 +461,7 @@ impl PendingAccessToken<'_> {
             return Err(AccessTokenError::Revoked);
         }
         Ok(VerifiedAccessToken {
+            algorithm: self.algorithm,
             subject: self.subject,
             issued_at: self.issued_at,
             expires_at: self.expires_at,
@@ -308,4 +482,6 @@ pub struct VerifiedAccessToken {
     pub expires_at: UnixTime,
     /// Its id (`jti`): to log out this one token, record it until `expires_at`.
     pub jti: String,
+    /// The algorithm it was signed with.
+    pub algorithm: AccessTokenAlgorithm,
 }

@@ -5,8 +5,13 @@
 //! `A–Z a–z 0–9 _ -`; `KEY` is base64url without padding (as `pwreset keygen` prints it) and decodes to
 //! 32–128 random bytes. The first entry signs; every entry verifies, so a key is rotated by putting a
 //! new entry first and dropping the old one once its secrets have expired.
+//!
+//! Each entry also has an Ed25519 key pair for access tokens: the seed is the entry's
+//! [`KeyPurpose::AccessTokenEd25519`] key, and the public key is published in the JWK Set
+//! ([`Keyring::jwk_set`]) under the entry's id.
 
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -37,23 +42,27 @@ pub enum KeyPurpose {
     LinkTokenDigest,
     /// Storage digests of numeric codes.
     CodeDigest,
-    /// HS256 signatures of access tokens.
+    /// HS256 signatures of access tokens (issued by earlier releases; accepted only when configured).
     AccessToken,
     /// Password fingerprints inside payloads and access tokens.
     PasswordFingerprint,
     /// Tags of identifiers (e-mail addresses, phones, usernames) in logs and storage keys.
     IdentifierTag,
+    /// The Ed25519 seed (RFC 8032 private key) of the key pair that signs EdDSA access tokens; its
+    /// public key is in the JWK Set.
+    AccessTokenEd25519,
 }
 
 impl KeyPurpose {
     /// Every purpose.
-    pub(crate) const ALL: [KeyPurpose; 6] = [
+    pub(crate) const ALL: [KeyPurpose; 7] = [
         KeyPurpose::SignedPayload,
         KeyPurpose::LinkTokenDigest,
         KeyPurpose::CodeDigest,
         KeyPurpose::AccessToken,
         KeyPurpose::PasswordFingerprint,
         KeyPurpose::IdentifierTag,
+        KeyPurpose::AccessTokenEd25519,
     ];
 
     /// The derivation label (HKDF's `info`): a documented constant, so another service holding the
@@ -66,6 +75,7 @@ impl KeyPurpose {
             KeyPurpose::AccessToken => "pwreset/v1/access-token",
             KeyPurpose::PasswordFingerprint => "pwreset/v1/password-fingerprint",
             KeyPurpose::IdentifierTag => "pwreset/v1/identifier-tag",
+            KeyPurpose::AccessTokenEd25519 => "pwreset/v1/access-token-ed25519",
         }
     }
 
@@ -96,6 +106,24 @@ struct DerivedKeys([[u8; 32]; KeyPurpose::ALL.len()]);
 struct KeyEntry {
     id: String,
     derived: Box<DerivedKeys>,
+    /// The Ed25519 public key of the access-token seed, computed on first use (it costs a scalar
+    /// multiplication, and many keyrings only ever sign).
+    ed25519_public: OnceLock<ed25519_dalek::VerifyingKey>,
+}
+
+impl KeyEntry {
+    /// The Ed25519 signing key made from this entry's seed; it wipes its copy of the seed on drop.
+    fn ed25519_signing_key(&self) -> ed25519_dalek::SigningKey {
+        ed25519_dalek::SigningKey::from_bytes(
+            &self.derived.0[KeyPurpose::AccessTokenEd25519.index()],
+        )
+    }
+
+    /// The Ed25519 public key that verifies this entry's access tokens.
+    fn ed25519_public(&self) -> &ed25519_dalek::VerifyingKey {
+        self.ed25519_public
+            .get_or_init(|| self.ed25519_signing_key().verifying_key())
+    }
 }
 
 /// A derived key, borrowed from the keyring, with the id of the key it came from.
@@ -216,6 +244,7 @@ impl Keyring {
         keys.push(KeyEntry {
             id: id.to_owned(),
             derived,
+            ed25519_public: OnceLock::new(),
         });
         Ok(())
     }
@@ -236,6 +265,32 @@ impl Keyring {
     /// Every key for `purpose`, newest first.
     pub(crate) fn keys(&self, purpose: KeyPurpose) -> impl Iterator<Item = PurposeKey<'_>> {
         self.keys.iter().map(move |key| Self::view(key, purpose))
+    }
+
+    /// The newest entry's id and its Ed25519 signing key, which signs access tokens.
+    pub(crate) fn ed25519_signing_key(&self) -> (&str, ed25519_dalek::SigningKey) {
+        let entry = &self.keys[0];
+        (&entry.id, entry.ed25519_signing_key())
+    }
+
+    /// The entry with this id (its id borrowed from the keyring) and its Ed25519 public key.
+    pub(crate) fn ed25519_verifying_key(
+        &self,
+        id: &str,
+    ) -> Option<(&str, &ed25519_dalek::VerifyingKey)> {
+        self.keys
+            .iter()
+            .find(|key| key.id == id)
+            .map(|key| (key.id.as_str(), key.ed25519_public()))
+    }
+
+    /// Every entry's id and Ed25519 public key, newest first.
+    pub(crate) fn ed25519_public_keys(
+        &self,
+    ) -> impl Iterator<Item = (&str, &ed25519_dalek::VerifyingKey)> {
+        self.keys
+            .iter()
+            .map(|key| (key.id.as_str(), key.ed25519_public()))
     }
 
     /// A short tag of an identifier (e-mail address, phone, username) for logs, rate-limit keys

@@ -15,6 +15,7 @@
 mod access_token;
 mod digest;
 mod fingerprint;
+mod jwks;
 mod keyring;
 mod link_token;
 mod mac;
@@ -24,9 +25,11 @@ mod reset_code;
 mod signed_payload;
 
 pub use access_token::{
-    AccessToken, AccessTokenError, AccessTokenIssuer, PendingAccessToken, VerifiedAccessToken,
+    AccessToken, AccessTokenAlgorithm, AccessTokenAlgorithms, AccessTokenError, AccessTokenIssuer,
+    PendingAccessToken, VerifiedAccessToken,
 };
 pub use digest::{SecretDigest, SecretKind};
+pub use jwks::{Ed25519Jwk, JwkSet};
 pub use keyring::{KeyPurpose, Keyring, KeyringError, derive_purpose_key};
 pub use link_token::LinkToken;
 pub use mac::{constant_time_eq, hmac_sha256, verify_hmac_sha256};

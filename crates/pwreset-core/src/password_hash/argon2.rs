@@ -1,9 +1,11 @@
-//! Password hashing: argon2id PHC strings (RustCrypto `argon2`, built with `zeroize` so its memory
-//! blocks are wiped when a hash is done).
+//! argon2: hashing into PHC strings (or Django's form of them) and bounded verification.
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
+
+use super::{HashFormat, PasswordHashError, within};
+use crate::secrets::random_bytes;
 
 /// argon2id cost parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +67,7 @@ impl Default for HashParams {
     }
 }
 
-/// The most a stored PHC string may ask of a verification. A stored string is data (altered, or
+/// The most a stored argon2 string may ask of a verification. A stored string is data (altered, or
 /// imported from elsewhere): without a bound one string could demand gigabytes and minutes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct VerifyLimits {
@@ -79,11 +81,21 @@ pub struct VerifyLimits {
 
 impl VerifyLimits {
     /// 64 MiB, 4 iterations, 4 lanes: about 6.7 times an OWASP verification at most, and half of
-    /// a Worker isolate's 128 MB.
+    /// a Worker isolate's 128 MB. Django's argon2 hashes (m=102400, p=8) are beyond it: see
+    /// [`VerifyLimits::DJANGO`].
     pub const DEFAULT: VerifyLimits = VerifyLimits {
         max_memory_kib: 64 * 1024,
         max_iterations: 4,
         max_parallelism: 4,
+    };
+
+    /// [`VerifyLimits::DEFAULT`] raised to Django's `Argon2PasswordHasher` (m=102400 KiB, t=2,
+    /// p=8 since Django 4.0): 100 MiB, 4 iterations, 8 lanes. A verification at these costs needs
+    /// 100 MiB, too much for a Worker isolate's 128 MB alongside anything else.
+    pub const DJANGO: VerifyLimits = VerifyLimits {
+        max_memory_kib: 102_400,
+        max_iterations: 4,
+        max_parallelism: 8,
     };
 
     /// The limits for a deployment that hashes with `params`: [`VerifyLimits::DEFAULT`], raised
@@ -96,10 +108,25 @@ impl VerifyLimits {
         }
     }
 
-    fn admit(self, params: &Params) -> bool {
-        params.m_cost() <= self.max_memory_kib
-            && params.t_cost() <= self.max_iterations
-            && params.p_cost() <= self.max_parallelism
+    fn check(self, params: &Params, format: HashFormat) -> Result<(), PasswordHashError> {
+        within(
+            format,
+            "m",
+            params.m_cost().into(),
+            self.max_memory_kib.into(),
+        )?;
+        within(
+            format,
+            "t",
+            params.t_cost().into(),
+            self.max_iterations.into(),
+        )?;
+        within(
+            format,
+            "p",
+            params.p_cost().into(),
+            self.max_parallelism.into(),
+        )
     }
 }
 
@@ -109,19 +136,18 @@ impl Default for VerifyLimits {
     }
 }
 
-/// Why hashing or verification could not be done (not: the password is wrong).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+/// How [`hash_password_as`] writes a hash: the application's storage format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum PasswordHashError {
-    /// The stored string is not an argon2 PHC string.
-    #[error("not an argon2 PHC string")]
-    Malformed,
-    /// Parameters outside what argon2 or the verify limits accept.
-    #[error("unsupported argon2 parameters")]
-    Parameters,
-    /// Hashing failed (no randomness for the salt).
-    #[error("password hashing failed")]
-    Hashing,
+pub enum StorageFormat {
+    /// The PHC string: `$argon2id$v=19$m=…,t=…,p=…$salt$hash` (what [`hash_password`] writes).
+    #[default]
+    Phc,
+    /// Django's `Argon2PasswordHasher`: `argon2` followed by the PHC string,
+    /// `argon2$argon2id$v=19$m=…,t=…,p=…$salt$hash`, with a salt of 22 characters from
+    /// `[a-zA-Z0-9]` as Django makes them. Django verifies it, and rehashes at the next login only
+    /// when `params` differ from its own (m=102400, t=2, p=8).
+    Django,
 }
 
 /// Hashes `password` with a fresh random 16-byte salt into a PHC string (`$argon2id$v=19$m=…`)
@@ -134,6 +160,51 @@ pub fn hash_password(password: &str, params: HashParams) -> Result<String, Passw
     Ok(hash.to_string())
 }
 
+/// [`hash_password`], written in the application's `format`: the PHC string, or Django's
+/// `argon2$argon2id$v=19$…`. [`verify_any`](super::verify_any) verifies both.
+pub fn hash_password_as(
+    password: &str,
+    format: StorageFormat,
+    params: HashParams,
+) -> Result<String, PasswordHashError> {
+    match format {
+        StorageFormat::Phc => hash_password(password, params),
+        StorageFormat::Django => {
+            let salt = django_salt()?;
+            let hash = params
+                .argon2()?
+                .hash_password_with_salt(password.as_bytes(), &salt)
+                .map_err(|_| PasswordHashError::Hashing)?;
+            Ok(format!("argon2{hash}"))
+        }
+    }
+}
+
+/// The salt length Django writes: 22 characters, 128 bits from its 62 ([`django_salt`]).
+const DJANGO_SALT_LEN: usize = 22;
+
+/// A salt as Django makes one (`get_random_string(22)`): 22 characters drawn evenly from
+/// `[a-zA-Z0-9]`, hashed as their bytes. Django estimates a salt's entropy from its length in
+/// those characters, and rehashes at the next login when it falls short of 128 bits, as 16 random
+/// bytes would.
+fn django_salt() -> Result<[u8; DJANGO_SALT_LEN], PasswordHashError> {
+    const CHARS: &[u8; 62] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let mut salt = [0u8; DJANGO_SALT_LEN];
+    let mut filled = 0;
+    while filled < DJANGO_SALT_LEN {
+        let bytes = random_bytes::<32>().map_err(|_| PasswordHashError::Hashing)?;
+        // 248 = 4 × 62: bytes from 248 up would favour the first characters, so they are skipped.
+        for byte in bytes.into_iter().filter(|&byte| byte < 248) {
+            if filled == DJANGO_SALT_LEN {
+                break;
+            }
+            salt[filled] = CHARS[usize::from(byte % 62)];
+            filled += 1;
+        }
+    }
+    Ok(salt)
+}
+
 /// [`verify_password_within`] with [`VerifyLimits::DEFAULT`] (enough for OWASP's parameters).
 pub fn verify_password(password: &str, phc: &str) -> Result<bool, PasswordHashError> {
     verify_password_within(password, phc, VerifyLimits::DEFAULT)
@@ -141,17 +212,29 @@ pub fn verify_password(password: &str, phc: &str) -> Result<bool, PasswordHashEr
 
 /// `Ok(true)` when `password` matches the PHC string `phc` (argon2id, argon2i or argon2d); the
 /// comparison is constant-time. A string that asks for more than `limits` is refused
-/// ([`PasswordHashError::Parameters`]) rather than computed.
+/// ([`PasswordHashError::BeyondLimits`]) rather than computed. Other formats:
+/// [`verify_any`](super::verify_any).
 pub fn verify_password_within(
     password: &str,
     phc: &str,
     limits: VerifyLimits,
 ) -> Result<bool, PasswordHashError> {
-    let hash = PasswordHash::new(phc).map_err(|_| PasswordHashError::Malformed)?;
+    verify(password, phc, limits, HashFormat::Argon2)
+}
+
+/// Verifies the argon2 PHC string `phc` (`format` names where it came from, for errors).
+pub(super) fn verify(
+    password: &str,
+    phc: &str,
+    limits: VerifyLimits,
+    format: HashFormat,
+) -> Result<bool, PasswordHashError> {
+    let mut hash = super::parse_phc(phc)?;
     let params = Params::try_from(&hash).map_err(|_| PasswordHashError::Malformed)?;
-    if !limits.admit(&params) {
-        return Err(PasswordHashError::Parameters);
-    }
+    limits.check(&params, format)?;
+    // No `v=`: version 16 (0x10), as the reference implementation and argon2-cffi read it (the
+    // argon2 crate would take its own default, 19). Old Django and argon2-cffi hashes have none.
+    hash.version.get_or_insert(Version::V0x10.into());
     match Argon2::default().verify_password(password.as_bytes(), &hash) {
         Ok(()) => Ok(true),
         Err(argon2::password_hash::Error::PasswordInvalid) => Ok(false),
@@ -228,7 +311,12 @@ mod tests {
         let huge = "$argon2id$v=19$m=4194304,t=1,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc";
         assert_eq!(
             verify_password("x", huge),
-            Err(PasswordHashError::Parameters)
+            Err(PasswordHashError::BeyondLimits {
+                format: HashFormat::Argon2,
+                parameter: "m",
+                value: 4_194_304,
+                limit: 65_536,
+            })
         );
     }
 
@@ -241,10 +329,13 @@ mod tests {
             "$argon2id$v=19$m=64,t=5,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
             "$argon2id$v=19$m=64,t=1,p=5$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
         ];
-        for phc in refused {
-            assert_eq!(
-                verify_password("x", phc),
-                Err(PasswordHashError::Parameters),
+        for (phc, parameter) in refused.into_iter().zip(["m", "m", "t", "p"]) {
+            assert!(
+                matches!(
+                    verify_password("x", phc),
+                    Err(PasswordHashError::BeyondLimits { format: HashFormat::Argon2, parameter: p, .. })
+                        if p == parameter
+                ),
                 "{phc}"
             );
         }
@@ -262,10 +353,10 @@ mod tests {
             parallelism: 1,
         };
         let phc = hash_password("x", heavy).unwrap();
-        assert_eq!(
+        assert!(matches!(
             verify_password("x", &phc),
-            Err(PasswordHashError::Parameters)
-        );
+            Err(PasswordHashError::BeyondLimits { parameter: "t", .. })
+        ));
         assert_eq!(
             verify_password_within("x", &phc, VerifyLimits::for_params(heavy)),
             Ok(true)

@@ -1,23 +1,16 @@
-//! Outbound HTTP over `fetch`, with a time limit and no redirects followed: provider deliveries,
-//! the breached-password range API and the application's user directory.
-
-use std::time::Duration;
+//! Outbound HTTP over `fetch`, within the request's time limit (the service sets it) and with no
+//! redirects followed: provider deliveries, the breached-password range API and the application's
+//! user directory.
 
 use futures_util::future::{Either, select};
-use pwreset_service::delivery::{HttpAnswer, HttpClient, ProviderRequest, TransportError};
-use pwreset_service::ports::{FetchedAnswer, HttpFetch};
+use pwreset_service::ports::{FetchedAnswer, HttpFetch, OutboundRequest, TransportError};
 use worker::{
     AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response,
 };
 
 use crate::edge::EdgePlatform;
 
-/// How long a provider may take to answer before the attempt counts as timed out.
-const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long the range API or the user directory may take (a request is waiting).
-const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
-
-fn build(request: &ProviderRequest) -> Result<Request, TransportError> {
+fn build(request: &OutboundRequest) -> Result<Request, TransportError> {
     let headers = Headers::new();
     for (name, value) in &request.headers {
         headers
@@ -38,16 +31,13 @@ fn build(request: &ProviderRequest) -> Result<Request, TransportError> {
         .map_err(|_| TransportError::Other("unusable URL".to_owned()))
 }
 
-/// Sends `request`, giving up (and aborting it) after `limit`.
-async fn send_within(
-    request: &ProviderRequest,
-    limit: Duration,
-) -> Result<Response, TransportError> {
+/// Sends `request`, giving up (and aborting it) after its time limit.
+async fn send_within(request: &OutboundRequest) -> Result<Response, TransportError> {
     let outgoing = build(request)?;
     let controller = AbortController::default();
     let signal = controller.signal();
     let fetch = Box::pin(async move { Fetch::Request(outgoing).send_with_signal(&signal).await });
-    let timeout = Box::pin(Delay::from(limit));
+    let timeout = Box::pin(Delay::from(request.time_limit));
     match select(fetch, timeout).await {
         Either::Left((Ok(response), _)) => Ok(response),
         Either::Left((Err(_), _)) => Err(TransportError::Connection),
@@ -58,19 +48,9 @@ async fn send_within(
     }
 }
 
-impl HttpClient for EdgePlatform {
-    async fn send(&self, request: &ProviderRequest) -> Result<HttpAnswer, TransportError> {
-        let response = send_within(request, PROVIDER_TIMEOUT).await?;
-        Ok(HttpAnswer {
-            status: response.status_code(),
-            retry_after: response.headers().get("retry-after").ok().flatten(),
-        })
-    }
-}
-
 impl HttpFetch for EdgePlatform {
-    async fn fetch(&self, request: &ProviderRequest) -> Result<FetchedAnswer, TransportError> {
-        let mut response = send_within(request, FETCH_TIMEOUT).await?;
+    async fn fetch(&self, request: &OutboundRequest) -> Result<FetchedAnswer, TransportError> {
+        let mut response = send_within(request).await?;
         let status = response.status_code();
         let headers = response.headers().entries().collect();
         let body = response

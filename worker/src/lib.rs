@@ -1,6 +1,7 @@
 //! The edge Worker: entry points only. Each event builds the platform over this request's bindings
 //! ([`edge::EdgePlatform`]) and hands the work to the reset service; routes, rules and texts all
-//! live in `pwreset-service`.
+//! live in `pwreset-service`. What is left here translates workers-rs' types to the service's
+//! values and the service's answers and decisions back.
 
 mod convert;
 mod edge;
@@ -10,30 +11,25 @@ mod objects;
 
 use std::rc::Rc;
 
-use futures_util::StreamExt;
-use pwreset_service::{Job, JobOutcome, Service, queue};
-use worker::{Context, Env, Message, MessageBatch, MessageExt, QueueRetryOptionsBuilder, event};
+use pwreset_service::Service;
+use pwreset_service::queue::{self, Decision};
+use worker::{Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, event};
 
 pub use objects::{AccountGuardObject, GlobalCodesObject};
-
-/// The queue whose messages failed for good.
-const DEAD_LETTER_QUEUE: &str = "pwreset-dead-letters";
 
 thread_local! {
     /// The service, configured once per isolate from the environment.
     static SERVICE: std::cell::OnceCell<Rc<Service>> = const { std::cell::OnceCell::new() };
 }
 
-/// The service for this isolate; its configuration is read (and checked) on first use.
-fn service(env: &Env) -> Rc<Service> {
+/// The service for this isolate; its configuration is read (and checked) on first use, and what
+/// is wrong with it logged then (and on each request, by the service).
+fn service(platform: &edge::EdgePlatform) -> Rc<Service> {
     SERVICE.with(|cell| {
         cell.get_or_init(|| {
-            let service = Service::from_vars(&|name| edge::env_string(env, name));
-            if let Err(problems) = service.config() {
-                worker::console_error!(
-                    "{}",
-                    serde_json::json!({ "event": "configuration_invalid", "problems": problems.0 })
-                );
+            let service = Service::from_vars(&|name| edge::env_string(&platform.env, name));
+            if let Some(line) = service.config_problem_line(platform) {
+                worker::console_error!("{line}");
             }
             Rc::new(service)
         })
@@ -55,82 +51,53 @@ async fn fetch(
     env: Env,
     _ctx: Context,
 ) -> worker::Result<worker::Response> {
-    let service = service(&env);
     let platform = edge::EdgePlatform::new(env);
-    let response = match convert::read_request(&mut req).await {
-        Ok(request) => service.handle(&platform, request).await,
-        Err(refusal) => refusal,
-    };
-    convert::write_response(response)
+    let service = service(&platform);
+    let wire = convert::read_request(&mut req).await;
+    convert::write_response(service.handle_wire(&platform, wire).await)
 }
 
-/// Both queues: the work queue and its dead-letter queue. Never returns an error: each message is
-/// acknowledged or retried on its own, so one bad message cannot redeliver a whole batch.
+/// Both queues: the work queue and its dead-letter queue. Never returns an error: the service
+/// decides each message on its own (acknowledge, or retry after a delay), so one bad message
+/// cannot redeliver a whole batch.
 #[event(queue)]
 async fn queue(
     batch: MessageBatch<serde_json::Value>,
     env: Env,
     _ctx: Context,
 ) -> worker::Result<()> {
-    let service = service(&env);
     let platform = edge::EdgePlatform::new(env);
-    let dead_letters = batch.queue() == DEAD_LETTER_QUEUE;
+    let service = service(&platform);
     let messages = match batch.messages() {
         Ok(messages) => messages,
         Err(e) => {
-            worker::console_error!(
-                "{}",
-                serde_json::json!({ "event": "queue_batch_unreadable", "reason": e.to_string() })
-            );
-            batch.retry_all();
+            let decision = queue::unreadable_batch(&platform, &e.to_string());
+            match decision {
+                Decision::Ack => batch.ack_all(),
+                Decision::Retry { delay_seconds } => {
+                    batch.retry_all_with_options(&retry_options(delay_seconds))
+                }
+            }
             return Ok(());
         }
     };
-    let jobs = messages.into_iter().map(|message| {
-        let job = serde_json::from_value::<Job>(message.body().clone()).ok();
-        (message, job)
-    });
-    let groups = queue::in_order_groups(jobs);
-    let (service, platform) = (&service, &platform);
-    futures_util::stream::iter(groups)
-        .for_each_concurrent(queue::CONCURRENT_GROUPS, |group| async move {
-            for (message, job) in group {
-                run_message(service, platform, dead_letters, message, job).await;
-            }
-        })
+    let bodies = messages.iter().map(|m| m.body().clone()).collect();
+    let decisions = service
+        .consume_batch(&platform, &batch.queue(), bodies)
         .await;
+    for (message, decision) in messages.iter().zip(decisions) {
+        match decision {
+            Decision::Ack => message.ack(),
+            Decision::Retry { delay_seconds } => {
+                message.retry_with_options(&retry_options(delay_seconds))
+            }
+        }
+    }
     Ok(())
 }
 
-/// Runs one queue message and acknowledges it, or asks for it again later.
-async fn run_message(
-    service: &Service,
-    platform: &edge::EdgePlatform,
-    dead_letters: bool,
-    message: Message<serde_json::Value>,
-    job: Option<Job>,
-) {
-    let Some(job) = job else {
-        worker::console_error!(
-            "{}",
-            serde_json::json!({ "event": "queue_message_unreadable" })
-        );
-        message.ack();
-        return;
-    };
-    let outcome = if dead_letters {
-        service.run_dead_letter(platform, job).await
-    } else {
-        service.run_job(platform, job).await
-    };
-    match outcome {
-        JobOutcome::Done => message.ack(),
-        // A platform call failed: try again in a while, not at once (after the queue's
-        // max_retries the message goes to the dead-letter queue).
-        JobOutcome::Retry => message.retry_with_options(
-            &QueueRetryOptionsBuilder::new()
-                .with_delay_seconds(queue::JOB_RETRY_DELAY_SECS)
-                .build(),
-        ),
-    }
+fn retry_options(delay_seconds: u32) -> worker::QueueRetryOptions {
+    QueueRetryOptionsBuilder::new()
+        .with_delay_seconds(delay_seconds)
+        .build()
 }

@@ -1,12 +1,13 @@
 //! The atomic steps on Durable Objects: one [`AccountGuardObject`] per account (a code and its
 //! tries, secrets used once) and one [`GlobalCodesObject`] (codes redeemable without their
-//! account). Each runs the service's own logic over its storage; a Durable Object handles one
-//! event at a time and holds its input gate across storage calls, so each op is atomic.
+//! account). Each runs the service's own logic over its storage (the ops, and the decoy sweep's
+//! batches and alarms: `pwreset_service::guard`); a Durable Object handles one event at a time and
+//! holds its input gate across storage calls, so each op is atomic.
 
 use pwreset_core::UnixTime;
 use pwreset_service::guard::{
-    DECOY_RECORD_PREFIX, GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp, ObjectStorage,
-    apply_global_op, apply_guard_op, is_decoy_record, sweep_decoys,
+    GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp, ObjectStorage, apply_global_op,
+    apply_guard_op, decoy_alarm_after_op, decoy_sweep_alarm,
 };
 use pwreset_service::ports::{AccountGuard, GlobalCodes, PlatformError, PlatformResult};
 use serde::Serialize;
@@ -80,13 +81,6 @@ impl ObjectStorage for DurableStorage {
     }
 }
 
-/// How long after a decoy object's first new record its sweep runs (and, while decoy records
-/// remain, how long after a finished pass over them the next starts); how many records one run of
-/// the sweep looks at; how soon the next run follows one that stopped short of the last record.
-const DECOY_SWEEP_DELAY_MS: i64 = 3_600_000;
-const DECOY_SWEEP_BATCH: usize = 1_000;
-const DECOY_SWEEP_NEXT_BATCH_MS: i64 = 1_000;
-
 /// The header that names the guard record an op applies to.
 pub const GUARD_RECORD_HEADER: &str = "x-guard-record";
 
@@ -125,35 +119,22 @@ impl DurableObject for AccountGuardObject {
         };
         let storage = DurableStorage(self.state.storage());
         let result = apply_guard_op(&storage, &record, op, now()).await;
-        // Decoy records are swept a day after their last guess: make sure a sweep is due. Every op
-        // reads the alarm, an account's too, so that a decoy costs the calls an account costs.
+        // Every op reads the alarm (the service decides whether a sweep must be made due).
         let storage = self.state.storage();
-        if storage.get_alarm().await?.is_none() && is_decoy_record(&record) {
-            storage.set_alarm(DECOY_SWEEP_DELAY_MS).await?;
+        let alarm_pending = storage.get_alarm().await?.is_some();
+        if let Some(after) = decoy_alarm_after_op(&record, alarm_pending) {
+            storage.set_alarm(after).await?;
         }
         answer(result)
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
         let storage = DurableStorage(self.state.storage());
-        let failure = |e: PlatformError| worker::Error::RustError(e.0);
-        let wrapped = sweep_decoys(&storage, now(), DECOY_SWEEP_BATCH)
+        let next = decoy_sweep_alarm(&storage, now())
             .await
-            .map_err(failure)?;
-        if !wrapped {
-            // The run stopped short of the last record: the next resumes there, soon.
-            self.state
-                .storage()
-                .set_alarm(DECOY_SWEEP_NEXT_BATCH_MS)
-                .await?;
-        } else if !storage
-            .list(DECOY_RECORD_PREFIX, None, 1)
-            .await
-            .map_err(failure)?
-            .is_empty()
-        {
-            // A pass is done and live records remain: the next pass, later.
-            self.state.storage().set_alarm(DECOY_SWEEP_DELAY_MS).await?;
+            .map_err(|e: PlatformError| worker::Error::RustError(e.0))?;
+        if let Some(after) = next {
+            self.state.storage().set_alarm(after).await?;
         }
         Response::ok("swept")
     }

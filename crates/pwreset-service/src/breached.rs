@@ -8,7 +8,7 @@ use sha1::{Digest, Sha1};
 
 pub use crate::config::breached::{BreachedCheck, BreachedConfig};
 use crate::model::audit;
-use crate::model::outbound::{ProviderRequest, USER_AGENT};
+use crate::model::outbound::{LOOKUP_TIME_LIMIT, OutboundRequest, USER_AGENT};
 use crate::ports::{Clock, HttpFetch, Logger, PlatformError, PlatformResult, ResponseCache};
 
 /// How long a range answer is cached (its data changes rarely).
@@ -24,8 +24,8 @@ pub fn split_hash(password: &str) -> (String, String) {
 }
 
 /// `GET {base}/range/{prefix}` with padding asked for.
-pub fn range_request(base_url: &str, prefix: &str) -> ProviderRequest {
-    ProviderRequest {
+pub fn range_request(base_url: &str, prefix: &str) -> OutboundRequest {
+    OutboundRequest {
         method: "GET".to_owned(),
         url: format!("{base_url}/range/{prefix}"),
         headers: vec![
@@ -33,6 +33,7 @@ pub fn range_request(base_url: &str, prefix: &str) -> ProviderRequest {
             ("Add-Padding".to_owned(), "true".to_owned()),
         ],
         body: String::new(),
+        time_limit: LOOKUP_TIME_LIMIT,
     }
 }
 

@@ -4,7 +4,8 @@
 //! values, answers go out as plain values, and everything the service needs from a platform
 //! (storage, an atomic guard, a queue, rate limits, a clock, outbound HTTP) is a small trait
 //! ([`ports`]). The edge Worker implements those traits on Cloudflare's bindings;
-//! [`testing::memory`] implements them in memory so every route is testable natively.
+//! `testing::memory` (the `testing` feature) implements them in memory so every route is testable
+//! natively.
 //!
 //! The modules are layers, bottom up; a module imports only from its own layer or those below
 //! (`tests/layers.rs` checks it, and docs/architecture.md walks through them):
@@ -14,11 +15,12 @@
 //! 2. [`config`]: the checked settings.
 //! 3. mechanisms: [`guard`] (the atomic steps), [`delivery`] (messages and providers),
 //!    `breached` (the Pwned Passwords check), [`directory`] (the application's user service),
-//!    [`refusal`] (how long a refusal takes), [`store`] (the records on a key-value store).
+//!    `refusal` (how long a refusal takes), `store` (the records on a key-value store).
 //! 4. [`flows`]: every rule once: requests, redemptions, password changes, the queue's reset work.
 //! 5. entry points: [`api`] (the route table, the dialects, the reset page, admin and dev routes)
 //!    and [`queue`] (the consumer).
-//! 6. [`testing`]: the in-memory platform and fault injection.
+//! 6. `testing` (only with the `testing` feature, never in the Worker): the in-memory platform and
+//!    fault injection.
 
 // The traits are implemented on one thread (a Worker isolate): their futures need no `Send`.
 #![allow(async_fn_in_trait)]
@@ -33,14 +35,15 @@ pub(crate) mod breached;
 pub mod delivery;
 pub mod directory;
 pub mod guard;
-pub mod refusal;
-pub mod store;
+pub(crate) mod refusal;
+pub(crate) mod store;
 
 pub mod flows;
 
 pub mod api;
 pub mod queue;
 
+#[cfg(feature = "testing")]
 pub mod testing;
 
 pub use api::router::Service;

@@ -1,16 +1,17 @@
 //! The decoy sweep resumes where its last run stopped: records that hold nothing any more are
-//! deleted even when more than one batch of live records comes before them.
+//! deleted even when more than one batch of live records comes before them. An op on a decoy
+//! record makes a sweep due; each alarm sweeps one batch and says when the next is due (the
+//! Durable Object and the memory platform only set the alarms the service asks for).
 
 use futures_executor::block_on;
 use pwreset_core::UnixTime;
 use pwreset_service::guard::{
-    DECOY_RECORD_PREFIX, GuardAddress, GuardOp, ObjectStorage, Proof, apply_guard_op, sweep_decoys,
+    DECOY_RECORD_PREFIX, DECOY_SWEEP_BATCH as BATCH, DECOY_SWEEP_DELAY, DECOY_SWEEP_NEXT_BATCH,
+    GuardAddress, GuardOp, ObjectStorage, Proof, apply_guard_op, decoy_alarm_after_op,
+    decoy_sweep_alarm, sweep_decoys,
 };
 use pwreset_service::ports::AccountGuard as _;
 use pwreset_service::testing::memory::{MemoryObjectStorage, MemoryPlatform};
-
-/// One alarm's batch on the edge.
-const BATCH: usize = 1_000;
 /// When the first guesses were made.
 const T0: u64 = 1_800_000_000;
 /// A day and a second after `T0`: guesses made at `T0` are a day old, later ones not.
@@ -146,4 +147,87 @@ fn the_memory_platform_sweeps_in_batches_like_the_alarm() {
         let _ = block_on(platform.sweep_decoys_batch(BATCH)).unwrap();
     }
     assert_eq!(platform.guard_records(), live);
+}
+
+#[test]
+fn an_op_on_a_decoy_record_makes_a_sweep_due_once_and_an_accounts_never() {
+    assert_eq!(
+        decoy_alarm_after_op(&record(0), false),
+        Some(DECOY_SWEEP_DELAY)
+    );
+    assert_eq!(decoy_alarm_after_op(&record(0), true), None, "already due");
+    let account = GuardAddress::of_account("0123456789abcdef");
+    assert_eq!(decoy_alarm_after_op(&account.record, false), None);
+    assert_eq!(decoy_alarm_after_op(&account.record, true), None);
+}
+
+#[test]
+fn each_alarm_sweeps_one_batch_and_says_when_the_next_is_due() {
+    let (live, expired) = (1_001, 200);
+    let storage = storage_with(live, expired);
+    let alarm = |now| block_on(decoy_sweep_alarm(&storage, at(now))).unwrap();
+    // 1,201 records: one batch stops short, so the next follows soon; the second reaches the end
+    // with live records left, so the next pass comes later.
+    assert_eq!(alarm(SWEEP_AT), Some(DECOY_SWEEP_NEXT_BATCH));
+    assert_eq!(alarm(SWEEP_AT), Some(DECOY_SWEEP_DELAY));
+    assert!((0..live).all(|i| present(&storage, i)));
+    assert!((live..live + expired).all(|i| !present(&storage, i)));
+    // A day after the live records' guesses, a pass deletes them all, and no alarm is left due.
+    let later = LIVE_AT + 86_400;
+    assert_eq!(alarm(later), Some(DECOY_SWEEP_NEXT_BATCH));
+    assert_eq!(alarm(later), None);
+    assert!(
+        block_on(storage.list("", None, usize::MAX))
+            .unwrap()
+            .is_empty()
+    );
+    // An object with no decoy record needs no alarm.
+    assert_eq!(alarm(later), None);
+}
+
+#[test]
+fn the_memory_platforms_alarms_are_the_services() {
+    let platform = MemoryPlatform::new(T0);
+    let (live, expired) = (BATCH + 500, 300);
+    let addresses: Vec<GuardAddress> = (0..live + expired)
+        .map(|i| GuardAddress::of_unknown_name(&tag(i)))
+        .collect();
+    let object = addresses[0].object.clone();
+    // An account's op sets no alarm; the first decoy op sets one, an hour on, and later ops
+    // leave it.
+    let account = GuardAddress::of_account("0123456789abcdef");
+    block_on(platform.guard(&account, wrong_guess())).unwrap();
+    assert!(platform.guard_alarms().is_empty());
+    let first_alarm = T0 * 1000 + u64::try_from(DECOY_SWEEP_DELAY.as_millis()).unwrap();
+    for a in &addresses[live..] {
+        block_on(platform.guard(a, wrong_guess())).unwrap();
+    }
+    assert_eq!(platform.guard_alarms(), [(object.clone(), first_alarm)]);
+    platform.advance(LIVE_AT - T0);
+    for a in &addresses[..live] {
+        block_on(platform.guard(a, wrong_guess())).unwrap();
+    }
+    assert_eq!(platform.guard_alarms(), [(object.clone(), first_alarm)]);
+    // Once the first guesses are a day old, the alarm goes off: one batch per run, the next run a
+    // second later, until the pass reaches the end; then, live records being left, the next pass
+    // an hour later.
+    platform.advance(SWEEP_AT - LIVE_AT);
+    let ms = |d: std::time::Duration| u64::try_from(d.as_millis()).unwrap();
+    assert_eq!(block_on(platform.run_due_alarms()).unwrap(), 1);
+    assert_eq!(
+        platform.guard_alarms(),
+        [(object.clone(), SWEEP_AT * 1000 + ms(DECOY_SWEEP_NEXT_BATCH))]
+    );
+    assert_eq!(block_on(platform.run_due_alarms()).unwrap(), 0, "not yet");
+    platform.advance(1);
+    assert_eq!(block_on(platform.run_due_alarms()).unwrap(), 1);
+    assert_eq!(
+        platform.guard_records(),
+        live + 1,
+        "the account's record stays"
+    );
+    assert_eq!(
+        platform.guard_alarms(),
+        [(object, (SWEEP_AT + 1) * 1000 + ms(DECOY_SWEEP_DELAY))]
+    );
 }

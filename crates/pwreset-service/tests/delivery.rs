@@ -101,21 +101,21 @@ fn webhook_config() -> DeliveryConfig {
     ])
 }
 
-fn request_for(config: &DeliveryConfig, msg: &OutgoingMessage) -> ProviderRequest {
+fn request_for(config: &DeliveryConfig, msg: &OutgoingMessage) -> OutboundRequest {
     provider_request(config, msg, NOW).expect("a provider request")
 }
 
-fn json_body(request: &ProviderRequest) -> Value {
+fn json_body(request: &OutboundRequest) -> Value {
     serde_json::from_str(&request.body).expect("a JSON body")
 }
 
-fn form_body(request: &ProviderRequest) -> Vec<(String, String)> {
+fn form_body(request: &OutboundRequest) -> Vec<(String, String)> {
     form_urlencoded::parse(request.body.as_bytes())
         .into_owned()
         .collect()
 }
 
-fn header_names(request: &ProviderRequest) -> Vec<&str> {
+fn header_names(request: &OutboundRequest) -> Vec<&str> {
     request.headers.iter().map(|(k, _)| k.as_str()).collect()
 }
 
@@ -1165,14 +1165,18 @@ fn providers_say_whether_they_dedupe_retries() {
 
 // ---------------------------------------------------------------- the consumer
 
-fn timeout() -> Result<HttpAnswer, TransportError> {
+fn timeout() -> Result<FetchedAnswer, TransportError> {
     Err(TransportError::Timeout)
 }
 
-fn answer(status: u16, retry_after: Option<&str>) -> Result<HttpAnswer, TransportError> {
-    Ok(HttpAnswer {
+fn answer(status: u16, retry_after: Option<&str>) -> Result<FetchedAnswer, TransportError> {
+    Ok(FetchedAnswer {
         status,
-        retry_after: retry_after.map(str::to_owned),
+        headers: retry_after
+            .map(|value| ("Retry-After".to_owned(), value.to_owned()))
+            .into_iter()
+            .collect(),
+        body: String::new(),
     })
 }
 
@@ -1479,11 +1483,11 @@ fn a_dead_letter_the_store_refuses_is_still_logged() {
 
 // ---------------------------------------------------------------- against the fake provider
 
-/// An [`HttpClient`] on a plain socket, for the local fake provider (HTTP/1.1, `http://` only).
+/// An [`HttpFetch`] on a plain socket, for the local fake provider (HTTP/1.1, `http://` only).
 struct SocketClient;
 
-impl HttpClient for SocketClient {
-    async fn send(&self, request: &ProviderRequest) -> Result<HttpAnswer, TransportError> {
+impl HttpFetch for SocketClient {
+    async fn fetch(&self, request: &OutboundRequest) -> Result<FetchedAnswer, TransportError> {
         use std::io::{Read, Write};
         let rest = request
             .url
@@ -1526,9 +1530,13 @@ impl HttpClient for SocketClient {
                 name.eq_ignore_ascii_case("retry-after")
                     .then(|| value.trim().to_owned())
             });
-        Ok(HttpAnswer {
+        Ok(FetchedAnswer {
             status,
-            retry_after,
+            headers: retry_after
+                .map(|value| ("Retry-After".to_owned(), value))
+                .into_iter()
+                .collect(),
+            body: String::new(),
         })
     }
 }

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use pwreset_service::delivery::{HttpAnswer, TransportError};
+use pwreset_service::delivery::{FetchedAnswer, TransportError};
 use serde_json::Value;
 
 fn with_resend() -> Harness {
@@ -48,9 +48,10 @@ fn a_provider_that_fails_then_recovers_delivers_exactly_once() {
         .http
         .push_status(500)
         .push_status(503)
-        .push(Ok(HttpAnswer {
+        .push(Ok(FetchedAnswer {
             status: 429,
-            retry_after: Some("7".into()),
+            headers: vec![("Retry-After".into(), "7".into())],
+            body: String::new(),
         }));
     let started = h.platform.now_secs();
     h.reg_request("jane");

@@ -1,9 +1,12 @@
 //! The crate's modules are layers (see the crate's documentation): a module may use its own
 //! layer and those below, never one above, and the top-level modules form no cycle. Read from the
-//! source, so that it stays true as code moves.
+//! source with a Rust parser, so that grouped `use`s, paths split across lines and paths inside
+//! macros all count, and so that it stays true as code moves.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+use syn::visit::Visit;
 
 /// Each top-level module's layer, bottom up.
 const LAYERS: &[(&str, u8)] = &[
@@ -52,42 +55,140 @@ fn module_path(src: &Path, file: &Path) -> Vec<String> {
     parts
 }
 
-/// The top-level modules a line of code names, through `crate::` or through enough `super::`s
-/// to reach the crate root.
-fn named_top_modules(line: &str, module: &[String]) -> Vec<String> {
-    let code = line.split("//").next().unwrap_or_default();
-    let mut named = Vec::new();
-    for (i, _) in code.match_indices("crate::") {
-        let before = code[..i].chars().last();
-        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-            continue; // e.g. `pwreset_service_crate::`
-        }
-        let rest = &code[i + "crate::".len()..];
-        named.push(first_segment(rest));
-    }
-    for (i, _) in code.match_indices("super::") {
-        if code[..i].ends_with("super::") {
-            continue; // counted from the first `super::` of a chain
-        }
-        let mut rest = &code[i..];
-        let mut up = 0;
-        while let Some(r) = rest.strip_prefix("super::") {
-            rest = r;
-            up += 1;
-        }
-        // Inside `src/a/b.rs` (module [a, b]), one `super` is `a`, two are the crate root.
-        if up >= module.len() {
-            named.push(first_segment(rest));
-        }
-    }
-    named.retain(|m| !m.is_empty());
-    named
+/// Collects the top-level modules that a file's paths name, through `crate::` or through enough
+/// `super::`s to reach the crate root.
+struct Named<'m> {
+    /// The file's module path.
+    module: &'m [String],
+    /// How many inline `mod … { }` the visitor is inside.
+    inline_depth: usize,
+    found: BTreeSet<String>,
 }
 
-fn first_segment(path: &str) -> String {
-    path.chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
-        .collect()
+impl Named<'_> {
+    /// Notes the top-level module that a path of `segments` names, if it starts at the crate root.
+    fn path(&mut self, segments: &[String]) {
+        let Some(first) = segments.first() else {
+            return;
+        };
+        let up = segments.iter().take_while(|s| *s == "super").count();
+        let target = if first == "crate" {
+            segments.get(1)
+        } else if up > 0 && up >= self.module.len() + self.inline_depth {
+            // Inside `src/a/b.rs` (module [a, b]), one `super` is `a`, two are the crate root.
+            segments.get(up)
+        } else {
+            None
+        };
+        if let Some(target) = target {
+            self.found.insert(target.clone());
+        }
+    }
+
+    /// Every path a `use` tree spells out, a group `{a, b}` giving one path for each.
+    fn use_tree(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree) {
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.use_tree(prefix, &p.tree);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => {
+                prefix.push(n.ident.to_string());
+                self.path(prefix);
+                prefix.pop();
+            }
+            syn::UseTree::Rename(r) => {
+                prefix.push(r.ident.to_string());
+                self.path(prefix);
+                prefix.pop();
+            }
+            syn::UseTree::Glob(_) => {
+                prefix.push("*".to_owned());
+                self.path(prefix);
+                prefix.pop();
+            }
+            syn::UseTree::Group(g) => {
+                for item in &g.items {
+                    self.use_tree(prefix, item);
+                }
+            }
+        }
+    }
+
+    /// Paths inside a macro's tokens (`format!`, `json!`, …), which the parser leaves unparsed:
+    /// every run of `ident :: ident :: …`.
+    fn tokens(&mut self, tokens: proc_macro2::TokenStream) {
+        let mut run: Vec<String> = Vec::new();
+        let mut colons = 0;
+        for token in tokens {
+            match token {
+                proc_macro2::TokenTree::Ident(ident) => {
+                    if colons != 2 && !run.is_empty() {
+                        self.path(&run);
+                        run.clear();
+                    }
+                    run.push(ident.to_string());
+                    colons = 0;
+                }
+                proc_macro2::TokenTree::Punct(p) if p.as_char() == ':' && !run.is_empty() => {
+                    colons += 1;
+                }
+                proc_macro2::TokenTree::Group(group) => {
+                    self.flush(&mut run);
+                    colons = 0;
+                    self.tokens(group.stream());
+                }
+                _ => {
+                    self.flush(&mut run);
+                    colons = 0;
+                }
+            }
+        }
+        self.flush(&mut run);
+    }
+
+    fn flush(&mut self, run: &mut Vec<String>) {
+        if !run.is_empty() {
+            self.path(run);
+            run.clear();
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Named<'_> {
+    fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
+        self.use_tree(&mut Vec::new(), &item.tree);
+    }
+
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        self.path(&segments);
+        syn::visit::visit_path(self, path);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        self.tokens(mac.tokens.clone());
+        syn::visit::visit_macro(self, mac);
+    }
+
+    fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
+        self.inline_depth += 1;
+        syn::visit::visit_item_mod(self, item);
+        self.inline_depth -= 1;
+    }
+}
+
+/// The top-level modules that `source`, the text of module `module`, names.
+fn named_top_modules(source: &str, module: &[String]) -> BTreeSet<String> {
+    let file = syn::parse_file(source).unwrap_or_else(|e| panic!("{module:?}: {e}"));
+    let mut named = Named {
+        module,
+        inline_depth: 0,
+        found: BTreeSet::new(),
+    };
+    named.visit_file(&file);
+    named.found
 }
 
 #[test]
@@ -105,24 +206,18 @@ fn no_module_uses_a_layer_above_its_own_and_the_top_level_has_no_cycle() {
         };
         let own = layer(top).unwrap_or_else(|| panic!("{top} (in {file:?}) has no layer"));
         let text = std::fs::read_to_string(file).unwrap();
-        for (n, line) in text.lines().enumerate() {
-            if line.trim_start().starts_with("//") {
-                continue;
+        for target in named_top_modules(&text, &module) {
+            let Some(theirs) = layer(&target) else {
+                continue; // a crate-root item (`crate::Service`, …) re-exported by lib.rs
+            };
+            if theirs > own {
+                upward.push(format!(
+                    "{}: {top} (layer {own}) uses {target} (layer {theirs})",
+                    file.strip_prefix(&src).unwrap().display(),
+                ));
             }
-            for target in named_top_modules(line, &module) {
-                let Some(theirs) = layer(&target) else {
-                    continue; // a crate-root item (`crate::Service`, …) re-exported by lib.rs
-                };
-                if theirs > own {
-                    upward.push(format!(
-                        "{}:{}: {top} (layer {own}) uses {target} (layer {theirs})",
-                        file.strip_prefix(&src).unwrap().display(),
-                        n + 1
-                    ));
-                }
-                if target != *top {
-                    edges.entry(top.clone()).or_default().insert(target);
-                }
+            if target != *top {
+                edges.entry(top.clone()).or_default().insert(target);
             }
         }
     }
@@ -154,22 +249,34 @@ fn no_module_uses_a_layer_above_its_own_and_the_top_level_has_no_cycle() {
 }
 
 #[test]
-fn the_check_sees_an_upward_use() {
+fn the_check_sees_every_spelling_of_a_use() {
     let module = vec!["model".to_owned(), "job".to_owned()];
+    let named =
+        |source: &str| -> Vec<String> { named_top_modules(source, &module).into_iter().collect() };
+    assert_eq!(named("use crate::delivery::compose_in;"), ["delivery"]);
+    assert_eq!(named("fn f() { super::super::flows::send(x) }"), ["flows"]);
+    assert_eq!(named("use super::locale::Locale;"), Vec::<String>::new());
     assert_eq!(
-        named_top_modules("use crate::delivery::compose_in;", &module),
-        ["delivery"]
-    );
-    assert_eq!(
-        named_top_modules("    super::super::flows::send(x)", &module),
-        ["flows"]
-    );
-    assert_eq!(
-        named_top_modules("use super::locale::Locale;", &module),
+        named("fn f() { let x = 1; } // crate::api"),
         Vec::<String>::new()
     );
+    // Grouped, nested and split across lines.
     assert_eq!(
-        named_top_modules("let x = 1; // crate::api", &module),
+        named("use crate::{\n    model::Job,\n    api::{router,\n dialects},\n};"),
+        ["api", "model"]
+    );
+    assert_eq!(
+        named("fn f() -> crate::\n    queue::Outcome { todo!() }"),
+        ["queue"]
+    );
+    // Inside a macro's tokens, and from an inline module one level deeper.
+    assert_eq!(named("fn f() { format!(\"{}\", crate::api::X) }"), ["api"]);
+    assert_eq!(
+        named("mod tests { use super::super::super::testing::X; }"),
+        ["testing"]
+    );
+    assert_eq!(
+        named("mod tests { use super::super::locale::X; }"),
         Vec::<String>::new()
     );
 }

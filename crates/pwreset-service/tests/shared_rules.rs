@@ -1237,7 +1237,7 @@ fn secrets_issued_under_an_older_key_work_after_rotation_until_the_key_is_droppe
 }
 
 /// The six-digit code in the text of the last provider request that carries one.
-fn email_code(requests: &[pwreset_service::delivery::ProviderRequest]) -> Option<String> {
+fn email_code(requests: &[pwreset_service::delivery::OutboundRequest]) -> Option<String> {
     requests.iter().rev().find_map(|request| {
         let body: Value = serde_json::from_str(&request.body).ok()?;
         let text = body["text"].as_str()?;

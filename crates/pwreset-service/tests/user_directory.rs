@@ -11,7 +11,7 @@ use std::rc::Rc;
 use common::*;
 use futures_executor::block_on;
 use pwreset_service::delivery::DeliveryStore;
-use pwreset_service::delivery::ProviderRequest;
+use pwreset_service::delivery::OutboundRequest;
 use pwreset_service::directory::{
     RemoteDirectory, SIGNATURE_HEADER, request_is_signed, sign_answer, sign_request,
 };
@@ -29,7 +29,7 @@ fn harness() -> Harness {
     ])
 }
 
-fn header<'r>(request: &'r ProviderRequest, name: &str) -> &'r str {
+fn header<'r>(request: &'r OutboundRequest, name: &str) -> &'r str {
     request
         .headers
         .iter()
@@ -38,11 +38,11 @@ fn header<'r>(request: &'r ProviderRequest, name: &str) -> &'r str {
         .unwrap_or_default()
 }
 
-fn path(request: &ProviderRequest) -> &str {
+fn path(request: &OutboundRequest) -> &str {
     request.url.strip_prefix(MemoryUserService::URL).unwrap()
 }
 
-fn body(request: &ProviderRequest) -> Value {
+fn body(request: &OutboundRequest) -> Value {
     serde_json::from_str(&request.body).unwrap()
 }
 
@@ -54,7 +54,7 @@ fn rewritten(mut answer: FetchedAnswer, body: &Value) -> FetchedAnswer {
 
 /// `answer` with `body`, signed with `secret` for `request`: what a receiver holding `secret`
 /// would send.
-fn signed_as(secret: &str, request: &ProviderRequest, status: u16, body: &Value) -> FetchedAnswer {
+fn signed_as(secret: &str, request: &OutboundRequest, status: u16, body: &Value) -> FetchedAnswer {
     let body = body.to_string();
     let nonce = header(request, "x-pwreset-nonce");
     let signature = sign_answer(secret, nonce, path(request), status, &body);
@@ -66,7 +66,7 @@ fn signed_as(secret: &str, request: &ProviderRequest, status: u16, body: &Value)
 }
 
 /// Every `/lookup` answer with each account's e-mail swapped for the attacker's.
-fn swap_email_in_lookups(request: &ProviderRequest, answer: FetchedAnswer) -> FetchedAnswer {
+fn swap_email_in_lookups(request: &OutboundRequest, answer: FetchedAnswer) -> FetchedAnswer {
     if path(request) != "/lookup" {
         return answer;
     }

@@ -1,29 +1,22 @@
-//! Admin routes: `POST /admin/users` creates an account in the default directory.
+//! Admin routes: `POST /admin/users` ([`AdminNewUser`] → `201` [`Created`]) creates an account
+//! in the configured directory; `GET /admin/dead-letters` lists what could not be delivered.
 //!
-//! Errors: `{"error": code, "message", "field"?}`.
+//! Errors: [`PlainError`].
 
 use pwreset_core::password_hash::{HashParams, hash_password};
 use serde_json::json;
 
-use super::dialects::body::{Body, BodyError};
+use super::shapes::plain::{AdminNewUser, Created, NewUser, PlainError};
+use super::shapes::request::{BodyError, read};
 use crate::config::ServiceConfig;
-use crate::model::account::{
-    Account, new_id, normalize_email, normalize_identifier, normalize_phone,
-};
+use crate::model::account::{Account, new_id};
 use crate::model::audit;
 use crate::model::http::{Request, Response};
 use crate::ports::{Accounts, LimitRule, Platform};
 
-/// The longest password the admin route hashes.
-const MAX_PASSWORD_CHARS: usize = 4096;
-
-/// An admin error answer.
+/// An answer in the plain error shape (admin, dev, an unknown route, a wrong method).
 pub fn admin_error(status: u16, code: &str, message: &str, field: Option<&str>) -> Response {
-    let mut body = json!({ "error": code, "message": message });
-    if let Some(field) = field {
-        body["field"] = json!(field);
-    }
-    Response::json(status, &body)
+    Response::json(status, &PlainError::new(code, message, field))
 }
 
 fn authorized(cfg: &ServiceConfig, req: &Request) -> bool {
@@ -75,7 +68,7 @@ pub async fn create_user(p: &impl Platform, cfg: &ServiceConfig, req: &Request) 
     if let Err(refusal) = admit(p, cfg, req).await {
         return refusal;
     }
-    let account = match Body::from_request(req).and_then(|body| read_account(&body)) {
+    let account = match read::<AdminNewUser>(req).and_then(new_account) {
         Ok(account) => account,
         Err(e) => return admin_error(e.status(), e.code(), &e.message(), Some(e.field())),
     };
@@ -89,7 +82,7 @@ pub async fn create_user(p: &impl Platform, cfg: &ServiceConfig, req: &Request) 
                 p.now(),
                 json!({ "account": account.id }),
             ));
-            Response::json(201, &json!({ "id": account.id }))
+            Response::json(201, &Created { id: &account.id })
         }
         Ok(false) => admin_error(
             409,
@@ -115,50 +108,24 @@ fn unavailable(p: &impl Platform, reason: &str) -> Response {
     )
 }
 
-fn read_account(body: &Body) -> Result<Account, BodyError> {
-    let username = normalize_identifier(body.string("username")?)
-        .ok_or(BodyError::Invalid("username", "1-254 printable characters"))?;
-    let email = normalize_email(body.string("email")?)
-        .ok_or(BodyError::Invalid("email", "an e-mail address"))?;
-    let password = body.string("password")?;
-    if password.is_empty() || password.chars().count() > MAX_PASSWORD_CHARS {
-        return Err(BodyError::Invalid("password", "1-4096 characters"));
-    }
-    let phone = match body.optional_string("phone")? {
-        None => None,
-        Some(text) => Some(normalize_phone(text).ok_or(BodyError::Invalid(
-            "phone",
-            "a phone number in international form",
-        ))?),
-    };
-    let short = |field: &'static str| -> Result<Option<String>, BodyError> {
-        match body.optional_string(field)? {
-            Some(text) if text.chars().count() > 150 => {
-                Err(BodyError::Invalid(field, "at most 150 characters"))
-            }
-            other => Ok(other.map(str::to_owned)),
-        }
-    };
-    let first_name = short("first_name")?;
-    let last_name = short("last_name")?;
-    let user_type = short("user_type")?.unwrap_or_else(|| "CUSTOMER".to_owned());
-    let scopes = body.optional_strings("scopes")?.unwrap_or_default();
+/// The account of a checked body.
+fn new_account(user: NewUser) -> Result<Account, BodyError> {
     // Hashing costs tens of milliseconds: only once every field is known to be good.
-    let hash = hash_password(password, HashParams::OWASP)
+    let hash = hash_password(&user.password, HashParams::OWASP)
         .map_err(|_| BodyError::Invalid("password", "hashable"))?;
     let id = new_id().map_err(|_| BodyError::Invalid("request", "retried"))?;
     let email_id = new_id().map_err(|_| BodyError::Invalid("request", "retried"))?;
     Ok(Account {
         id,
-        username,
-        email,
+        username: user.username,
+        email: user.email,
         email_id,
         email_confirmed: true,
-        phone,
-        first_name,
-        last_name,
-        user_type,
-        scopes,
+        phone: user.phone,
+        first_name: user.first_name,
+        last_name: user.last_name,
+        user_type: user.user_type,
+        scopes: user.scopes,
         approved: false,
         password_hash: hash,
         password_changed_at: 0,

@@ -1,10 +1,10 @@
 //! Developer routes, on only while an outbox provider is: `GET /dev/outbox?to=ADDRESS` lists the
-//! messages "sent" there, newest first.
+//! messages "sent" there, newest first ([`OutboxMessage`]s; errors in the plain shape,
+//! [`PlainError`](super::shapes::plain::PlainError)).
 
-use serde_json::{Value, json};
-
+use super::shapes::plain::OutboxMessage;
 use crate::config::ServiceConfig;
-use crate::delivery::{DeliveryStore, OutgoingMessage};
+use crate::delivery::DeliveryStore;
 use crate::model::account::{normalize_email, normalize_phone};
 use crate::model::http::{Request, Response};
 use crate::ports::{LimitRule, RateLimits};
@@ -48,7 +48,10 @@ pub async fn outbox(
         .or_else(|| normalize_phone(&to))
         .unwrap_or_else(|| to.trim().to_owned());
     match store.outbox_list(&address).await {
-        Ok(messages) => Response::json(200, &messages.iter().map(render).collect::<Vec<_>>()),
+        Ok(messages) => Response::json(
+            200,
+            &messages.iter().map(OutboxMessage::of).collect::<Vec<_>>(),
+        ),
         Err(_) => super::admin::admin_error(
             503,
             "service_unavailable",
@@ -56,22 +59,4 @@ pub async fn outbox(
             None,
         ),
     }
-}
-
-fn render(message: &OutgoingMessage) -> Value {
-    let mut body = json!({
-        "id": message.id,
-        "channel": message.channel,
-        "to": message.to,
-        "subject": message.subject,
-        "text": message.text,
-        "created_at": message.created_at,
-    });
-    if let Some(link) = &message.link {
-        body["link"] = json!(link);
-    }
-    if let Some(code) = &message.code {
-        body["code"] = json!(code);
-    }
-    body
 }

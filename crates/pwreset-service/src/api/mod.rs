@@ -1,10 +1,13 @@
 //! Layer 5, the HTTP entry point: the route table ([`router`]), the three dialects' request and
-//! answer shapes (`dialects`), the hosted reset page ([`reset_page`]), the operator's and the
-//! developer's routes (`admin`, `dev`) and the OpenAPI document ([`openapi`]).
+//! answer logic (`dialects`) and the JSON they read and write as types ([`shapes`]), the hosted
+//! reset page ([`reset_page`]), the operator's and the developer's routes (`admin`, `dev`) and the
+//! OpenAPI document ([`openapi`]).
 
 pub(crate) mod admin;
 pub(crate) mod dev;
 pub(crate) mod dialects;
+pub mod edge;
 pub mod openapi;
 pub mod reset_page;
 pub mod router;
+pub mod shapes;

@@ -5,6 +5,7 @@ use serde_json::json;
 use crate::api::dialects::auth_v1::{self, Route as AuthRoute};
 use crate::api::dialects::reg;
 use crate::api::dialects::user::{self, Route as UserRoute};
+use crate::api::shapes::plain::PlainError;
 use crate::api::{admin, dev};
 use crate::api::{openapi, reset_page};
 use crate::config::{ConfigProblems, ServiceConfig};
@@ -15,9 +16,10 @@ use crate::ports::Platform;
 use crate::queue;
 use crate::refusal::{self, Arrival};
 
-/// What a path names.
+/// What a path names. The tests match on it exhaustively to say which request and answer
+/// structs each route has (`api::shapes`' drift test).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Route {
+pub(crate) enum Route {
     RegResetRequest,
     RegReset,
     RegInfo,
@@ -41,8 +43,9 @@ pub enum Mount {
 }
 
 /// One row of the route table: the only place a route's path, methods and properties are written.
-/// The router, the `405`'s `Allow` header and which refusals wait are read from it, and
-/// `tests/routes.rs` checks the OpenAPI document (and through it the npm client) against it.
+/// The router, the `405`'s `Allow` header and which refusals wait are read from it,
+/// `tests/routes.rs` checks the OpenAPI document (and through it the npm client) against it, and
+/// `api::shapes`' drift test holds each route's request and answer structs to the document.
 #[derive(Clone, Copy, Debug)]
 pub struct RouteSpec {
     /// The path (under its mount).
@@ -58,7 +61,7 @@ pub struct RouteSpec {
     pub secret_methods: &'static [Method],
     /// Whether it exists only with `ENVIRONMENT=development`.
     pub development_only: bool,
-    route: Route,
+    pub(crate) route: Route,
 }
 
 const GET: &[Method] = &[Method::Get];
@@ -238,10 +241,16 @@ impl Service {
         })
     }
 
-    /// Answers one request. While the configuration is invalid, every request gets a bare `503`
-    /// (an empty body: what is wrong is the operator's business, not the caller's) and the
-    /// problems go to the log.
+    /// Answers one request, with the headers every answer carries
+    /// ([`crate::api::edge::with_answer_headers`]). While the configuration is invalid, every
+    /// request gets a bare `503` (an empty body: what is wrong is the operator's business, not the
+    /// caller's) and the problems go to the log.
     pub async fn handle(&self, p: &impl Platform, req: Request) -> Response {
+        crate::api::edge::with_answer_headers(self.answer(p, req).await)
+    }
+
+    /// [`Self::handle`]'s answer before the common headers.
+    async fn answer(&self, p: &impl Platform, req: Request) -> Response {
         let arrival = Arrival::now(p);
         let Ok(cfg) = &self.config else {
             if let Some(line) = self.config_problem_line(p) {
@@ -257,11 +266,9 @@ impl Service {
         }
         if !spec.methods.contains(&req.method) {
             let allow = spec.allow_header();
-            return Response::json(
-                405,
-                &json!({ "error": "method_not_allowed", "message": format!("Use {allow} for {}.", req.path) }),
-            )
-            .with_header("allow", &allow);
+            let message = format!("Use {allow} for {}.", req.path);
+            return Response::json(405, &PlainError::new("method_not_allowed", &message, None))
+                .with_header("allow", &allow);
         }
         let answer = Self::route(p, cfg, &req, spec.route).await;
         if spec.secret_methods.contains(&req.method) {
@@ -317,8 +324,6 @@ fn misconfigured() -> Response {
 }
 
 fn not_found(req: &Request) -> Response {
-    Response::json(
-        404,
-        &json!({ "error": "not_found", "message": format!("No route for {}.", req.path) }),
-    )
+    let message = format!("No route for {}.", req.path);
+    Response::json(404, &PlainError::new("not_found", &message, None))
 }

@@ -42,15 +42,11 @@ impl BreachedConfig {
     /// a base URL, `https://` outside development), noting each problem in `vars`.
     pub(crate) fn read(vars: &mut Vars<'_>) -> Self {
         Self {
-            mode: vars.or_default("BREACHED_CHECK", BreachedCheck::Off, |text| {
+            mode: vars.or_declared("BREACHED_CHECK", |text| {
                 BreachedCheck::parse(text)
                     .ok_or_else(|| " must be off, fail-open or fail-closed".to_owned())
             }),
-            base_url: vars.or_default(
-                "PWNED_PASSWORDS_URL",
-                PWNED_PASSWORDS_URL.to_owned(),
-                url(UrlKind::Base),
-            ),
+            base_url: vars.or_declared("PWNED_PASSWORDS_URL", url(UrlKind::Base)),
         }
     }
 }

@@ -201,10 +201,10 @@ fn provider(
     name: &str,
     known: &'static [&'static str],
 ) -> Option<&'static str> {
-    vars.with_default(name, "outbox", |value| {
+    vars.with_declared(name, |value| {
         let wanted = value.to_ascii_lowercase();
         if let Some(found) = known.iter().find(|k| **k == wanted) {
-            return Ok(found);
+            return Ok(*found);
         }
         // Echo the value only when it looks like a provider name, never a pasted secret.
         let shown = if wanted.len() <= 20 && wanted.bytes().all(|b| b.is_ascii_lowercase()) {
@@ -233,7 +233,11 @@ fn email_api(vars: &mut Vars<'_>, provider: &str, default_url: &str) -> Option<E
         }
     });
     let api_key = vars.secret("EMAIL_API_KEY", &why);
-    let base_url = vars.with_default("EMAIL_BASE_URL", default_url.to_owned(), url(UrlKind::Base));
+    // Its default depends on the provider, so the table declares none.
+    let base_url = match vars.text("EMAIL_BASE_URL") {
+        Some(_) => vars.optional("EMAIL_BASE_URL", url(UrlKind::Base)),
+        None => Some(default_url.to_owned()),
+    };
     Some(EmailApi {
         from: from?,
         api_key: api_key?,
@@ -260,11 +264,7 @@ fn twilio(vars: &mut Vars<'_>) -> Option<TwilioAccount> {
                 .to_owned()
         })
     });
-    let base_url = vars.with_default(
-        "SMS_BASE_URL",
-        TWILIO_BASE_URL.to_owned(),
-        url(UrlKind::Base),
-    );
+    let base_url = vars.with_declared("SMS_BASE_URL", url(UrlKind::Base));
     Some(TwilioAccount {
         sender: sender?,
         account_sid: sid?,

@@ -43,8 +43,6 @@ pub const MAX_LINK_TTL_SECS: u64 = 24 * 60 * 60;
 pub const MAX_PAYLOAD_TTL_SECS: u64 = 60 * 60;
 /// The ceiling for access tokens: 24 hours. Default 1 hour.
 pub const MAX_ACCESS_TOKEN_TTL_SECS: u64 = 24 * 60 * 60;
-/// The default of `REFUSAL_MIN_MS`: a refused secret is answered half a second after it arrived.
-pub const DEFAULT_REFUSAL_MIN_MS: u64 = 500;
 /// The floor of `REFUSAL_MIN_MS` outside development: below it, a store's own timing shows.
 pub const MIN_REFUSAL_MIN_MS: u64 = 100;
 /// The ceiling of `REFUSAL_MIN_MS`: 5 seconds.
@@ -183,17 +181,6 @@ pub struct Lifetimes {
     pub access_token: u64,
 }
 
-impl Default for Lifetimes {
-    fn default() -> Self {
-        Self {
-            code: MAX_CODE_TTL_SECS,
-            link: 60 * 60,
-            payload: 15 * 60,
-            access_token: 60 * 60,
-        }
-    }
-}
-
 /// Every problem found in a configuration, each naming its variable.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigProblems(pub Vec<String>);
@@ -320,10 +307,10 @@ fn read_keys_and_clients(vars: &mut Vars<'_>, environment: Environment) -> KeysA
             }
             Ok(Secret::new(token))
         }),
-        clients: vars.or_default("CLIENTS", BTreeMap::new(), |text| {
+        clients: vars.or_empty("CLIENTS", BTreeMap::new(), |text| {
             parse_clients(text, environment).map_err(|problem| format!(": {problem}"))
         }),
-        api_keys: vars.or_default("API_KEYS", Vec::new(), |text| {
+        api_keys: vars.or_empty("API_KEYS", Vec::new(), |text| {
             let keys = list_items(text);
             if keys.iter().any(|k| k.len() < 16) {
                 return Err(": every key needs at least 16 characters".to_owned());
@@ -344,19 +331,13 @@ fn read_policies(vars: &mut Vars<'_>) -> (Policy, UserApi) {
         fits.then(|| text.to_owned())
             .ok_or_else(|| " must be 1-32 letters, digits, - or _".to_owned())
     };
-    let password_policy =
-        vars.or_default("PASSWORD_POLICY", Policy::preset(Preset::Django), policy);
+    let password_policy = vars.or_declared("PASSWORD_POLICY", policy);
     let user_api = UserApi {
-        prefix: vars.or_default("USER_API_PREFIX", "api".to_owned(), segment),
-        version: vars.or_default("USER_API_VERSION", "v1".to_owned(), segment),
-        policy: vars.or_default(
-            "USER_API_PASSWORD_POLICY",
-            Policy::preset(Preset::Seed002),
-            policy,
-        ),
-        reveal_accounts: vars.or_default(
+        prefix: vars.or_declared("USER_API_PREFIX", segment),
+        version: vars.or_declared("USER_API_VERSION", segment),
+        policy: vars.or_declared("USER_API_PASSWORD_POLICY", policy),
+        reveal_accounts: vars.or_declared(
             "USER_API_REVEAL_ACCOUNTS",
-            false,
             read::one_of(&[("off", false), ("on", true)], " must be on or off"),
         ),
     };
@@ -373,34 +354,29 @@ fn read_policies(vars: &mut Vars<'_>) -> (Policy, UserApi) {
 
 /// The four lifetimes and `CODE_DIGITS`.
 fn read_lifetimes_and_codes(vars: &mut Vars<'_>) -> (Lifetimes, u8) {
-    let defaults = Lifetimes::default();
-    let mut seconds = |name: &str, default: u64, max: u64, why: &'static str| {
+    let mut seconds = |name: &str, max: u64, why: &'static str| {
         let refusal =
             move || format!(" must be a whole number of seconds from 60 to {max} ({why})");
-        vars.or_default(name, default, read::whole_number(60..=max, refusal))
+        vars.or_declared(name, read::whole_number(60..=max, refusal))
     };
     let lifetimes = Lifetimes {
         code: seconds(
             "CODE_TTL_SECONDS",
-            defaults.code,
             MAX_CODE_TTL_SECS,
             "NIST SP 800-63B: codes sent by SMS or e-mail live at most 10 minutes",
         ),
         link: seconds(
             "LINK_TTL_SECONDS",
-            defaults.link,
             MAX_LINK_TTL_SECS,
             "e-mailed links live at most 24 hours",
         ),
         payload: seconds(
             "SIGNED_PAYLOAD_TTL_SECONDS",
-            defaults.payload,
             MAX_PAYLOAD_TTL_SECS,
             "the step after a right code",
         ),
         access_token: seconds(
             "ACCESS_TOKEN_TTL_SECONDS",
-            defaults.access_token,
             MAX_ACCESS_TOKEN_TTL_SECS,
             "access tokens live at most 24 hours",
         ),
@@ -413,11 +389,7 @@ fn read_lifetimes_and_codes(vars: &mut Vars<'_>) -> (Lifetimes, u8) {
             ResetCode::MAX_DIGITS
         )
     };
-    let code_digits = vars.or_default(
-        "CODE_DIGITS",
-        ResetCode::DEFAULT_DIGITS,
-        read::whole_number(digits, refusal),
-    );
+    let code_digits = vars.or_declared("CODE_DIGITS", read::whole_number(digits, refusal));
     (lifetimes, code_digits)
 }
 
@@ -433,9 +405,8 @@ fn read_refusal(vars: &mut Vars<'_>, environment: Environment) -> u64 {
             " must be a whole number of milliseconds from {MIN_REFUSAL_MIN_MS} to {MAX_REFUSAL_MIN_MS} (from 0 with ENVIRONMENT=development): below that, how long a refusal takes tells whether the name exists"
         )
     };
-    vars.or_default(
+    vars.or_declared(
         "REFUSAL_MIN_MS",
-        DEFAULT_REFUSAL_MIN_MS,
         read::whole_number(floor..=MAX_REFUSAL_MIN_MS, refusal),
     )
 }

@@ -26,6 +26,15 @@ fn declared(name: &str) -> Option<&'static Variable> {
     found
 }
 
+/// `name`'s declared default, read by `parse`. A default that is missing or that its own parser
+/// refuses is a bug in [`super::VARIABLES`], which `tests/config.rs` reads every default to find.
+fn declared_default<T>(name: &str, parse: impl Fn(&str) -> Result<T, String>) -> T {
+    let text = declared(name)
+        .and_then(|v| v.default)
+        .unwrap_or_else(|| panic!("{name} is read with its default but declares none"));
+    parse(text).unwrap_or_else(|problem| panic!("{name}'s declared default{problem}"))
+}
+
 impl<'a> Vars<'a> {
     /// Reads through `get` (a variable's value, `None` when unset).
     pub(crate) fn new(get: &'a dyn Fn(&str) -> Option<String>) -> Self {
@@ -67,27 +76,43 @@ impl<'a> Vars<'a> {
         parse(&text).map_err(|rest| self.problem(name, rest)).ok()
     }
 
-    /// `name` read by `parse`, `default` when unset; `None` (with its problem noted) when refused.
-    pub(crate) fn with_default<T>(
+    /// `name` read by `parse`, its declared default (read by the same `parse`) when unset;
+    /// `None` (with its problem noted) when refused.
+    pub(crate) fn with_declared<T>(
         &mut self,
         name: &str,
-        default: T,
-        parse: impl FnOnce(&str) -> Result<T, String>,
+        parse: impl Fn(&str) -> Result<T, String>,
     ) -> Option<T> {
         if self.text(name).is_none() {
-            return Some(default);
+            return Some(declared_default(name, &parse));
         }
         self.optional(name, parse)
     }
 
-    /// `name` read by `parse`, `default` when unset or (with its problem noted) refused.
-    pub(crate) fn or_default<T>(
+    /// `name` read by `parse`; its declared default (read by the same `parse`) when unset or
+    /// (with its problem noted) refused.
+    pub(crate) fn or_declared<T>(
         &mut self,
         name: &str,
-        default: T,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> T {
+        self.optional(name, &parse)
+            .unwrap_or_else(|| declared_default(name, &parse))
+    }
+
+    /// `name` read by `parse`, `empty` when unset or (with its problem noted) refused: for a
+    /// variable whose absence means "none" rather than a value one could write.
+    pub(crate) fn or_empty<T>(
+        &mut self,
+        name: &str,
+        empty: T,
         parse: impl FnOnce(&str) -> Result<T, String>,
     ) -> T {
-        self.optional(name, parse).unwrap_or(default)
+        debug_assert!(
+            declared(name).is_some_and(|v| v.default.is_none()),
+            "{name} declares a default; read it with or_declared"
+        );
+        self.optional(name, parse).unwrap_or(empty)
     }
 
     /// `name` read by `parse`; when unset, the problem `name` + `missing`.
@@ -129,13 +154,13 @@ impl<'a> Vars<'a> {
 /// A whole number within `range`; otherwise `refusal` (what follows the name).
 pub(crate) fn whole_number<T: std::str::FromStr + PartialOrd>(
     range: RangeInclusive<T>,
-    refusal: impl FnOnce() -> String,
-) -> impl FnOnce(&str) -> Result<T, String> {
+    refusal: impl Fn() -> String,
+) -> impl Fn(&str) -> Result<T, String> {
     move |text| {
         text.parse::<T>()
             .ok()
             .filter(|n| range.contains(n))
-            .ok_or_else(refusal)
+            .ok_or_else(&refusal)
     }
 }
 
@@ -143,7 +168,7 @@ pub(crate) fn whole_number<T: std::str::FromStr + PartialOrd>(
 pub(crate) fn one_of<T: Copy>(
     choices: &'static [(&'static str, T)],
     refusal: &'static str,
-) -> impl FnOnce(&str) -> Result<T, String> {
+) -> impl Fn(&str) -> Result<T, String> {
     move |text| {
         choices
             .iter()
@@ -154,7 +179,7 @@ pub(crate) fn one_of<T: Copy>(
 }
 
 /// A URL (see [`parse_url`]), kept as [`UrlKind`] says; otherwise its fault.
-pub(crate) fn url(kind: UrlKind) -> impl FnOnce(&str) -> Result<String, String> {
+pub(crate) fn url(kind: UrlKind) -> impl Fn(&str) -> Result<String, String> {
     move |text| {
         parse_url(text, kind)
             .map(|_| kind.keep(text))

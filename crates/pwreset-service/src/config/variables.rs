@@ -183,7 +183,7 @@ pub const VARIABLES: &[Variable] = &[
         Breached,
         "the Pwned Passwords range API's base URL",
     )
-    .default("https://api.pwnedpasswords.com"),
+    .default(super::breached::PWNED_PASSWORDS_URL),
     Variable::new(
         "USER_DIRECTORY_URL",
         Directory,
@@ -234,7 +234,8 @@ pub const VARIABLES: &[Variable] = &[
         "the Twilio Account SID (AC...)",
     ),
     Variable::new("TWILIO_AUTH_TOKEN", Delivery, "the Twilio Auth Token").secret(),
-    Variable::new("SMS_BASE_URL", Delivery, "Twilio's base URL").default("https://api.twilio.com"),
+    Variable::new("SMS_BASE_URL", Delivery, "Twilio's base URL")
+        .default(super::delivery::TWILIO_BASE_URL),
     Variable::new(
         "WEBHOOK_URL",
         Delivery,

@@ -6,7 +6,7 @@ use super::providers::provider_request;
 use crate::config::delivery::DeliveryConfig;
 use crate::model::mask::mask_recipient;
 use crate::model::message::OutgoingMessage;
-use crate::ports::{DeliveryStore, HttpClient};
+use crate::ports::{DeliveryStore, HttpFetch};
 
 /// What became of one delivery attempt, and what the queue should do with the message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,7 +83,7 @@ impl Delivery {
 pub async fn deliver(
     config: &DeliveryConfig,
     msg: &OutgoingMessage,
-    http: &impl HttpClient,
+    http: &impl HttpFetch,
     store: &impl DeliveryStore,
     now_secs: u64,
 ) -> Delivery {
@@ -100,8 +100,8 @@ pub async fn deliver(
                 reason: RetryReason::Store(error.0),
             },
         },
-        Some(request) => match http.send(&request).await {
-            Ok(answer) => classify(answer.status, answer.retry_after.as_deref(), now_secs),
+        Some(request) => match http.fetch(&request).await {
+            Ok(answer) => classify(answer.status, answer.retry_after(), now_secs),
             Err(error) => classify_transport(&error),
         },
     };

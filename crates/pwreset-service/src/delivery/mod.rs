@@ -2,7 +2,7 @@
 //!
 //! [`compose`] writes a message's text; [`DeliveryConfig`] says which provider delivers each
 //! channel; [`provider_request`] builds the provider's exact request; [`deliver`] sends it once
-//! through the platform's [`HttpClient`] and [`DeliveryStore`] and says whether to ack, retry
+//! through the platform's [`HttpFetch`] and [`DeliveryStore`] and says whether to ack, retry
 //! later or give up; [`dead_letter`] keeps what could not be delivered.
 
 mod catalog;
@@ -20,8 +20,8 @@ pub use crate::config::delivery::{
 };
 pub use crate::model::mask::mask_recipient;
 pub use crate::model::message::{Channel, DeadLetter, OutgoingMessage};
-pub use crate::model::outbound::{HttpAnswer, ProviderRequest, TransportError, USER_AGENT};
-pub use crate::ports::{DeliveryStore, HttpClient, StoreError};
+pub use crate::model::outbound::{FetchedAnswer, OutboundRequest, TransportError, USER_AGENT};
+pub use crate::ports::{DeliveryStore, HttpFetch};
 pub use catalog::Locale;
 pub use compose::{MessageKind, compose, compose_in};
 pub use consumer::{Delivery, deliver};

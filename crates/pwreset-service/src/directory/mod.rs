@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 pub use crate::config::directory::{MIN_SECRET_BYTES, RemoteDirectory};
 use crate::model::account::{Account, normalize_email, normalize_identifier, normalize_phone};
-use crate::model::outbound::{ProviderRequest, USER_AGENT};
+use crate::model::outbound::{LOOKUP_TIME_LIMIT, OutboundRequest, USER_AGENT};
 use crate::ports::{Accounts, Clock, FetchedAnswer, HttpFetch, PlatformError, PlatformResult};
 
 /// How far the receiver lets a timestamp be from its clock.
@@ -35,10 +35,10 @@ pub const SIGNATURE_HEADER: &str = "X-Pwreset-Signature";
 
 impl RemoteDirectory {
     /// The signed request for `path` with `body` at `now`.
-    pub fn request(&self, path: &str, body: &Value, now: u64, nonce: &str) -> ProviderRequest {
+    pub fn request(&self, path: &str, body: &Value, now: u64, nonce: &str) -> OutboundRequest {
         let body = body.to_string();
         let signature = sign_request(self.secret.expose(), now, nonce, path, &body);
-        ProviderRequest {
+        OutboundRequest {
             method: "POST".to_owned(),
             url: format!("{}{path}", self.url),
             headers: vec![
@@ -52,6 +52,7 @@ impl RemoteDirectory {
                 ),
             ],
             body,
+            time_limit: LOOKUP_TIME_LIMIT,
         }
     }
 

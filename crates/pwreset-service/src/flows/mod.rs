@@ -1,6 +1,7 @@
 //! The shared flows: every rule of a reset lives here once, and each dialect only adapts requests
 //! and answers to them.
 
+pub(crate) mod dead_letter;
 pub(crate) mod lookup;
 mod password;
 mod redeem;
@@ -76,7 +77,10 @@ pub fn directory<'a, P: Platform>(p: &'a P, cfg: &'a ServiceConfig) -> Directory
 }
 
 /// Frees claims in the global code registry that an account's guard reported ended.
-pub async fn release_global(p: &impl Platform, digests: &[String]) -> Result<(), PlatformError> {
+pub async fn release_global(
+    p: &impl Platform,
+    digests: &[crate::model::secret::Digest],
+) -> Result<(), PlatformError> {
     if digests.is_empty() {
         return Ok(());
     }

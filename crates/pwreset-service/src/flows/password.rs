@@ -210,7 +210,7 @@ async fn finish_change(
     account_id: &str,
     change: &Change,
     stored: bool,
-) -> Option<Vec<String>> {
+) -> Option<Vec<crate::model::secret::Digest>> {
     let finish = GuardOp::FinishChange {
         change_id: change.id.clone(),
         changed_at: change.changed_at,

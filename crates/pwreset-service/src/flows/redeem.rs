@@ -17,18 +17,19 @@ use crate::config::ServiceConfig;
 use crate::guard::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp, Proof};
 use crate::model::account::Account;
 use crate::model::audit;
+use crate::model::secret::Digest;
 use crate::ports::{Accounts, LimitRule, Platform, PlatformError};
 
 /// The hex digests of `text` read as a code in `scope`, or one that never matches when it is not
 /// a well-formed code (a malformed code still counts as a wrong try).
-fn code_digests(cfg: &ServiceConfig, text: &str, scope: CodeScope<'_>) -> Vec<String> {
+fn code_digests(cfg: &ServiceConfig, text: &str, scope: CodeScope<'_>) -> Vec<Digest> {
     match ResetCode::parse(text, cfg.code_digits) {
         Ok(code) => code
             .digests(&cfg.keyring, scope)
             .iter()
-            .map(|d| d.as_hex().to_owned())
+            .map(Digest::from)
             .collect(),
-        Err(_) => vec!["malformed".to_owned()],
+        Err(_) => vec!["malformed".into()],
     }
 }
 
@@ -228,7 +229,7 @@ async fn account_of_global_code(
     let digests = parsed
         .digests(&cfg.keyring, CodeScope::Global)
         .iter()
-        .map(|d| d.as_hex().to_owned())
+        .map(Digest::from)
         .collect();
     let op = GlobalOp::Redeem {
         digests,

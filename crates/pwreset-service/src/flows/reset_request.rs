@@ -15,6 +15,7 @@ use crate::model::guard_ops::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer,
 use crate::model::job::{ResetRequest, ResetVia};
 use crate::model::locale::Locale;
 use crate::model::message::OutgoingMessage;
+use crate::model::secret::Digest;
 use crate::ports::{Accounts, LimitRule, Platform, PlatformError, PlatformResult};
 
 /// Finds the account of `request`, issues its secret and sends the message.
@@ -139,14 +140,10 @@ async fn sms_code(
     let mut claimed = None;
     for draw in ResetCode::draws(cfg.code_digits, &cfg.keyring, CodeScope::Global) {
         let draw = draw.map_err(|e| PlatformError(e.to_string()))?;
-        let stored = draw.stored_digest().as_hex().to_owned();
+        let stored = Digest::from(draw.stored_digest());
         let op = GlobalOp::Claim {
             stored: stored.clone(),
-            digests: draw
-                .digests()
-                .iter()
-                .map(|d| d.as_hex().to_owned())
-                .collect(),
+            digests: draw.digests().iter().map(Digest::from).collect(),
             account_id: account.id.clone(),
             expires_at,
         };
@@ -181,13 +178,12 @@ async fn issue_code(
     cfg: &ServiceConfig,
     account: &Account,
     code: &ResetCode,
-    global_digests: Vec<String>,
+    global_digests: Vec<Digest>,
 ) -> PlatformResult<bool> {
     let op = GuardOp::IssueCode {
         digest: code
             .digest(&cfg.keyring, CodeScope::Account(&account.id))
-            .as_hex()
-            .to_owned(),
+            .into(),
         expires_at: p.now().as_secs() + cfg.lifetimes.code,
         global_digests,
         state: newest_state_tag(cfg, account),

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::error::{PlatformError, PlatformResult};
 use crate::model::guard_ops::{GuardAnswer, GuardOp, Proof};
+use crate::model::secret::Digest;
 use crate::ports::ObjectStorage;
 
 /// Wrong tries that burn a code: the fifth wrong guess deletes it.
@@ -45,11 +46,11 @@ const DAY_SECS: u64 = 86_400;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct LiveCode {
-    digest: String,
+    digest: Digest,
     expires_at: u64,
     wrong_tries: u32,
     #[serde(default)]
-    global_digests: Vec<String>,
+    global_digests: Vec<Digest>,
     /// Issue order (see [`GuardState::serial`]).
     #[serde(default)]
     serial: u64,
@@ -131,7 +132,7 @@ struct FailedGuess {
 enum Verdict {
     Holds,
     CodeWrong(u32),
-    CodeBurnt(Vec<String>),
+    CodeBurnt(Vec<Digest>),
     Paused(u64),
     Fails,
 }
@@ -352,7 +353,7 @@ impl GuardState {
     /// Records a password change at `changed_at`: the pending change's secret is used, and every
     /// secret issued before it began (every secret, without one) dies. Returns the dead code's
     /// global digests.
-    fn record_change(&mut self, pending: Option<PendingChange>, changed_at: u64) -> Vec<String> {
+    fn record_change(&mut self, pending: Option<PendingChange>, changed_at: u64) -> Vec<Digest> {
         let issued_before = pending.as_ref().map_or(u64::MAX, |p| p.serial);
         if let Some(PendingChange {
             proof:
@@ -444,9 +445,9 @@ impl GuardState {
                     return Verdict::Fails;
                 };
                 // Every presented digest is compared, so the time does not depend on which matched.
-                let right = digests.iter().fold(false, |found, d| {
-                    constant_time_eq(d.as_bytes(), code.digest.as_bytes()) | found
-                });
+                let right = digests
+                    .iter()
+                    .fold(false, |found, d| (*d == code.digest) | found);
                 if right {
                     return Verdict::Holds;
                 }
@@ -475,7 +476,7 @@ fn until_a_day_after(times: &[u64], now: u64) -> u64 {
 }
 
 impl Verdict {
-    fn into_answer(self, released_on_hold: Vec<String>) -> GuardAnswer {
+    fn into_answer(self, released_on_hold: Vec<Digest>) -> GuardAnswer {
         match self {
             Verdict::Holds => GuardAnswer::Holds {
                 released_global: released_on_hold,

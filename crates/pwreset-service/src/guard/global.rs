@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::{read, write};
 use crate::model::error::PlatformResult;
 use crate::model::guard_ops::{GlobalAnswer, GlobalOp};
+use crate::model::secret::Digest;
 use crate::ports::ObjectStorage;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -30,14 +31,14 @@ struct Claim {
 struct Meta {
     /// Expiry minute → stored digests expiring in it.
     #[serde(default)]
-    expiring: BTreeMap<u64, Vec<String>>,
+    expiring: BTreeMap<u64, Vec<Digest>>,
     day: u64,
     risk: f64,
 }
 
 impl Meta {
     /// Starts a new day's budget, and returns the digests whose claims have lapsed.
-    fn prune(&mut self, now: u64) -> Vec<String> {
+    fn prune(&mut self, now: u64) -> Vec<Digest> {
         if self.day != now / 86_400 {
             self.day = now / 86_400;
             self.risk = 0.0;
@@ -55,14 +56,14 @@ impl Meta {
         self.expiring.values().map(|d| d.len() as u64).sum()
     }
 
-    fn add(&mut self, expires_at: u64, digest: String) {
+    fn add(&mut self, expires_at: u64, digest: Digest) {
         self.expiring
             .entry(expires_at.div_ceil(60))
             .or_default()
             .push(digest);
     }
 
-    fn remove(&mut self, digest: &str) {
+    fn remove(&mut self, digest: &Digest) {
         for digests in self.expiring.values_mut() {
             digests.retain(|d| d != digest);
         }
@@ -72,13 +73,13 @@ impl Meta {
 
 const META_KEY: &str = "meta";
 
-fn claim_key(digest: &str) -> String {
-    format!("claim:{digest}")
+fn claim_key(digest: &Digest) -> String {
+    format!("claim:{}", digest.as_str())
 }
 
 async fn live_claim(
     storage: &impl ObjectStorage,
-    digest: &str,
+    digest: &Digest,
     now: u64,
 ) -> PlatformResult<Option<Claim>> {
     let claim: Option<Claim> = read(storage, &claim_key(digest)).await?;

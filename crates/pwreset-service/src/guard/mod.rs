@@ -31,6 +31,8 @@ pub use crate::model::guard_ops::{
 };
 pub use crate::ports::ObjectStorage;
 
+use std::time::Duration;
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -39,6 +41,38 @@ use crate::model::error::{PlatformError, PlatformResult};
 /// Where the decoy sweep of an object stopped: the last decoy record it looked at. Outside
 /// [`DECOY_RECORD_PREFIX`], and there only while a pass is under way.
 pub const DECOY_SWEEP_CURSOR: &str = "sweep:cursor";
+
+/// How long after a decoy object's first new record its sweep runs (and, while decoy records
+/// remain, how long after a finished pass over them the next starts).
+pub const DECOY_SWEEP_DELAY: Duration = Duration::from_secs(3_600);
+/// How many decoy records one run of the sweep (one alarm) looks at.
+pub const DECOY_SWEEP_BATCH: usize = 1_000;
+/// How soon the next run follows one that stopped short of the last decoy record.
+pub const DECOY_SWEEP_NEXT_BATCH: Duration = Duration::from_secs(1);
+
+/// After an op on `record` in an object whose alarm is set (`alarm_pending`) or not: when to set
+/// the object's alarm, from now (`None`: leave it). A decoy record needs a sweep to be due; an
+/// account's record never does. The platform reads the alarm for every op, an account's too, so
+/// that a decoy costs the calls an account costs.
+pub fn decoy_alarm_after_op(record: &str, alarm_pending: bool) -> Option<Duration> {
+    (!alarm_pending && is_decoy_record(record)).then_some(DECOY_SWEEP_DELAY)
+}
+
+/// What an object's alarm does: one run of the sweep over [`DECOY_SWEEP_BATCH`] records
+/// ([`sweep_decoys`]), then when to set the alarm again, from now. Soon
+/// ([`DECOY_SWEEP_NEXT_BATCH`]) when the run stopped short of the last record; after
+/// [`DECOY_SWEEP_DELAY`] when the pass is done and decoy records remain; `None` when none remain
+/// (the next op on a decoy record sets it again).
+pub async fn decoy_sweep_alarm(
+    storage: &impl ObjectStorage,
+    now: pwreset_core::UnixTime,
+) -> PlatformResult<Option<Duration>> {
+    if !sweep_decoys(storage, now, DECOY_SWEEP_BATCH).await? {
+        return Ok(Some(DECOY_SWEEP_NEXT_BATCH));
+    }
+    let remain = !storage.list(DECOY_RECORD_PREFIX, None, 1).await?.is_empty();
+    Ok(remain.then_some(DECOY_SWEEP_DELAY))
+}
 
 /// Looks at up to `limit` decoy records of `storage`, from where the last run stopped, and deletes
 /// those that hold nothing any more (their last guess is a day old). Returns whether this run

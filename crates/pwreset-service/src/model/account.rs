@@ -70,20 +70,13 @@ impl Account {
     }
 }
 
-/// A fresh random id in UUID v4 form.
+/// A fresh random id: a UUID v4 from the core's random bytes, hyphenated and lower-case.
 pub fn new_id() -> Result<String, RandomUnavailable> {
-    let mut bytes: [u8; 16] = random_bytes()?;
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex = base16ct::lower::encode_string(&bytes);
-    Ok(format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    ))
+    let bytes: [u8; 16] = random_bytes()?;
+    Ok(uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string())
 }
 
 /// The longest identifier (username, e-mail) the service looks up.

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::secret::Digest;
+
 /// How many objects hold every guard, accounts' and decoys' alike.
 pub const GUARD_OBJECTS: u64 = 256;
 
@@ -63,7 +65,7 @@ pub enum Proof {
     /// A code: its keyed digests (one per key) in the account's scope.
     Code {
         /// Hex digests.
-        digests: Vec<String>,
+        digests: Vec<Digest>,
         /// The keyed tag of the identifier the code was presented with (username, address,
         /// phone, or `no-phone`): whose own day of guesses a paused account reports.
         #[serde(default)]
@@ -97,12 +99,12 @@ pub enum GuardOp {
     /// A new code replaces any outstanding one; its tries start at zero.
     IssueCode {
         /// Keyed digest (hex) of the code in the account's scope.
-        digest: String,
+        digest: Digest,
         /// Expiry (unix seconds).
         expires_at: u64,
         /// The code's digests in the global registry, when it was claimed there.
         #[serde(default)]
-        global_digests: Vec<String>,
+        global_digests: Vec<Digest>,
         /// The newest tag of the account's password state as the issuer read it
         /// (`Keyring::state_tags`): the code holds only while the state has not changed.
         #[serde(default)]
@@ -134,7 +136,7 @@ pub enum GuardOp {
     /// payload); a wrong one costs a try.
     RedeemCode {
         /// Keyed digests (hex) of the presented code, one per key.
-        digests: Vec<String>,
+        digests: Vec<Digest>,
         /// The keyed tag of the identifier it was presented with (see [`Proof::Code`]).
         #[serde(default)]
         asked_as: String,
@@ -187,7 +189,7 @@ pub enum GuardAnswer {
     /// The code is stored; a replaced code's global digests are to be released.
     Issued {
         /// The replaced code's global digests.
-        released_global: Vec<String>,
+        released_global: Vec<Digest>,
     },
     /// The link is recorded as live.
     LinkIssued,
@@ -199,7 +201,7 @@ pub enum GuardAnswer {
     /// The proof holds (and, for [`GuardOp::RedeemCode`], the code is now used up).
     Holds {
         /// Global digests to release (a code used up).
-        released_global: Vec<String>,
+        released_global: Vec<Digest>,
     },
     /// The code was wrong; `tries_left` more before it burns.
     CodeWrong {
@@ -209,7 +211,7 @@ pub enum GuardAnswer {
     /// The code was wrong for the last time and is now burnt.
     CodeBurnt {
         /// Its global digests, to be released.
-        released_global: Vec<String>,
+        released_global: Vec<Digest>,
     },
     /// The account had [`DAILY_FAILED_GUESSES`] failed code guesses in the last day: no code is
     /// judged (the right one is refused too) until `retry_after` seconds have passed.
@@ -234,7 +236,7 @@ pub enum GuardAnswer {
     /// The password change is recorded; every other secret is dead.
     Changed {
         /// Global digests to release (the codes that died).
-        released_global: Vec<String>,
+        released_global: Vec<Digest>,
     },
     /// The pending change was dropped; its secret is still usable.
     Dropped,
@@ -242,7 +244,7 @@ pub enum GuardAnswer {
 
 impl GuardAnswer {
     /// Global digests this answer asks the caller to release.
-    pub fn released_global(&self) -> &[String] {
+    pub fn released_global(&self) -> &[Digest] {
         match self {
             GuardAnswer::Issued { released_global }
             | GuardAnswer::Holds { released_global }
@@ -260,9 +262,9 @@ pub enum GlobalOp {
     /// Claims a code for an account: refused when the code, under any key, is already live.
     Claim {
         /// The digest (hex) to store, under the newest key.
-        stored: String,
+        stored: Digest,
         /// The code's digests under every key (the stored one among them).
-        digests: Vec<String>,
+        digests: Vec<Digest>,
         /// The account it belongs to.
         account_id: String,
         /// Expiry (unix seconds).
@@ -271,14 +273,14 @@ pub enum GlobalOp {
     /// Looks up a presented code (its digests under every key) within the day's guess budget.
     Redeem {
         /// Keyed digests (hex) in the global scope, one per key.
-        digests: Vec<String>,
+        digests: Vec<Digest>,
         /// The codes' digit count (for the odds of a guess).
         digits: u8,
     },
     /// Frees claims (the code was used, burnt or replaced).
     Release {
         /// The stored digests.
-        digests: Vec<String>,
+        digests: Vec<Digest>,
     },
 }
 
@@ -295,7 +297,7 @@ pub enum GlobalAnswer {
         /// The account.
         account_id: String,
         /// The stored digest that matched (to release once used).
-        digest: String,
+        digest: Digest,
     },
     /// No live code matches; the guess was counted against the day's budget.
     NotFound,

@@ -1,25 +1,39 @@
 //! Outbound HTTP as plain values: the requests the service builds (provider deliveries, the
-//! breached-password range API, the user directory) and what comes back.
+//! breached-password range API, the user directory), how long each may take, and what comes back.
 
-/// The `User-Agent` every provider request carries (Resend refuses requests without one).
+use std::time::Duration;
+
+/// The `User-Agent` every outbound request carries (Resend refuses requests without one).
 pub const USER_AGENT: &str = concat!("pwreset/", env!("CARGO_PKG_VERSION"));
 
-/// One HTTP request to a provider. Its `Debug` shows the method, URL and header names only:
-/// headers carry keys and signatures, the body the message's secret.
+/// How long a provider may take to answer a delivery before the attempt counts as timed out (a
+/// queue consumer waits, not a client).
+pub const DELIVERY_TIME_LIMIT: Duration = Duration::from_secs(10);
+
+/// How long the range API or the user directory may take to answer (a client's request waits).
+pub const LOOKUP_TIME_LIMIT: Duration = Duration::from_secs(5);
+
+/// One outbound HTTP request: a provider's delivery, a range API lookup or a user directory call.
+/// Its `Debug` shows the method, URL and header names only: headers carry keys and signatures,
+/// the body the message's secret.
 #[derive(Clone, PartialEq, Eq)]
-pub struct ProviderRequest {
-    /// The method (`POST`).
+pub struct OutboundRequest {
+    /// The method (`POST`, `GET`).
     pub method: String,
     /// The full URL.
     pub url: String,
     /// Header names and values, in sending order.
     pub headers: Vec<(String, String)>,
-    /// The body, JSON or form-encoded per the `Content-Type` header.
+    /// The body, JSON or form-encoded per the `Content-Type` header; empty for none.
     pub body: String,
+    /// How long the answer may take before the platform gives up ([`TransportError::Timeout`]):
+    /// the service decides, the platform applies it.
+    pub time_limit: Duration,
 }
 
-impl ProviderRequest {
-    /// A `POST` to `url` with `User-Agent` first, then `headers`.
+impl OutboundRequest {
+    /// A provider's delivery: a `POST` to `url` with `User-Agent` first, then `headers`, within
+    /// [`DELIVERY_TIME_LIMIT`].
     pub(crate) fn post(url: String, headers: Vec<(&str, String)>, body: String) -> Self {
         let mut all = vec![("User-Agent".to_owned(), USER_AGENT.to_owned())];
         all.extend(
@@ -32,6 +46,7 @@ impl ProviderRequest {
             url,
             headers: all,
             body,
+            time_limit: DELIVERY_TIME_LIMIT,
         }
     }
 
@@ -44,31 +59,23 @@ impl ProviderRequest {
     }
 }
 
-impl std::fmt::Debug for ProviderRequest {
+impl std::fmt::Debug for OutboundRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
-        f.debug_struct("ProviderRequest")
+        f.debug_struct("OutboundRequest")
             .field("method", &self.method)
             .field("url", &self.url)
             .field("headers", &names)
             .field("body_bytes", &self.body.len())
+            .field("time_limit", &self.time_limit)
             .finish()
     }
-}
-
-/// A provider's answer, as much of it as delivery reads.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HttpAnswer {
-    /// The HTTP status.
-    pub status: u16,
-    /// The `Retry-After` header, if any (seconds or an HTTP date).
-    pub retry_after: Option<String>,
 }
 
 /// Why no answer came back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TransportError {
-    /// No answer within the platform's time limit. The provider may still have accepted it.
+    /// No answer within the request's time limit. The provider may still have accepted it.
     Timeout,
     /// The connection failed or closed before an answer.
     Connection,
@@ -86,13 +93,13 @@ impl std::fmt::Display for TransportError {
     }
 }
 
-/// An answer to an HTTP call whose body matters (the breached-password range API, the user
-/// directory).
+/// The answer to an [`OutboundRequest`]: its status, headers (a provider's `Retry-After`, the user
+/// directory's signature) and body (the range API's list, the user directory's JSON).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FetchedAnswer {
     /// The status.
     pub status: u16,
-    /// Header names and values as received (the user directory's answers carry a signature).
+    /// Header names and values as received.
     pub headers: Vec<(String, String)>,
     /// The body as text.
     pub body: String,
@@ -105,5 +112,10 @@ impl FetchedAnswer {
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The `Retry-After` header, if any (seconds or an HTTP date).
+    pub fn retry_after(&self) -> Option<&str> {
+        self.header("retry-after")
     }
 }

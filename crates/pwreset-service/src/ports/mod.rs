@@ -1,19 +1,18 @@
 //! What the service needs from a platform, one small trait per capability.
 //!
 //! The edge Worker implements them on Workers KV, Durable Objects, Queues, the rate-limiting
-//! binding and `fetch`; [`crate::testing::memory`] implements them in memory for tests. Futures are not
-//! `Send`: a Worker runs on one thread.
+//! binding and `fetch`; `testing::memory` (with the `testing` feature) implements them in memory
+//! for tests. Futures are not `Send`: a Worker runs on one thread.
 
 use pwreset_core::UnixTime;
 
 pub use crate::model::error::{PlatformError, PlatformResult};
-pub use crate::model::outbound::FetchedAnswer;
+pub use crate::model::outbound::{FetchedAnswer, OutboundRequest, TransportError};
 
 use crate::model::account::Account;
 use crate::model::guard_ops::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp};
 use crate::model::job::Job;
 use crate::model::message::{DeadLetter, OutgoingMessage};
-use crate::model::outbound::{HttpAnswer, ProviderRequest, TransportError};
 
 /// The current time, and waiting.
 pub trait Clock {
@@ -157,10 +156,12 @@ pub trait RateLimits {
     async fn allow(&self, rule: LimitRule, key: &str) -> PlatformResult<bool>;
 }
 
-/// Outbound HTTP that reads the answer's body.
+/// Outbound HTTP: provider deliveries, the range API, the user directory (the Worker: `fetch`,
+/// redirects not followed).
 pub trait HttpFetch {
-    /// Sends `request` (within the platform's time limit) and reads the answer.
-    async fn fetch(&self, request: &ProviderRequest) -> Result<FetchedAnswer, TransportError>;
+    /// Sends `request` and reads the answer, giving up after the request's
+    /// [`time_limit`](OutboundRequest::time_limit) with [`TransportError::Timeout`].
+    async fn fetch(&self, request: &OutboundRequest) -> Result<FetchedAnswer, TransportError>;
 }
 
 /// A cache of small text answers with a lifetime.
@@ -188,7 +189,6 @@ pub trait Platform:
     + JobQueue
     + RateLimits
     + Logger
-    + HttpClient
     + DeliveryStore
     + HttpFetch
     + ResponseCache
@@ -205,45 +205,26 @@ impl<T> Platform for T where
         + JobQueue
         + RateLimits
         + Logger
-        + HttpClient
         + DeliveryStore
         + HttpFetch
         + ResponseCache
 {
 }
 
-/// Sends a provider request (the Worker: `Fetch` with a time limit).
-pub trait HttpClient {
-    /// Sends `request` and returns the answer's status and `Retry-After`.
-    async fn send(&self, request: &ProviderRequest) -> Result<HttpAnswer, TransportError>;
-}
-
-/// A store that failed; the text says what, without secrets.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StoreError(pub String);
-
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "delivery store error: {}", self.0)
-    }
-}
-
-impl std::error::Error for StoreError {}
-
 /// Where delivery keeps its records (the Worker: KV).
 pub trait DeliveryStore {
     /// Adds a message to the dev outbox.
-    async fn outbox_put(&self, msg: &OutgoingMessage) -> Result<(), StoreError>;
+    async fn outbox_put(&self, msg: &OutgoingMessage) -> PlatformResult<()>;
     /// The outbox's messages to `to`, newest first.
-    async fn outbox_list(&self, to: &str) -> Result<Vec<OutgoingMessage>, StoreError>;
+    async fn outbox_list(&self, to: &str) -> PlatformResult<Vec<OutgoingMessage>>;
     /// Whether the message with this id was already delivered.
-    async fn was_sent(&self, id: &str) -> Result<bool, StoreError>;
+    async fn was_sent(&self, id: &str) -> PlatformResult<bool>;
     /// Records that the message with this id was delivered.
-    async fn mark_sent(&self, id: &str) -> Result<(), StoreError>;
+    async fn mark_sent(&self, id: &str) -> PlatformResult<()>;
     /// Keeps a dead letter for the operator.
-    async fn put_dead_letter(&self, letter: &DeadLetter) -> Result<(), StoreError>;
+    async fn put_dead_letter(&self, letter: &DeadLetter) -> PlatformResult<()>;
     /// Every dead letter kept, newest first.
-    async fn list_dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError>;
+    async fn list_dead_letters(&self) -> PlatformResult<Vec<DeadLetter>>;
 }
 
 /// Key-value storage that one op at a time has to itself.

@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 
 use super::{KeyValue, put};
 use crate::model::message::{DeadLetter, OutgoingMessage};
-use crate::ports::{Clock, DeliveryStore, PlatformError, StoreError};
+use crate::ports::{Clock, DeliveryStore, PlatformError, PlatformResult};
 
 const OUTBOX_TTL: u64 = 24 * 60 * 60;
 const SENT_TTL: u64 = 7 * 24 * 60 * 60;
@@ -29,7 +29,8 @@ fn inverted(now_millis: u64) -> String {
 }
 
 /// The inverted time of an outbox key (`outbox:<to>:<inverted millis>:<id>`): the larger, the
-/// older the message.
+/// older the message (the memory platform's listing).
+#[cfg(feature = "testing")]
 pub(crate) fn outbox_age(key: &str) -> Option<&str> {
     key.rsplit(':').nth(1)
 }
@@ -39,24 +40,20 @@ async fn list_json<V: DeserializeOwned>(
     kv: &impl KeyValue,
     prefix: &str,
     limit: usize,
-) -> Result<Vec<V>, StoreError> {
-    let listed = kv.kv_list(prefix, limit).await.map_err(store_error)?;
+) -> PlatformResult<Vec<V>> {
+    let listed = kv.kv_list(prefix, limit).await?;
     Ok(listed
         .iter()
         .filter_map(|(_, text)| serde_json::from_str(text).ok())
         .collect())
 }
 
-fn store_error(e: PlatformError) -> StoreError {
-    StoreError(e.0)
-}
-
-fn encoding_error(what: &'static str) -> impl Fn(serde_json::Error) -> StoreError {
-    move |e| StoreError(format!("{what} encoding: {e}"))
+fn encoding_error(what: &'static str) -> impl Fn(serde_json::Error) -> PlatformError {
+    move |e| PlatformError(format!("{what} encoding: {e}"))
 }
 
 impl<T: KeyValue + Clock> DeliveryStore for T {
-    async fn outbox_put(&self, msg: &OutgoingMessage) -> Result<(), StoreError> {
+    async fn outbox_put(&self, msg: &OutgoingMessage) -> PlatformResult<()> {
         let key = format!(
             "{OUTBOX_PREFIX}{}:{}:{}",
             msg.to,
@@ -64,42 +61,33 @@ impl<T: KeyValue + Clock> DeliveryStore for T {
             msg.id
         );
         let text = serde_json::to_string(msg).map_err(encoding_error("outbox"))?;
-        put(self, &key, &text, Some(OUTBOX_TTL))
-            .await
-            .map_err(store_error)
+        put(self, &key, &text, Some(OUTBOX_TTL)).await
     }
 
-    async fn outbox_list(&self, to: &str) -> Result<Vec<OutgoingMessage>, StoreError> {
+    async fn outbox_list(&self, to: &str) -> PlatformResult<Vec<OutgoingMessage>> {
         list_json(self, &format!("{OUTBOX_PREFIX}{to}:"), OUTBOX_LIST_LIMIT).await
     }
 
-    async fn was_sent(&self, id: &str) -> Result<bool, StoreError> {
-        let found = self
-            .kv_get(&format!("{SENT_PREFIX}{id}"))
-            .await
-            .map_err(store_error)?;
+    async fn was_sent(&self, id: &str) -> PlatformResult<bool> {
+        let found = self.kv_get(&format!("{SENT_PREFIX}{id}")).await?;
         Ok(found.is_some())
     }
 
-    async fn mark_sent(&self, id: &str) -> Result<(), StoreError> {
-        put(self, &format!("{SENT_PREFIX}{id}"), "1", Some(SENT_TTL))
-            .await
-            .map_err(store_error)
+    async fn mark_sent(&self, id: &str) -> PlatformResult<()> {
+        put(self, &format!("{SENT_PREFIX}{id}"), "1", Some(SENT_TTL)).await
     }
 
-    async fn put_dead_letter(&self, letter: &DeadLetter) -> Result<(), StoreError> {
+    async fn put_dead_letter(&self, letter: &DeadLetter) -> PlatformResult<()> {
         let key = format!(
             "{DEAD_PREFIX}{}:{}",
             inverted(self.now_millis()),
             letter.message_id
         );
         let text = serde_json::to_string(letter).map_err(encoding_error("dead letter"))?;
-        put(self, &key, &text, Some(DEAD_TTL))
-            .await
-            .map_err(store_error)
+        put(self, &key, &text, Some(DEAD_TTL)).await
     }
 
-    async fn list_dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
+    async fn list_dead_letters(&self) -> PlatformResult<Vec<DeadLetter>> {
         list_json(self, DEAD_PREFIX, DEAD_LIST_LIMIT).await
     }
 }

@@ -4,8 +4,8 @@ use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, VecDeque};
 
 use crate::model::message::{DeadLetter, OutgoingMessage};
-use crate::model::outbound::{HttpAnswer, ProviderRequest, TransportError};
-use crate::ports::{DeliveryStore, HttpClient, StoreError};
+use crate::model::outbound::{FetchedAnswer, OutboundRequest, TransportError};
+use crate::ports::{DeliveryStore, HttpFetch, PlatformError, PlatformResult};
 
 /// A [`DeliveryStore`] in memory. [`set_unavailable`](Self::set_unavailable) makes every call
 /// fail, to test what happens when the real store is down.
@@ -38,23 +38,23 @@ impl MemoryDeliveryStore {
         self.outbox.borrow().clone()
     }
 
-    fn check(&self) -> Result<(), StoreError> {
+    fn check(&self) -> PlatformResult<()> {
         if self.unavailable.get() {
-            return Err(StoreError("memory store set unavailable".to_owned()));
+            return Err(PlatformError("memory store set unavailable".to_owned()));
         }
         Ok(())
     }
 }
 
 impl DeliveryStore for MemoryDeliveryStore {
-    async fn outbox_put(&self, msg: &OutgoingMessage) -> Result<(), StoreError> {
+    async fn outbox_put(&self, msg: &OutgoingMessage) -> PlatformResult<()> {
         self.check()?;
         self.outbox.borrow_mut().push(msg.clone());
         Ok(())
     }
 
     /// Addresses compare case-insensitively; newest first, later puts first among equals.
-    async fn outbox_list(&self, to: &str) -> Result<Vec<OutgoingMessage>, StoreError> {
+    async fn outbox_list(&self, to: &str) -> PlatformResult<Vec<OutgoingMessage>> {
         self.check()?;
         let mut found: Vec<OutgoingMessage> = self
             .outbox
@@ -68,24 +68,24 @@ impl DeliveryStore for MemoryDeliveryStore {
         Ok(found)
     }
 
-    async fn was_sent(&self, id: &str) -> Result<bool, StoreError> {
+    async fn was_sent(&self, id: &str) -> PlatformResult<bool> {
         self.check()?;
         Ok(self.sent.borrow().contains(id))
     }
 
-    async fn mark_sent(&self, id: &str) -> Result<(), StoreError> {
+    async fn mark_sent(&self, id: &str) -> PlatformResult<()> {
         self.check()?;
         self.sent.borrow_mut().insert(id.to_owned());
         Ok(())
     }
 
-    async fn put_dead_letter(&self, letter: &DeadLetter) -> Result<(), StoreError> {
+    async fn put_dead_letter(&self, letter: &DeadLetter) -> PlatformResult<()> {
         self.check()?;
         self.dead_letters.borrow_mut().push(letter.clone());
         Ok(())
     }
 
-    async fn list_dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
+    async fn list_dead_letters(&self) -> PlatformResult<Vec<DeadLetter>> {
         self.check()?;
         let mut letters: Vec<DeadLetter> =
             self.dead_letters.borrow().iter().rev().cloned().collect();
@@ -94,12 +94,12 @@ impl DeliveryStore for MemoryDeliveryStore {
     }
 }
 
-/// An [`HttpClient`] that records every request and answers from a script, in order; once the
-/// script is used up it answers `200`.
+/// The providers' side of [`HttpFetch`]: records every request and answers from a script, in
+/// order; once the script is used up it answers `200` with an empty body.
 #[derive(Default)]
 pub struct FakeHttpClient {
-    script: RefCell<VecDeque<Result<HttpAnswer, TransportError>>>,
-    requests: RefCell<Vec<ProviderRequest>>,
+    script: RefCell<VecDeque<Result<FetchedAnswer, TransportError>>>,
+    requests: RefCell<Vec<OutboundRequest>>,
 }
 
 impl FakeHttpClient {
@@ -108,22 +108,22 @@ impl FakeHttpClient {
         Self::default()
     }
 
-    /// Queues an answer with this status and no `Retry-After`.
+    /// Queues an answer with this status, no header and no body.
     pub fn push_status(&self, status: u16) -> &Self {
-        self.push(Ok(HttpAnswer {
+        self.push(Ok(FetchedAnswer {
             status,
-            retry_after: None,
+            ..FetchedAnswer::default()
         }))
     }
 
     /// Queues an answer, or a transport failure.
-    pub fn push(&self, answer: Result<HttpAnswer, TransportError>) -> &Self {
+    pub fn push(&self, answer: Result<FetchedAnswer, TransportError>) -> &Self {
         self.script.borrow_mut().push_back(answer);
         self
     }
 
     /// Every request sent so far, in order.
-    pub fn requests(&self) -> Vec<ProviderRequest> {
+    pub fn requests(&self) -> Vec<OutboundRequest> {
         self.requests.borrow().clone()
     }
 
@@ -133,13 +133,13 @@ impl FakeHttpClient {
     }
 }
 
-impl HttpClient for FakeHttpClient {
-    async fn send(&self, request: &ProviderRequest) -> Result<HttpAnswer, TransportError> {
+impl HttpFetch for FakeHttpClient {
+    async fn fetch(&self, request: &OutboundRequest) -> Result<FetchedAnswer, TransportError> {
         self.requests.borrow_mut().push(request.clone());
         let next = self.script.borrow_mut().pop_front();
-        next.unwrap_or(Ok(HttpAnswer {
+        next.unwrap_or(Ok(FetchedAnswer {
             status: 200,
-            retry_after: None,
+            ..FetchedAnswer::default()
         }))
     }
 }

@@ -8,12 +8,11 @@ use std::future::Future;
 
 use pwreset_core::UnixTime;
 
-use crate::delivery::{HttpAnswer, HttpClient, ProviderRequest, StoreError, TransportError};
 use crate::guard::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp};
 use crate::model::job::Job;
 use crate::ports::{
     AccountGuard, Clock, FetchedAnswer, GlobalCodes, HttpFetch, JobQueue, KeyValue, LimitRule,
-    Logger, PlatformError, PlatformResult, RateLimits,
+    Logger, OutboundRequest, PlatformError, PlatformResult, RateLimits, TransportError,
 };
 
 /// How the chosen call fails.
@@ -47,12 +46,6 @@ impl Injected for TransportError {
             Fault::Error => TransportError::Connection,
             Fault::Timeout => TransportError::Timeout,
         }
-    }
-}
-
-impl Injected for StoreError {
-    fn injected(fault: Fault, call: &str) -> Self {
-        StoreError(format!("injected {fault:?} in {call}"))
     }
 }
 
@@ -180,14 +173,8 @@ impl<P: RateLimits> RateLimits for Faulty<'_, P> {
     }
 }
 
-impl<P: HttpClient> HttpClient for Faulty<'_, P> {
-    async fn send(&self, request: &ProviderRequest) -> Result<HttpAnswer, TransportError> {
-        self.call("send", self.inner.send(request)).await
-    }
-}
-
 impl<P: HttpFetch> HttpFetch for Faulty<'_, P> {
-    async fn fetch(&self, request: &ProviderRequest) -> Result<FetchedAnswer, TransportError> {
+    async fn fetch(&self, request: &OutboundRequest) -> Result<FetchedAnswer, TransportError> {
         self.call("fetch", self.inner.fetch(request)).await
     }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use pwreset_core::UnixTime;
 
 use crate::api::router::Service;
-use crate::delivery::{HttpAnswer, HttpClient, OutgoingMessage, ProviderRequest, TransportError};
+use crate::delivery::{OutboundRequest, OutgoingMessage, TransportError};
 use crate::guard::{
     GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp, ObjectStorage, apply_global_op,
     apply_guard_op,
@@ -17,6 +17,7 @@ use crate::ports::{
     AccountGuard, Clock, FetchedAnswer, GlobalCodes, HttpFetch, JobQueue, KeyValue, LimitRule,
     Logger, PlatformResult, RateLimits,
 };
+use crate::queue::{self, Decision};
 use crate::store::delivery::{OUTBOX_PREFIX, SENT_PREFIX, outbox_age};
 use crate::testing::delivery::FakeHttpClient;
 
@@ -70,6 +71,8 @@ pub struct MemoryPlatform {
     /// records written within one second keep their order.
     kv_writes: Cell<u64>,
     guards: RefCell<BTreeMap<String, std::rc::Rc<MemoryObjectStorage>>>,
+    /// Each guard object's alarm, when set: when it goes off (unix milliseconds).
+    alarms: RefCell<BTreeMap<String, u64>>,
     global: MemoryObjectStorage,
     queue: RefCell<Vec<(Job, u64)>>,
     dead: RefCell<Vec<Job>>,
@@ -144,6 +147,47 @@ impl MemoryPlatform {
         self.sweep_decoys_batch(usize::MAX).await.map(|_| ())
     }
 
+    /// The guard objects' alarms that are set: each object's name and when it goes off (unix
+    /// milliseconds). An op on a decoy record sets its object's alarm as on the edge
+    /// ([`crate::guard::decoy_alarm_after_op`]).
+    pub fn guard_alarms(&self) -> Vec<(String, u64)> {
+        self.alarms
+            .borrow()
+            .iter()
+            .map(|(object, at)| (object.clone(), *at))
+            .collect()
+    }
+
+    /// Sets off the guard objects' alarms that are due, as the edge does: each runs
+    /// [`crate::guard::decoy_sweep_alarm`] on its object and sets the alarm again when that says
+    /// so. Returns how many went off.
+    pub async fn run_due_alarms(&self) -> PlatformResult<usize> {
+        let now_ms = self.now.get() * 1000;
+        let due: Vec<String> = self
+            .alarms
+            .borrow()
+            .iter()
+            .filter(|(_, at)| **at <= now_ms)
+            .map(|(object, _)| object.clone())
+            .collect();
+        for object in &due {
+            let storage = self
+                .guards
+                .borrow_mut()
+                .entry(object.clone())
+                .or_default()
+                .clone();
+            // A failed alarm stays set, to go off again.
+            let next = crate::guard::decoy_sweep_alarm(&*storage, self.now()).await?;
+            let mut alarms = self.alarms.borrow_mut();
+            match next {
+                Some(after) => alarms.insert(object.clone(), now_ms + millis(after)),
+                None => alarms.remove(object),
+            };
+        }
+        Ok(due.len())
+    }
+
     /// One alarm's sweep in every object: each looks at up to `limit` decoy records;
     /// whether every object's sweep reached its last record.
     pub async fn sweep_decoys_batch(&self, limit: usize) -> PlatformResult<bool> {
@@ -210,33 +254,72 @@ impl MemoryPlatform {
         self.dead_history.borrow().clone()
     }
 
-    /// Runs queued jobs whose time has come, and the ones they enqueue, moving the clock to each
-    /// delayed job, until the queue is empty; then runs the dead-letter queue. Returns how many ran.
+    /// Runs the queue as the platform's consumer does, until it is empty: moves the clock to the
+    /// earliest job's time, takes the jobs due by then (at most [`queue::MAX_BATCH_SIZE`], oldest
+    /// first) as one batch and consumes it ([`Service::consume_batch`], the Worker's path), and
+    /// so on with the jobs they enqueue; then consumes the dead-letter queue the same way. A job
+    /// the consumer asks to retry goes to the dead-letter queue at once (as after the queue's last
+    /// retry). Returns how many jobs of the work queue ran.
     pub async fn drain_queue(&self, service: &Service) -> usize {
         let mut ran = 0;
-        loop {
-            let next = {
-                let mut queue = self.queue.borrow_mut();
-                let Some(index) = (0..queue.len()).min_by_key(|&i| queue[i].1) else {
-                    break;
-                };
-                queue.remove(index)
-            };
-            let (job, due) = next;
-            if due > self.now.get() {
-                self.now.set(due);
+        while let Some(batch) = self.next_batch() {
+            ran += batch.len();
+            let decisions = service
+                .consume_batch(self, queue::JOBS_QUEUE, bodies(&batch))
+                .await;
+            for (job, decision) in batch.into_iter().zip(decisions) {
+                if decision != Decision::Ack {
+                    self.dead.borrow_mut().push(job);
+                }
             }
-            if service.run_job(self, job.clone()).await == crate::model::job::JobOutcome::Retry {
-                self.dead.borrow_mut().push(job);
-            }
-            ran += 1;
         }
-        let dead: Vec<Job> = self.dead.borrow_mut().drain(..).collect();
-        for job in dead {
-            service.run_dead_letter(self, job).await;
+        loop {
+            let dead: Vec<Job> = {
+                let mut dead = self.dead.borrow_mut();
+                let n = dead.len().min(queue::MAX_BATCH_SIZE);
+                dead.drain(..n).collect()
+            };
+            if dead.is_empty() {
+                break;
+            }
+            service
+                .consume_batch(self, queue::DEAD_LETTER_QUEUE, bodies(&dead))
+                .await;
         }
         ran
     }
+
+    /// The next batch of the work queue: the clock moved to the earliest job's time, and the jobs
+    /// due by then, in the order they were due and queued.
+    fn next_batch(&self) -> Option<Vec<Job>> {
+        let mut queue = self.queue.borrow_mut();
+        let earliest = queue.iter().map(|(_, due)| *due).min()?;
+        if earliest > self.now.get() {
+            self.now.set(earliest);
+        }
+        let now = self.now.get();
+        let mut due: Vec<usize> = (0..queue.len()).filter(|&i| queue[i].1 <= now).collect();
+        due.sort_by_key(|&i| queue[i].1);
+        due.truncate(queue::MAX_BATCH_SIZE);
+        let batch = due.iter().map(|&i| queue[i].0.clone()).collect();
+        due.sort_unstable();
+        for i in due.into_iter().rev() {
+            queue.remove(i);
+        }
+        Some(batch)
+    }
+}
+
+/// A duration in whole milliseconds.
+fn millis(duration: std::time::Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Jobs as a queue delivers their bodies.
+fn bodies(jobs: &[Job]) -> Vec<serde_json::Value> {
+    jobs.iter()
+        .map(|job| serde_json::to_value(job).expect("jobs serialise"))
+        .collect()
 }
 
 impl Clock for MemoryPlatform {
@@ -297,7 +380,13 @@ impl AccountGuard for MemoryPlatform {
             .entry(at.object.clone())
             .or_default()
             .clone();
-        apply_guard_op(&*storage, &at.record, op, self.now()).await
+        let answer = apply_guard_op(&*storage, &at.record, op, self.now()).await;
+        let pending = self.alarms.borrow().contains_key(&at.object);
+        if let Some(after) = crate::guard::decoy_alarm_after_op(&at.record, pending) {
+            let at_ms = self.now.get() * 1000 + millis(after);
+            self.alarms.borrow_mut().insert(at.object.clone(), at_ms);
+        }
+        answer
     }
 }
 
@@ -341,20 +430,18 @@ impl Logger for MemoryPlatform {
     }
 }
 
-impl HttpClient for MemoryPlatform {
-    async fn send(&self, request: &ProviderRequest) -> Result<HttpAnswer, TransportError> {
-        self.http.send(request).await
-    }
-}
-
 /// The user service for requests to its URL ([`crate::testing::user_service::MemoryUserService`]);
-/// otherwise a fake Pwned Passwords range API over the corpus given with
-/// [`MemoryPlatform::add_breached`], with padding lines of count 0 like the real one.
+/// the providers ([`MemoryPlatform::http`]) for the other `POST`s, the deliveries; otherwise (a
+/// `GET`, the only one the service sends) a fake Pwned Passwords range API over the corpus given
+/// with [`MemoryPlatform::add_breached`], with padding lines of count 0 like the real one.
 impl HttpFetch for MemoryPlatform {
-    async fn fetch(&self, request: &ProviderRequest) -> Result<FetchedAnswer, TransportError> {
+    async fn fetch(&self, request: &OutboundRequest) -> Result<FetchedAnswer, TransportError> {
         use crate::testing::user_service::MemoryUserService;
         if request.url.starts_with(MemoryUserService::URL) {
             return self.user_service.fetch(request, self.now.get());
+        }
+        if request.method != "GET" {
+            return self.http.fetch(request).await;
         }
         self.range_requests.borrow_mut().push(request.url.clone());
         if self.range_down.get() {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::delivery::{ProviderRequest, TransportError};
+use crate::delivery::{OutboundRequest, TransportError};
 use crate::directory::{
     NONCE_HEADER, PROTOCOL_VERSION, REPLAY_WINDOW_SECS, SIGNATURE_HEADER, TIMESTAMP_HEADER,
     request_is_signed, sign_answer,
@@ -18,7 +18,7 @@ use crate::ports::FetchedAnswer;
 
 /// What an on-path attacker (a test) does to the answers: it sees the request and the honest
 /// answer, and returns what the caller receives instead.
-type Rewrite = Box<dyn Fn(&ProviderRequest, FetchedAnswer) -> FetchedAnswer>;
+type Rewrite = Box<dyn Fn(&OutboundRequest, FetchedAnswer) -> FetchedAnswer>;
 
 /// A user service with its accounts in memory (as the JSON the protocol carries).
 #[derive(Default)]
@@ -76,7 +76,7 @@ impl MemoryUserService {
     /// answer.
     pub fn intercept(
         &self,
-        rewrite: impl Fn(&ProviderRequest, FetchedAnswer) -> FetchedAnswer + 'static,
+        rewrite: impl Fn(&OutboundRequest, FetchedAnswer) -> FetchedAnswer + 'static,
     ) {
         *self.on_path.borrow_mut() = Some(Box::new(rewrite));
     }
@@ -95,7 +95,7 @@ impl MemoryUserService {
     /// through the rewrite on the path if a test set one.
     pub fn fetch(
         &self,
-        request: &ProviderRequest,
+        request: &OutboundRequest,
         now: u64,
     ) -> Result<FetchedAnswer, TransportError> {
         let answer = self.answer(request, now);
@@ -108,7 +108,7 @@ impl MemoryUserService {
     /// The service's own answer to `request` at `now` (unix seconds): `401` unsigned unless the
     /// request's signature, timestamp and nonce check out; otherwise the handler's answer, signed
     /// for this request.
-    pub fn answer(&self, request: &ProviderRequest, now: u64) -> FetchedAnswer {
+    pub fn answer(&self, request: &OutboundRequest, now: u64) -> FetchedAnswer {
         let path = request
             .url
             .strip_prefix(Self::URL)
@@ -153,7 +153,7 @@ impl MemoryUserService {
     /// Checks the request's signature headers; its nonce when they hold.
     fn verify(
         &self,
-        request: &ProviderRequest,
+        request: &OutboundRequest,
         path: &str,
         now: u64,
     ) -> Result<String, &'static str> {

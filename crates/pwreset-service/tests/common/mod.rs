@@ -14,9 +14,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use futures_executor::block_on;
 use pwreset_core::UnixTime;
-use pwreset_service::delivery::{
-    DeliveryStore, HttpAnswer, HttpClient, OutgoingMessage, ProviderRequest, TransportError,
-};
+use pwreset_service::delivery::{DeliveryStore, OutboundRequest, OutgoingMessage, TransportError};
 use pwreset_service::guard::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp};
 use pwreset_service::model::job::{Job, ResetVia};
 use pwreset_service::ports::{
@@ -612,15 +610,8 @@ impl RateLimits for Interleaved<'_> {
     }
 }
 
-impl HttpClient for Interleaved<'_> {
-    async fn send(&self, request: &ProviderRequest) -> Result<HttpAnswer, TransportError> {
-        yield_now().await;
-        HttpClient::send(self.inner, request).await
-    }
-}
-
 impl HttpFetch for Interleaved<'_> {
-    async fn fetch(&self, request: &ProviderRequest) -> Result<FetchedAnswer, TransportError> {
+    async fn fetch(&self, request: &OutboundRequest) -> Result<FetchedAnswer, TransportError> {
         yield_now().await;
         self.inner.fetch(request).await
     }

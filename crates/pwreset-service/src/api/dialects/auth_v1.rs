@@ -1,18 +1,19 @@
 //! Dialect B, "auth v1": links by e-mail, codes by SMS, for registered clients calling from their
 //! own origins (headers `client_id` and `Origin`), with CORS answered per client.
 //!
-//! - `POST /api/v1/auth/forgotpass` `{"email"}` → `200 {"status":"success"}`
-//! - `POST /api/v1/auth/forgotpass/mobile` `{"phone"}` → `200 {"status":"success"}`
-//! - `POST /api/v1/auth/resetpass` `{"token","password","passwordConfirm"}` → `200 {"status":"success","token"}`
-//! - `POST /api/v1/auth/resetpass/mobile` same, optional `"phone"` → same
+//! - `POST /api/v1/auth/forgotpass` [`AuthForgotEmail`] → `200` [`Success`]
+//! - `POST /api/v1/auth/forgotpass/mobile` [`AuthForgotMobile`] → `200` [`Success`]
+//! - `POST /api/v1/auth/resetpass` [`AuthResetLink`] → `200` [`TokenIssued`]
+//! - `POST /api/v1/auth/resetpass/mobile` [`AuthResetMobile`] (optional `phone`) → the same
 
-use serde_json::json;
-
-use super::body::{Body, BodyError};
-use super::{FailItem, fail, flow_failure};
+use super::{fail, flow_failure};
+use crate::api::shapes::auth_v1::{
+    AuthForgotEmail, AuthForgotMobile, AuthReset, AuthResetLink, AuthResetMobile,
+};
+use crate::api::shapes::request::{BodyError, read};
+use crate::api::shapes::status::{FailItem, Success, TokenIssued};
 use crate::config::ServiceConfig;
 use crate::flows::{self, PasswordForm};
-use crate::model::account::{normalize_email, normalize_phone};
 use crate::model::http::{Request, Response};
 use crate::model::job::ResetVia;
 use crate::ports::Platform;
@@ -102,13 +103,29 @@ pub async fn handle(
             };
         }
     };
-    let response = match Body::from_request(req) {
-        Err(e) => e.into(),
-        Ok(body) => match route {
-            Route::ForgotEmail => forgot(p, cfg, req, &body, ResetVia::EmailLink).await,
-            Route::ForgotMobile => forgot(p, cfg, req, &body, ResetVia::SmsCode).await,
-            Route::ResetEmail | Route::ResetMobile => reset(p, cfg, req, &body, route).await,
-        },
+    let response = match route {
+        Route::ForgotEmail => {
+            forgot(
+                p,
+                cfg,
+                req,
+                read::<AuthForgotEmail>(req),
+                ResetVia::EmailLink,
+            )
+            .await
+        }
+        Route::ForgotMobile => {
+            forgot(
+                p,
+                cfg,
+                req,
+                read::<AuthForgotMobile>(req),
+                ResetVia::SmsCode,
+            )
+            .await
+        }
+        Route::ResetEmail => reset(p, cfg, req, read::<AuthResetLink>(req), route).await,
+        Route::ResetMobile => reset(p, cfg, req, read::<AuthResetMobile>(req), route).await,
     };
     with_cors(response, origin)
 }
@@ -117,26 +134,15 @@ async fn forgot(
     p: &impl Platform,
     cfg: &ServiceConfig,
     req: &Request,
-    body: &Body,
+    identifier: Result<String, BodyError>,
     via: ResetVia,
 ) -> Response {
-    let identifier = match via {
-        ResetVia::SmsCode => body.string("phone").and_then(|t| {
-            normalize_phone(t).ok_or(BodyError::Invalid(
-                "phone",
-                "a phone number in international form",
-            ))
-        }),
-        _ => body.string("email").and_then(|t| {
-            normalize_email(t).ok_or(BodyError::Invalid("email", "an e-mail address"))
-        }),
-    };
     let identifier = match identifier {
         Ok(identifier) => identifier,
         Err(e) => return e.into(),
     };
     match flows::request_reset(p, cfg, via, identifier, &req.client_ip, req.locale()).await {
-        Ok(()) => Response::json(200, &json!({ "status": "success" })),
+        Ok(()) => Response::json(200, &Success::default()),
         Err(e) => flow_failure(p, e, ("token", 400)),
     }
 }
@@ -145,44 +151,34 @@ async fn reset(
     p: &impl Platform,
     cfg: &ServiceConfig,
     req: &Request,
-    body: &Body,
+    body: Result<AuthReset, BodyError>,
     route: Route,
 ) -> Response {
-    let fields = (|| {
-        let token = body.string("token")?;
-        let password = body.string("password")?;
-        let confirm = body.string("passwordConfirm")?;
-        let phone = match (route, body.optional_string("phone")?) {
-            (Route::ResetMobile, Some(text)) => Some(normalize_phone(text).ok_or(
-                BodyError::Invalid("phone", "a phone number in international form"),
-            )?),
-            _ => None,
-        };
-        Ok::<_, BodyError>((token, password, confirm, phone))
-    })();
-    let (token, password, confirm, phone) = match fields {
-        Ok(fields) => fields,
+    let AuthReset {
+        token,
+        password,
+        confirm,
+        phone,
+    } = match body {
+        Ok(body) => body,
         Err(e) => return e.into(),
     };
     let form = PasswordForm {
         policy: &cfg.policy,
-        password,
-        confirm: Some(confirm),
+        password: &password,
+        confirm: Some(&confirm),
         password_field: "password",
         confirm_field: "passwordConfirm",
         locale: req.locale(),
     };
     let result = match route {
         Route::ResetMobile => {
-            flows::reset_with_code(p, cfg, token, phone.as_deref(), form, &req.client_ip).await
+            flows::reset_with_code(p, cfg, &token, phone.as_deref(), form, &req.client_ip).await
         }
-        _ => flows::reset_with_link(p, cfg, token, None, form, &req.client_ip).await,
+        _ => flows::reset_with_link(p, cfg, &token, None, form, &req.client_ip).await,
     };
     match result {
-        Ok(token) => Response::json(
-            200,
-            &json!({ "status": "success", "token": token.reveal() }),
-        ),
+        Ok(token) => Response::json(200, &TokenIssued::new(token.reveal().to_owned())),
         Err(e) => flow_failure(p, e, ("token", 400)),
     }
 }

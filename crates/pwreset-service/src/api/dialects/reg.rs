@@ -1,27 +1,20 @@
 //! Dialect A, "reg": a code by e-mail, a signed payload for the right code, then the new password.
 //!
-//! - `POST /reg/user/resetPasswordRequest` `{"username"}` → `200 {"status":"success"}`
-//! - `POST /reg/user/resetPasswordRequest` `{"username","code"}` → `200 {"status":"success","signedPayload"}` or `400`
-//! - `POST /reg/user/resetPassword` `{"newPassword","signedPayload","username"}` → `200 {"status":"success","token"}`, `400` policy, `401` payload
-//! - `GET /reg/user/info` with a bearer token → `200` user info
+//! - `POST /reg/user/resetPasswordRequest` [`RegCodeRequest`] → `200` [`Success`], or with a code
+//!   `200` [`SignedPayloadIssued`] or `400`
+//! - `POST /reg/user/resetPassword` [`RegResetPassword`] → `200` [`TokenIssued`], `400` policy,
+//!   `401` payload
+//! - `GET /reg/user/info` with a bearer token → `200` [`UserInfo`]
 
-use serde_json::json;
-
-use super::body::{Body, BodyError};
 use super::flow_failure;
+use crate::api::shapes::reg::{RegCodeRequest, RegResetPassword, SignedPayloadIssued, UserInfo};
+use crate::api::shapes::request::read;
+use crate::api::shapes::status::{Success, TokenIssued};
 use crate::config::ServiceConfig;
 use crate::flows::{self, PasswordForm};
-use crate::model::account::{Account, normalize_identifier};
 use crate::model::http::{Request, Response};
 use crate::model::job::ResetVia;
 use crate::ports::{LimitRule, Platform};
-
-fn username(body: &Body) -> Result<String, BodyError> {
-    normalize_identifier(body.string("username")?).ok_or(BodyError::Invalid(
-        "username",
-        "a username or e-mail address",
-    ))
-}
 
 /// `POST /reg/user/resetPasswordRequest`.
 pub async fn reset_password_request(
@@ -29,13 +22,8 @@ pub async fn reset_password_request(
     cfg: &ServiceConfig,
     req: &Request,
 ) -> Response {
-    let parsed = Body::from_request(req).and_then(|body| {
-        let username = username(&body)?;
-        let code = body.optional_string("code")?.map(str::to_owned);
-        Ok((username, code))
-    });
-    let (username, code) = match parsed {
-        Ok(parsed) => parsed,
+    let (username, code) = match read::<RegCodeRequest>(req) {
+        Ok(checked) => checked,
         Err(e) => return e.into(),
     };
     match code {
@@ -50,16 +38,15 @@ pub async fn reset_password_request(
             )
             .await
             {
-                Ok(()) => Response::json(200, &json!({ "status": "success" })),
+                Ok(()) => Response::json(200, &Success::default()),
                 Err(e) => flow_failure(p, e, ("code", 400)),
             }
         }
         Some(code) => {
             match flows::code_for_payload(p, cfg, &username, &code, &req.client_ip).await {
-                Ok(payload) => Response::json(
-                    200,
-                    &json!({ "status": "success", "signedPayload": payload.reveal() }),
-                ),
+                Ok(payload) => {
+                    Response::json(200, &SignedPayloadIssued::new(payload.reveal().to_owned()))
+                }
                 Err(e) => flow_failure(p, e, ("code", 400)),
             }
         }
@@ -68,15 +55,8 @@ pub async fn reset_password_request(
 
 /// `POST /reg/user/resetPassword`.
 pub async fn reset_password(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
-    let parsed = Body::from_request(req).and_then(|body| {
-        Ok((
-            body.string("newPassword")?.to_owned(),
-            body.string("signedPayload")?.to_owned(),
-            username(&body)?,
-        ))
-    });
-    let (password, payload, username) = match parsed {
-        Ok(parsed) => parsed,
+    let (password, payload, username) = match read::<RegResetPassword>(req) {
+        Ok(checked) => checked,
         Err(e) => return e.into(),
     };
     let form = PasswordForm {
@@ -88,10 +68,7 @@ pub async fn reset_password(p: &impl Platform, cfg: &ServiceConfig, req: &Reques
         locale: req.locale(),
     };
     match flows::reset_with_payload(p, cfg, &username, &payload, form, &req.client_ip).await {
-        Ok(token) => Response::json(
-            200,
-            &json!({ "status": "success", "token": token.reveal() }),
-        ),
+        Ok(token) => Response::json(200, &TokenIssued::new(token.reveal().to_owned())),
         Err(e) => flow_failure(p, e, ("signedPayload", 401)),
     }
 }
@@ -103,27 +80,7 @@ pub async fn user_info(p: &impl Platform, cfg: &ServiceConfig, req: &Request) ->
         Err(e) => Err(e),
     };
     match authenticated {
-        Ok(account) => Response::json(200, &user_info_body(&account)),
+        Ok(account) => Response::json(200, &UserInfo::of(&account)),
         Err(e) => flow_failure(p, e, ("authorization", 401)),
     }
-}
-
-/// The user-info shape of dialect A.
-pub fn user_info_body(account: &Account) -> serde_json::Value {
-    let email = json!({
-        "id": account.email_id,
-        "email": account.email,
-        "confirmed": account.email_confirmed,
-    });
-    json!({
-        "userType": account.user_type,
-        "phone": account.phone,
-        "primaryEmail": email,
-        "emails": [email],
-        "approved": account.approved,
-        "addresses": [],
-        "userScopes": account.scopes,
-        "accounts": [],
-        "userGroups": [],
-    })
 }

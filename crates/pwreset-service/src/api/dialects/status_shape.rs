@@ -1,42 +1,18 @@
-//! The error shape dialects A and B share: `{"status":"fail","message","errors":[{"field","code","message"}]}`.
+//! How dialects A and B fail, in the shape they share ([`FailResponse`]): a bad body, and each
+//! way a flow can refuse.
 
-use serde::Serialize;
 use serde_json::json;
 
-use super::body::BodyError;
+use crate::api::shapes::request::BodyError;
+use crate::api::shapes::status::{FailItem, FailResponse};
 use crate::flows::FlowError;
 use crate::model::audit;
 use crate::model::http::Response;
 use crate::ports::{Clock, Logger};
 
-/// One item of `errors`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct FailItem {
-    /// The request field concerned.
-    pub field: String,
-    /// The stable code.
-    pub code: String,
-    /// The human text.
-    pub message: String,
-}
-
-impl FailItem {
-    /// An item.
-    pub fn new(field: &str, code: &str, message: &str) -> Self {
-        Self {
-            field: field.to_owned(),
-            code: code.to_owned(),
-            message: message.to_owned(),
-        }
-    }
-}
-
 /// A failure answer.
 pub fn fail(status: u16, message: &str, errors: Vec<FailItem>) -> Response {
-    Response::json(
-        status,
-        &json!({ "status": "fail", "message": message, "errors": errors }),
-    )
+    Response::json(status, &FailResponse::new(message, errors))
 }
 
 impl From<BodyError> for Response {

@@ -2,18 +2,21 @@
 //! needs a registered `apikey` header; passwords follow the `seed-002` rules by default; errors
 //! carry the original API's texts verbatim.
 //!
-//! - `POST …/forgot-password/` `{"email"}` (e-mail or username) → `200`
-//! - `POST …/forgot-password-submit/` `{"user","token","new_password"}` → `200`
-//! - `POST …/profile/change-password/` Bearer + `{"old_password","new_password","confirm_password"}` → `200`
+//! - `POST …/forgot-password/` [`UserForgotPassword`] (e-mail or username) → `200` [`UserMessage`]
+//! - `POST …/forgot-password-submit/` [`UserForgotPasswordSubmit`] → `200` [`UserTokenMessage`]
+//! - `POST …/profile/change-password/` Bearer + [`UserChangePassword`] → `200` [`UserTokenMessage`]
 //!
-//! Errors: `{"status_code","error_type","errors":[{"field","description"}]}`.
+//! Errors: [`UserErrorResponse`].
 
 use serde_json::json;
 
-use super::body::{Body, BodyError};
+use crate::api::shapes::request::{BodyError, read};
+use crate::api::shapes::user::{
+    UserChangePassword, UserErrorItem, UserErrorResponse, UserErrorType, UserForgotPassword,
+    UserForgotPasswordSubmit, UserMessage, UserTokenMessage,
+};
 use crate::config::ServiceConfig;
 use crate::flows::{self, FlowError, PasswordForm, lookup};
-use crate::model::account::normalize_identifier;
 use crate::model::http::{Request, Response};
 use crate::model::job::ResetVia;
 use crate::ports::Platform;
@@ -29,8 +32,8 @@ pub enum Route {
     ChangePassword,
 }
 
-const VALIDATION: &str = "Validation Error";
-const AUTHENTICATION: &str = "Authentication Error";
+const VALIDATION: UserErrorType = UserErrorType::Validation;
+const AUTHENTICATION: UserErrorType = UserErrorType::Authentication;
 const TOKEN_INVALID: &str =
     "The token is invalid. Enter the correct token that send to your email.";
 const OLD_PASSWORD_WRONG: &str =
@@ -39,31 +42,26 @@ const SEVERAL_ACCOUNTS: &str = "There is multiple users are registered with the 
 const NO_SUCH_ACCOUNT: &str = "This username or email does not exist in the system.";
 
 /// An error answer in the dialect's shape; repeated (field, description) pairs are listed once.
-fn error(status: u16, error_type: &str, items: Vec<(String, String)>) -> Response {
-    let mut errors: Vec<serde_json::Value> = Vec::with_capacity(items.len());
-    for (field, description) in items {
-        let item = json!({ "field": field, "description": description });
-        if !errors.contains(&item) {
-            errors.push(item);
-        }
-    }
-    Response::json(
-        status,
-        &json!({ "status_code": status, "error_type": error_type, "errors": errors }),
-    )
+fn error(status: u16, error_type: UserErrorType, items: Vec<UserErrorItem>) -> Response {
+    Response::json(status, &UserErrorResponse::new(status, error_type, items))
 }
 
-fn one(status: u16, error_type: &str, field: &str, description: &str) -> Response {
+fn one(status: u16, error_type: UserErrorType, field: &str, description: &str) -> Response {
     error(
         status,
         error_type,
-        vec![(field.to_owned(), description.to_owned())],
+        vec![UserErrorItem::new(field, description)],
     )
 }
 
 fn body_error(e: &BodyError) -> Response {
     if *e == BodyError::UnsupportedMediaType {
-        return one(415, "Unsupported Media Type", e.field(), &e.message());
+        return one(
+            415,
+            UserErrorType::UnsupportedMediaType,
+            e.field(),
+            &e.message(),
+        );
     }
     let description = match e {
         BodyError::Missing(_) => "This field is required.".to_owned(),
@@ -73,8 +71,8 @@ fn body_error(e: &BodyError) -> Response {
     one(e.status(), VALIDATION, e.field(), &description)
 }
 
-fn ok(message: &str) -> Response {
-    Response::json(200, &json!({ "status_code": 200, "message": message }))
+fn ok(message: &'static str) -> Response {
+    Response::json(200, &UserMessage::new(message))
 }
 
 /// Renders a refused flow in the dialect's shape and texts.
@@ -91,7 +89,7 @@ fn failure(p: &impl Platform, e: FlowError) -> Response {
         // Dialect C never redeems a code without its account; throttled all the same.
         FlowError::RateLimited { retry_after } | FlowError::PhoneRequired { retry_after } => one(
             429,
-            "Throttled",
+            UserErrorType::Throttled,
             "request",
             "Request was throttled. Try again later.",
         )
@@ -102,7 +100,7 @@ fn failure(p: &impl Platform, e: FlowError) -> Response {
             result
                 .errors
                 .into_iter()
-                .map(|v| (v.field, v.message))
+                .map(|v| UserErrorItem::new(&v.field, &v.message))
                 .collect(),
         ),
         FlowError::Unavailable(e) => {
@@ -113,7 +111,7 @@ fn failure(p: &impl Platform, e: FlowError) -> Response {
             ));
             one(
                 503,
-                "Service Unavailable",
+                UserErrorType::ServiceUnavailable,
                 "request",
                 "The service is unavailable. Try again shortly.",
             )
@@ -121,7 +119,7 @@ fn failure(p: &impl Platform, e: FlowError) -> Response {
         }
         FlowError::ChangeUnderWay { retry_after } => one(
             503,
-            "Service Unavailable",
+            UserErrorType::ServiceUnavailable,
             "request",
             "A password change of this account is under way. Try again shortly.",
         )
@@ -154,26 +152,15 @@ pub async fn handle(
             "A valid apikey header is required.",
         );
     }
-    let body = match Body::from_request(req) {
-        Ok(body) => body,
-        Err(e) => return body_error(&e),
-    };
     match route {
-        Route::ForgotPassword => forgot_password(p, cfg, req, &body).await,
-        Route::ForgotPasswordSubmit => submit(p, cfg, req, &body).await,
-        Route::ChangePassword => change_password(p, cfg, req, &body).await,
+        Route::ForgotPassword => forgot_password(p, cfg, req).await,
+        Route::ForgotPasswordSubmit => submit(p, cfg, req).await,
+        Route::ChangePassword => change_password(p, cfg, req).await,
     }
 }
 
-async fn forgot_password(
-    p: &impl Platform,
-    cfg: &ServiceConfig,
-    req: &Request,
-    body: &Body,
-) -> Response {
-    let identifier = match body.string("email").and_then(|t| {
-        normalize_identifier(t).ok_or(BodyError::Invalid("email", "an e-mail address or username"))
-    }) {
+async fn forgot_password(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
+    let identifier = match read::<UserForgotPassword>(req) {
         Ok(identifier) => identifier,
         Err(e) => return body_error(&e),
     };
@@ -200,64 +187,45 @@ async fn forgot_password(
     }
 }
 
-async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request, body: &Body) -> Response {
-    let fields = (|| {
-        Ok::<_, BodyError>((
-            body.string("user")?,
-            body.string("token")?,
-            body.string("new_password")?,
-        ))
-    })();
-    let (user, token, password) = match fields {
-        Ok(fields) => fields,
+async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
+    let (user, token, password) = match read::<UserForgotPasswordSubmit>(req) {
+        Ok(checked) => checked,
         Err(e) => return body_error(&e),
     };
     let form = PasswordForm {
         policy: &cfg.user_api.policy,
-        password,
+        password: &password,
         confirm: None,
         password_field: "password",
         confirm_field: "confirm_password",
         locale: req.locale(),
     };
-    match flows::reset_with_link(p, cfg, token, Some(user), form, &req.client_ip).await {
+    match flows::reset_with_link(p, cfg, &token, Some(&user), form, &req.client_ip).await {
         Ok(token) => Response::json(
             200,
-            &json!({ "status_code": 200, "message": "Your password has been reset.", "token": token.reveal() }),
+            &UserTokenMessage::new("Your password has been reset.", token.reveal().to_owned()),
         ),
         Err(e) => failure(p, e),
     }
 }
 
-async fn change_password(
-    p: &impl Platform,
-    cfg: &ServiceConfig,
-    req: &Request,
-    body: &Body,
-) -> Response {
-    let fields = (|| {
-        Ok::<_, BodyError>((
-            body.string("old_password")?,
-            body.string("new_password")?,
-            body.string("confirm_password")?,
-        ))
-    })();
-    let (old, password, confirm) = match fields {
-        Ok(fields) => fields,
+async fn change_password(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
+    let (old, password, confirm) = match read::<UserChangePassword>(req) {
+        Ok(checked) => checked,
         Err(e) => return body_error(&e),
     };
     let form = PasswordForm {
         policy: &cfg.user_api.policy,
-        password,
-        confirm: Some(confirm),
+        password: &password,
+        confirm: Some(&confirm),
         password_field: "password",
         confirm_field: "confirm_password",
         locale: req.locale(),
     };
-    match flows::change_password(p, cfg, req.bearer_token(), old, form, &req.client_ip).await {
+    match flows::change_password(p, cfg, req.bearer_token(), &old, form, &req.client_ip).await {
         Ok(token) => Response::json(
             200,
-            &json!({ "status_code": 200, "message": "Your password has been changed.", "token": token.reveal() }),
+            &UserTokenMessage::new("Your password has been changed.", token.reveal().to_owned()),
         ),
         Err(e) => failure(p, e),
     }

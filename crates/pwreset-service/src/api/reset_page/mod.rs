@@ -30,15 +30,14 @@ use texts::{PageTexts, texts};
 /// compiled from them), nothing inline, no framing, forms only to the site.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/// An HTML answer with the page's security headers.
+/// An HTML answer with the page's security headers (`nosniff` and `no-referrer` come with every
+/// answer: [`crate::api::edge::with_answer_headers`]).
 fn html(status: u16, body: String) -> Response {
     let headers = [
         ("content-type", "text/html; charset=utf-8"),
         ("cache-control", "no-store"),
         ("content-security-policy", CONTENT_SECURITY_POLICY),
         ("x-frame-options", "DENY"),
-        ("referrer-policy", "no-referrer"),
-        ("x-content-type-options", "nosniff"),
         ("cross-origin-opener-policy", "same-origin"),
         ("x-robots-tag", "noindex, nofollow"),
         ("vary", "Accept-Language"),

@@ -8,7 +8,7 @@ pub mod webhook;
 
 use crate::config::delivery::{DeliveryConfig, EmailTransport, SmsTransport};
 use crate::model::message::{Channel, OutgoingMessage};
-use crate::model::outbound::ProviderRequest;
+use crate::model::outbound::OutboundRequest;
 
 /// The request that delivers `msg` under `config`; `None` when its channel goes to the outbox.
 /// `now_secs` stamps the webhook's signature.
@@ -16,7 +16,7 @@ pub fn provider_request(
     config: &DeliveryConfig,
     msg: &OutgoingMessage,
     now_secs: u64,
-) -> Option<ProviderRequest> {
+) -> Option<OutboundRequest> {
     match msg.channel {
         Channel::Email => match &config.email {
             EmailTransport::Outbox => None,

@@ -3,10 +3,10 @@
 
 use crate::config::delivery::EmailApi;
 use crate::model::message::OutgoingMessage;
-use crate::model::outbound::ProviderRequest;
+use crate::model::outbound::OutboundRequest;
 
 /// The request that sends `msg` through Postmark.
-pub fn request(api: &EmailApi, msg: &OutgoingMessage) -> ProviderRequest {
+pub fn request(api: &EmailApi, msg: &OutgoingMessage) -> OutboundRequest {
     let body = serde_json::json!({
         "From": api.from,
         "To": msg.to,
@@ -14,7 +14,7 @@ pub fn request(api: &EmailApi, msg: &OutgoingMessage) -> ProviderRequest {
         "TextBody": msg.text,
         "MessageStream": "outbound",
     });
-    ProviderRequest::post(
+    OutboundRequest::post(
         format!("{}/email", api.base_url),
         vec![
             ("Accept", "application/json".to_owned()),

@@ -3,17 +3,17 @@
 
 use crate::config::delivery::EmailApi;
 use crate::model::message::OutgoingMessage;
-use crate::model::outbound::ProviderRequest;
+use crate::model::outbound::OutboundRequest;
 
 /// The request that sends `msg` through Resend.
-pub fn request(api: &EmailApi, msg: &OutgoingMessage) -> ProviderRequest {
+pub fn request(api: &EmailApi, msg: &OutgoingMessage) -> OutboundRequest {
     let body = serde_json::json!({
         "from": api.from,
         "to": [msg.to],
         "subject": msg.subject,
         "text": msg.text,
     });
-    ProviderRequest::post(
+    OutboundRequest::post(
         format!("{}/emails", api.base_url),
         vec![
             ("Authorization", format!("Bearer {}", api.api_key.expose())),

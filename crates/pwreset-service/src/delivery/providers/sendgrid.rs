@@ -3,17 +3,17 @@
 
 use crate::config::delivery::EmailApi;
 use crate::model::message::OutgoingMessage;
-use crate::model::outbound::ProviderRequest;
+use crate::model::outbound::OutboundRequest;
 
 /// The request that sends `msg` through SendGrid.
-pub fn request(api: &EmailApi, msg: &OutgoingMessage) -> ProviderRequest {
+pub fn request(api: &EmailApi, msg: &OutgoingMessage) -> OutboundRequest {
     let body = serde_json::json!({
         "personalizations": [{ "to": [{ "email": msg.to }] }],
         "from": sender(&api.from),
         "subject": msg.subject,
         "content": [{ "type": "text/plain", "value": msg.text }],
     });
-    ProviderRequest::post(
+    OutboundRequest::post(
         format!("{}/v3/mail/send", api.base_url),
         vec![
             ("Authorization", format!("Bearer {}", api.api_key.expose())),

@@ -6,10 +6,10 @@ use base64::engine::general_purpose::STANDARD;
 
 use crate::config::delivery::{TwilioAccount, TwilioSender};
 use crate::model::message::OutgoingMessage;
-use crate::model::outbound::ProviderRequest;
+use crate::model::outbound::OutboundRequest;
 
 /// The request that sends `msg` through Twilio.
-pub fn request(account: &TwilioAccount, msg: &OutgoingMessage) -> ProviderRequest {
+pub fn request(account: &TwilioAccount, msg: &OutgoingMessage) -> OutboundRequest {
     let mut form = form_urlencoded::Serializer::new(String::new());
     form.append_pair("To", &msg.to);
     match &account.sender {
@@ -18,7 +18,7 @@ pub fn request(account: &TwilioAccount, msg: &OutgoingMessage) -> ProviderReques
     };
     form.append_pair("Body", &msg.text);
     let credentials = format!("{}:{}", account.account_sid, account.auth_token.expose());
-    ProviderRequest::post(
+    OutboundRequest::post(
         format!(
             "{}/2010-04-01/Accounts/{}/Messages.json",
             account.base_url, account.account_sid

@@ -9,7 +9,7 @@ use pwreset_core::secrets::{hmac_sha256, verify_hmac_sha256};
 
 use crate::config::delivery::WebhookTarget;
 use crate::model::message::OutgoingMessage;
-use crate::model::outbound::ProviderRequest;
+use crate::model::outbound::OutboundRequest;
 
 /// The signature scheme's version prefix.
 pub const SIGNATURE_VERSION: &str = "v2";
@@ -18,7 +18,7 @@ pub const SIGNATURE_VERSION: &str = "v2";
 pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
 
 /// The request that delivers `msg` to the webhook, signed at `now_secs`.
-pub fn request(target: &WebhookTarget, msg: &OutgoingMessage, now_secs: u64) -> ProviderRequest {
+pub fn request(target: &WebhookTarget, msg: &OutgoingMessage, now_secs: u64) -> OutboundRequest {
     let mut body = serde_json::json!({
         "id": msg.id,
         "channel": msg.channel,
@@ -35,7 +35,7 @@ pub fn request(target: &WebhookTarget, msg: &OutgoingMessage, now_secs: u64) -> 
     }
     let body = body.to_string();
     let signature = sign(target.secret.expose().as_bytes(), &msg.id, now_secs, &body);
-    ProviderRequest::post(
+    OutboundRequest::post(
         target.url.clone(),
         vec![
             ("Content-Type", "application/json".to_owned()),

@@ -55,6 +55,44 @@ fn module_path(src: &Path, file: &Path) -> Vec<String> {
     parts
 }
 
+/// What `lib.rs` re-exports at the crate root, by name: `Service` → `api`, so that
+/// `use crate::Service` counts as a use of the module it comes from.
+fn root_reexports(src: &Path) -> BTreeMap<String, String> {
+    let lib = syn::parse_file(&std::fs::read_to_string(src.join("lib.rs")).unwrap()).unwrap();
+    let mut found = BTreeMap::new();
+    fn leaves(prefix: &mut Vec<String>, tree: &syn::UseTree, found: &mut BTreeMap<String, String>) {
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                leaves(prefix, &p.tree, found);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => {
+                found.insert(n.ident.to_string(), prefix[0].clone());
+            }
+            syn::UseTree::Rename(r) => {
+                found.insert(r.rename.to_string(), prefix[0].clone());
+            }
+            syn::UseTree::Glob(_) => panic!("lib.rs re-exports a glob of {prefix:?}"),
+            syn::UseTree::Group(g) => {
+                for item in &g.items {
+                    leaves(prefix, item, found);
+                }
+            }
+        }
+    }
+    for item in &lib.items {
+        if let syn::Item::Use(u) = item {
+            leaves(&mut Vec::new(), &u.tree, &mut found);
+        }
+    }
+    found
+}
+
+/// What a file may not write at all, because it would hide which module it uses: a glob of the
+/// crate root (`use crate::*`) or the crate under another name (`use crate as c`).
+const HIDDEN: &str = "<crate root hidden>";
+
 /// Collects the top-level modules that a file's paths name, through `crate::` or through enough
 /// `super::`s to reach the crate root.
 struct Named<'m> {
@@ -99,11 +137,17 @@ impl Named<'_> {
                 prefix.pop();
             }
             syn::UseTree::Rename(r) => {
+                if prefix.is_empty() && r.ident == "crate" {
+                    self.found.insert(HIDDEN.to_owned());
+                }
                 prefix.push(r.ident.to_string());
                 self.path(prefix);
                 prefix.pop();
             }
             syn::UseTree::Glob(_) => {
+                if prefix.len() == 1 && prefix[0] == "crate" {
+                    self.found.insert(HIDDEN.to_owned());
+                }
                 prefix.push("*".to_owned());
                 self.path(prefix);
                 prefix.pop();
@@ -197,6 +241,7 @@ fn no_module_uses_a_layer_above_its_own_and_the_top_level_has_no_cycle() {
     let mut files = Vec::new();
     source_files(&src, &mut files);
     files.sort();
+    let reexports = root_reexports(&src);
     let mut upward = Vec::new();
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for file in &files {
@@ -206,14 +251,22 @@ fn no_module_uses_a_layer_above_its_own_and_the_top_level_has_no_cycle() {
         };
         let own = layer(top).unwrap_or_else(|| panic!("{top} (in {file:?}) has no layer"));
         let text = std::fs::read_to_string(file).unwrap();
-        for target in named_top_modules(&text, &module) {
+        for named in named_top_modules(&text, &module) {
+            let where_ = file.strip_prefix(&src).unwrap().display();
+            assert!(
+                named != HIDDEN,
+                "{where_}: `use crate::*` or `use crate as …` hides which modules it uses"
+            );
+            // A crate-root item (`crate::Service`, …) counts as the module lib.rs takes it from.
+            let target = reexports.get(&named).cloned().unwrap_or(named);
             let Some(theirs) = layer(&target) else {
-                continue; // a crate-root item (`crate::Service`, …) re-exported by lib.rs
+                panic!(
+                    "{where_}: names crate::{target}, which is neither a module nor re-exported"
+                );
             };
             if theirs > own {
                 upward.push(format!(
-                    "{}: {top} (layer {own}) uses {target} (layer {theirs})",
-                    file.strip_prefix(&src).unwrap().display(),
+                    "{where_}: {top} (layer {own}) uses {target} (layer {theirs})"
                 ));
             }
             if target != *top {
@@ -249,6 +302,12 @@ fn no_module_uses_a_layer_above_its_own_and_the_top_level_has_no_cycle() {
 }
 
 #[test]
+fn a_crate_root_reexport_counts_as_its_module() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    assert_eq!(root_reexports(&src)["Service"], "api");
+}
+
+#[test]
 fn the_check_sees_every_spelling_of_a_use() {
     let module = vec!["model".to_owned(), "job".to_owned()];
     let named =
@@ -269,6 +328,9 @@ fn the_check_sees_every_spelling_of_a_use() {
         named("fn f() -> crate::\n    queue::Outcome { todo!() }"),
         ["queue"]
     );
+    // The crate root hidden behind a glob or another name.
+    assert_eq!(named("use crate::*;"), ["*", HIDDEN]);
+    assert_eq!(named("use crate as c;"), [HIDDEN]);
     // Inside a macro's tokens, and from an inline module one level deeper.
     assert_eq!(named("fn f() { format!(\"{}\", crate::api::X) }"), ["api"]);
     assert_eq!(

@@ -64,7 +64,6 @@ impl From<PlatformError> for FlowError {
 /// The result of a flow.
 pub type FlowResult<T> = Result<T, FlowError>;
 
-/// The account directory this configuration names (the platform's own, or the remote one).
 /// The tags of `account`'s password state (its hash and e-mail address) under every key, newest
 /// first: its links and codes are bound to them (`Keyring::state_tags`).
 pub fn state_tags(cfg: &ServiceConfig, account: &crate::model::account::Account) -> Vec<String> {
@@ -72,6 +71,7 @@ pub fn state_tags(cfg: &ServiceConfig, account: &crate::model::account::Account)
         .state_tags(&account.id, &account.password_state())
 }
 
+/// The account directory this configuration names (the platform's own, or the remote one).
 pub fn directory<'a, P: Platform>(p: &'a P, cfg: &'a ServiceConfig) -> Directory<'a, P> {
     Directory::new(p, cfg.directory.as_ref())
 }

@@ -87,21 +87,11 @@ impl JobQueue for EdgePlatform {
     }
 }
 
-/// The rate-limiting binding that enforces `rule` (its limit and period are in wrangler.toml).
-pub fn limiter_binding(rule: LimitRule) -> &'static str {
-    match rule {
-        LimitRule::RequestPerIp => "LIMIT_REQUEST_PER_IP",
-        LimitRule::RequestPerIdentifier => "LIMIT_REQUEST_PER_IDENTIFIER",
-        LimitRule::AttemptPerIp => "LIMIT_ATTEMPT_PER_IP",
-        LimitRule::AdminPerIp => "LIMIT_ADMIN_PER_IP",
-    }
-}
-
 impl RateLimits for EdgePlatform {
     async fn allow(&self, rule: LimitRule, key: &str) -> PlatformResult<bool> {
         let limiter = self
             .env
-            .rate_limiter(limiter_binding(rule))
+            .rate_limiter(rule.binding())
             .map_err(failed("rate-limit binding"))?;
         let outcome = limiter
             .limit(format!("{}:{key}", rule.name()))

@@ -139,7 +139,18 @@ impl LimitRule {
         60
     }
 
-    /// A short name (binding names and logs).
+    /// The platform's name for the limiter that enforces this rule (the rate-limiting bindings in
+    /// wrangler.toml, whose limits and periods `tests/wrangler_bindings.rs` checks).
+    pub fn binding(self) -> &'static str {
+        match self {
+            LimitRule::RequestPerIp => "LIMIT_REQUEST_PER_IP",
+            LimitRule::RequestPerIdentifier => "LIMIT_REQUEST_PER_IDENTIFIER",
+            LimitRule::AttemptPerIp => "LIMIT_ATTEMPT_PER_IP",
+            LimitRule::AdminPerIp => "LIMIT_ADMIN_PER_IP",
+        }
+    }
+
+    /// A short name (logs).
     pub fn name(self) -> &'static str {
         match self {
             LimitRule::RequestPerIp => "request_per_ip",

@@ -540,3 +540,20 @@ fn a_password_changed_at_in_another_unit_is_refused_not_trusted() {
         h.platform.logs()
     );
 }
+
+#[test]
+fn a_user_service_that_is_down_refuses_with_503_and_uses_nothing_up() {
+    let h = harness();
+    let jane = h.jane();
+    let token = h.link_token(&jane);
+    let before = password_hash(&h, &jane);
+    h.platform.user_service.set_down(true);
+    let answer = h.reset_link(&token, NEW_PASSWORD, NEW_PASSWORD);
+    assert_json_status(&answer, 503);
+    assert_eq!(error_codes(&answer), ["service_unavailable"]);
+    h.platform.user_service.set_down(false);
+    assert_eq!(password_hash(&h, &jane), before, "the password is unchanged");
+    let answer = h.reset_link(&token, NEW_PASSWORD, NEW_PASSWORD);
+    assert_eq!(answer.status, 200, "the same link, once it is back: {}", text(&answer));
+    assert_ne!(password_hash(&h, &jane), before);
+}

@@ -25,7 +25,7 @@ const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
  * The variables of .dev.vars.example whose values are secrets outside development: the Worker
  * refuses them there (EXAMPLE_SECRET_VARIABLES in crates/pwreset-service/src/config/mod.rs).
  */
-const EXAMPLE_SECRET_VARIABLES = ["KEYS", "ADMIN_TOKEN", "API_KEYS"];
+const EXAMPLE_SECRET_VARIABLES = ["KEYS", "ADMIN_TOKEN", "API_KEYS", "INTROSPECTION_TOKENS"];
 
 const say = (line) => console.log(`deploy-check: ${line}`);
 

@@ -90,6 +90,21 @@ schemathesis_venv() {
   cp "${requirements}" "${venv}/installed-requirements.txt"
 }
 
+interop_venv() {
+  # tests/e2e/tokens.test.mjs verifies access tokens from the JWK Set with PyJWT too
+  # (tests/interop/verify_jwks.py), from a venv of its own pinned by its requirements file; a copy of
+  # that file in the venv says what is installed there.
+  local venv=target/interop-venv
+  local requirements=tests/interop/requirements.txt
+  if [[ -x "${venv}/bin/python" ]] && cmp -s "${requirements}" "${venv}/installed-requirements.txt"; then
+    return
+  fi
+  say "installing PyJWT into ${venv}"
+  python3 -m venv "${venv}"
+  "${venv}/bin/pip" install --quiet --disable-pip-version-check --requirement "${requirements}"
+  cp "${requirements}" "${venv}/installed-requirements.txt"
+}
+
 npm_consumer_toolchains() {
   # The npm package's consumer tests build it with Vite (5 and 8), webpack 5 and TypeScript, pinned by
   # a lockfile of their own in npm/test/consumers (they can't share the root one); skipped when that
@@ -111,3 +126,4 @@ node_packages
 npm_consumer_toolchains
 chromium_browser
 schemathesis_venv
+interop_venv

@@ -83,7 +83,8 @@ export async function startUserDirectory({ secret, port = 0, now = () => Math.fl
     "/set-password": ({ id, password_hash: hash, password_changed_at: changedAt }) => {
       const account = accounts.get(id);
       if (!account) return [404, { error: "no such account" }];
-      if (typeof hash !== "string" || !hash.startsWith("$argon2id$")) return [400, { error: "expected an argon2id PHC string" }];
+      // argon2id, as a PHC string, or in Django's form with USER_DIRECTORY_HASH_FORMAT=django.
+      if (typeof hash !== "string" || !/^(argon2)?\$argon2id\$/.test(hash)) return [400, { error: "expected an argon2id hash" }];
       account.password_hash = hash;
       account.password_changed_at = changedAt;
       return [200, {}];

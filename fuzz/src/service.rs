@@ -25,6 +25,7 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
 use futures_executor::block_on;
@@ -33,6 +34,7 @@ use pwreset_core::secrets::{AccessTokenIssuer, PayloadPurpose, sign_payload};
 use pwreset_service::model::account::Account;
 use pwreset_service::delivery::DeliveryStore;
 use pwreset_service::testing::memory::MemoryPlatform;
+use pwreset_service::api::router::Mount;
 use pwreset_service::ports::{Accounts, LimitRule};
 use pwreset_service::{Method, Request, Response, Service};
 use serde_json::{Value, json};
@@ -43,6 +45,8 @@ use crate::fixtures::{KEY_ENTRIES, NOW, keys_config};
 pub const PUBLIC_URL: &str = "http://127.0.0.1:8787";
 /// The configured admin token.
 pub const ADMIN_TOKEN: &str = "fuzz-admin-token-6f1d2c9b8a7e4d3c";
+/// The bearer an application introspects tokens with.
+pub const INTROSPECTION_TOKEN: &str = "fuzz-introspection-token-9a8b7c6d5e4f3a2b";
 /// Dialect B's client and its origin.
 pub const CLIENT_ID: &str = "web-app";
 /// The origin [`CLIENT_ID`] registered.
@@ -122,25 +126,28 @@ impl MethodName {
     }
 }
 
-/// Every route the service answers.
-const ROUTES: &[&str] = &[
-    "/reg/user/resetPasswordRequest",
-    "/reg/user/resetPassword",
-    "/reg/user/info",
-    "/api/v1/auth/forgotpass",
-    "/api/v1/auth/forgotpass/mobile",
-    "/api/v1/auth/resetpass",
-    "/api/v1/auth/resetpass/mobile",
-    "/api/v1/user/forgot-password/",
-    "/api/v1/user/forgot-password-submit/",
-    "/api/v1/user/profile/change-password/",
-    "/api/v2/user/forgot-password",
-    "/admin/users",
-    "/admin/dead-letters",
-    "/dev/outbox",
-    "/reset",
-    "/openapi.json",
-];
+/// Every route the service answers, read from its route table: dialect C's under both bases the
+/// fuzz configurations mount it at (`v1` by default, `v2` when strict), with and without the final
+/// `/`.
+fn routes() -> &'static [String] {
+    static ROUTES: OnceLock<Vec<String>> = OnceLock::new();
+    ROUTES.get_or_init(|| {
+        let mut paths = Vec::new();
+        for spec in pwreset_service::api::router::ROUTES {
+            match spec.mount {
+                Mount::Root => paths.push(spec.path.to_owned()),
+                Mount::UserApi => {
+                    for version in ["v1", "v2"] {
+                        let path = format!("/api/{version}/user/{}", spec.path);
+                        paths.push(path.trim_end_matches('/').to_owned());
+                        paths.push(path);
+                    }
+                }
+            }
+        }
+        paths
+    })
+}
 
 #[derive(Arbitrary, Debug)]
 enum PathChoice {
@@ -151,7 +158,8 @@ enum PathChoice {
 
 impl PathChoice {
     fn path(&self) -> String {
-        let route = |i: &u8| ROUTES[usize::from(*i) % ROUTES.len()];
+        let routes = routes();
+        let route = |i: &u8| routes[usize::from(*i) % routes.len()].as_str();
         match self {
             PathChoice::Route(i) => route(i).to_owned(),
             PathChoice::RouteWithSuffix(i, suffix) => format!("{}{suffix}", route(i)),
@@ -219,6 +227,7 @@ enum Text {
     /// The rest need [`Mode::Holder`]; in [`Mode::Untrusted`] they are wrong values of the same shape.
     OldPassword,
     AdminToken,
+    IntrospectionToken,
     AccessToken,
     SignedPayload,
     /// The newest code sent to the account (e-mail or SMS), read from the outbox.
@@ -405,6 +414,7 @@ fn vars(strict: bool, mode: Mode) -> BTreeMap<&'static str, String> {
         ("PUBLIC_URL", PUBLIC_URL.to_owned()),
         ("KEYS", keys_config()),
         ("ADMIN_TOKEN", ADMIN_TOKEN.to_owned()),
+        ("INTROSPECTION_TOKENS", INTROSPECTION_TOKEN.to_owned()),
         ("CLIENTS", clients.to_string()),
         ("API_KEYS", API_KEY.to_owned()),
         ("EMAIL_PROVIDER", "outbox".to_owned()),
@@ -485,6 +495,7 @@ impl Fixture {
             ("the tracked new password", NEW_PASSWORD.to_owned()),
             ("the account's password hash", hash_tail),
             ("the admin token", ADMIN_TOKEN.to_owned()),
+            ("the introspection token", INTROSPECTION_TOKEN.to_owned()),
             ("the API key", API_KEY.to_owned()),
             ("an access token", access_token.clone()),
             ("a signed payload", signed_payload.clone()),
@@ -523,6 +534,8 @@ impl Fixture {
             Text::OldPassword => "violet-kettle-harbor-43".to_owned(),
             Text::AdminToken if holder => ADMIN_TOKEN.to_owned(),
             Text::AdminToken => "fuzz-admin-token-0000000000000000".to_owned(),
+            Text::IntrospectionToken if holder => INTROSPECTION_TOKEN.to_owned(),
+            Text::IntrospectionToken => "fuzz-introspection-token-00000000000000000".to_owned(),
             Text::AccessToken if holder => self.access_token.clone(),
             Text::AccessToken => forged(&self.access_token),
             Text::SignedPayload if holder => self.signed_payload.clone(),

@@ -113,7 +113,7 @@ describe("per code: at most 5 wrong tries", () => {
     for (const wrong of wrongCodes(code, 5)) assert.equal((await guessA(user, wrong)).status, 400);
     const right = await guessA(user, code);
     assert.equal(right.status, 400, "the right code after 5 wrong tries");
-    assert.equal(right.body.errors[0].code, "invalid_secret");
+    assert.equal(right.body.errors[0].code, "secret_exhausted", "its tries are spent: ask for a new one");
   });
 
   test("dialect A: 30 concurrent wrong guesses from 30 IPs, then the right code from another: refused", async () => {

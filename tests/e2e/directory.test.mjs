@@ -76,6 +76,30 @@ async function newUser() {
   return user;
 }
 
+/**
+ * One stored hash per format the Worker verifies, as applications store them, with its password
+ * (vectors of crates/pwreset-core/tests/legacy_hashes.rs, each made by the library named).
+ */
+const LEGACY_HASHES = [
+  ["bcrypt $2b$ (pyca/bcrypt; Rails/Devise, Node bcrypt)", "$2b$04$abcdefghijklmnopqrstuuQwOF4PgclQPgHlKPM5L1C9NEIS18/vq", "Tr0ub4dour&3"],
+  ["bcrypt $2y$ (PHP, Laravel)", "$2y$04$abcdefghijklmnopqrstuuQwOF4PgclQPgHlKPM5L1C9NEIS18/vq", "Tr0ub4dour&3"],
+  ["PBKDF2-SHA256, Django", "pbkdf2_sha256$1000$4ZJfLmTwVtUjE4IF6sQOz5$QO3WZoUnODkRHene6Urdg+vEv33AW379a7oN88HsWQY=", "pässwörd€"],
+  ["PBKDF2-SHA256, PHC string", "$pbkdf2-sha256$i=4096,l=32$c2FsdFNBTFRzYWx0U0FMVA$rRw5BGTVHejHMXgHxyy9IPDjYgt5cR21K74rOOUnhEk", "pässwörd€"],
+  ["PBKDF2-SHA256, passlib", "$pbkdf2-sha256$1000$..hzYWx0c2FsdP/.$gkfqnoK9dOuFiNZc86cN270Fo79K30upLU3tbYXaL2g", "Tr0ub4dour&3"],
+  ["scrypt (passlib)", "$scrypt$ln=10,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$idDy55m0CMalDfDPotmvg8bXsamItypqU3cZuur6Oq8", "Tr0ub4dour&3"],
+  ["argon2id, Django's form", "argon2$argon2id$v=19$m=64,t=1,p=1$UFBvTkRScFZWQlpqR2o5bVU5eldSaw$66lgdh2uBA1KcGeEw6zQCohj5hMQ5pOFhroZxNsUozY", "pässwörd€"],
+  ["argon2i without v= (argon2-cffi, old Django)", "$argon2i$m=8,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$zE5yOxf9s9SDJqU0Yt0SGf6KOB1r6HD0sQGPMPagDao", "Tr0ub4dour&3"],
+];
+
+/** An account the application stored itself, with `hash`, straight into the receiver. */
+function legacyUser(hash) {
+  serial += 1;
+  const stamp = `${serial}-${Date.now()}`;
+  const user = { id: `legacy-${stamp}`, username: `legacy${stamp}`, email: `legacy${stamp}@example.test`, password_hash: hash };
+  directory.accounts.set(user.id, { ...user });
+  return user;
+}
+
 /** The Worker's job_failed lines that name a /lookup refused for its signature. */
 function refusedLookups() {
   return worker.events().filter((e) => e.event === "job_failed" && /\/lookup/.test(e.reason) && /signature/.test(e.reason));
@@ -138,6 +162,24 @@ describe("the user directory over HTTP", () => {
     assert.equal(change.status, 200);
     assert.equal(directory.accounts.get(user.id).sessions_revoked, 4);
     assert.deepEqual(directory.refused(), []);
+  });
+
+  test("an account whose directory holds a legacy hash (bcrypt, PBKDF2, scrypt, argon2) is reset, and the current password refused", async () => {
+    for (const [name, hash, password] of LEGACY_HASHES) {
+      const user = legacyUser(hash);
+      await post(`${url}/api/v1/auth/forgotpass`, { email: user.email }, B);
+      const { link } = await nextMessage(url, user.email, (m) => m.link);
+      const token = new URL(link).searchParams.get("token");
+      const same = await post(`${url}/api/v1/auth/resetpass`, { token, password, passwordConfirm: password }, B);
+      assert.equal(same.status, 400, name);
+      assert.deepEqual(same.body.errors.map((e) => e.code), ["password_same_as_old"], name);
+      assert.equal(directory.accounts.get(user.id).password_hash, hash, `${name}: unchanged`);
+      const done = await post(`${url}/api/v1/auth/resetpass`, { token, password: "Legacy-Reset-Pass-1!", passwordConfirm: "Legacy-Reset-Pass-1!" }, B);
+      assert.equal(done.status, 200, `${name}: ${JSON.stringify(done.body)}`);
+      assert.match(directory.accounts.get(user.id).password_hash, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/, name);
+      assert.equal(directory.accounts.get(user.id).sessions_revoked, 1, name);
+    }
+    assert.deepEqual(worker.events().filter((e) => e.event === "hash_beyond_limits" || e.event === "hash_unverifiable"), []);
   });
 
   test("the receiver refuses unsigned, forged, stale, replayed and v1 calls, and signs its answers", async () => {

@@ -20,8 +20,9 @@ const FAULT = /^(?:([1-5][0-9]{2})(?::([0-9]+))?|hang|close|garbage|badjson|acce
  * Starts the fake on 127.0.0.1 and a free port.
  *
  * options:
- * - webhookSecret: the WEBHOOK_SECRET to verify webhook signatures with (without it, only the
- *   signature's presence and form are checked);
+ * - webhookSecret: the WEBHOOK_SECRET to verify webhook signatures with, as pwreset reads it: a
+ *   Standard Webhooks `whsec_<base64>` secret, or any other value used as the key as it is
+ *   (without it, only the signature's presence and form are checked);
  * - credentials: { resend, postmark, sendgrid } keys and { twilio: { sid, token } } to accept
  *   (without them, any non-empty credential is accepted);
  * - userAgentPrefix: what User-Agent must start with (default "pwreset/"; "" accepts any
@@ -475,26 +476,34 @@ function checkTwilio(settings, state, req, raw, target) {
   };
 }
 
+/** The key of a webhook secret, as pwreset reads WEBHOOK_SECRET: whsec_<base64>, or the bytes. */
+function webhookKey(secret) {
+  return secret.startsWith("whsec_") ? Buffer.from(secret.slice(6), "base64") : Buffer.from(secret, "utf8");
+}
+
+// Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature: v1,<base64> (several may be
+// given, space-separated; one that verifies is enough).
 function checkWebhook(settings, state, req, raw) {
   const problems = commonProblems(settings, req, "application/json");
-  const id = header(req, "x-pwreset-id");
-  const timestamp = header(req, "x-pwreset-timestamp");
-  const signature = header(req, "x-pwreset-signature") ?? "";
-  if (!isText(id)) problems.push("X-Pwreset-Id missing");
-  if (!/^[0-9]+$/.test(timestamp ?? "")) problems.push("X-Pwreset-Timestamp missing or not unix seconds");
-  const hex = /^v2=([0-9a-f]{64})$/.exec(signature);
-  if (!hex) problems.push("X-Pwreset-Signature missing or not v2=<64 hex>");
+  const id = header(req, "webhook-id");
+  const timestamp = header(req, "webhook-timestamp");
+  const signature = header(req, "webhook-signature") ?? "";
+  if (!isText(id)) problems.push("webhook-id missing");
+  if (!/^[0-9]+$/.test(timestamp ?? "")) problems.push("webhook-timestamp missing or not unix seconds");
+  const signatures = signature.split(" ").map((s) => /^v1,([A-Za-z0-9+/]{43}=)$/.exec(s)).filter(Boolean);
+  if (signatures.length === 0) problems.push("webhook-signature missing or not v1,<base64 of 32 bytes>");
   if (problems.length === 0 && raw !== null) {
     const skew = Math.abs(settings.now() - Number(timestamp));
     if (skew > settings.maxSkewSeconds) return fail(401, [`timestamp ${skew} s away from now`]);
     if (settings.webhookSecret !== undefined) {
-      const expected = createHmac("sha256", settings.webhookSecret).update(`${id}.${timestamp}.${raw}`).digest();
-      if (!timingSafeEqual(expected, Buffer.from(hex[1], "hex"))) return fail(401, ["signature does not verify"]);
+      const expected = createHmac("sha256", webhookKey(settings.webhookSecret)).update(`${id}.${timestamp}.${raw}`).digest();
+      const verifies = signatures.some((m) => timingSafeEqual(expected, Buffer.from(m[1], "base64")));
+      if (!verifies) return fail(401, ["signature does not verify"]);
     }
   }
   const body = parseJson(raw, problems);
   if (body) {
-    if (body.id !== id) problems.push("body id differs from X-Pwreset-Id");
+    if (body.id !== id) problems.push("body id differs from webhook-id");
     if (body.channel !== "email" && body.channel !== "sms") problems.push("channel is neither email nor sms");
     if (!isText(body.to)) problems.push("to missing");
     if (typeof body.subject !== "string") problems.push("subject missing");
@@ -508,7 +517,7 @@ function checkWebhook(settings, state, req, raw) {
   return {
     problems,
     accept() {
-      // A well-behaved receiver: dedupes on X-Pwreset-Id.
+      // A well-behaved receiver: dedupes on webhook-id.
       if (state.webhookIds.has(id)) return { status: 200, body: { received: true, duplicate: true } };
       state.webhookIds.add(id);
       deliver(state, {

@@ -8,7 +8,9 @@ import { after, afterEach, before, describe, test } from "node:test";
 
 import { startFakeProvider } from "./fake-provider.mjs";
 
-const SECRET = "whsec_test_0123456789abcdef0123456789abcdef";
+// A Standard Webhooks secret (whsec_ and base64 of 32 bytes); the key is the decoded bytes.
+const SECRET = "whsec_cHdyZXNldCB3ZWJob29rIHRlc3Qga2V5LCAzMiBiISE=";
+const KEY = Buffer.from(SECRET.slice(6), "base64");
 const UA = "pwreset/0.1.0";
 let fake;
 
@@ -84,15 +86,15 @@ function webhook(overrides = {}) {
   const timestamp = overrides.timestamp ?? Math.floor(Date.now() / 1000);
   const message = { id: "msg-9", channel: "sms", to: "+447700900456", subject: "", text: "code 42", code: "42", created_at: timestamp };
   const body = JSON.stringify({ ...message, ...overrides.body });
-  const signature = `v2=${createHmac("sha256", overrides.secret ?? SECRET).update(`msg-9.${timestamp}.${body}`).digest("hex")}`;
+  const signature = `v1,${createHmac("sha256", overrides.key ?? KEY).update(`msg-9.${timestamp}.${body}`).digest("base64")}`;
   return {
     url: `${fake.url}/webhook`,
     headers: {
       "User-Agent": UA,
       "Content-Type": "application/json",
-      "X-Pwreset-Id": "msg-9",
-      "X-Pwreset-Timestamp": String(timestamp),
-      "X-Pwreset-Signature": signature,
+      "webhook-id": "msg-9",
+      "webhook-timestamp": String(timestamp),
+      "webhook-signature": signature,
       ...overrides.headers,
     },
     body: overrides.rawBody ?? body,
@@ -274,15 +276,26 @@ describe("webhook", () => {
     assert.equal(received[0].channel, "sms");
   });
 
+  test("one good signature among several is enough (a key rotation)", async () => {
+    const signed = webhook();
+    const several = `v1,${"A".repeat(43)}= ${signed.headers["webhook-signature"]}`;
+    const res = await send({ ...signed, headers: { ...signed.headers, "webhook-signature": several } });
+    assert.equal(res.status, 200);
+    assert.equal(fake.received("webhook").length, 1);
+  });
+
   test("bad signatures, stale timestamps and bad bodies are refused", async () => {
     const now = Math.floor(Date.now() / 1000);
     const cases = [
-      [webhook({ secret: "another secret entirely, 32+ bytes long" }), 401],
+      [webhook({ key: Buffer.from("another secret entirely, 32+ bytes long") }), 401],
+      // The secret's text is not the key: the base64 after whsec_ is.
+      [webhook({ key: Buffer.from(SECRET) }), 401],
       [webhook({ timestamp: now - 3600 }), 401],
-      [webhook({ headers: { "X-Pwreset-Signature": "sha256=abc" } }), 400],
-      [webhook({ headers: { "X-Pwreset-Id": undefined } }), 400],
+      [webhook({ headers: { "webhook-signature": "sha256=abc" } }), 400],
+      [webhook({ headers: { "webhook-signature": "v2,abc" } }), 400],
+      [webhook({ headers: { "webhook-id": undefined } }), 400],
       // The id is signed: another id on the same message does not verify.
-      [webhook({ headers: { "X-Pwreset-Id": "msg-10" }, body: { id: "msg-10" } }), 401],
+      [webhook({ headers: { "webhook-id": "msg-10" }, body: { id: "msg-10" } }), 401],
       [webhook({ body: { id: "another" } }), 400],
       [webhook({ body: { channel: "fax" } }), 400],
       [webhook({ body: { code: 42 } }), 400],

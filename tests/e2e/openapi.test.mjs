@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 
 import {
-  ADMIN_TOKEN, CLIENT_ID, ORIGIN, baseVars, createUser, get, nextMessage, post, startWorker,
+  ADMIN_TOKEN, CLIENT_ID, INTROSPECTION_TOKEN, ORIGIN, baseVars, createUser, get, nextMessage, post, startWorker,
 } from "./worker-harness.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -55,6 +55,8 @@ const ROUTES = {
   "/dev/outbox": ["get"],
   "/openapi.json": ["get"],
   "/reset": ["get", "post"],
+  "/.well-known/jwks.json": ["get"],
+  "/oauth/introspect": ["post"],
 };
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
@@ -297,6 +299,9 @@ describe("schemathesis against the Worker", () => {
       "",
       "[auth.openapi.adminToken]",
       `bearer = ${JSON.stringify(ADMIN_TOKEN)}`,
+      "",
+      "[auth.openapi.introspectionToken]",
+      `bearer = ${JSON.stringify(INTROSPECTION_TOKEN)}`,
       "",
       "[auth.openapi.apiKey]",
       `api_key = ${JSON.stringify(API_KEY)}`,

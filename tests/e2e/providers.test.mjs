@@ -12,7 +12,8 @@ import {
 } from "./worker-harness.mjs";
 
 const B_HEADERS = { client_id: CLIENT_ID, origin: ORIGIN };
-const WEBHOOK_SECRET = "whsec-test-0123456789abcdef0123456789abcdef";
+// A Standard Webhooks secret: the fake verifies webhook-signature with the base64 after whsec_.
+const WEBHOOK_SECRET = "whsec_cHdyZXNldCB3ZWJob29rIHRlc3Qga2V5LCAzMiBiISE=";
 const CREDENTIALS = {
   resend: "re_test_key_123", postmark: "pm-server-token-123", sendgrid: "SG.test-key-123",
   twilio: { sid: "ACtest0123456789", token: "twilio-auth-token-123" },

@@ -16,6 +16,8 @@ const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 /** A development keyring (never used outside tests). */
 export const TEST_KEYS = "ktest-1:DssbGkkvrNGHiL37HGfgwK1QMKi2aJ8g2jaQOfX7kVM";
 export const ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
+/** The bearer of POST /oauth/introspect (INTROSPECTION_TOKENS: at least 32 characters). */
+export const INTROSPECTION_TOKEN = "test-introspection-token-0123456789abcdef";
 export const CLIENT_ID = "web-client";
 export const ORIGIN = "http://localhost:3000";
 /**
@@ -37,6 +39,7 @@ export function baseVars(overrides = {}) {
     ADMIN_TOKEN,
     CLIENTS: JSON.stringify({ [CLIENT_ID]: [ORIGIN] }),
     API_KEYS: "test-api-key-0123456789abcdef",
+    INTROSPECTION_TOKENS: INTROSPECTION_TOKEN,
     EMAIL_PROVIDER: "outbox",
     EMAIL_FROM: "pwreset <no-reply@example.test>",
     SMS_PROVIDER: "outbox",

@@ -747,6 +747,8 @@ fn configurations_reading_everything() -> Vec<BTreeMap<String, String>> {
             ("WEBHOOK_SECRET", "whsec_0123456789abcdef0123456789abcdef"),
             ("USER_DIRECTORY_URL", "https://users.example.test"),
             ("USER_DIRECTORY_SECRET", "0123456789abcdef0123456789abcdef"),
+            ("EVENTS_URL", "https://app.example.test/pwreset-events"),
+            ("EVENTS_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
         ]),
     ]
 }
@@ -798,12 +800,14 @@ fn every_declared_default_is_what_an_unset_variable_means() {
     fn decided(vars: &BTreeMap<String, String>) -> String {
         match service_from(vars).config() {
             Ok(c) => format!(
-                "{:?} {} {:?} {:?} {:?} {:?} {} {} {:?} {} {:?} {} {} {:?} {:?} {:?}",
+                "{:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {} {} {:?} {} {:?} {} {} {:?} {:?} {:?}",
                 c.environment,
                 c.public_url,
                 c.admin_token,
                 c.clients,
                 c.api_keys,
+                c.access_token_algorithms,
+                c.introspection_tokens.len(),
                 c.policy.settings(),
                 c.user_api.prefix,
                 c.user_api.version,

@@ -5,15 +5,18 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use futures_executor::block_on;
 use hmac::{Hmac, KeyInit, Mac};
-use pwreset_service::delivery::providers::webhook;
 use pwreset_service::delivery::*;
+use pwreset_service::model::secret::SigningKey;
 use pwreset_service::testing::delivery::{FakeHttpClient, MemoryDeliveryStore};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use std::collections::HashMap;
 
 const NOW: u64 = 1_700_000_000;
-const WEBHOOK_SECRET: &str = "whsec_test_0123456789abcdef0123456789abcdef";
+/// A Standard Webhooks secret: whsec_ and 32 bytes in base64.
+const WEBHOOK_SECRET: &str = "whsec_cHdyZXNldCB3ZWJob29rIHRlc3Qga2V5LCAzMiBiISE=";
+/// A secret in the webhook's own form, from before Standard Webhooks: the key is its bytes.
+const RAW_WEBHOOK_SECRET: &str = "webhook-test-secret-0123456789abcdef0123";
 
 // ---------------------------------------------------------------- helpers
 
@@ -631,6 +634,34 @@ fn a_webhook_secret_of_32_bytes_is_enough() {
 }
 
 #[test]
+fn a_whsec_webhook_secret_must_be_base64_of_24_bytes_or_more() {
+    let with = |secret: &str| {
+        config(&[
+            ("SMS_PROVIDER", "webhook"),
+            ("WEBHOOK_URL", "https://h.test/"),
+            ("WEBHOOK_SECRET", secret),
+        ])
+    };
+    assert!(
+        with("whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYX").is_ok(),
+        "24 bytes"
+    );
+    for bad in [
+        "whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRY=",
+        "whsec_test_0123456789abcdef0123456789abcdef",
+    ] {
+        let found = with(bad).expect_err(bad);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("WEBHOOK_SECRET"), "{found:?}");
+        assert!(found[0].contains("whsec_"), "{found:?}");
+        assert!(
+            !found[0].contains(&bad[6..]),
+            "the value is not repeated: {found:?}"
+        );
+    }
+}
+
+#[test]
 fn every_problem_is_reported_at_once() {
     let found = problems(&[
         ("EMAIL_PROVIDER", "resend"),
@@ -881,7 +912,7 @@ fn twilio_request_uses_a_messaging_service_when_sms_from_starts_with_mg() {
 }
 
 #[test]
-fn webhook_request_is_signed_over_id_timestamp_and_body() {
+fn webhook_request_is_signed_the_standard_webhooks_way() {
     let mut msg = email_message();
     msg.link = Some("https://r.test/reset?token=aa".into());
     let request = request_for(&webhook_config(), &msg);
@@ -889,8 +920,9 @@ fn webhook_request_is_signed_over_id_timestamp_and_body() {
     assert_eq!(request.url, "https://hooks.acme.test/pwreset");
     assert_eq!(request.header("Content-Type"), Some("application/json"));
     assert_eq!(request.header("User-Agent"), Some(USER_AGENT));
-    assert_eq!(request.header("X-Pwreset-Id"), Some("msg-0001"));
-    assert_eq!(request.header("X-Pwreset-Timestamp"), Some("1700000000"));
+    assert_eq!(request.header("webhook-id"), Some("msg-0001"));
+    assert_eq!(request.header("webhook-timestamp"), Some("1700000000"));
+    assert_eq!(request.header("X-Pwreset-Signature"), None);
     assert_eq!(
         json_body(&request),
         json!({
@@ -905,18 +937,17 @@ fn webhook_request_is_signed_over_id_timestamp_and_body() {
         })
     );
 
-    // Verified independently: HMAC-SHA256 over "<id>.<timestamp>.<body>" with the secret.
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(WEBHOOK_SECRET.as_bytes()).unwrap();
+    // Verified independently: base64 HMAC-SHA256 over "<id>.<timestamp>.<body>", keyed by the
+    // secret's base64 after whsec_.
+    let key = STANDARD
+        .decode(WEBHOOK_SECRET.strip_prefix("whsec_").unwrap())
+        .unwrap();
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key).unwrap();
     mac.update(format!("msg-0001.1700000000.{}", request.body).as_bytes());
-    let expected: String = mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let expected = STANDARD.encode(mac.finalize().into_bytes());
     assert_eq!(
-        request.header("X-Pwreset-Signature"),
-        Some(format!("v2={expected}").as_str())
+        request.header("webhook-signature"),
+        Some(format!("v1,{expected}").as_str())
     );
 
     let sms = request_for(&webhook_config(), &sms_message());
@@ -925,32 +956,53 @@ fn webhook_request_is_signed_over_id_timestamp_and_body() {
 }
 
 #[test]
-fn webhook_signature_matches_a_known_vector() {
-    // printf '%s' 'm1.1700000000.{"id":"m1"}' | openssl dgst -sha256 -hmac "$WEBHOOK_SECRET"
+fn webhook_signature_matches_a_known_vector_in_either_form_of_secret() {
+    // key=$(printf '%s' "${WEBHOOK_SECRET#whsec_}" | base64 -d | xxd -p -c 64)
+    // printf '%s' 'm1.1700000000.{"id":"m1"}' | openssl dgst -sha256 -mac HMAC \
+    //   -macopt hexkey:$key -binary | base64
+    let sign = |secret: &str| {
+        let target = match config_ok(&[
+            ("EMAIL_PROVIDER", "webhook"),
+            ("WEBHOOK_URL", "https://hooks.acme.test/pwreset"),
+            ("WEBHOOK_SECRET", secret),
+        ])
+        .email
+        {
+            EmailTransport::Webhook(target) => target,
+            other => panic!("{other:?}"),
+        };
+        standard_webhooks::sign(&target.key, "m1", NOW, r#"{"id":"m1"}"#)
+    };
     assert_eq!(
-        webhook::sign(WEBHOOK_SECRET.as_bytes(), "m1", NOW, r#"{"id":"m1"}"#),
-        "v2=434634a7e041f3bace36e8402aa8413a988f8abb5df89397602c5d2b56b8fef5"
+        sign(WEBHOOK_SECRET),
+        "v1,LnKdCI0bNVSfh9lZC82g5nL4sOmRQYTZQq6LdW0MWOw="
+    );
+    // A secret of the webhook's own form (before Standard Webhooks) is the key as it is.
+    assert_eq!(
+        sign(RAW_WEBHOOK_SECRET),
+        "v1,PgRgtUHOMWcu1p9bMxjP7NXly3d6nSlEDM7ambIAEjI="
     );
 }
 
 #[test]
 fn webhook_verification_refuses_tampering_other_keys_and_stale_timestamps() {
-    let key = WEBHOOK_SECRET.as_bytes();
+    let key = SigningKey::standard(WEBHOOK_SECRET).unwrap();
+    let key = &key;
     let body = r#"{"id":"m1"}"#;
-    let signature = webhook::sign(key, "m1", NOW, body);
-    let verify = |key: &[u8], ts: &str, body: &str, sig: &str, now: u64| {
-        webhook::verify(
+    let signature = standard_webhooks::sign(key, "m1", NOW, body);
+    let verify = |key: &SigningKey, ts: &str, body: &str, sig: &str, now: u64| {
+        standard_webhooks::verify(
             key,
             "m1",
             ts,
             body,
             sig,
             now,
-            webhook::DEFAULT_TOLERANCE_SECS,
+            standard_webhooks::DEFAULT_TOLERANCE_SECS,
         )
     };
     assert!(
-        !webhook::verify(key, "m2", "1700000000", body, &signature, NOW, 300),
+        !standard_webhooks::verify(key, "m2", "1700000000", body, &signature, NOW, 300),
         "id changed"
     );
     assert!(verify(key, "1700000000", body, &signature, NOW));
@@ -972,7 +1024,7 @@ fn webhook_verification_refuses_tampering_other_keys_and_stale_timestamps() {
         "timestamp changed"
     );
     assert!(!verify(
-        b"another secret",
+        &SigningKey::raw("another secret"),
         "1700000000",
         body,
         &signature,
@@ -982,10 +1034,10 @@ fn webhook_verification_refuses_tampering_other_keys_and_stale_timestamps() {
         key,
         "1700000000",
         body,
-        &signature.replace("v2=", "v1="),
+        &signature.replace("v1,", "v2,"),
         NOW
     ));
-    assert!(!verify(key, "1700000000", body, "v2=zz", NOW));
+    assert!(!verify(key, "1700000000", body, "v1,zz", NOW));
     assert!(!verify(key, "1700000000", body, "", NOW));
     assert!(!verify(key, "soon", body, &signature, NOW));
 }

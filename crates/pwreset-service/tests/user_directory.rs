@@ -552,8 +552,17 @@ fn a_user_service_that_is_down_refuses_with_503_and_uses_nothing_up() {
     assert_json_status(&answer, 503);
     assert_eq!(error_codes(&answer), ["service_unavailable"]);
     h.platform.user_service.set_down(false);
-    assert_eq!(password_hash(&h, &jane), before, "the password is unchanged");
+    assert_eq!(
+        password_hash(&h, &jane),
+        before,
+        "the password is unchanged"
+    );
     let answer = h.reset_link(&token, NEW_PASSWORD, NEW_PASSWORD);
-    assert_eq!(answer.status, 200, "the same link, once it is back: {}", text(&answer));
+    assert_eq!(
+        answer.status,
+        200,
+        "the same link, once it is back: {}",
+        text(&answer)
+    );
     assert_ne!(password_hash(&h, &jane), before);
 }

@@ -687,6 +687,91 @@ fn admin_and_dev(cases: &mut Cases, h: &Harness) {
     }
 }
 
+/// The JWK Set and introspection, on a service with an introspection token.
+fn tokens_for_applications(cases: &mut Cases) {
+    const BEARER: &str = "introspection-token-0123456789abcdefghij";
+    let h = Harness::with(&[("INTROSPECTION_TOKENS", BEARER)]);
+    let jane = h.jane();
+    let token = h.reg_full_reset(&jane, NEW_PASSWORD);
+    let introspect = |body: &[u8], content_type: Option<&str>, bearer: Option<&str>| {
+        let mut request = Request::new(Method::Post, "/oauth/introspect");
+        request.body = body.to_vec();
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        if let Some(bearer) = bearer {
+            request = request.header("authorization", &format!("Bearer {bearer}"));
+        }
+        request
+    };
+    let form = Some("application/x-www-form-urlencoded");
+    let json = Some("application/json");
+    let active = format!("token={token}");
+    let active_json = json!({ "token": token }).to_string();
+    let requests = [
+        ("jwks", Request::new(Method::Get, "/.well-known/jwks.json")),
+        (
+            "introspect active",
+            introspect(active.as_bytes(), form, Some(BEARER)),
+        ),
+        (
+            "introspect active json",
+            introspect(active_json.as_bytes(), json, Some(BEARER)),
+        ),
+        (
+            "introspect inactive",
+            introspect(b"token=x.y.z", form, Some(BEARER)),
+        ),
+        (
+            "introspect no bearer",
+            introspect(active.as_bytes(), form, None),
+        ),
+        (
+            "introspect wrong bearer",
+            introspect(active.as_bytes(), form, Some("wrong")),
+        ),
+        (
+            "introspect no token",
+            introspect(b"a=b", form, Some(BEARER)),
+        ),
+        (
+            "introspect numeric token",
+            introspect(br#"{"token":5}"#, json, Some(BEARER)),
+        ),
+        (
+            "introspect not json",
+            introspect(b"nope", json, Some(BEARER)),
+        ),
+        (
+            "introspect text",
+            introspect(b"token=x", Some("text/plain"), Some(BEARER)),
+        ),
+        (
+            "introspect too large",
+            introspect(&[b'a'; 16_385], form, Some(BEARER)),
+        ),
+    ];
+    for (name, request) in requests {
+        let (method, path) = (request.method, request.path.clone());
+        let answer = h.send(request);
+        cases.all.push(Case {
+            name: name.to_owned(),
+            method,
+            path,
+            answer,
+        });
+    }
+    h.platform.set_limit(LimitRule::AttemptPerIp, 0);
+    let limited = h.send(introspect(active.as_bytes(), form, Some(BEARER)));
+    assert_eq!(limited.status, 429);
+    cases.all.push(Case {
+        name: "introspect rate limited".to_owned(),
+        method: Method::Post,
+        path: "/oauth/introspect".to_owned(),
+        answer: limited,
+    });
+}
+
 fn outbox_off(cases: &mut Cases) {
     let h = Harness::with(&[
         ("EMAIL_PROVIDER", "webhook"),
@@ -722,6 +807,7 @@ fn all_cases() -> Vec<Case> {
     };
     dialect_c_revealing(&mut cases);
     outbox_off(&mut cases);
+    tokens_for_applications(&mut cases);
     all.append(&mut cases.all);
     all
 }

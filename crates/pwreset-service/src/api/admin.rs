@@ -3,11 +3,10 @@
 //!
 //! Errors: [`PlainError`].
 
-use pwreset_core::password_hash::{HashParams, hash_password};
 use serde_json::json;
 
 use super::shapes::plain::{AdminNewUser, Created, NewUser, PlainError};
-use super::shapes::request::{BodyError, read};
+use super::shapes::request::read;
 use crate::config::ServiceConfig;
 use crate::model::account::{Account, new_id};
 use crate::model::audit;
@@ -68,9 +67,13 @@ pub async fn create_user(p: &impl Platform, cfg: &ServiceConfig, req: &Request) 
     if let Err(refusal) = admit(p, cfg, req).await {
         return refusal;
     }
-    let account = match read::<AdminNewUser>(req).and_then(new_account) {
-        Ok(account) => account,
+    let user = match read::<AdminNewUser>(req) {
+        Ok(user) => user,
         Err(e) => return admin_error(e.status(), e.code(), &e.message(), Some(e.field())),
+    };
+    let account = match new_account(cfg, user) {
+        Ok(account) => account,
+        Err(reason) => return unavailable(p, &reason),
     };
     match crate::flows::directory(p, cfg)
         .create_account(&account)
@@ -108,13 +111,14 @@ fn unavailable(p: &impl Platform, reason: &str) -> Response {
     )
 }
 
-/// The account of a checked body.
-fn new_account(user: NewUser) -> Result<Account, BodyError> {
+/// The account of a checked body, its password hashed as the directory asks; why not, when the
+/// platform failed (no randomness).
+fn new_account(cfg: &ServiceConfig, user: NewUser) -> Result<Account, String> {
     // Hashing costs tens of milliseconds: only once every field is known to be good.
-    let hash = hash_password(&user.password, HashParams::OWASP)
-        .map_err(|_| BodyError::Invalid("password", "hashable"))?;
-    let id = new_id().map_err(|_| BodyError::Invalid("request", "retried"))?;
-    let email_id = new_id().map_err(|_| BodyError::Invalid("request", "retried"))?;
+    let hash = crate::flows::stored_hash::new_hash(cfg, &user.password)
+        .map_err(|e| format!("password hashing failed: {e}"))?;
+    let id = new_id().map_err(|e| e.to_string())?;
+    let email_id = new_id().map_err(|e| e.to_string())?;
     Ok(Account {
         id,
         username: user.username,

@@ -1,7 +1,8 @@
 //! Layer 5, the HTTP entry point: the route table ([`router`]), the three dialects' request and
 //! answer logic (`dialects`) and the JSON they read and write as types ([`shapes`]), the hosted
-//! reset page ([`reset_page`]), the operator's and the developer's routes (`admin`, `dev`) and the
-//! OpenAPI document ([`openapi`]).
+//! reset page ([`reset_page`]), the operator's and the developer's routes (`admin`, `dev`), the
+//! routes for applications that check access tokens themselves (`tokens`: the JWK Set and
+//! introspection) and the OpenAPI document ([`openapi`]).
 
 pub(crate) mod admin;
 pub(crate) mod dev;
@@ -11,3 +12,4 @@ pub mod openapi;
 pub mod reset_page;
 pub mod router;
 pub mod shapes;
+pub(crate) mod tokens;

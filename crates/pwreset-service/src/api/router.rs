@@ -7,10 +7,10 @@ use crate::api::dialects::reg;
 use crate::api::dialects::user::{self, Route as UserRoute};
 use crate::api::shapes::plain::PlainError;
 use crate::api::{admin, dev};
-use crate::api::{openapi, reset_page};
+use crate::api::{openapi, reset_page, tokens};
 use crate::config::{ConfigProblems, ServiceConfig};
 use crate::model::audit;
-use crate::model::http::{Method, Request, Response};
+use crate::model::http::{Method, RESET_PAGE_PATH, Request, Response};
 use crate::model::job::{Job, JobOutcome};
 use crate::ports::Platform;
 use crate::queue;
@@ -30,6 +30,8 @@ pub(crate) enum Route {
     DevOutbox,
     ResetPage,
     OpenApi,
+    Jwks,
+    Introspect,
 }
 
 /// Where a route's path lives.
@@ -202,7 +204,10 @@ pub const ROUTES: &[RouteSpec] = &[
     // The development routes exist only in development, whatever the providers.
     route("/dev/outbox", Route::DevOutbox, GET).development_only(),
     route("/openapi.json", Route::OpenApi, GET),
-    route("/reset", Route::ResetPage, GET_POST).secret(POST),
+    route(RESET_PAGE_PATH, Route::ResetPage, GET_POST).secret(POST),
+    route("/.well-known/jwks.json", Route::Jwks, GET),
+    // The caller's bearer is a secret (one of INTROSPECTION_TOKENS).
+    route("/oauth/introspect", Route::Introspect, POST).secret(POST),
 ];
 
 /// The row of the route at `path` under `cfg`, when there is one.
@@ -297,6 +302,8 @@ impl Service {
             Route::ResetPage if req.method == Method::Get => reset_page::show(p, cfg, req).await,
             Route::ResetPage => reset_page::submit(p, cfg, req).await,
             Route::OpenApi => openapi::serve(),
+            Route::Jwks => tokens::jwks(cfg),
+            Route::Introspect => tokens::introspect(p, cfg, req).await,
         }
     }
 
@@ -310,8 +317,7 @@ impl Service {
 
     /// Runs one message of the dead-letter queue.
     pub async fn run_dead_letter(&self, p: &impl Platform, job: Job) -> JobOutcome {
-        let keyring = self.config.as_ref().ok().map(|cfg| &cfg.keyring);
-        queue::run_dead_letter(p, keyring, job).await
+        queue::run_dead_letter(p, self.config.as_ref().ok(), job).await
     }
 }
 

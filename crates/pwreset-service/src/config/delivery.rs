@@ -6,7 +6,8 @@
 use super::read::{UrlKind, Vars, url};
 use crate::model::message::Channel;
 
-/// The shortest webhook signing secret accepted, in bytes.
+/// The shortest webhook signing secret accepted in the webhook's own form, in bytes (a
+/// Standard Webhooks `whsec_` secret needs [`SigningKey::MIN_STANDARD_BYTES`] decoded).
 pub const MIN_WEBHOOK_SECRET_BYTES: usize = 32;
 /// Resend's API.
 pub const RESEND_BASE_URL: &str = "https://api.resend.com";
@@ -18,6 +19,7 @@ pub const SENDGRID_BASE_URL: &str = "https://api.sendgrid.com";
 pub const TWILIO_BASE_URL: &str = "https://api.twilio.com";
 
 pub use crate::model::secret::Secret;
+use crate::model::secret::SigningKey;
 
 /// An e-mail API reached with a key: Resend, Postmark or SendGrid.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,13 +32,14 @@ pub struct EmailApi {
     pub base_url: String,
 }
 
-/// Where a `webhook` provider posts, and the secret it signs with.
+/// Where a `webhook` provider posts, and the key it signs with.
 #[derive(Clone, PartialEq, Eq)]
 pub struct WebhookTarget {
     /// The receiver's URL.
     pub url: String,
-    /// The HMAC-SHA256 signing secret (at least [`MIN_WEBHOOK_SECRET_BYTES`]).
-    pub secret: Secret,
+    /// The Standard Webhooks signing key: from a `whsec_` secret, or the bytes of a secret in
+    /// the webhook's own form (at least [`MIN_WEBHOOK_SECRET_BYTES`]).
+    pub key: SigningKey,
 }
 
 impl std::fmt::Debug for WebhookTarget {
@@ -44,7 +47,7 @@ impl std::fmt::Debug for WebhookTarget {
         // A URL's path or query may carry a token of its own: only the origin is printed.
         f.debug_struct("WebhookTarget")
             .field("origin", &origin_of(&self.url))
-            .field("secret", &self.secret)
+            .field("key", &self.key)
             .finish()
     }
 }
@@ -285,14 +288,23 @@ fn webhook(vars: &mut Vars<'_>, email: Option<&str>, sms: Option<&str>) -> Optio
         &format!(" is required {why}"),
         url(UrlKind::Endpoint),
     );
-    let secret = vars.secret("WEBHOOK_SECRET", why).and_then(|secret| {
+    let key = vars.secret("WEBHOOK_SECRET", why).and_then(|secret| {
+        if secret.expose().starts_with(SigningKey::PREFIX) {
+            // The Standard Webhooks form: the key is what follows whsec_, in base64.
+            return SigningKey::standard(secret.expose())
+                .map_err(|fault| {
+                    vars.problem("WEBHOOK_SECRET", super::events::signing_key_problem(fault));
+                })
+                .ok();
+        }
         if secret.expose().len() >= MIN_WEBHOOK_SECRET_BYTES {
-            Some(secret)
+            Some(SigningKey::raw(secret.expose()))
         } else {
             vars.problem(
                 "WEBHOOK_SECRET",
                 format_args!(
-                    " is too short: use at least {MIN_WEBHOOK_SECRET_BYTES} random bytes (e.g. 64 \
+                    " is too short: use a Standard Webhooks secret (whsec_ and at least 24 random \
+                     bytes in base64) or at least {MIN_WEBHOOK_SECRET_BYTES} random bytes (e.g. 64 \
                      hex characters)"
                 ),
             );
@@ -301,12 +313,12 @@ fn webhook(vars: &mut Vars<'_>, email: Option<&str>, sms: Option<&str>) -> Optio
     });
     Some(WebhookTarget {
         url: url?,
-        secret: secret?,
+        key: key?,
     })
 }
 
 /// `scheme://host[:port]` of a URL, for printing it without its path or query.
-fn origin_of(url: &str) -> &str {
+pub(crate) fn origin_of(url: &str) -> &str {
     let start = url.find("://").map_or(0, |i| i + 3);
     let end = url[start..]
         .find(['/', '?', '#'])
@@ -383,7 +395,7 @@ impl Provider {
 
     /// Whether a repeated request for the same message is recognised and not delivered twice:
     /// the outbox (keyed by message id), Resend (`Idempotency-Key`, kept 24 hours) and the
-    /// webhook (whose receivers must dedupe on `X-Pwreset-Id`). Postmark, SendGrid and Twilio
+    /// webhook (whose receivers must dedupe on `webhook-id`). Postmark, SendGrid and Twilio
     /// have no such key: a retry after a timeout that hid an acceptance delivers twice.
     pub fn dedupes_retries(self) -> bool {
         matches!(

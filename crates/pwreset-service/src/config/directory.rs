@@ -1,34 +1,89 @@
-//! Where the application's user service is (`USER_DIRECTORY_URL`, `USER_DIRECTORY_SECRET`).
+//! Where the application's user service is (`USER_DIRECTORY_URL`, `USER_DIRECTORY_SECRET`), and
+//! how the password hashes it holds are written and verified (`USER_DIRECTORY_HASH_FORMAT`,
+//! `USER_DIRECTORY_HASH_LIMITS`).
+
+use pwreset_core::password_hash::{HashLimits, StorageFormat, VerifyLimits};
 
 use super::Environment;
-use super::read::{UrlKind, Vars, is_loopback, parse_url};
+use super::read::{self, UrlKind, Vars, is_loopback, parse_url};
 use crate::model::secret::Secret;
 
 /// The shortest shared secret accepted.
 pub const MIN_SECRET_BYTES: usize = 32;
+
+/// How an account's password hash is written, and how much a stored one may cost to verify.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PasswordHashing {
+    /// The form a new argon2id hash is written in: the PHC string, or Django's
+    /// `argon2$argon2id$…` (`USER_DIRECTORY_HASH_FORMAT`).
+    pub format: StorageFormat,
+    /// The most a stored hash (of any format `verify_any` knows) may ask for; a hash beyond them
+    /// is not verified, and the decision is logged (`USER_DIRECTORY_HASH_LIMITS`).
+    pub limits: HashLimits,
+}
+
+/// The service's default verify limits: [`HashLimits::DEFAULT`] with scrypt held to ln ≤ 16
+/// (64 MiB at r=8), as the core advises for a Worker isolate (128 MB), which ln=17's 128 MiB would
+/// fill.
+pub const DEFAULT_LIMITS: HashLimits = {
+    let mut limits = HashLimits::DEFAULT;
+    limits.scrypt.max_log_n = 16;
+    limits
+};
+
+impl PasswordHashing {
+    /// The platform's own accounts (KV), and a user service configured with the defaults: PHC
+    /// strings, [`DEFAULT_LIMITS`].
+    pub const DEFAULT: PasswordHashing = PasswordHashing {
+        format: StorageFormat::Phc,
+        limits: DEFAULT_LIMITS,
+    };
+
+    /// The hashing of accounts in `directory`, or in the platform's own directory when `None`.
+    pub fn of(directory: Option<&RemoteDirectory>) -> Self {
+        directory.map_or(Self::DEFAULT, |d| d.hashing)
+    }
+}
+
+/// [`DEFAULT_LIMITS`] with argon2 raised to Django's `Argon2PasswordHasher` (m=102400 KiB,
+/// t=2, p=8): [`VerifyLimits::DJANGO`].
+pub const DJANGO_LIMITS: HashLimits = {
+    let mut limits = DEFAULT_LIMITS;
+    limits.argon2 = VerifyLimits::DJANGO;
+    limits
+};
 
 /// The application's user service.
 #[derive(Clone)]
 pub struct RemoteDirectory {
     pub(crate) url: String,
     pub(crate) secret: Secret,
+    pub(crate) hashing: PasswordHashing,
 }
 
 impl std::fmt::Debug for RemoteDirectory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RemoteDirectory")
             .field("url", &self.url)
+            .field("hashing", &self.hashing)
             .finish_non_exhaustive()
     }
 }
 
 impl RemoteDirectory {
-    /// The service at `url` (no trailing slash), calls signed with `secret`.
+    /// The service at `url` (no trailing slash), calls signed with `secret`, hashes as
+    /// [`PasswordHashing::DEFAULT`].
     pub fn new(url: &str, secret: &str) -> Self {
         Self {
             url: url.trim_end_matches('/').to_owned(),
             secret: Secret::new(secret),
+            hashing: PasswordHashing::DEFAULT,
         }
+    }
+
+    /// How the service's password hashes are written and verified.
+    pub fn hashing(&self) -> PasswordHashing {
+        self.hashing
     }
 
     /// Reads `USER_DIRECTORY_URL` and `USER_DIRECTORY_SECRET`; `Ok(None)` when no URL is set.
@@ -46,9 +101,27 @@ impl RemoteDirectory {
     }
 
     /// [`RemoteDirectory::from_vars`] in `environment`, noting each problem in `vars`; `None`
-    /// when no URL is set or something is wrong.
+    /// when no URL is set or something is wrong. Without a URL the hash settings mean nothing
+    /// (the platform's own accounts hold PHC strings) and are not read, as the secret is not.
     pub(crate) fn read(vars: &mut Vars<'_>, environment: Environment) -> Option<Self> {
         vars.text("USER_DIRECTORY_URL")?;
+        let hashing = PasswordHashing {
+            format: vars.or_declared(
+                "USER_DIRECTORY_HASH_FORMAT",
+                read::one_of(
+                    &[
+                        ("phc", StorageFormat::Phc),
+                        ("django", StorageFormat::Django),
+                    ],
+                    " must be phc or django",
+                ),
+            ),
+            limits: vars.or_declared("USER_DIRECTORY_HASH_LIMITS", |text| match text {
+                "default" => Ok(DEFAULT_LIMITS),
+                "django" => Ok(DJANGO_LIMITS),
+                _ => Err(" must be default or django".to_owned()),
+            }),
+        };
         let development = environment.is_development();
         let url = vars.optional("USER_DIRECTORY_URL", |text| {
             let url = parse_url(text, UrlKind::Base).map_err(|fault| fault.to_string())?;
@@ -72,6 +145,9 @@ impl RemoteDirectory {
             );
             return None;
         }
-        Some(Self::new(&url?, &secret))
+        Some(Self {
+            hashing,
+            ..Self::new(&url?, &secret)
+        })
     }
 }

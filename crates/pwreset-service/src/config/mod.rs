@@ -15,13 +15,14 @@
 
 use std::collections::BTreeMap;
 
-use pwreset_core::secrets::{Keyring, ResetCode};
+use pwreset_core::secrets::{AccessTokenAlgorithms, Keyring, ResetCode};
 use pwreset_core::{Policy, Preset};
 use url::Url;
 
 pub mod breached;
 pub mod delivery;
 pub mod directory;
+pub mod events;
 mod read;
 pub mod variables;
 
@@ -33,6 +34,7 @@ pub use crate::model::secret::Secret;
 pub use breached::{BreachedCheck, BreachedConfig, PWNED_PASSWORDS_URL};
 pub use delivery::{DeliveryConfig, EmailTransport, SmsTransport};
 pub use directory::RemoteDirectory;
+pub use events::EventsConfig;
 
 /// NIST SP 800-63B's ceiling for codes sent by SMS or e-mail, and the default: 10 minutes.
 pub const MAX_CODE_TTL_SECS: u64 = 10 * 60;
@@ -49,6 +51,8 @@ pub const MIN_REFUSAL_MIN_MS: u64 = 100;
 pub const MAX_REFUSAL_MIN_MS: u64 = 5_000;
 /// The shortest admin token accepted.
 pub const MIN_ADMIN_TOKEN_LEN: usize = 24;
+/// The shortest introspection token accepted (`INTROSPECTION_TOKENS`).
+pub const MIN_INTROSPECTION_TOKEN_LEN: usize = 32;
 /// The `aud` claim of every access token.
 pub const TOKEN_AUDIENCE: &str = "pwreset";
 
@@ -57,17 +61,19 @@ pub const TOKEN_AUDIENCE: &str = "pwreset";
 const DEV_VARS_EXAMPLE: &str = include_str!("../../../../.dev.vars.example");
 
 /// The variables of `.dev.vars.example` whose values are secrets everywhere but in development.
-pub const EXAMPLE_SECRET_VARIABLES: [&str; 3] = ["KEYS", "ADMIN_TOKEN", "API_KEYS"];
+pub const EXAMPLE_SECRET_VARIABLES: [&str; 4] =
+    ["KEYS", "ADMIN_TOKEN", "API_KEYS", "INTROSPECTION_TOKENS"];
 
 /// Every variable holding a URL the service links to or calls: `https://` outside development.
 /// (`USER_DIRECTORY_URL` too, checked with its other rules by the directory's own configuration,
 /// so that a bad one is reported once.)
-pub const URL_VARIABLES: [&str; 5] = [
+pub const URL_VARIABLES: [&str; 6] = [
     "PUBLIC_URL",
     "EMAIL_BASE_URL",
     "SMS_BASE_URL",
     "WEBHOOK_URL",
     "PWNED_PASSWORDS_URL",
+    "EVENTS_URL",
 ];
 
 /// The value `.dev.vars.example` gives `name`, if it sets one.
@@ -117,6 +123,12 @@ pub struct ServiceConfig {
     pub clients: BTreeMap<String, Vec<String>>,
     /// Dialect C API keys.
     pub api_keys: Vec<Secret>,
+    /// Which access tokens verify (`ACCESS_TOKEN_ACCEPT_HS256`): new ones are always `EdDSA`;
+    /// HS256 ones too only during a transition.
+    pub access_token_algorithms: AccessTokenAlgorithms,
+    /// The bearer tokens of `POST /oauth/introspect` (`INTROSPECTION_TOKENS`); none: it answers
+    /// 401 to every caller.
+    pub introspection_tokens: Vec<Secret>,
     /// The password policy of dialects A and B (`PASSWORD_POLICY`, default `django`).
     pub policy: Policy,
     /// Dialect C's settings.
@@ -133,6 +145,8 @@ pub struct ServiceConfig {
     pub breached: BreachedConfig,
     /// The application's user service, when accounts live there (`USER_DIRECTORY_URL`).
     pub directory: Option<RemoteDirectory>,
+    /// Where the application's events go (`EVENTS_URL`); `None`: no event is queued.
+    pub events: Option<EventsConfig>,
 }
 
 impl std::fmt::Debug for ServiceConfig {
@@ -204,6 +218,7 @@ impl ServiceConfig {
         let breached = BreachedConfig::read(&mut vars);
         let directory = RemoteDirectory::read(&mut vars, environment);
         let delivery = read_delivery(&mut vars, environment);
+        let events = EventsConfig::read(&mut vars);
 
         // With the check on, every policy reports `password_breached`.
         let (policy, user_api) = if breached.mode == BreachedCheck::Off {
@@ -225,6 +240,8 @@ impl ServiceConfig {
                 admin_token: keys.admin_token,
                 clients: keys.clients,
                 api_keys: keys.api_keys,
+                access_token_algorithms: keys.access_token_algorithms,
+                introspection_tokens: keys.introspection_tokens,
                 policy,
                 user_api,
                 lifetimes,
@@ -233,6 +250,7 @@ impl ServiceConfig {
                 delivery,
                 breached,
                 directory,
+                events,
             }),
             _ => Err(ConfigProblems(vars.problems)),
         }
@@ -285,10 +303,13 @@ struct KeysAndClients {
     admin_token: Option<Secret>,
     clients: BTreeMap<String, Vec<String>>,
     api_keys: Vec<Secret>,
+    access_token_algorithms: AccessTokenAlgorithms,
+    introspection_tokens: Vec<Secret>,
 }
 
-/// `KEYS`, `ADMIN_TOKEN`, `CLIENTS` and `API_KEYS`; outside development, none of them may hold a
-/// secret `.dev.vars.example` publishes.
+/// `KEYS`, `ACCESS_TOKEN_ACCEPT_HS256`, `ADMIN_TOKEN`, `CLIENTS`, `API_KEYS` and
+/// `INTROSPECTION_TOKENS`; outside development, none of them may hold a secret
+/// `.dev.vars.example` publishes.
 fn read_keys_and_clients(vars: &mut Vars<'_>, environment: Environment) -> KeysAndClients {
     if !environment.is_development() {
         example_secret_problems(vars);
@@ -298,6 +319,16 @@ fn read_keys_and_clients(vars: &mut Vars<'_>, environment: Environment) -> KeysA
             "KEYS",
             " is missing: add a key made by `pwreset keygen`",
             |text| Keyring::parse(text).map_err(|e| format!(": {e}")),
+        ),
+        access_token_algorithms: vars.or_declared(
+            "ACCESS_TOKEN_ACCEPT_HS256",
+            read::one_of(
+                &[
+                    ("off", AccessTokenAlgorithms::EDDSA_ONLY),
+                    ("on", AccessTokenAlgorithms::EDDSA_ACCEPTING_HS256),
+                ],
+                " must be on or off",
+            ),
         ),
         admin_token: vars.optional("ADMIN_TOKEN", |token| {
             if token.len() < MIN_ADMIN_TOKEN_LEN {
@@ -316,6 +347,15 @@ fn read_keys_and_clients(vars: &mut Vars<'_>, environment: Environment) -> KeysA
                 return Err(": every key needs at least 16 characters".to_owned());
             }
             Ok(keys.into_iter().map(Secret::new).collect())
+        }),
+        introspection_tokens: vars.or_empty("INTROSPECTION_TOKENS", Vec::new(), |text| {
+            let tokens = list_items(text);
+            if tokens.iter().any(|t| t.len() < MIN_INTROSPECTION_TOKEN_LEN) {
+                return Err(format!(
+                    ": every token needs at least {MIN_INTROSPECTION_TOKEN_LEN} random characters"
+                ));
+            }
+            Ok(tokens.into_iter().map(Secret::new).collect())
         }),
     }
 }

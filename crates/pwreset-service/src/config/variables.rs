@@ -10,7 +10,8 @@
 pub enum Section {
     /// Which rules hold (`ENVIRONMENT`) and where links lead (`PUBLIC_URL`).
     Environment,
-    /// The signing keyring, the admin token, dialect B's clients and dialect C's API keys.
+    /// The signing keyring and which access tokens verify, the admin token, dialect B's clients,
+    /// dialect C's API keys and the introspection tokens.
     KeysAndClients,
     /// The password policies, and where dialect C is mounted and how it answers.
     Policies,
@@ -24,6 +25,8 @@ pub enum Section {
     Directory,
     /// The e-mail and SMS providers.
     Delivery,
+    /// The application's signed events.
+    Events,
 }
 
 /// One configuration variable.
@@ -90,6 +93,12 @@ pub const VARIABLES: &[Variable] = &[
     )
     .secret(),
     Variable::new(
+        "ACCESS_TOKEN_ACCEPT_HS256",
+        KeysAndClients,
+        "`on` also accepts the HS256 access tokens of earlier releases (a transition); new ones are EdDSA",
+    )
+    .default("off"),
+    Variable::new(
         "ADMIN_TOKEN",
         KeysAndClients,
         "the bearer token of the admin routes, at least 24 characters (unset: they answer 401)",
@@ -104,6 +113,12 @@ pub const VARIABLES: &[Variable] = &[
         "API_KEYS",
         KeysAndClients,
         "dialect C's apikey values, separated by commas or white space",
+    )
+    .secret(),
+    Variable::new(
+        "INTROSPECTION_TOKENS",
+        KeysAndClients,
+        "the bearer tokens of POST /oauth/introspect, each at least 32 characters (unset: it answers 401)",
     )
     .secret(),
     Variable::new(
@@ -196,6 +211,18 @@ pub const VARIABLES: &[Variable] = &[
     )
     .secret(),
     Variable::new(
+        "USER_DIRECTORY_HASH_FORMAT",
+        Directory,
+        "how new argon2id hashes are handed to the user service: `phc` or `django` (`argon2$argon2id$…`)",
+    )
+    .default("phc"),
+    Variable::new(
+        "USER_DIRECTORY_HASH_LIMITS",
+        Directory,
+        "the most a stored hash may cost to verify: `default`, or `django` to admit Django's argon2 (m=102400, p=8)",
+    )
+    .default("default"),
+    Variable::new(
         "EMAIL_PROVIDER",
         Delivery,
         "`outbox` (development only), `resend`, `postmark`, `sendgrid` or `webhook`",
@@ -244,7 +271,18 @@ pub const VARIABLES: &[Variable] = &[
     Variable::new(
         "WEBHOOK_SECRET",
         Delivery,
-        "the webhook's HMAC signing secret, at least 32 bytes",
+        "the webhook's signing secret: whsec_ and base64 of at least 24 bytes (Standard Webhooks), or at least 32 bytes",
+    )
+    .secret(),
+    Variable::new(
+        "EVENTS_URL",
+        Events,
+        "where the application's signed events are posted (unset: no events; a query is allowed)",
+    ),
+    Variable::new(
+        "EVENTS_SECRET",
+        Events,
+        "the events' Standard Webhooks signing secret: whsec_ and base64 of at least 24 bytes",
     )
     .secret(),
 ];

@@ -139,6 +139,7 @@ pub fn compose_in(
         code,
         created_at: now_secs,
         attempt: 0,
+        about: None,
     }
 }
 

@@ -87,10 +87,8 @@ pub async fn deliver(
     store: &impl DeliveryStore,
     now_secs: u64,
 ) -> Delivery {
-    match store.was_sent(&msg.id).await {
-        Ok(true) => return Delivery::AlreadySent,
-        Ok(false) => {}
-        Err(error) => return retry_or_give_up(msg, None, RetryReason::Store(error.0)),
+    if let Some(done) = sent_before(store, &msg.id, msg.attempt).await {
+        return done;
     }
     let outcome = match provider_request(config, msg, now_secs) {
         None => match store.outbox_put(msg).await {
@@ -100,35 +98,70 @@ pub async fn deliver(
                 reason: RetryReason::Store(error.0),
             },
         },
-        Some(request) => match http.fetch(&request).await {
-            Ok(answer) => classify(answer.status, answer.retry_after(), now_secs),
-            Err(error) => classify_transport(&error),
-        },
+        Some(request) => send_once(http, &request, now_secs).await,
     };
+    settle(store, &msg.id, msg.attempt, outcome).await
+}
+
+/// Before attempt `attempt` of item `id` (a message or an event): [`Delivery::AlreadySent`] when
+/// an earlier attempt delivered it, a retry when the store cannot say (rather than risk a
+/// duplicate), `None` to go ahead.
+pub(crate) async fn sent_before(
+    store: &impl DeliveryStore,
+    id: &str,
+    attempt: u32,
+) -> Option<Delivery> {
+    match store.was_sent(id).await {
+        Ok(true) => Some(Delivery::AlreadySent),
+        Ok(false) => None,
+        Err(error) => Some(retry_or_give_up(attempt, None, RetryReason::Store(error.0))),
+    }
+}
+
+/// Sends `request` once and classifies the answer.
+pub(crate) async fn send_once(
+    http: &impl HttpFetch,
+    request: &crate::model::outbound::OutboundRequest,
+    now_secs: u64,
+) -> SendOutcome {
+    match http.fetch(request).await {
+        Ok(answer) => classify(answer.status, answer.retry_after(), now_secs),
+        Err(error) => classify_transport(&error),
+    }
+}
+
+/// What attempt `attempt` of item `id` came to: delivered (and recorded as sent), retried with
+/// backoff, or given up.
+pub(crate) async fn settle(
+    store: &impl DeliveryStore,
+    id: &str,
+    attempt: u32,
+    outcome: SendOutcome,
+) -> Delivery {
     match outcome {
         SendOutcome::Delivered => {
             // Delivered either way; a failed record only weakens the redelivery check, which
             // the provider's own idempotency key (where it has one) still covers.
-            let _ = store.mark_sent(&msg.id).await;
+            let _ = store.mark_sent(id).await;
             Delivery::Sent
         }
         SendOutcome::Retry {
             after_seconds,
             reason,
-        } => retry_or_give_up(msg, after_seconds, reason),
+        } => retry_or_give_up(attempt, after_seconds, reason),
         SendOutcome::Rejected { reason } => Delivery::GiveUp { reason },
     }
 }
 
-fn retry_or_give_up(msg: &OutgoingMessage, after: Option<u64>, reason: RetryReason) -> Delivery {
-    let attempts = msg.attempt.saturating_add(1);
+fn retry_or_give_up(attempt: u32, after: Option<u64>, reason: RetryReason) -> Delivery {
+    let attempts = attempt.saturating_add(1);
     if attempts >= MAX_ATTEMPTS {
         return Delivery::GiveUp {
             reason: format!("gave up after {attempts} attempts: {reason}"),
         };
     }
     Delivery::RetryLater {
-        delay_seconds: retry_delay(msg.attempt, after),
+        delay_seconds: retry_delay(attempt, after),
         reason,
     }
 }

@@ -3,14 +3,18 @@
 //! [`compose`] writes a message's text; [`DeliveryConfig`] says which provider delivers each
 //! channel; [`provider_request`] builds the provider's exact request; [`deliver`] sends it once
 //! through the platform's [`HttpFetch`] and [`DeliveryStore`] and says whether to ack, retry
-//! later or give up; [`dead_letter`] keeps what could not be delivered.
+//! later or give up; [`dead_letter`] keeps what could not be delivered. The application's events
+//! go the same way ([`deliver_event`]), signed as the webhook's messages are
+//! ([`standard_webhooks`]).
 
 mod catalog;
 mod compose;
 mod consumer;
 mod dead_letter;
+mod events;
 mod outcome;
 pub mod providers;
+pub mod standard_webhooks;
 pub(crate) mod text;
 
 pub use crate::config::delivery::{
@@ -26,6 +30,7 @@ pub use catalog::Locale;
 pub use compose::{MessageKind, compose, compose_in};
 pub use consumer::{Delivery, deliver};
 pub use dead_letter::dead_letter;
+pub use events::{deliver_event, event_request};
 pub use outcome::{
     BASE_DELAY_SECONDS, MAX_ATTEMPTS, MAX_DELAY_SECONDS, RetryReason, SendOutcome, backoff_seconds,
     classify, classify_transport, parse_retry_after, retry_delay,

@@ -5,6 +5,7 @@
 use pwreset_core::secrets::Keyring;
 use serde_json::json;
 
+use crate::config::ServiceConfig;
 use crate::delivery::{self, Channel};
 use crate::model::audit;
 use crate::model::job::{ResetRequest, ResetVia};
@@ -18,10 +19,19 @@ pub const QUEUE_GAVE_UP: &str = "the queue gave up on it after repeated failures
 pub const REQUEST_GAVE_UP: &str =
     "the reset request could not be processed (the queue gave up after repeated failures)";
 
-/// Keeps `message`, which delivery or the queue gave up on for `reason`, and logs it.
-pub async fn message(p: &impl Platform, message: &OutgoingMessage, reason: &str) {
+/// Keeps `message`, which delivery or the queue gave up on for `reason`, and logs it; the
+/// application hears of it (`message.dead_lettered`) when the configuration is readable.
+pub async fn message(
+    p: &impl Platform,
+    cfg: Option<&ServiceConfig>,
+    message: &OutgoingMessage,
+    reason: &str,
+) {
     let (Ok(line) | Err(line)) = delivery::dead_letter(p, message, reason, p.now().as_secs()).await;
     p.log(&line);
+    if let Some(cfg) = cfg {
+        super::events::message_dead_lettered(p, cfg, message, reason).await;
+    }
 }
 
 /// Keeps a reset request the queue gave up on, and logs it. The name as typed may match no

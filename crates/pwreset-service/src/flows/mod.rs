@@ -2,13 +2,17 @@
 //! and answers to them.
 
 pub(crate) mod dead_letter;
+pub mod events;
+pub(crate) mod introspect;
 pub(crate) mod lookup;
 mod password;
 mod redeem;
 mod request;
 pub(crate) mod reset_request;
 pub(crate) mod send;
+pub(crate) mod stored_hash;
 
+pub use introspect::introspect;
 pub use password::{
     PasswordForm, authenticate, change_password, check_new_password, commit_password,
 };
@@ -39,6 +43,10 @@ pub enum FlowError {
     },
     /// The code, link or payload is wrong, expired, used, burnt or stale: one answer for all.
     InvalidSecret,
+    /// The tries of the code last asked for through this identifier are spent: ask for a new
+    /// code. Counted per identifier whether or not it names an account, so an unknown name
+    /// answers it in exactly the same situations.
+    SecretExhausted,
     /// The new password was refused (policy or confirmation); the secret was not used up.
     Policy(CheckResult),
     /// The bearer token is missing, bad, expired or revoked.

@@ -1,10 +1,10 @@
 //! Judging, setting and proving a password.
 
-use pwreset_core::password_hash::{HashParams, hash_password, verify_password};
 use pwreset_core::secrets::AccessToken;
 use pwreset_core::{CheckInput, Policy};
 use serde_json::json;
 
+use super::stored_hash::{self, HashCheck};
 use super::{FlowError, FlowResult, token_issuer};
 use crate::breached;
 use crate::config::ServiceConfig;
@@ -12,6 +12,7 @@ use crate::delivery::{self, Channel, Locale, MessageKind};
 use crate::guard::{GuardAddress, GuardAnswer, GuardOp, Proof};
 use crate::model::account::Account;
 use crate::model::audit;
+use crate::model::event::{Dialect, EventData, EventSource, EventType, Method};
 use crate::model::job::Job;
 use crate::ports::{Accounts, Platform, PlatformError};
 
@@ -48,14 +49,17 @@ pub async fn check_new_password(
     if let Some(confirm) = form.confirm {
         input = input.confirm(confirm);
     }
-    // Messages in the requester's language (a catalog without a translation keeps its own).
-    let catalog = form.policy.catalog().in_language(form.locale.tag());
+    // Messages in the requester's language (`seed-002`'s English only in English).
+    let catalog = form.locale.policy_catalog(form.policy);
     let result = form.policy.check(&input);
     if !result.valid {
         return Err(FlowError::Policy(result.localized(catalog)));
     }
     input.breached = breached::is_breached(p, &cfg.breached, form.password).await?;
-    input.same_as_old = verify_password(form.password, &account.password_hash).unwrap_or(false);
+    // A stored hash that can't be checked leaves the rule unenforced, logged (`stored_hash`).
+    input.same_as_old =
+        stored_hash::matches(p, cfg, account, form.password, HashCheck::SameAsCurrent)
+            .unwrap_or(false);
     if input.breached || input.same_as_old {
         return Err(FlowError::Policy(
             form.policy.check(&input).localized(catalog),
@@ -76,8 +80,8 @@ pub async fn check_new_password(
 ///
 /// A lost step 3 is settled by the next request that reads the account.
 /// Then the directory is asked to end sessions, the "password changed" notice is queued and the
-/// event logged (each failure there is logged, never a failed change), and an access token for the
-/// new state is issued.
+/// event logged and queued for the application (`password.changed`, from `source`; each failure
+/// there is logged, never a failed change), and an access token for the new state is issued.
 pub async fn commit_password(
     p: &impl Platform,
     cfg: &ServiceConfig,
@@ -85,8 +89,9 @@ pub async fn commit_password(
     form: PasswordForm<'_>,
     proof: Proof,
     how: &str,
+    source: &EventSource,
 ) -> FlowResult<AccessToken> {
-    let hash = hash_password(form.password, HashParams::OWASP)
+    let hash = stored_hash::new_hash(cfg, form.password)
         .map_err(|e| PlatformError(format!("password hashing failed: {e}")))?;
     let changed_at = p.now().as_secs();
     let change = Change {
@@ -172,7 +177,8 @@ pub async fn commit_password(
         &account.email,
         notice_id,
         p.now().as_secs(),
-    );
+    )
+    .about(vec![account.id.clone()], source.clone());
     if let Err(e) = p.enqueue(&Job::Deliver(notice), 0).await {
         // The password is set; a lost notice is logged, never a failed reset.
         p.log(&audit::line(
@@ -186,12 +192,15 @@ pub async fn commit_password(
         p.now(),
         json!({ "account": account.id, "how": how }),
     ));
+    let changed = EventData::new(&account.id, source);
+    super::events::emit(p, cfg, EventType::PasswordChanged, changed).await;
     token_issuer(cfg)
-        .issue(
+        .issue_with(
             &cfg.keyring,
             &account.id,
             &account.password_state(),
             p.now(),
+            cfg.access_token_algorithms,
         )
         .map_err(|e| FlowError::Unavailable(PlatformError(e.to_string())))
 }
@@ -240,45 +249,34 @@ pub async fn change_password(
 ) -> FlowResult<AccessToken> {
     super::request::limit(p, crate::ports::LimitRule::AttemptPerIp, client_ip).await?;
     let account = authenticate(p, cfg, token).await?;
-    if !verify_password(old_password, &account.password_hash).unwrap_or(false) {
+    let proven = stored_hash::matches(p, cfg, &account, old_password, HashCheck::OldPassword);
+    if proven != Some(true) {
+        // One that can't be checked is refused as wrong (and logged as such by `stored_hash`).
+        let reason = match proven {
+            Some(_) => "wrong_old_password",
+            None => "old_password_unverifiable",
+        };
         p.log(&audit::line(
             "password_change_refused",
             p.now(),
-            json!({ "account": account.id, "reason": "wrong_old_password" }),
+            json!({ "account": account.id, "reason": reason }),
         ));
         return Err(FlowError::WrongPassword);
     }
     check_new_password(p, cfg, &account, form).await?;
-    commit_password(p, cfg, account, form, Proof::CurrentPassword, "change").await
+    let source = super::events::source(cfg, Dialect::User, Method::Password, client_ip);
+    let proof = Proof::CurrentPassword;
+    commit_password(p, cfg, account, form, proof, "change", &source).await
 }
 
-/// The account a bearer token authenticates, if the token is good and its password state current.
+/// The account a bearer token authenticates, if the token is good and its password state current
+/// (the checks: [`super::introspect::verify_access_token`]).
 pub async fn authenticate(
     p: &impl Platform,
     cfg: &ServiceConfig,
     token: Option<&str>,
 ) -> FlowResult<Account> {
     let token = token.ok_or(FlowError::Unauthorized)?;
-    let issuer = token_issuer(cfg);
-    let pending = issuer
-        .verify(&cfg.keyring, token, p.now())
-        .map_err(|_| FlowError::Unauthorized)?;
-    let account = super::directory(p, cfg)
-        .account(pending.subject())
-        .await?
-        .ok_or(FlowError::Unauthorized)?;
-    let verified = pending
-        .confirm_password_state(&account.password_state())
-        .map_err(|_| FlowError::Unauthorized)?;
-    // KV may still show the old password state elsewhere for a while; the account's guard knows.
-    let check = GuardOp::CheckIssued {
-        issued_at: verified.issued_at.as_secs(),
-    };
-    if p.guard(&GuardAddress::of_account(&account.id), check)
-        .await?
-        == GuardAnswer::Revoked
-    {
-        return Err(FlowError::Unauthorized);
-    }
+    let (account, _) = super::introspect::verify_access_token(p, cfg, token).await?;
     Ok(account)
 }

@@ -3,13 +3,16 @@
 //! secret holds (a wrong code costs a try), judge the new password, then commit through the
 //! account's guard, which proves the secret again and records the change atomically. So every
 //! wrong secret gets the same [`FlowError::InvalidSecret`] before anything about the account or the
-//! password is said; a refused password leaves the secret unused; a right secret is used once.
+//! password is said; a refused password leaves the secret unused; a right secret is used once. A
+//! code tried through an identifier whose tries are spent gets [`FlowError::SecretExhausted`]
+//! instead, decided by the guard on that identifier's own tries, an unknown name's decoy alike.
 
 use pwreset_core::secrets::{
     AccessToken, CodeScope, LinkToken, PasswordState, PayloadPurpose, ResetCode, SignedPayload,
     sign_payload, verify_payload,
 };
 
+use super::events;
 use super::password::{check_new_password, commit_password};
 use super::request::limit;
 use super::{FlowError, FlowResult, PasswordForm, directory, lookup, release_global};
@@ -17,6 +20,7 @@ use crate::config::ServiceConfig;
 use crate::guard::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp, Proof};
 use crate::model::account::Account;
 use crate::model::audit;
+use crate::model::event::{Dialect, EventSource, Method};
 use crate::model::secret::Digest;
 use crate::ports::{Accounts, LimitRule, Platform, PlatformError};
 
@@ -35,20 +39,35 @@ fn code_digests(cfg: &ServiceConfig, text: &str, scope: CodeScope<'_>) -> Vec<Di
 
 /// Asks the guard at `guard` whether `proof` holds (releasing any global claim that ended with a
 /// burnt code). An account whose day of failed guesses is spent answers `429` with the time to
-/// wait, the same for an unknown name (its decoy guard counts guesses alike).
-async fn holds(p: &impl Platform, guard: &GuardAddress, op: GuardOp) -> FlowResult<bool> {
+/// wait, and an identifier whose tries are spent [`FlowError::SecretExhausted`], the same for an
+/// unknown name (its decoy guard counts guesses alike). `account` (with where the request came
+/// from) gets its `secret.locked` event when the try burnt its code or spent its day.
+async fn holds(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    guard: &GuardAddress,
+    op: GuardOp,
+    account: Option<(&str, &EventSource)>,
+) -> FlowResult<bool> {
     // The guard is not logged: whether it is a decoy would tell a log reader the name is unknown.
     let answer = p.guard(guard, op).await?;
     release_global(p, answer.released_global()).await?;
-    if let GuardAnswer::GuessesPaused { retry_after } = answer {
-        p.log(&audit::line(
-            "guesses_paused",
-            p.now(),
-            serde_json::json!({ "retry_after": retry_after }),
-        ));
-        return Err(FlowError::RateLimited { retry_after });
+    let (answer, day_spent) = answer.day_spent();
+    if let Some((account, source)) = account {
+        events::after_code_try(p, cfg, account, source, &answer, day_spent).await;
     }
-    Ok(matches!(answer, GuardAnswer::Holds { .. }))
+    match answer {
+        GuardAnswer::GuessesPaused { retry_after } => {
+            p.log(&audit::line(
+                "guesses_paused",
+                p.now(),
+                serde_json::json!({ "retry_after": retry_after }),
+            ));
+            Err(FlowError::RateLimited { retry_after })
+        }
+        GuardAnswer::Exhausted { .. } => Err(FlowError::SecretExhausted),
+        answer => Ok(matches!(answer, GuardAnswer::Holds { .. })),
+    }
 }
 
 /// Dialect A, step 2: a right e-mailed code for `username` buys a signed payload.
@@ -60,6 +79,7 @@ pub async fn code_for_payload(
     client_ip: &str,
 ) -> FlowResult<SignedPayload> {
     limit(p, LimitRule::AttemptPerIp, client_ip).await?;
+    let source = events::source(cfg, Dialect::Reg, Method::Email, client_ip);
     let account = lookup::by_username_or_email(&directory(p, cfg), username).await?;
     let asked_as = cfg.keyring.identifier_tag(username);
     // An unknown name's decoy guard: a wrong guess costs the same round trip and counts against
@@ -83,7 +103,8 @@ pub async fn code_for_payload(
             None => decoy_state_tags(cfg, &guard),
         },
     };
-    let right = holds(p, &guard, redeem).await?;
+    let about = account.as_ref().map(|a| (a.id.as_str(), &source));
+    let right = holds(p, cfg, &guard, redeem, about).await?;
     match account {
         Some(account) if right => sign_payload(
             &cfg.keyring,
@@ -128,7 +149,8 @@ pub async fn reset_with_payload(
         issued_at: verified.issued_at.as_secs(),
         expires_at: verified.expires_at.as_secs(),
     };
-    check_then_commit(p, cfg, account, form, proof, "signed_payload").await
+    let source = events::source(cfg, Dialect::Reg, Method::Email, client_ip);
+    check_then_commit(p, cfg, account, form, proof, "signed_payload", &source).await
 }
 
 /// An e-mailed link's token (dialect B) or account key and token (dialect C, `user`) and a new
@@ -167,7 +189,12 @@ pub async fn reset_with_link(
     let proof = Proof::Link {
         secret_id: key.clone(),
     };
-    let token = check_then_commit(p, cfg, account, form, proof, "link").await?;
+    let dialect = match user {
+        Some(_) => Dialect::User,
+        None => Dialect::AuthV1,
+    };
+    let source = events::source(cfg, dialect, Method::Link, client_ip);
+    let token = check_then_commit(p, cfg, account, form, proof, "link", &source).await?;
     if let Err(e) = p.delete_link(&key).await {
         // The guard already refuses the used link; its record expires by itself.
         p.log(&audit::line(
@@ -190,6 +217,7 @@ pub async fn reset_with_code(
     client_ip: &str,
 ) -> FlowResult<AccessToken> {
     limit(p, LimitRule::AttemptPerIp, client_ip).await?;
+    let source = events::source(cfg, Dialect::AuthV1, Method::Sms, client_ip);
     let account = match phone {
         Some(phone) => directory(p, cfg).account_by_phone(phone).await?,
         None => account_of_global_code(p, cfg, code).await?,
@@ -201,12 +229,14 @@ pub async fn reset_with_code(
         let digests = code_digests(cfg, code, CodeScope::Account(&guard.record));
         holds(
             p,
+            cfg,
             &guard,
             GuardOp::Check {
                 proof: Proof::Code { digests, asked_as },
                 seen_changed_at: 0,
                 state: decoy_state_tags(cfg, &guard),
             },
+            None,
         )
         .await?;
         return Err(FlowError::InvalidSecret);
@@ -216,7 +246,7 @@ pub async fn reset_with_code(
         // Codes redeemed without a phone come through no identifier of the account.
         asked_as: cfg.keyring.identifier_tag(phone.unwrap_or("no-phone")),
     };
-    check_then_commit(p, cfg, account, form, proof, "sms_code").await
+    check_then_commit(p, cfg, account, form, proof, "sms_code", &source).await
 }
 
 /// The account whose live code this is, found among all live codes within the day's budget.
@@ -261,22 +291,25 @@ async fn check_then_commit(
     form: PasswordForm<'_>,
     proof: Proof,
     how: &str,
+    source: &EventSource,
 ) -> FlowResult<AccessToken> {
     if !holds(
         p,
+        cfg,
         &GuardAddress::of_account(&account.id),
         GuardOp::Check {
             proof: proof.clone(),
             seen_changed_at: account.password_changed_at,
             state: super::state_tags(cfg, &account),
         },
+        Some((&account.id, source)),
     )
     .await?
     {
         return Err(FlowError::InvalidSecret);
     }
     check_new_password(p, cfg, &account, form).await?;
-    commit_password(p, cfg, account, form, proof, how).await
+    commit_password(p, cfg, account, form, proof, how, source).await
 }
 
 /// A decoy guard's state tags, computed like an account's (over its record and an empty state),

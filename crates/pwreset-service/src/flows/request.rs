@@ -21,7 +21,7 @@ pub async fn request_reset(
     locale: Locale,
 ) -> FlowResult<()> {
     request_limits(p, cfg, &identifier, client_ip).await?;
-    enqueue_request(p, via, identifier, locale).await
+    enqueue_request(p, cfg, via, identifier, locale, client_ip).await
 }
 
 /// Counts a reset request against the per-IP and per-identifier limits. Whatever a route does
@@ -37,12 +37,15 @@ pub async fn request_limits(
     limit(p, LimitRule::RequestPerIdentifier, &tag).await
 }
 
-/// Queues the request for the consumer, which finds the account and sends the secret.
+/// Queues the request for the consumer, which finds the account and sends the secret. The
+/// client's address goes along only as its keyed tag, for the application's events.
 pub async fn enqueue_request(
     p: &impl Platform,
+    cfg: &ServiceConfig,
     via: ResetVia,
     identifier: String,
     locale: Locale,
+    client_ip: &str,
 ) -> FlowResult<()> {
     let id_bytes: [u8; 8] = random_bytes().map_err(|e| PlatformError(e.to_string()))?;
     let request = ResetRequest {
@@ -51,6 +54,10 @@ pub async fn enqueue_request(
         identifier,
         requested_at: p.now().as_secs(),
         locale,
+        ip_tag: cfg
+            .events
+            .is_some()
+            .then(|| super::events::ip_tag(cfg, client_ip)),
     };
     p.enqueue(&Job::ResetRequested(request), 0).await?;
     Ok(())

@@ -1,17 +1,25 @@
 //! The second half of a reset request, in the queue's consumer: find the account, issue the
 //! secret, compose the message and send it. The request route only enqueues, so it costs the
 //! same whether or not the account exists.
+//!
+//! A code asked for through an identifier starts that identifier's tries afresh at its guard,
+//! whether or not a code is issued (the account's codes limited, its day's messages sent) and, for
+//! a name of no account, at its decoy guard: what a later try answers
+//! ([`crate::flows::FlowError::SecretExhausted`] or not) never tells whether the name exists.
 
 use pwreset_core::secrets::{CodeScope, LinkToken, ResetCode};
 use serde_json::json;
 
+use super::events;
 use super::send::send;
 use crate::config::ServiceConfig;
 use crate::delivery::{self, Channel, MessageKind};
 use crate::flows::lookup;
 use crate::model::account::Account;
 use crate::model::audit;
+use crate::model::event::{EventData, EventType};
 use crate::model::guard_ops::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp};
+use crate::model::http::RESET_PAGE_PATH;
 use crate::model::job::{ResetRequest, ResetVia};
 use crate::model::locale::Locale;
 use crate::model::message::OutgoingMessage;
@@ -45,10 +53,25 @@ pub async fn run_reset_request(
         p.now(),
         json!({ "id": request.id, "via": request.via, "accounts": accounts.len() }),
     ));
+    let codes = matches!(request.via, ResetVia::EmailCode | ResetVia::SmsCode);
+    let asked = CodeAsked {
+        asked_as: cfg.keyring.identifier_tag(&request.identifier),
+        expires_at: p.now().as_secs() + cfg.lifetimes.code,
+    };
     if accounts.is_empty() {
+        if codes {
+            // The name's decoy guard starts its tries afresh, as an account's would.
+            let decoy = GuardAddress::of_unknown_name(&asked.asked_as);
+            p.guard(&decoy, asked.op()).await?;
+        }
         return Ok(());
     }
-    if matches!(request.via, ResetVia::EmailCode | ResetVia::SmsCode)
+    let source = events::source_of_request(request.via, request.ip_tag.clone());
+    for account in &accounts {
+        let data = EventData::new(&account.id, &source);
+        events::emit(p, cfg, EventType::ResetRequested, data).await;
+    }
+    if codes
         && !p
             .allow(
                 LimitRule::RequestPerIdentifier,
@@ -63,20 +86,26 @@ pub async fn run_reset_request(
             p.now(),
             json!({ "id": request.id, "via": request.via }),
         ));
+        // No code, but the identifier's tries start afresh as they would with one.
+        let guard = GuardAddress::of_account(&accounts[0].id);
+        p.guard(&guard, asked.op()).await?;
         return Ok(());
     }
     let message = match request.via {
-        ResetVia::EmailCode => email_code(p, cfg, &accounts[0], request.locale).await?,
+        ResetVia::EmailCode => email_code(p, cfg, &accounts[0], request.locale, &asked).await?,
         ResetVia::EmailLink => {
             email_links(p, cfg, &accounts, LinkForm::Token, request.locale).await?
         }
         ResetVia::UserLink => {
             email_links(p, cfg, &accounts, LinkForm::UserAndToken, request.locale).await?
         }
-        ResetVia::SmsCode => sms_code(p, cfg, &accounts[0], request.locale).await?,
+        ResetVia::SmsCode => sms_code(p, cfg, &accounts[0], request.locale, &asked).await?,
     };
     match message {
-        Some(message) => send(p, cfg, message).await,
+        Some(message) => {
+            let ids = accounts.iter().map(|a| a.id.clone()).collect();
+            send(p, cfg, message.about(ids, source)).await
+        }
         None => {
             // Each account gets a bounded number of messages a day, however it is asked.
             p.log(&audit::line(
@@ -85,6 +114,22 @@ pub async fn run_reset_request(
                 json!({ "id": request.id, "via": request.via }),
             ));
             Ok(())
+        }
+    }
+}
+
+/// A code asked for: through which identifier (its keyed tag), and when it would expire.
+struct CodeAsked {
+    asked_as: String,
+    expires_at: u64,
+}
+
+impl CodeAsked {
+    /// The guard op that starts the identifier's tries afresh with no code issued.
+    fn op(&self) -> GuardOp {
+        GuardOp::CodeAsked {
+            asked_as: self.asked_as.clone(),
+            expires_at: self.expires_at,
         }
     }
 }
@@ -108,9 +153,10 @@ async fn email_code(
     cfg: &ServiceConfig,
     account: &Account,
     locale: Locale,
+    asked: &CodeAsked,
 ) -> PlatformResult<Option<OutgoingMessage>> {
     let code = ResetCode::generate(cfg.code_digits).map_err(|e| PlatformError(e.to_string()))?;
-    if !issue_code(p, cfg, account, &code, Vec::new()).await? {
+    if !issue_code(p, cfg, account, &code, Vec::new(), asked).await? {
         return Ok(None);
     }
     let kind = MessageKind::ResetCode {
@@ -132,11 +178,12 @@ async fn sms_code(
     cfg: &ServiceConfig,
     account: &Account,
     locale: Locale,
+    asked: &CodeAsked,
 ) -> PlatformResult<Option<OutgoingMessage>> {
     let Some(phone) = &account.phone else {
         return Err(PlatformError("account found by phone has none".into()));
     };
-    let expires_at = p.now().as_secs() + cfg.lifetimes.code;
+    let expires_at = asked.expires_at;
     let mut claimed = None;
     for draw in ResetCode::draws(cfg.code_digits, &cfg.keyring, CodeScope::Global) {
         let draw = draw.map_err(|e| PlatformError(e.to_string()))?;
@@ -155,7 +202,7 @@ async fn sms_code(
     let Some((code, global)) = claimed else {
         return Err(PlatformError("no free code after repeated draws".into()));
     };
-    if !issue_code(p, cfg, account, &code, vec![global.clone()]).await? {
+    if !issue_code(p, cfg, account, &code, vec![global.clone()], asked).await? {
         crate::flows::release_global(p, &[global]).await?;
         return Ok(None);
     }
@@ -179,14 +226,16 @@ async fn issue_code(
     account: &Account,
     code: &ResetCode,
     global_digests: Vec<Digest>,
+    asked: &CodeAsked,
 ) -> PlatformResult<bool> {
     let op = GuardOp::IssueCode {
         digest: code
             .digest(&cfg.keyring, CodeScope::Account(&account.id))
             .into(),
-        expires_at: p.now().as_secs() + cfg.lifetimes.code,
+        expires_at: asked.expires_at,
         global_digests,
         state: newest_state_tag(cfg, account),
+        asked_as: asked.asked_as.clone(),
     };
     let answer = p.guard(&GuardAddress::of_account(&account.id), op).await?;
     crate::flows::release_global(p, answer.released_global()).await?;
@@ -238,11 +287,15 @@ async fn email_links(
         p.put_link(&key, &record, cfg.lifetimes.link).await?;
         let token = token.reveal_hex();
         let link = match form {
-            LinkForm::Token => format!("{}/reset?token={}", cfg.public_url, token.as_str()),
+            LinkForm::Token => format!(
+                "{}{RESET_PAGE_PATH}?token={}",
+                cfg.public_url,
+                token.as_str()
+            ),
             // An id from the application's user directory may hold any character: encoded, it
             // stays one query value.
             LinkForm::UserAndToken => format!(
-                "{}/reset?user={}&token={}",
+                "{}{RESET_PAGE_PATH}?user={}&token={}",
                 cfg.public_url,
                 form_urlencoded::byte_serialize(account.id.as_bytes()).collect::<String>(),
                 token.as_str()

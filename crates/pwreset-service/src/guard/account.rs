@@ -43,6 +43,9 @@ pub const CHANGE_LEASE_SECS: u64 = 90;
 pub const STALE_READ_SECS: u64 = 120;
 /// A rolling day.
 const DAY_SECS: u64 = 86_400;
+/// The most identifiers whose tries a guard counts at once (an account has a few: username,
+/// address, phone; a decoy one).
+const MAX_ASKED: usize = 8;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct LiveCode {
@@ -119,6 +122,9 @@ pub struct GuardState {
     /// When each reset message of the last day was issued (at most [`DAILY_MESSAGES`]).
     #[serde(default)]
     messages: Vec<u64>,
+    /// The codes last asked for, per identifier (at most [`MAX_ASKED`]), with the tries since.
+    #[serde(default)]
+    asked: Vec<AskedCode>,
 }
 
 /// A failed code guess.
@@ -128,27 +134,60 @@ struct FailedGuess {
     by: String,
 }
 
+/// The tries through one identifier since a code was last asked for with it: what
+/// [`GuardAnswer::Exhausted`] is decided on. Kept per identifier, and whether or not a code was
+/// issued, so that a decoy guard (which issues none) counts exactly as an account's does, and so
+/// that another identifier of the same account never changes what this one answers.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct AskedCode {
+    /// The identifier's keyed tag.
+    by: String,
+    /// Failed code guesses through it since.
+    wrong: u32,
+    /// When the code asked for would expire (unix seconds): then this is forgotten.
+    until: u64,
+}
+
 /// What checking a proof found.
 enum Verdict {
     Holds,
     CodeWrong(u32),
     CodeBurnt(Vec<Digest>),
+    /// The identifier's tries are spent (the digests of a code this try burnt, and whether it did).
+    Exhausted(Vec<Digest>, bool),
     Paused(u64),
     Fails,
 }
 
 impl GuardState {
-    /// Applies `op` at `now`.
+    /// Applies `op` at `now`. A failed guess that spends the day's guesses answers
+    /// [`GuardAnswer::DaySpent`] around its own answer.
     pub fn apply(&mut self, op: GuardOp, now: UnixTime) -> GuardAnswer {
         let now = now.as_secs();
         self.forget_old(now);
+        let guesses_before = self.guesses.len();
+        let answer = self.apply_op(op, now);
+        if guesses_before < DAILY_FAILED_GUESSES && self.guesses.len() >= DAILY_FAILED_GUESSES {
+            GuardAnswer::DaySpent {
+                then: Box::new(answer),
+            }
+        } else {
+            answer
+        }
+    }
+
+    fn apply_op(&mut self, op: GuardOp, now: u64) -> GuardAnswer {
         match op {
             GuardOp::IssueCode {
                 digest,
                 expires_at,
                 global_digests,
                 state,
+                asked_as,
             } => {
+                // Fresh tries through this identifier, whether or not the day's messages allow
+                // the code: a decoy guard cannot tell.
+                self.note_asked(&asked_as, expires_at);
                 let serial = match self.take_message(now) {
                     Ok(serial) => serial,
                     Err(retry_after) => return GuardAnswer::DailyMessagesSent { retry_after },
@@ -188,6 +227,13 @@ impl GuardState {
                     state,
                 });
                 GuardAnswer::LinkIssued
+            }
+            GuardOp::CodeAsked {
+                asked_as,
+                expires_at,
+            } => {
+                self.note_asked(&asked_as, expires_at);
+                GuardAnswer::Noted
             }
             GuardOp::Check {
                 proof,
@@ -291,6 +337,38 @@ impl GuardState {
         }
         self.guesses.retain(|g| g.at + DAY_SECS > now);
         self.messages.retain(|&at| at + DAY_SECS > now);
+        self.asked.retain(|a| a.until > now);
+    }
+
+    /// A code was asked for through `by` (a keyed tag; empty: an op from before the tries were
+    /// counted per identifier), to expire at `until`: its tries start afresh.
+    fn note_asked(&mut self, by: &str, until: u64) {
+        if by.is_empty() {
+            return;
+        }
+        self.asked.retain(|a| a.by != by);
+        self.asked.push(AskedCode {
+            by: by.to_owned(),
+            wrong: 0,
+            until,
+        });
+        if self.asked.len() > MAX_ASKED {
+            self.asked.remove(0);
+        }
+    }
+
+    /// Counts a failed code guess through `by` against the code last asked for with it.
+    fn note_wrong(&mut self, by: &str) {
+        if let Some(asked) = self.asked.iter_mut().find(|a| a.by == by) {
+            asked.wrong = asked.wrong.saturating_add(1);
+        }
+    }
+
+    /// Whether the tries of the code last asked for through `by` are spent.
+    fn tries_spent(&self, by: &str) -> bool {
+        self.asked
+            .iter()
+            .any(|a| a.by == by && a.wrong >= MAX_WRONG_TRIES)
     }
 
     fn next_serial(&mut self) -> u64 {
@@ -415,6 +493,22 @@ impl GuardState {
                 }
             }
             Proof::Code { digests, asked_as } => {
+                // Decided before this try counts, on this identifier's own tries alone: an
+                // unknown name's decoy counts them alike, and another identifier of the account
+                // changes nothing here.
+                let spent = self.tries_spent(asked_as);
+                let wrong = |this: &mut Self, burnt: Option<Vec<Digest>>| {
+                    this.record_failed_guess(asked_as, now);
+                    this.note_wrong(asked_as);
+                    match (spent, burnt) {
+                        (true, burnt) => {
+                            let was_burnt = burnt.is_some();
+                            Verdict::Exhausted(burnt.unwrap_or_default(), was_burnt)
+                        }
+                        (false, Some(released)) => Verdict::CodeBurnt(released),
+                        (false, None) => Verdict::Fails,
+                    }
+                };
                 match self.guesses_paused(asked_as, now) {
                     None => {}
                     // This identifier spent the day's guesses itself: it is told when to retry.
@@ -424,10 +518,7 @@ impl GuardState {
                     // own, so that it meets its own pause after its own day's worth, as a name of
                     // no account or of another account would: a probe cannot tell which
                     // identifiers belong to the paused account.
-                    Some(None) => {
-                        self.record_failed_guess(asked_as, now);
-                        return Verdict::Fails;
-                    }
+                    Some(None) => return wrong(self, None),
                 }
                 if self
                     .code
@@ -441,8 +532,7 @@ impl GuardState {
                     // A guess with no live code is still a guess; recording it also makes the
                     // answer cost a write, as a wrong guess at a live code does, so the time tells
                     // neither whether the account has a live code nor whether it exists.
-                    self.record_failed_guess(asked_as, now);
-                    return Verdict::Fails;
+                    return wrong(self, None);
                 };
                 // Every presented digest is compared, so the time does not depend on which matched.
                 let right = digests
@@ -453,16 +543,18 @@ impl GuardState {
                 }
                 code.wrong_tries += 1;
                 let tries_left = MAX_WRONG_TRIES.saturating_sub(code.wrong_tries);
-                self.record_failed_guess(asked_as, now);
                 if tries_left == 0 {
                     let released = self
                         .code
                         .take()
                         .map(|c| c.global_digests)
                         .unwrap_or_default();
-                    return Verdict::CodeBurnt(released);
+                    return wrong(self, Some(released));
                 }
-                Verdict::CodeWrong(tries_left)
+                match wrong(self, None) {
+                    Verdict::Fails => Verdict::CodeWrong(tries_left),
+                    spent => spent,
+                }
             }
         }
     }
@@ -483,6 +575,10 @@ impl Verdict {
             },
             Verdict::CodeWrong(tries_left) => GuardAnswer::CodeWrong { tries_left },
             Verdict::CodeBurnt(released_global) => GuardAnswer::CodeBurnt { released_global },
+            Verdict::Exhausted(released_global, burnt) => GuardAnswer::Exhausted {
+                released_global,
+                burnt,
+            },
             Verdict::Paused(retry_after) => GuardAnswer::GuessesPaused { retry_after },
             Verdict::Fails => GuardAnswer::Fails,
         }
@@ -526,6 +622,7 @@ impl GuardState {
             && self.pending.is_none()
             && self.guesses.is_empty()
             && self.messages.is_empty()
+            && self.asked.is_empty()
     }
 
     /// Whether, at `now`, this state holds nothing any more (everything in it expired or aged out).
@@ -554,6 +651,7 @@ mod tests {
         state.apply(
             GuardOp::IssueCode {
                 state: Default::default(),
+                asked_as: "by-username".into(),
                 digest: digest.into(),
                 expires_at: 1_000,
                 global_digests: vec!["g".into()],
@@ -565,6 +663,7 @@ mod tests {
     fn issue_at(state: &mut GuardState, digest: &str, now: u64) {
         let op = GuardOp::IssueCode {
             state: Default::default(),
+            asked_as: "by-username".into(),
             digest: digest.into(),
             expires_at: now + 600,
             global_digests: vec![],
@@ -624,7 +723,141 @@ mod tests {
                 released_global: vec!["g".into()]
             }
         );
-        assert_eq!(change(&mut state, code("aa"), 0, 2), GuardAnswer::Fails);
+        // The right code is refused after: its identifier's tries are spent.
+        let spent = GuardAnswer::Exhausted {
+            released_global: vec![],
+            burnt: false,
+        };
+        assert_eq!(change(&mut state, code("aa"), 0, 2), spent);
+        assert_eq!(state.apply(check(code("bb")), at(3)), spent);
+    }
+
+    fn by(asked_as: &str, digest: &str) -> GuardOp {
+        check(Proof::Code {
+            digests: vec![digest.into()],
+            asked_as: asked_as.into(),
+        })
+    }
+
+    fn asked(state: &mut GuardState, asked_as: &str, now: u64) -> GuardAnswer {
+        let op = GuardOp::CodeAsked {
+            asked_as: asked_as.into(),
+            expires_at: now + 600,
+        };
+        state.apply(op, at(now))
+    }
+
+    /// What five wrong tries and a sixth answer, as `HTTP` would tell them apart: exhausted or not.
+    fn spent_after_five(state: &mut GuardState, asked_as: &str, now: u64) -> Vec<bool> {
+        (0..=MAX_WRONG_TRIES)
+            .map(|_| {
+                let (answer, _) = state.apply(by(asked_as, "zz"), at(now)).day_spent();
+                matches!(answer, GuardAnswer::Exhausted { .. })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_identifiers_tries_are_spent_alike_with_a_code_or_without_one() {
+        let expected: Vec<bool> = (0..=MAX_WRONG_TRIES)
+            .map(|n| n == MAX_WRONG_TRIES)
+            .collect();
+        // An account issued a code through its username, and a decoy told only that a code was
+        // asked for: the same answers.
+        let mut account = GuardState::default();
+        issue_at(&mut account, "aa", 100);
+        let mut decoy = GuardState::default();
+        assert_eq!(asked(&mut decoy, "by-username", 100), GuardAnswer::Noted);
+        assert_eq!(spent_after_five(&mut account, "by-username", 101), expected);
+        assert_eq!(spent_after_five(&mut decoy, "by-username", 101), expected);
+        // Another identifier of the account has tries of its own: none asked through it, none
+        // spent, as for a name of no account.
+        assert_eq!(
+            spent_after_five(&mut account, "by-phone", 102),
+            vec![false; 6]
+        );
+        // A new code asked for starts the tries afresh, issued or not (the day's messages spent,
+        // or codes limited: `CodeAsked`).
+        account.messages = vec![102; DAILY_MESSAGES];
+        let refused = GuardOp::IssueCode {
+            state: Default::default(),
+            asked_as: "by-username".into(),
+            digest: "cc".into(),
+            expires_at: 700,
+            global_digests: vec![],
+        };
+        assert!(matches!(
+            account.apply(refused, at(103)),
+            GuardAnswer::DailyMessagesSent { .. }
+        ));
+        asked(&mut decoy, "by-username", 103);
+        assert_eq!(spent_after_five(&mut account, "by-username", 104), expected);
+        assert_eq!(spent_after_five(&mut decoy, "by-username", 104), expected);
+        // When the code asked for would have expired, the tries are forgotten.
+        for state in [&mut account, &mut decoy] {
+            let (answer, _) = state.apply(by("by-username", "zz"), at(703)).day_spent();
+            assert_eq!(answer, GuardAnswer::Fails);
+        }
+    }
+
+    /// The edge's guards answer over JSON (a Durable Object's): the new answers and ops survive it.
+    #[test]
+    fn the_answers_and_ops_of_spent_tries_travel_as_json() {
+        let answers = [
+            GuardAnswer::Exhausted {
+                released_global: vec!["g".into()],
+                burnt: true,
+            },
+            GuardAnswer::DaySpent {
+                then: Box::new(GuardAnswer::CodeWrong { tries_left: 2 }),
+            },
+            GuardAnswer::Noted,
+        ];
+        for answer in answers {
+            let text = serde_json::to_string(&answer).unwrap();
+            assert_eq!(
+                serde_json::from_str::<GuardAnswer>(&text).unwrap(),
+                answer,
+                "{text}"
+            );
+        }
+        let op = GuardOp::CodeAsked {
+            asked_as: "by-username".into(),
+            expires_at: 600,
+        };
+        let text = serde_json::to_string(&op).unwrap();
+        assert_eq!(serde_json::from_str::<GuardOp>(&text).unwrap(), op);
+        // A stored state from before `asked` reads as none asked.
+        let old: GuardState = serde_json::from_str(r#"{"code":null}"#).unwrap();
+        assert!(old.asked.is_empty());
+    }
+
+    #[test]
+    fn a_try_that_burns_the_code_through_a_spent_identifier_reports_both() {
+        let mut state = GuardState::default();
+        issue_at(&mut state, "aa", 10);
+        asked(&mut state, "by-email", 10);
+        // Four wrong tries through the e-mail address.
+        for _ in 0..MAX_WRONG_TRIES - 1 {
+            state.apply(by("by-email", "zz"), at(11));
+        }
+        // A new code through the username; one more wrong try through the address spends its
+        // tries, and the new code's fifth wrong try, through the spent address, burns it.
+        issue_at(&mut state, "aa", 12);
+        state.apply(by("by-email", "zz"), at(13));
+        for _ in 0..MAX_WRONG_TRIES - 2 {
+            assert!(matches!(
+                state.apply(by("by-email", "zz"), at(14)),
+                GuardAnswer::Exhausted { burnt: false, .. }
+            ));
+        }
+        assert_eq!(
+            state.apply(by("by-email", "zz"), at(15)),
+            GuardAnswer::Exhausted {
+                released_global: vec![],
+                burnt: true
+            }
+        );
     }
 
     #[test]
@@ -875,12 +1108,14 @@ mod tests {
                 state.messages.clear();
                 issue_at(&mut state, "aa", now);
             }
-            let answer = state.apply(check(code("bb")), at(now));
+            let (answer, day_spent) = state.apply(check(code("bb")), at(now)).day_spent();
             assert!(matches!(
                 answer,
                 GuardAnswer::CodeWrong { .. } | GuardAnswer::CodeBurnt { .. }
             ));
             failed += 1;
+            // The guess that spends the day says so, once.
+            assert_eq!(day_spent, failed == DAILY_FAILED_GUESSES);
         }
         state.messages.clear();
         issue_at(&mut state, "aa", now);
@@ -905,7 +1140,8 @@ mod tests {
     fn guesses_with_no_live_code_count_against_the_day_too() {
         let mut state = GuardState::default();
         for i in 0..DAILY_FAILED_GUESSES as u64 {
-            assert_eq!(state.apply(check(code("bb")), at(i)), GuardAnswer::Fails);
+            let (answer, _) = state.apply(check(code("bb")), at(i)).day_spent();
+            assert_eq!(answer, GuardAnswer::Fails);
         }
         assert!(matches!(
             state.apply(check(code("bb")), at(200)),
@@ -936,6 +1172,7 @@ mod tests {
         );
         let code_op = GuardOp::IssueCode {
             state: Default::default(),
+            asked_as: "by-username".into(),
             digest: "aa".into(),
             expires_at: 1_000,
             global_digests: vec![],

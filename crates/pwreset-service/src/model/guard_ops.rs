@@ -109,6 +109,20 @@ pub enum GuardOp {
         /// (`Keyring::state_tags`): the code holds only while the state has not changed.
         #[serde(default)]
         state: String,
+        /// The keyed tag of the identifier the code was asked for with: its tries start afresh
+        /// (see [`GuardOp::CodeAsked`]), whether or not the code is issued.
+        #[serde(default)]
+        asked_as: String,
+    },
+    /// A code was asked for with the identifier `asked_as` and none is issued here: the account's
+    /// codes are limited for now, or the name is unknown (its decoy guard). The tries counted
+    /// through `asked_as` start afresh all the same, as an issued code's do, so that whether a code
+    /// was issued never shows in what a try answers (see [`GuardAnswer::Exhausted`]).
+    CodeAsked {
+        /// The identifier's keyed tag.
+        asked_as: String,
+        /// When the code asked for would expire (unix seconds).
+        expires_at: u64,
     },
     /// A link was sent: it is live until used, expired, superseded by a newer link or a password
     /// change.
@@ -213,6 +227,25 @@ pub enum GuardAnswer {
         /// Its global digests, to be released.
         released_global: Vec<Digest>,
     },
+    /// No code is judged: the tries of the code last asked for through this identifier are
+    /// spent ([`MAX_WRONG_TRIES`] wrong ones through it), until a new code is asked for or that
+    /// code would have expired. Counted per identifier, whether or not a code was issued, so an
+    /// unknown name (its decoy guard) answers it in exactly the same situations as an account.
+    Exhausted {
+        /// Global digests to release (the live code burnt by this try).
+        released_global: Vec<Digest>,
+        /// Whether this try burnt the account's live code.
+        #[serde(default)]
+        burnt: bool,
+    },
+    /// This failed guess spent the account's day of failed guesses ([`DAILY_FAILED_GUESSES`]):
+    /// `then` is what the guess itself answers; from now on codes pause.
+    DaySpent {
+        /// The guess's own answer.
+        then: Box<GuardAnswer>,
+    },
+    /// The code asked for is noted ([`GuardOp::CodeAsked`]).
+    Noted,
     /// The account had [`DAILY_FAILED_GUESSES`] failed code guesses in the last day: no code is
     /// judged (the right one is refused too) until `retry_after` seconds have passed.
     GuessesPaused {
@@ -249,8 +282,20 @@ impl GuardAnswer {
             GuardAnswer::Issued { released_global }
             | GuardAnswer::Holds { released_global }
             | GuardAnswer::CodeBurnt { released_global }
+            | GuardAnswer::Exhausted {
+                released_global, ..
+            }
             | GuardAnswer::Changed { released_global } => released_global,
+            GuardAnswer::DaySpent { then } => then.released_global(),
             _ => &[],
+        }
+    }
+
+    /// The answer without a [`GuardAnswer::DaySpent`] around it, and whether there was one.
+    pub fn day_spent(self) -> (GuardAnswer, bool) {
+        match self {
+            GuardAnswer::DaySpent { then } => (*then, true),
+            other => (other, false),
         }
     }
 }

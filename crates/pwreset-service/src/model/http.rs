@@ -5,6 +5,17 @@ use serde::Serialize;
 /// The largest request body any route reads (16 KiB); a longer one is refused unread.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
+/// The reset page's path, as a literal for `concat!` (the page's form action).
+macro_rules! reset_page_path {
+    () => {
+        "/reset"
+    };
+}
+pub(crate) use reset_page_path;
+
+/// The reset page's path: the route table's row, the links that lead to it and its form's action.
+pub const RESET_PAGE_PATH: &str = reset_page_path!();
+
 /// An HTTP method, as the routes tell them apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {

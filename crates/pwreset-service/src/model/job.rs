@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::event::Event;
 use super::locale::Locale;
 use super::message::OutgoingMessage;
 
@@ -20,6 +21,15 @@ pub enum Job {
         /// Why delivery stopped.
         reason: String,
     },
+    /// An event for the application, to sign and post to `EVENTS_URL` (a retry, or a first try).
+    Event(Event),
+    /// An event whose delivery gave up, on its way to the dead-letter queue.
+    EventGaveUp {
+        /// The event.
+        event: Event,
+        /// Why delivery stopped.
+        reason: String,
+    },
 }
 
 impl Job {
@@ -33,6 +43,7 @@ impl Job {
             Job::Deliver(message) | Job::GaveUp { message, .. } => {
                 format!("message:{}", message.id)
             }
+            Job::Event(event) | Job::EventGaveUp { event, .. } => format!("event:{}", event.id),
         }
     }
 }
@@ -66,6 +77,9 @@ pub struct ResetRequest {
     /// The language to write the message in.
     #[serde(default)]
     pub locale: Locale,
+    /// The client's keyed IP tag, for the application's events (never the address).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_tag: Option<String>,
 }
 
 impl std::fmt::Debug for ResetRequest {
@@ -97,6 +111,7 @@ mod tests {
             identifier: identifier.into(),
             requested_at: 0,
             locale: Locale::default(),
+            ip_tag: None,
         })
     }
 
@@ -111,6 +126,7 @@ mod tests {
             code: None,
             created_at: 0,
             attempt: 0,
+            about: None,
         }
     }
 

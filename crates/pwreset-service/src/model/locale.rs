@@ -39,6 +39,22 @@ impl Locale {
         }
     }
 
+    /// `policy`'s messages in this language: its catalog's translation (Django's voice has a German
+    /// and a Spanish one). A catalog without one (the `seed-002` texts, the original API's English)
+    /// stays itself in English; in German or Spanish the German or Spanish catalog speaks instead,
+    /// so that a requester who asked for those is not answered in English.
+    pub fn policy_catalog(
+        self,
+        policy: &pwreset_core::Policy,
+    ) -> &'static pwreset_core::messages::Catalog {
+        let own = policy.catalog().in_language(self.tag());
+        match self {
+            Locale::En => own,
+            Locale::De | Locale::Es => pwreset_core::messages::Catalog::by_name("django")
+                .map_or(own, |django| django.in_language(self.tag())),
+        }
+    }
+
     /// The best supported language of an `Accept-Language` header (`de-CH, fr;q=0.9, en;q=0.5`):
     /// the highest-weighted supported one, English when none is.
     pub fn negotiate(accept_language: Option<&str>) -> Self {

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::event::EventSource;
 use super::mask::mask_recipient;
 
 /// How a message reaches its recipient.
@@ -50,9 +51,30 @@ pub struct OutgoingMessage {
     /// How many delivery attempts came before this one (0 on the first).
     #[serde(default)]
     pub attempt: u32,
+    /// Which accounts it is for and where their reset came from, for the application's
+    /// `message.dead_lettered` event; `None` for a message of no account. Never sent to a provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<MessageAbout>,
+}
+
+/// What an [`OutgoingMessage`] is about: the accounts it serves and where their reset came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageAbout {
+    /// The accounts' ids (several for one message listing several accounts' links).
+    pub accounts: Vec<String>,
+    /// Where the reset came from.
+    pub source: EventSource,
 }
 
 impl OutgoingMessage {
+    /// The same message, about `accounts` reset from `source`.
+    pub fn about(self, accounts: Vec<String>, source: EventSource) -> Self {
+        Self {
+            about: Some(MessageAbout { accounts, source }),
+            ..self
+        }
+    }
+
     /// The same message for its next delivery attempt (same id, `attempt + 1`).
     pub fn next_attempt(&self) -> Self {
         Self {
@@ -106,6 +128,7 @@ impl std::fmt::Debug for OutgoingMessage {
             .field("code", &self.code.as_ref().map(|_| "<redacted>"))
             .field("created_at", &self.created_at)
             .field("attempt", &self.attempt)
+            .field("about", &self.about)
             .finish()
     }
 }

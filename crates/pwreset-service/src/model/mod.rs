@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub(crate) mod error;
+pub mod event;
 pub(crate) mod guard_ops;
 pub mod http;
 pub mod job;

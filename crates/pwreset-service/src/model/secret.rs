@@ -41,6 +41,74 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+/// The key a webhook's signatures are made with (the message webhook's `WEBHOOK_SECRET`, the
+/// events' `EVENTS_SECRET`). Standard Webhooks writes a secret as `whsec_` and the key in base64:
+/// the key is the decoded bytes. The message webhook also takes a secret of its own form (the
+/// releases before Standard Webhooks): any other value, whose key is its UTF-8 bytes. Its `Debug`
+/// prints `<redacted>`, its memory is wiped when dropped.
+#[derive(Clone)]
+pub struct SigningKey(Zeroizing<Vec<u8>>);
+
+impl PartialEq for SigningKey {
+    fn eq(&self, other: &Self) -> bool {
+        constant_time_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for SigningKey {}
+
+/// Why a value is no Standard Webhooks secret.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SigningKeyFault {
+    /// It does not start with `whsec_`.
+    NoPrefix,
+    /// What follows `whsec_` is not base64.
+    NotBase64,
+    /// The key is shorter than [`SigningKey::MIN_STANDARD_BYTES`].
+    TooShort,
+}
+
+impl SigningKey {
+    /// How a Standard Webhooks secret starts.
+    pub const PREFIX: &'static str = "whsec_";
+    /// The shortest key a `whsec_` secret may decode to (Standard Webhooks: 24 to 64 bytes).
+    pub const MIN_STANDARD_BYTES: usize = 24;
+
+    /// A Standard Webhooks secret, `whsec_<base64>` (standard alphabet, padding optional), of at
+    /// least [`Self::MIN_STANDARD_BYTES`].
+    pub fn standard(secret: &str) -> Result<Self, SigningKeyFault> {
+        use base64::Engine;
+        let encoded = secret
+            .strip_prefix(Self::PREFIX)
+            .ok_or(SigningKeyFault::NoPrefix)?;
+        let key = Zeroizing::new(
+            base64::engine::general_purpose::STANDARD_PAD_INDIFFERENT
+                .decode(encoded)
+                .map_err(|_| SigningKeyFault::NotBase64)?,
+        );
+        if key.len() < Self::MIN_STANDARD_BYTES {
+            return Err(SigningKeyFault::TooShort);
+        }
+        Ok(Self(key))
+    }
+
+    /// A secret of the message webhook's own form: the key is its bytes.
+    pub fn raw(secret: &str) -> Self {
+        Self(Zeroizing::new(secret.as_bytes().to_vec()))
+    }
+
+    /// The key.
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
 /// A code's keyed digest as the guards keep and exchange it: its hex digits, stored and sent as
 /// that JSON string. Equality compares in constant time; `Debug` prints it like a string.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -98,6 +166,33 @@ mod tests {
         assert!(secret.matches("re_0123456789abcdef"));
         assert!(!secret.matches("re_0123456789abcde"));
         assert_eq!(secret, Secret::new("re_0123456789abcdef"));
+    }
+
+    #[test]
+    fn a_standard_webhooks_secret_is_whsec_and_base64_of_24_bytes_or_more() {
+        let key = SigningKey::standard("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+        assert_eq!(key.bytes().len(), 24);
+        assert_eq!(format!("{key:?}"), "<redacted>");
+        // Padding is optional.
+        let padded = SigningKey::standard("whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBk=").unwrap();
+        let bare = SigningKey::standard("whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBk").unwrap();
+        assert_eq!(padded, bare);
+        assert_eq!(padded.bytes(), (0u8..26).collect::<Vec<_>>());
+        for (secret, fault) in [
+            (
+                "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                SigningKeyFault::NoPrefix,
+            ),
+            ("whsec_not base64!", SigningKeyFault::NotBase64),
+            ("whsec_test_0123456789abcdef", SigningKeyFault::NotBase64),
+            (
+                "whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRY=",
+                SigningKeyFault::TooShort,
+            ),
+        ] {
+            assert_eq!(SigningKey::standard(secret).err(), Some(fault), "{secret}");
+        }
+        assert_eq!(SigningKey::raw("abc").bytes(), b"abc");
     }
 
     #[test]

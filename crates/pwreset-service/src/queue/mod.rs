@@ -8,13 +8,12 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::Poll;
 
-use pwreset_core::secrets::Keyring;
 use serde_json::json;
 
 use crate::config::ServiceConfig;
-use crate::flows::dead_letter;
 use crate::flows::reset_request::run_reset_request;
 use crate::flows::send::send;
+use crate::flows::{dead_letter, events};
 use crate::model::audit;
 use crate::model::job::{Job, JobOutcome};
 use crate::ports::Platform;
@@ -134,7 +133,7 @@ async fn consume_one(
         return Decision::Ack;
     };
     let outcome = match (dead_letters, cfg) {
-        (true, cfg) => run_dead_letter(p, cfg.map(|cfg| &cfg.keyring), job).await,
+        (true, cfg) => run_dead_letter(p, cfg, job).await,
         (false, Some(cfg)) => run_job(p, cfg, job).await,
         (false, None) => JobOutcome::Retry,
     };
@@ -192,8 +191,9 @@ pub async fn run_job(p: &impl Platform, cfg: &ServiceConfig, job: Job) -> JobOut
     let result = match job {
         Job::ResetRequested(request) => run_reset_request(p, cfg, &request).await,
         Job::Deliver(message) => send(p, cfg, message).await,
-        // Only the dead-letter queue's consumer has work for it; here it is passed on.
-        job @ Job::GaveUp { .. } => p.dead_letter(&job).await,
+        Job::Event(event) => events::send(p, cfg, event).await,
+        // Only the dead-letter queue's consumer has work for them; here they are passed on.
+        job @ (Job::GaveUp { .. } | Job::EventGaveUp { .. }) => p.dead_letter(&job).await,
     };
     match result {
         Ok(()) => JobOutcome::Done,
@@ -209,14 +209,24 @@ pub async fn run_job(p: &impl Platform, cfg: &ServiceConfig, job: Job) -> JobOut
 }
 
 /// Runs one message of the dead-letter queue: keeps it visible to the operator and logs it
-/// (`flows::dead_letter`).
-pub async fn run_dead_letter(p: &impl Platform, keyring: Option<&Keyring>, job: Job) -> JobOutcome {
+/// (`flows::dead_letter`; an event is only logged, `flows::events::dead_letter`). `cfg` is `None`
+/// while the configuration is invalid: letters are kept all the same, and no event is queued.
+pub async fn run_dead_letter(
+    p: &impl Platform,
+    cfg: Option<&ServiceConfig>,
+    job: Job,
+) -> JobOutcome {
     match job {
-        Job::GaveUp { message, reason } => dead_letter::message(p, &message, &reason).await,
+        Job::GaveUp { message, reason } => dead_letter::message(p, cfg, &message, &reason).await,
         Job::Deliver(message) => {
-            dead_letter::message(p, &message, dead_letter::QUEUE_GAVE_UP).await;
+            dead_letter::message(p, cfg, &message, dead_letter::QUEUE_GAVE_UP).await;
         }
-        Job::ResetRequested(request) => dead_letter::reset_request(p, keyring, &request).await,
+        Job::ResetRequested(request) => {
+            let keyring = cfg.map(|cfg| &cfg.keyring);
+            dead_letter::reset_request(p, keyring, &request).await;
+        }
+        Job::EventGaveUp { event, reason } => events::dead_letter(p, &event, &reason),
+        Job::Event(event) => events::dead_letter(p, &event, dead_letter::QUEUE_GAVE_UP),
     }
     JobOutcome::Done
 }
@@ -235,6 +245,7 @@ mod tests {
             identifier: identifier.into(),
             requested_at: 0,
             locale: Default::default(),
+            ip_tag: None,
         }))
     }
 

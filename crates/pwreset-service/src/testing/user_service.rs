@@ -240,11 +240,12 @@ impl MemoryUserService {
                 let Some(account) = accounts.get_mut(id) else {
                     return (404, json!({ "error": "no such account" }));
                 };
+                // What the service writes: argon2id, as a PHC string or in Django's form.
                 let Some(hash) = body["password_hash"]
                     .as_str()
-                    .filter(|h| h.starts_with("$argon2id$"))
+                    .filter(|h| h.starts_with("$argon2id$") || h.starts_with("argon2$argon2id$"))
                 else {
-                    return (400, json!({ "error": "expected an argon2id PHC string" }));
+                    return (400, json!({ "error": "expected an argon2id hash" }));
                 };
                 account["password_hash"] = json!(hash);
                 account["password_changed_at"] = body["password_changed_at"].clone();

@@ -6,7 +6,8 @@
 //! - `POST /api/v1/auth/resetpass` [`AuthResetLink`] → `200` [`TokenIssued`]
 //! - `POST /api/v1/auth/resetpass/mobile` [`AuthResetMobile`] (optional `phone`) → the same
 
-use super::{fail, flow_failure};
+use super::texts::tr;
+use super::{body_failure, fail, flow_failure};
 use crate::api::shapes::auth_v1::{
     AuthForgotEmail, AuthForgotMobile, AuthReset, AuthResetLink, AuthResetMobile,
 };
@@ -37,7 +38,7 @@ fn admit<'r>(cfg: &ServiceConfig, req: &'r Request) -> Result<&'r str, Response>
         .header_value("client_id")
         .and_then(|id| cfg.client_origins(id.trim()))
     else {
-        let message = "A registered client_id header is required.";
+        let message = tr(req.locale(), "A registered client_id header is required.");
         return Err(fail(
             401,
             message,
@@ -47,7 +48,10 @@ fn admit<'r>(cfg: &ServiceConfig, req: &'r Request) -> Result<&'r str, Response>
     match req.header_value("origin") {
         Some(origin) if origins.iter().any(|o| o == origin) => Ok(origin),
         _ => {
-            let message = "This client may not be used from this origin.";
+            let message = tr(
+                req.locale(),
+                "This client may not be used from this origin.",
+            );
             Err(fail(
                 403,
                 message,
@@ -73,7 +77,7 @@ pub fn preflight(cfg: &ServiceConfig, req: &Request) -> Response {
             .with_header("access-control-allow-headers", "content-type, client_id")
             .with_header("access-control-max-age", "600"),
         _ => {
-            let message = "This origin is not registered.";
+            let message = tr(req.locale(), "This origin is not registered.");
             fail(
                 403,
                 message,
@@ -139,11 +143,11 @@ async fn forgot(
 ) -> Response {
     let identifier = match identifier {
         Ok(identifier) => identifier,
-        Err(e) => return e.into(),
+        Err(e) => return body_failure(&e, req.locale()),
     };
     match flows::request_reset(p, cfg, via, identifier, &req.client_ip, req.locale()).await {
         Ok(()) => Response::json(200, &Success::default()),
-        Err(e) => flow_failure(p, e, ("token", 400)),
+        Err(e) => flow_failure(p, e, ("token", 400), req.locale()),
     }
 }
 
@@ -161,7 +165,7 @@ async fn reset(
         phone,
     } = match body {
         Ok(body) => body,
-        Err(e) => return e.into(),
+        Err(e) => return body_failure(&e, req.locale()),
     };
     let form = PasswordForm {
         policy: &cfg.policy,
@@ -179,6 +183,6 @@ async fn reset(
     };
     match result {
         Ok(token) => Response::json(200, &TokenIssued::new(token.reveal().to_owned())),
-        Err(e) => flow_failure(p, e, ("token", 400)),
+        Err(e) => flow_failure(p, e, ("token", 400), req.locale()),
     }
 }

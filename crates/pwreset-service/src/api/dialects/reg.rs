@@ -6,7 +6,7 @@
 //!   `401` payload
 //! - `GET /reg/user/info` with a bearer token → `200` [`UserInfo`]
 
-use super::flow_failure;
+use super::{body_failure, flow_failure};
 use crate::api::shapes::reg::{RegCodeRequest, RegResetPassword, SignedPayloadIssued, UserInfo};
 use crate::api::shapes::request::read;
 use crate::api::shapes::status::{Success, TokenIssued};
@@ -24,7 +24,7 @@ pub async fn reset_password_request(
 ) -> Response {
     let (username, code) = match read::<RegCodeRequest>(req) {
         Ok(checked) => checked,
-        Err(e) => return e.into(),
+        Err(e) => return body_failure(&e, req.locale()),
     };
     match code {
         None => {
@@ -39,7 +39,7 @@ pub async fn reset_password_request(
             .await
             {
                 Ok(()) => Response::json(200, &Success::default()),
-                Err(e) => flow_failure(p, e, ("code", 400)),
+                Err(e) => flow_failure(p, e, ("code", 400), req.locale()),
             }
         }
         Some(code) => {
@@ -47,7 +47,7 @@ pub async fn reset_password_request(
                 Ok(payload) => {
                     Response::json(200, &SignedPayloadIssued::new(payload.reveal().to_owned()))
                 }
-                Err(e) => flow_failure(p, e, ("code", 400)),
+                Err(e) => flow_failure(p, e, ("code", 400), req.locale()),
             }
         }
     }
@@ -57,7 +57,7 @@ pub async fn reset_password_request(
 pub async fn reset_password(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
     let (password, payload, username) = match read::<RegResetPassword>(req) {
         Ok(checked) => checked,
-        Err(e) => return e.into(),
+        Err(e) => return body_failure(&e, req.locale()),
     };
     let form = PasswordForm {
         policy: &cfg.policy,
@@ -69,7 +69,7 @@ pub async fn reset_password(p: &impl Platform, cfg: &ServiceConfig, req: &Reques
     };
     match flows::reset_with_payload(p, cfg, &username, &payload, form, &req.client_ip).await {
         Ok(token) => Response::json(200, &TokenIssued::new(token.reveal().to_owned())),
-        Err(e) => flow_failure(p, e, ("signedPayload", 401)),
+        Err(e) => flow_failure(p, e, ("signedPayload", 401), req.locale()),
     }
 }
 
@@ -81,6 +81,6 @@ pub async fn user_info(p: &impl Platform, cfg: &ServiceConfig, req: &Request) ->
     };
     match authenticated {
         Ok(account) => Response::json(200, &UserInfo::of(&account)),
-        Err(e) => flow_failure(p, e, ("authorization", 401)),
+        Err(e) => flow_failure(p, e, ("authorization", 401), req.locale()),
     }
 }

@@ -1,13 +1,15 @@
 //! How dialects A and B fail, in the shape they share ([`FailResponse`]): a bad body, and each
-//! way a flow can refuse.
+//! way a flow can refuse, in the requester's language ([`texts`](super::texts)).
 
 use serde_json::json;
 
+use super::texts::{body_message, tr};
 use crate::api::shapes::request::BodyError;
 use crate::api::shapes::status::{FailItem, FailResponse};
 use crate::flows::FlowError;
 use crate::model::audit;
 use crate::model::http::Response;
+use crate::model::locale::Locale;
 use crate::ports::{Clock, Logger};
 
 /// A failure answer.
@@ -15,37 +17,40 @@ pub fn fail(status: u16, message: &str, errors: Vec<FailItem>) -> Response {
     Response::json(status, &FailResponse::new(message, errors))
 }
 
-impl From<BodyError> for Response {
-    fn from(e: BodyError) -> Self {
-        let message = e.message();
-        fail(
-            e.status(),
-            &message,
-            vec![FailItem::new(e.field(), e.code(), &message)],
-        )
-    }
+/// A bad body, in `locale`.
+pub fn body_failure(e: &BodyError, locale: Locale) -> Response {
+    let message = body_message(e, locale);
+    fail(
+        e.status(),
+        &message,
+        vec![FailItem::new(e.field(), e.code(), &message)],
+    )
 }
 
-/// Renders a refused flow. `secret` says which field carried the secret and the status a wrong
-/// one gets on this route (A answers `401` for a bad payload, `400` for a bad code).
+/// Renders a refused flow in `locale`. `secret` says which field carried the secret and the
+/// status a wrong one gets on this route (A answers `401` for a bad payload, `400` for a bad code).
 pub fn flow_failure(
     log: &(impl Logger + Clock),
     error: FlowError,
     secret: (&str, u16),
+    locale: Locale,
 ) -> Response {
+    let say = |english: &'static str| tr(locale, english);
     match error {
         FlowError::RateLimited { retry_after } => fail(
             429,
-            "Too many attempts. Try again later.",
+            say("Too many attempts. Try again later."),
             vec![FailItem::new(
                 "request",
                 "rate_limited",
-                "Too many attempts. Try again later.",
+                say("Too many attempts. Try again later."),
             )],
         )
         .with_header("retry-after", retry_after.to_string()),
         FlowError::PhoneRequired { retry_after } => {
-            let message = "Too many codes were tried without a phone number today. Send the code with the phone number it was sent to.";
+            let message = say(
+                "Too many codes were tried without a phone number today. Send the code with the phone number it was sent to.",
+            );
             fail(
                 429,
                 message,
@@ -55,11 +60,20 @@ pub fn flow_failure(
         }
         FlowError::InvalidSecret => {
             let (field, status) = secret;
-            let message = "The reset code or link is invalid or has expired.";
+            let message = say("The reset code or link is invalid or has expired.");
             fail(
                 status,
                 message,
                 vec![FailItem::new(field, "invalid_secret", message)],
+            )
+        }
+        FlowError::SecretExhausted => {
+            let (field, status) = secret;
+            let message = say("This code was tried too many times. Ask for a new code.");
+            fail(
+                status,
+                message,
+                vec![FailItem::new(field, "secret_exhausted", message)],
             )
         }
         FlowError::Policy(result) => {
@@ -68,15 +82,15 @@ pub fn flow_failure(
                 .iter()
                 .map(|v| FailItem::new(&v.field, v.code.as_str(), &v.message))
                 .collect();
-            fail(400, "The new password was refused.", errors)
+            fail(400, say("The new password was refused."), errors)
         }
         FlowError::Unauthorized | FlowError::WrongPassword => fail(
             401,
-            "Authentication required.",
+            say("Authentication required."),
             vec![FailItem::new(
                 "authorization",
                 "unauthorized",
-                "A valid access token is required.",
+                say("A valid access token is required."),
             )],
         ),
         FlowError::Unavailable(e) => {
@@ -87,17 +101,17 @@ pub fn flow_failure(
             ));
             fail(
                 503,
-                "The service is unavailable. Try again shortly.",
+                say("The service is unavailable. Try again shortly."),
                 vec![FailItem::new(
                     "request",
                     "service_unavailable",
-                    "The service is unavailable.",
+                    say("The service is unavailable."),
                 )],
             )
             .with_header("retry-after", "5")
         }
         FlowError::ChangeUnderWay { retry_after } => {
-            let message = "A password change of this account is under way. Try again shortly.";
+            let message = say("A password change of this account is under way. Try again shortly.");
             fail(
                 503,
                 message,

@@ -1,6 +1,7 @@
 //! Dialect C, "user", under `/<prefix>/<version>/user/` (default `/api/v1/user/`): every route
 //! needs a registered `apikey` header; passwords follow the `seed-002` rules by default; errors
-//! carry the original API's texts verbatim.
+//! carry the original API's texts verbatim, in English (other languages of `Accept-Language`:
+//! [`texts`](super::texts)).
 //!
 //! - `POST …/forgot-password/` [`UserForgotPassword`] (e-mail or username) → `200` [`UserMessage`]
 //! - `POST …/forgot-password-submit/` [`UserForgotPasswordSubmit`] → `200` [`UserTokenMessage`]
@@ -10,6 +11,7 @@
 
 use serde_json::json;
 
+use super::texts::{body_message, tr, user_body_description};
 use crate::api::shapes::request::{BodyError, read};
 use crate::api::shapes::user::{
     UserChangePassword, UserErrorItem, UserErrorResponse, UserErrorType, UserForgotPassword,
@@ -19,6 +21,7 @@ use crate::config::ServiceConfig;
 use crate::flows::{self, FlowError, PasswordForm, lookup};
 use crate::model::http::{Request, Response};
 use crate::model::job::ResetVia;
+use crate::model::locale::Locale;
 use crate::ports::Platform;
 
 /// Which route of the dialect.
@@ -54,44 +57,46 @@ fn one(status: u16, error_type: UserErrorType, field: &str, description: &str) -
     )
 }
 
-fn body_error(e: &BodyError) -> Response {
+fn body_error(e: &BodyError, locale: Locale) -> Response {
     if *e == BodyError::UnsupportedMediaType {
         return one(
             415,
             UserErrorType::UnsupportedMediaType,
             e.field(),
-            &e.message(),
+            &body_message(e, locale),
         );
     }
-    let description = match e {
-        BodyError::Missing(_) => "This field is required.".to_owned(),
-        BodyError::Invalid(_, expected) => format!("Must be {expected}."),
-        other => other.message(),
-    };
+    let description = user_body_description(e, locale);
     one(e.status(), VALIDATION, e.field(), &description)
 }
 
-fn ok(message: &'static str) -> Response {
-    Response::json(200, &UserMessage::new(message))
+fn ok(locale: Locale, message: &'static str) -> Response {
+    Response::json(200, &UserMessage::new(tr(locale, message)))
 }
 
-/// Renders a refused flow in the dialect's shape and texts.
-fn failure(p: &impl Platform, e: FlowError) -> Response {
+/// Renders a refused flow in the dialect's shape and texts, in `locale`.
+fn failure(p: &impl Platform, e: FlowError, locale: Locale) -> Response {
+    let say = |english: &'static str| tr(locale, english);
     match e {
-        FlowError::InvalidSecret => one(400, VALIDATION, "token", TOKEN_INVALID),
-        FlowError::WrongPassword => one(401, AUTHENTICATION, "old_password", OLD_PASSWORD_WRONG),
+        // Dialect C redeems links, whose tries are never spent; as a wrong token all the same.
+        FlowError::InvalidSecret | FlowError::SecretExhausted => {
+            one(400, VALIDATION, "token", say(TOKEN_INVALID))
+        }
+        FlowError::WrongPassword => {
+            one(401, AUTHENTICATION, "old_password", say(OLD_PASSWORD_WRONG))
+        }
         FlowError::Unauthorized => one(
             401,
             AUTHENTICATION,
             "Authorization",
-            "Authentication credentials were not provided or are invalid.",
+            say("Authentication credentials were not provided or are invalid."),
         ),
         // Dialect C never redeems a code without its account; throttled all the same.
         FlowError::RateLimited { retry_after } | FlowError::PhoneRequired { retry_after } => one(
             429,
             UserErrorType::Throttled,
             "request",
-            "Request was throttled. Try again later.",
+            say("Request was throttled. Try again later."),
         )
         .with_header("retry-after", retry_after.to_string()),
         FlowError::Policy(result) => error(
@@ -113,7 +118,7 @@ fn failure(p: &impl Platform, e: FlowError) -> Response {
                 503,
                 UserErrorType::ServiceUnavailable,
                 "request",
-                "The service is unavailable. Try again shortly.",
+                say("The service is unavailable. Try again shortly."),
             )
             .with_header("retry-after", "5")
         }
@@ -121,7 +126,7 @@ fn failure(p: &impl Platform, e: FlowError) -> Response {
             503,
             UserErrorType::ServiceUnavailable,
             "request",
-            "A password change of this account is under way. Try again shortly.",
+            say("A password change of this account is under way. Try again shortly."),
         )
         .with_header("retry-after", retry_after.to_string()),
     }
@@ -149,7 +154,7 @@ pub async fn handle(
             401,
             AUTHENTICATION,
             "apikey",
-            "A valid apikey header is required.",
+            tr(req.locale(), "A valid apikey header is required."),
         );
     }
     match route {
@@ -162,35 +167,49 @@ pub async fn handle(
 async fn forgot_password(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
     let identifier = match read::<UserForgotPassword>(req) {
         Ok(identifier) => identifier,
-        Err(e) => return body_error(&e),
+        Err(e) => return body_error(&e, req.locale()),
     };
     // The limits come first, so that nothing (not even the reveal switch's lookup) answers past them.
     if let Err(e) = flows::request_limits(p, cfg, &identifier, &req.client_ip).await {
-        return failure(p, e);
+        return failure(p, e, req.locale());
     }
     if cfg.user_api.reveal_accounts {
         // The original API's answers, on only when configured: they reveal which accounts exist.
         match lookup::count_by_username_else_email(&flows::directory(p, cfg), &identifier).await {
             Ok(0) => {
-                return one(401, AUTHENTICATION, "email", NO_SUCH_ACCOUNT);
+                return one(
+                    401,
+                    AUTHENTICATION,
+                    "email",
+                    tr(req.locale(), NO_SUCH_ACCOUNT),
+                );
             }
             Ok(count) if count > 1 => {
-                return one(401, AUTHENTICATION, "email", SEVERAL_ACCOUNTS);
+                return one(
+                    401,
+                    AUTHENTICATION,
+                    "email",
+                    tr(req.locale(), SEVERAL_ACCOUNTS),
+                );
             }
             Ok(_) => {}
-            Err(e) => return failure(p, FlowError::Unavailable(e)),
+            Err(e) => return failure(p, FlowError::Unavailable(e), req.locale()),
         }
     }
-    match flows::enqueue_request(p, ResetVia::UserLink, identifier, req.locale()).await {
-        Ok(()) => ok("If an account matches, a link to reset its password has been sent."),
-        Err(e) => failure(p, e),
+    let (via, locale, ip) = (ResetVia::UserLink, req.locale(), &req.client_ip);
+    match flows::enqueue_request(p, cfg, via, identifier, locale, ip).await {
+        Ok(()) => ok(
+            req.locale(),
+            "If an account matches, a link to reset its password has been sent.",
+        ),
+        Err(e) => failure(p, e, req.locale()),
     }
 }
 
 async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
     let (user, token, password) = match read::<UserForgotPasswordSubmit>(req) {
         Ok(checked) => checked,
-        Err(e) => return body_error(&e),
+        Err(e) => return body_error(&e, req.locale()),
     };
     let form = PasswordForm {
         policy: &cfg.user_api.policy,
@@ -203,16 +222,19 @@ async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Respon
     match flows::reset_with_link(p, cfg, &token, Some(&user), form, &req.client_ip).await {
         Ok(token) => Response::json(
             200,
-            &UserTokenMessage::new("Your password has been reset.", token.reveal().to_owned()),
+            &UserTokenMessage::new(
+                tr(req.locale(), "Your password has been reset."),
+                token.reveal().to_owned(),
+            ),
         ),
-        Err(e) => failure(p, e),
+        Err(e) => failure(p, e, req.locale()),
     }
 }
 
 async fn change_password(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
     let (old, password, confirm) = match read::<UserChangePassword>(req) {
         Ok(checked) => checked,
-        Err(e) => return body_error(&e),
+        Err(e) => return body_error(&e, req.locale()),
     };
     let form = PasswordForm {
         policy: &cfg.user_api.policy,
@@ -225,8 +247,11 @@ async fn change_password(p: &impl Platform, cfg: &ServiceConfig, req: &Request) 
     match flows::change_password(p, cfg, req.bearer_token(), &old, form, &req.client_ip).await {
         Ok(token) => Response::json(
             200,
-            &UserTokenMessage::new("Your password has been changed.", token.reveal().to_owned()),
+            &UserTokenMessage::new(
+                tr(req.locale(), "Your password has been changed."),
+                token.reveal().to_owned(),
+            ),
         ),
-        Err(e) => failure(p, e),
+        Err(e) => failure(p, e, req.locale()),
     }
 }

@@ -105,9 +105,12 @@ pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Re
         // The access token is not shown: the page's user signs in anew.
         Ok(_token) => html(200, render::message(t, t.success_title, t.success_body)),
         Err(FlowError::Policy(result)) => html(400, render::form(t, policy, link, &result.errors)),
-        Err(FlowError::InvalidSecret | FlowError::Unauthorized | FlowError::WrongPassword) => {
-            html(400, render::message(t, t.invalid_title, t.invalid_body))
-        }
+        Err(
+            FlowError::InvalidSecret
+            | FlowError::SecretExhausted
+            | FlowError::Unauthorized
+            | FlowError::WrongPassword,
+        ) => html(400, render::message(t, t.invalid_title, t.invalid_body)),
         Err(FlowError::RateLimited { retry_after } | FlowError::PhoneRequired { retry_after }) => {
             html(429, render::message(t, t.limited_title, t.limited_body))
                 .with_header("retry-after", retry_after.to_string())

@@ -8,6 +8,7 @@ use pwreset_core::{Policy, Violation};
 use super::form::{CONFIRM_FIELD, Link};
 use super::html::Html;
 use super::texts::PageTexts;
+use crate::model::http::reset_page_path;
 
 /// The page's stylesheet (a static asset).
 pub const STYLESHEET_URL: &str = "/assets/reset.css";
@@ -118,7 +119,11 @@ pub fn form(t: &PageTexts, policy: &Policy, link: &Link, errors: &[Violation]) -
         .text(t.form_intro)
         .raw("</p>\n");
 
-    page.raw("<form class=\"reset-form\" id=\"reset-form\" method=\"post\" action=\"/reset\" accept-charset=\"utf-8\"");
+    page.raw(concat!(
+        "<form class=\"reset-form\" id=\"reset-form\" method=\"post\" action=\"",
+        reset_page_path!(),
+        "\" accept-charset=\"utf-8\""
+    ));
     if let Ok(settings) = serde_json::to_string(policy.settings()) {
         // Without a policy document the script stays off and the form works as plain HTML.
         page.raw(" data-policy=\"").text(&settings).raw("\"");
@@ -139,7 +144,9 @@ pub fn form(t: &PageTexts, policy: &Policy, link: &Link, errors: &[Violation]) -
     page.raw("<div class=\"rules\" id=\"password-rules\">\n<h2 class=\"rules-heading\">")
         .text(t.rules_heading)
         .raw("</h2>\n<ul>\n");
-    for rule in policy.help_texts_in(policy.catalog().in_language(t.lang)) {
+    // In the language of the page, as the errors the flows report are.
+    let locale = crate::model::locale::Locale::parse(t.lang).unwrap_or_default();
+    for rule in policy.help_texts_in(locale.policy_catalog(policy)) {
         page.raw("<li>").text(&rule).raw("</li>\n");
     }
     page.raw("</ul>\n</div>\n");

@@ -8,21 +8,22 @@
 //!   optional field set has every documented property, one with none has only the required ones,
 //!   and both have only documented properties, of their documented types and constants;
 //! - the request struct has exactly the documented body's properties (as serde names them); the
-//!   documented body with its examples is accepted, also with a field no one named; each required
+//!   documented body with its examples is accepted, also with a field no one named (refused as
+//!   `unknown_field` instead when the body is closed, as the document then says); each required
 //!   field, absent or `null`, is refused as missing, and each optional one may be absent or
 //!   `null`; each field of the wrong type is refused as invalid, naming that field.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
-use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde_json::{Map, Value, json};
 
 use super::auth_v1::{AuthForgotEmail, AuthForgotMobile, AuthResetLink, AuthResetMobile};
 use super::plain::{AdminNewUser, Created, OutboxMessage, PlainError};
 use super::reg::{RegCodeRequest, RegResetPassword, SignedPayloadIssued, UserInfo};
-use super::request::{BodyError, RequestBody, parse};
+use super::request::{BodyError, RequestBody, field_names, parse_body};
 use super::status::{FailItem, FailResponse, Success, TokenIssued};
+use super::tokens::{Introspection, IntrospectionRequest, OAuthError};
 use super::user::{
     UserChangePassword, UserErrorItem, UserErrorResponse, UserErrorType, UserForgotPassword,
     UserForgotPasswordSubmit, UserMessage, UserTokenMessage,
@@ -190,6 +191,7 @@ fn outbox() -> Answer {
         code: code.map(str::to_owned),
         created_at: 1_767_225_600,
         attempt: 2,
+        about: None,
     };
     let every = message(Some("http://127.0.0.1:8787/reset?token=ab"), Some("123456"));
     let required = message(None, None);
@@ -210,6 +212,46 @@ fn dead_letters() -> Answer {
         failed_at: 1_767_225_600,
     };
     answer("[DeadLetter]", [letter()], [letter()])
+}
+
+fn jwk_set() -> Answer {
+    let key = |seed: u8| -> Vec<u8> {
+        (0u8..32)
+            .map(|i| i.wrapping_mul(151).wrapping_add(seed).wrapping_add(0x80))
+            .collect()
+    };
+    let (newer, older) = (key(1), key(2));
+    let keyring =
+        pwreset_core::secrets::Keyring::from_keys([("k2", &newer[..]), ("k1", &older[..])])
+            .unwrap();
+    let set = || serde_json::to_value(keyring.jwk_set()).unwrap();
+    answer("JwkSet", set(), set())
+}
+
+fn introspection_inactive() -> Answer {
+    answer(
+        "IntrospectionInactive",
+        Introspection::inactive(),
+        Introspection::inactive(),
+    )
+}
+
+fn introspection_active() -> Answer {
+    let active = || Introspection {
+        active: true,
+        aud: Some("pwreset".to_owned()),
+        exp: Some(1_767_229_200),
+        iat: Some(1_767_225_600),
+        iss: Some("https://reset.example.test".to_owned()),
+        jti: Some("c2VjcmV0LXJhbmRvbS1pZA".to_owned()),
+        sub: Some("fa3be52a-d962-4e34-acb7-7eca561ed624".to_owned()),
+    };
+    answer("IntrospectionActive", active(), active())
+}
+
+fn oauth_error() -> Answer {
+    let error = || OAuthError::new("invalid_request", "The token parameter is required.");
+    answer("OAuthError", error(), error())
 }
 
 fn the_document() -> Answer {
@@ -324,6 +366,14 @@ fn operations(route: Route) -> Vec<Operation> {
             with(&[400, 404, 429, 503], plain_error),
         ))],
         Route::OpenApi => vec![get(with(&[200], the_document))],
+        Route::Jwks => vec![get(with(&[200], jwk_set))],
+        Route::Introspect => vec![post(
+            body!(IntrospectionRequest),
+            concat(
+                vec![(200, vec![introspection_inactive(), introspection_active()])],
+                with(&[400, 401, 413, 415, 429, 503], oauth_error),
+            ),
+        )],
         // The reset page reads a form and answers HTML.
         Route::ResetPage => vec![
             get(Vec::new()),
@@ -450,42 +500,9 @@ fn dialect_c_has_exactly_the_documented_kinds_of_failure() {
 
 // ---------------------------------------------------------------- request structs
 
-/// The field names serde reads into `T` (after renames), from its derived `Deserialize`.
-fn serde_fields<T: DeserializeOwned>() -> &'static [&'static str] {
-    struct Introspect<'f>(&'f mut &'static [&'static str]);
-
-    impl<'de> Deserializer<'de> for Introspect<'_> {
-        type Error = de::value::Error;
-
-        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
-            Err(de::Error::custom("not a struct"))
-        }
-
-        fn deserialize_struct<V: Visitor<'de>>(
-            self,
-            _name: &'static str,
-            fields: &'static [&'static str],
-            _visitor: V,
-        ) -> Result<V::Value, Self::Error> {
-            *self.0 = fields;
-            Err(de::Error::custom("only its fields were wanted"))
-        }
-
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
-            ignored_any
-        }
-    }
-
-    let mut fields: &'static [&'static str] = &[];
-    let _ = T::deserialize(Introspect(&mut fields));
-    fields
-}
-
 /// Reads `body` as `T` would be read off a request.
 fn read_as<T: RequestBody>(body: &Map<String, Value>) -> Result<T::Checked, BodyError> {
-    parse::<T>(Value::Object(body.clone()).to_string().as_bytes())?.check()
+    parse_body::<T>(Value::Object(body.clone()).to_string().as_bytes())?.check()
 }
 
 /// `T` against the documented request body `schema` (see the module's documentation).
@@ -502,8 +519,12 @@ fn check_request<T: RequestBody>(document: &Value, schema: &Value) -> Result<(),
     let mut properties: BTreeMap<String, (BTreeSet<String>, Option<Value>)> = BTreeMap::new();
     let mut required: Option<BTreeSet<String>> = None;
     for variant in &variants {
-        if variant.get("additionalProperties") != Some(&Value::Bool(true)) {
-            return Err("the document must say that other fields are ignored, as they are".into());
+        if variant.get("additionalProperties") != Some(&Value::Bool(!T::CLOSED)) {
+            return Err(if T::CLOSED {
+                "the document must say that other fields are refused, as they are".into()
+            } else {
+                "the document must say that other fields are ignored, as they are".into()
+            });
         }
         for (name, property) in variant["properties"].as_object().into_iter().flatten() {
             let entry = properties.entry(name.clone()).or_default();
@@ -533,7 +554,7 @@ fn check_request<T: RequestBody>(document: &Value, schema: &Value) -> Result<(),
     }
     let required = required.unwrap_or_default();
 
-    let fields: BTreeSet<String> = serde_fields::<T>().iter().map(|f| f.to_string()).collect();
+    let fields: BTreeSet<String> = field_names::<T>().iter().map(|f| f.to_string()).collect();
     let named: BTreeSet<String> = properties.keys().cloned().collect();
     if fields != named {
         return Err(format!(
@@ -562,8 +583,18 @@ fn check_request<T: RequestBody>(document: &Value, schema: &Value) -> Result<(),
         body
     };
     read_as::<T>(&base).map_err(|e| format!("the documented example is refused: {e:?}"))?;
-    read_as::<T>(&changed("a field no one named", Some(json!([1]))))
-        .map_err(|e| format!("an unnamed field is not ignored: {e:?}"))?;
+    let unnamed = "a field no one named";
+    match (T::CLOSED, read_as::<T>(&changed(unnamed, Some(json!([1]))))) {
+        (false, Err(e)) => return Err(format!("an unnamed field is not ignored: {e:?}")),
+        (true, Err(BodyError::UnknownField(field))) if field == unnamed => {}
+        (true, other) => {
+            return Err(format!(
+                "an unnamed field is not refused as unknown: {:?}",
+                other.err()
+            ));
+        }
+        (false, Ok(_)) => {}
+    }
     for (name, (types, _)) in &properties {
         if required.contains(name) {
             for absent in [None, Some(Value::Null)] {

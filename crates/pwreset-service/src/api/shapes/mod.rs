@@ -22,6 +22,7 @@ pub mod plain;
 pub mod reg;
 pub mod request;
 pub mod status;
+pub mod tokens;
 pub mod user;
 
 #[cfg(test)]

@@ -37,7 +37,8 @@ impl PlainError {
     }
 }
 
-/// `POST /admin/users` (OpenAPI `AdminNewUser`).
+/// `POST /admin/users` (OpenAPI `AdminNewUser`): a field it does not name is refused
+/// (`unknown_field`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct AdminNewUser {
@@ -91,6 +92,10 @@ fn short(field: Field<String>, name: &'static str) -> Result<Option<String>, Bod
 
 impl RequestBody for AdminNewUser {
     type Checked = NewUser;
+
+    /// An operator's typo (`phone_number`, `firstName`) would otherwise create an account without
+    /// the value: refused instead.
+    const CLOSED: bool = true;
 
     fn check(self) -> Result<NewUser, BodyError> {
         let username = normalize_identifier(&self.username.required("username")?)

@@ -6,9 +6,11 @@
 //! counts). Then it is read into the route's struct, a [`RequestBody`] whose fields are all
 //! [`Field`]s: that step cannot fail, whatever the values, so that each route checks its fields
 //! in its own order and the first wrong one is the answer ([`RequestBody::check`]). Fields the
-//! struct does not name are ignored, and `null` counts as absent.
+//! struct does not name are ignored, unless the body is closed ([`RequestBody::CLOSED`], the admin
+//! routes'): then the first of them is refused before anything else
+//! ([`BodyError::UnknownField`]). `null` counts as absent.
 
-use serde::de::DeserializeOwned;
+use serde::de::{self, DeserializeOwned, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
@@ -28,6 +30,8 @@ pub enum BodyError {
     Missing(&'static str),
     /// A field has the wrong type or an unusable value: the field, and what it must be.
     Invalid(&'static str, &'static str),
+    /// A field a closed body does not take ([`RequestBody::CLOSED`]): its name as sent.
+    UnknownField(String),
 }
 
 impl BodyError {
@@ -39,15 +43,17 @@ impl BodyError {
             BodyError::NotJson => "invalid_json",
             BodyError::Missing(_) => "field_required",
             BodyError::Invalid(..) => "field_invalid",
+            BodyError::UnknownField(_) => "unknown_field",
         }
     }
 
     /// The field concerned (`"body"` for the body as a whole, `"content-type"` for its header).
-    pub fn field(&self) -> &'static str {
+    pub fn field(&self) -> &str {
         match self {
             BodyError::UnsupportedMediaType => "content-type",
             BodyError::TooLarge | BodyError::NotJson => "body",
             BodyError::Missing(field) | BodyError::Invalid(field, _) => field,
+            BodyError::UnknownField(field) => field,
         }
     }
 
@@ -65,6 +71,9 @@ impl BodyError {
             BodyError::Missing(field) => format!("The field \"{field}\" is required."),
             BodyError::Invalid(field, expected) => {
                 format!("The field \"{field}\" must be {expected}.")
+            }
+            BodyError::UnknownField(field) => {
+                format!("The field \"{field}\" is not one this route takes.")
             }
         }
     }
@@ -146,6 +155,10 @@ pub trait RequestBody: DeserializeOwned {
     /// The body's values, checked and normalised.
     type Checked;
 
+    /// `true` for a body that refuses a field it does not name ([`BodyError::UnknownField`]; of
+    /// several, the first by name) rather than ignoring it.
+    const CLOSED: bool = false;
+
     /// Checks the fields in the route's order: the first wrong one is the answer.
     fn check(self) -> Result<Self::Checked, BodyError>;
 }
@@ -156,7 +169,55 @@ pub fn read<T: RequestBody>(req: &Request) -> Result<T::Checked, BodyError> {
     if !is_json(req.header_value("content-type")) {
         return Err(BodyError::UnsupportedMediaType);
     }
-    parse::<T>(&req.body)?.check()
+    parse_body::<T>(&req.body)?.check()
+}
+
+/// Parses `bytes` as `T`'s body, unchecked: [`parse`], and for a closed body
+/// ([`RequestBody::CLOSED`]) no field `T` does not name.
+pub fn parse_body<T: RequestBody>(bytes: &[u8]) -> Result<T, BodyError> {
+    if !T::CLOSED {
+        return parse::<T>(bytes);
+    }
+    let object: Map<String, Value> = parse(bytes)?;
+    let named = field_names::<T>();
+    if let Some(unknown) = object.keys().find(|key| !named.contains(&key.as_str())) {
+        return Err(BodyError::UnknownField(unknown.clone()));
+    }
+    serde_json::from_value(Value::Object(object)).map_err(|_| BodyError::NotJson)
+}
+
+/// The field names serde reads into the struct `T` (after renames), from its derived
+/// `Deserialize`; empty for anything but a struct.
+pub fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    struct Introspect<'f>(&'f mut &'static [&'static str]);
+
+    impl<'de> Deserializer<'de> for Introspect<'_> {
+        type Error = de::value::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(de::Error::custom("only its fields were wanted"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Introspect(&mut fields));
+    fields
 }
 
 /// Parses `bytes` as a JSON object into `T`, unchecked.

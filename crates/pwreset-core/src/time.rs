@@ -64,6 +64,27 @@ impl UnixTime {
     pub const fn secs_since(self, earlier: UnixTime) -> Option<u64> {
         self.0.checked_sub(earlier.0)
     }
+
+    /// The instant in UTC written with `format` (chrono's `strftime` syntax); `None` beyond the
+    /// years chrono represents.
+    #[cfg(feature = "secrets")]
+    fn utc(self, format: &str) -> Option<String> {
+        let secs = i64::try_from(self.0).ok()?;
+        let at = chrono::DateTime::from_timestamp(secs, 0)?;
+        Some(at.format(format).to_string())
+    }
+
+    /// RFC 3339 in UTC, to the second: `2026-12-07T09:33:42Z` (empty beyond chrono's years).
+    #[cfg(feature = "secrets")]
+    pub fn to_rfc3339(self) -> String {
+        self.utc("%Y-%m-%dT%H:%M:%SZ").unwrap_or_default()
+    }
+
+    /// The UTC calendar date as eight digits: `20261207` (empty beyond chrono's years).
+    #[cfg(feature = "secrets")]
+    pub fn utc_date_digits(self) -> String {
+        self.utc("%Y%m%d").unwrap_or_default()
+    }
 }
 
 impl fmt::Display for UnixTime {
@@ -75,6 +96,18 @@ impl fmt::Display for UnixTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "secrets")]
+    #[test]
+    fn instants_read_as_rfc_3339_and_dates() {
+        let at = |secs| UnixTime::from_secs(secs);
+        assert_eq!(at(0).to_rfc3339(), "1970-01-01T00:00:00Z");
+        assert_eq!(at(951_782_400).to_rfc3339(), "2000-02-29T00:00:00Z");
+        assert_eq!(at(1_767_229_200).to_rfc3339(), "2026-01-01T01:00:00Z");
+        assert_eq!(at(1_798_761_599).to_rfc3339(), "2026-12-31T23:59:59Z");
+        assert_eq!(at(1_798_761_599).utc_date_digits(), "20261231");
+        assert_eq!(at(u64::MAX).to_rfc3339(), "");
+    }
 
     #[test]
     fn milliseconds_become_whole_seconds() {

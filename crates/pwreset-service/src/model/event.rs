@@ -4,6 +4,7 @@
 //! An event names the account and how the reset came (dialect, method, the client's keyed IP
 //! tag), never a secret: no code, link, token, password, hash, e-mail address or phone number.
 
+use pwreset_core::UnixTime;
 use serde::{Deserialize, Serialize};
 
 use super::message::Channel;
@@ -160,7 +161,7 @@ impl Event {
     pub fn body(&self) -> String {
         serde_json::json!({
             "type": self.kind,
-            "timestamp": rfc3339(self.at),
+            "timestamp": UnixTime::from_secs(self.at).to_rfc3339(),
             "data": self.data,
         })
         .to_string()
@@ -175,42 +176,9 @@ impl Event {
     }
 }
 
-/// `secs` as `YYYY-MM-DDTHH:MM:SSZ` (civil-from-days, H. Hinnant).
-pub fn rfc3339(secs: u64) -> String {
-    let days = i64::try_from(secs / 86_400).unwrap_or(0) + 719_468;
-    let of_day = secs % 86_400;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        of_day / 3600,
-        of_day % 3600 / 60,
-        of_day % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timestamps_read_as_rfc_3339() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(rfc3339(1_767_229_200), "2026-01-01T01:00:00Z");
-        assert_eq!(rfc3339(1_798_761_599), "2026-12-31T23:59:59Z");
-    }
 
     #[test]
     fn the_body_is_type_timestamp_and_data() {

@@ -11,5 +11,5 @@ pub mod edge;
 pub mod openapi;
 pub mod reset_page;
 pub mod router;
-pub mod shapes;
+pub(crate) mod shapes;
 pub(crate) mod tokens;

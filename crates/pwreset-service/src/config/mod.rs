@@ -19,12 +19,12 @@ use pwreset_core::secrets::{AccessTokenAlgorithms, Keyring, ResetCode};
 use pwreset_core::{Policy, Preset};
 use url::Url;
 
-pub mod breached;
-pub mod delivery;
-pub mod directory;
-pub mod events;
+pub(crate) mod breached;
+pub(crate) mod delivery;
+pub(crate) mod directory;
+pub(crate) mod events;
 mod read;
-pub mod variables;
+pub(crate) mod variables;
 
 pub use read::is_loopback;
 use read::{UrlKind, Vars};

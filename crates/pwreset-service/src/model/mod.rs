@@ -2,7 +2,7 @@
 //! platform.
 
 pub mod account;
-pub mod audit;
+pub(crate) mod audit;
 pub(crate) mod error;
 pub mod event;
 pub(crate) mod guard_ops;

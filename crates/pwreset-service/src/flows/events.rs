@@ -24,8 +24,8 @@ use crate::model::job::{Job, ResetVia};
 use crate::model::message::OutgoingMessage;
 use crate::ports::{Platform, PlatformResult};
 
-/// The keyed tag of a client's IP address: [`Keyring::identifier_tag`] of `ip:<address>` (so it
-/// never equals an identifier's tag), 16 hex digits.
+/// The keyed tag of a client's IP address: [`Keyring::identifier_tag`] of `ip:<address>`, 16 hex
+/// digits.
 ///
 /// [`Keyring::identifier_tag`]: pwreset_core::secrets::Keyring::identifier_tag
 pub fn ip_tag(cfg: &ServiceConfig, client_ip: &str) -> String {

@@ -4,57 +4,23 @@
 //!
 //! A test binary of its own, because it installs a scanning global allocator.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+#[path = "support/scanning_allocator.rs"]
+mod scanning_allocator;
+
+use std::sync::atomic::Ordering;
 
 use pwreset_core::UnixTime;
 use pwreset_core::secrets::{
     AccessTokenAlgorithms, AccessTokenIssuer, KeyPurpose, Keyring, PasswordState,
     derive_purpose_key,
 };
-
-/// The first 16 bytes of every secret to look for; set before the scan is armed.
-static NEEDLES: OnceLock<Vec<[u8; 16]>> = OnceLock::new();
-static ARMED: AtomicBool = AtomicBool::new(false);
-static FOUND: AtomicUsize = AtomicUsize::new(0);
-
-/// The system allocator, which looks through each block it is asked to free for a needle.
-struct Scanning;
-
-unsafe impl GlobalAlloc for Scanning {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if ARMED.load(Ordering::SeqCst)
-            && let Some(needles) = NEEDLES.get()
-        {
-            // SAFETY: the block is live until the `System.dealloc` below.
-            let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
-            let hits = needles
-                .iter()
-                .filter(|needle| block.windows(needle.len()).any(|w| w == needle.as_slice()))
-                .count();
-            FOUND.fetch_add(hits, Ordering::SeqCst);
-        }
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Scanning = Scanning;
+use scanning_allocator::{ARMED, FOUND, NEEDLES, raw_key};
 
 const PURPOSES: [KeyPurpose; 3] = [
     KeyPurpose::AccessTokenEd25519,
     KeyPurpose::AccessToken,
     KeyPurpose::PasswordFingerprint,
 ];
-
-fn raw_key(seed: u8) -> [u8; 32] {
-    std::array::from_fn(|i| (i as u8).wrapping_mul(151).wrapping_add(seed))
-}
 
 #[test]
 fn signing_and_verifying_leave_no_seed_in_freed_memory() {

@@ -19,7 +19,8 @@
 //! 4. [`flows`]: every rule once: requests, redemptions, password changes, the queue's reset work.
 //! 5. entry points: [`api`] (the route table, the dialects, the reset page, admin and dev routes)
 //!    and [`queue`] (the consumer).
-//! 6. `testing` (only with the `testing` feature, never in the Worker): the in-memory platform and
+//! 6. [`service`]: the [`Service`] a platform holds, and its two ways in.
+//! 7. `testing` (only with the `testing` feature, never in the Worker): the in-memory platform and
 //!    fault injection.
 
 // The traits are implemented on one thread (a Worker isolate): their futures need no `Send`.
@@ -43,9 +44,11 @@ pub mod flows;
 pub mod api;
 pub mod queue;
 
+pub mod service;
+
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use api::router::Service;
 pub use model::http::{Method, Request, Response};
 pub use model::job::{Job, JobOutcome};
+pub use service::Service;

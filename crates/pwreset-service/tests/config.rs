@@ -13,8 +13,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::*;
 use futures_executor::block_on;
 use pwreset_service::config::{Section, VARIABLES, variable};
+use pwreset_service::queue::{self, Decision};
 use pwreset_service::testing::memory::MemoryPlatform;
-use pwreset_service::{JobOutcome, Method, Request, Response, Service};
+use pwreset_service::{Method, Request, Response, Service};
 use serde_json::{Value, json};
 
 /// The development settings `make dev` copies, as committed.
@@ -612,7 +613,12 @@ fn a_misconfigured_service_leaves_queue_messages_for_a_retry() {
     let platform = MemoryPlatform::new(NOW);
     // The queued job, run by a service whose configuration broke since: retried, not lost.
     let job = reset_job(pwreset_service::model::job::ResetVia::EmailCode, "jane");
-    assert_eq!(block_on(broken.run_job(&platform, job)), JobOutcome::Retry);
+    let body = serde_json::to_value(job).unwrap();
+    let decisions = block_on(broken.consume_batch(&platform, queue::JOBS_QUEUE, vec![body]));
+    let retry = Decision::Retry {
+        delay_seconds: queue::JOB_RETRY_DELAY_SECS,
+    };
+    assert_eq!(decisions, [retry]);
 }
 
 #[test]

@@ -13,6 +13,7 @@ use pwreset_service::model::account::Account;
 use pwreset_service::model::http::MAX_BODY_BYTES;
 use pwreset_service::model::job::{Job, ResetVia};
 use pwreset_service::ports::LimitRule;
+use pwreset_service::queue;
 use pwreset_service::{Method, Request, Response};
 use serde_json::{Value, json};
 
@@ -1380,7 +1381,8 @@ fn codes_and_link_tokens_are_stored_only_as_keyed_digests() {
     h.jane();
     let platform = Interleaved::new(&h.platform);
     let run = |via: ResetVia, identifier: &str| {
-        futures_executor::block_on(h.service.run_job(&platform, reset_job(via, identifier)))
+        let cfg = h.service.config().unwrap();
+        futures_executor::block_on(queue::run_job(&platform, cfg, reset_job(via, identifier)))
     };
     run(ResetVia::EmailCode, "jane");
     run(ResetVia::EmailLink, "jane@example.com");

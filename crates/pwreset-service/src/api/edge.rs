@@ -1,6 +1,7 @@
 //! What a platform's entry points hand the service as they received it, and the rules that turn
 //! that into the service's values: an HTTP request as read off the wire ([`WireRequest`], answered
-//! by [`Service::handle_wire`]) and a queue batch's bodies ([`Service::consume_batch`]). The
+//! by [`crate::Service::handle_wire`]) and a queue batch's bodies
+//! ([`crate::Service::consume_batch`]). The
 //! platform only translates its own types: which body bytes to read ([`reads_body`],
 //! [`BODY_READ_LIMIT`]), its headers and method as they came, and the decisions back.
 //!
@@ -10,10 +11,7 @@
 //! `400`; every answer carries [`ANSWER_HEADERS`].
 
 use crate::api::admin::admin_error;
-use crate::api::router::Service;
 use crate::model::http::{MAX_BODY_BYTES, Method, Request, Response};
-use crate::ports::Platform;
-use crate::queue::{self, Decision};
 
 /// The most body bytes a platform reads: enough to tell a body is too large.
 pub const BODY_READ_LIMIT: usize = MAX_BODY_BYTES + 1;
@@ -116,14 +114,12 @@ pub fn unreadable_url() -> Response {
 }
 
 /// `response` with [`ANSWER_HEADERS`]: each set once, replacing any copy the route set.
-pub fn with_answer_headers(mut response: Response) -> Response {
-    for (name, value) in ANSWER_HEADERS {
-        response
-            .headers
-            .retain(|(n, _)| !n.eq_ignore_ascii_case(name));
-        response.headers.push((name.to_owned(), value.to_owned()));
-    }
-    response
+pub fn with_answer_headers(response: Response) -> Response {
+    ANSWER_HEADERS
+        .iter()
+        .fold(response, |response, (name, value)| {
+            response.with_header(name, *value)
+        })
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -131,26 +127,4 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
         .map(|(_, v)| v.as_str())
-}
-
-impl Service {
-    /// Answers a request as the platform received it: [`Service::handle`] on the request
-    /// [`request`] makes of it (a `400` when its URL was unreadable), with [`ANSWER_HEADERS`].
-    pub async fn handle_wire(&self, p: &impl Platform, wire: WireRequest) -> Response {
-        match request(wire) {
-            Some(request) => self.handle(p, request).await,
-            None => with_answer_headers(unreadable_url()),
-        }
-    }
-
-    /// Consumes one batch of queue `queue_name` ([`queue::consume_batch`]): one decision per
-    /// body, in their order.
-    pub async fn consume_batch(
-        &self,
-        p: &impl Platform,
-        queue_name: &str,
-        bodies: Vec<serde_json::Value>,
-    ) -> Vec<Decision> {
-        queue::consume_batch(p, self.config().ok(), queue_name, bodies).await
-    }
 }

@@ -1,6 +1,4 @@
-//! The route table and the one entry point a platform calls for a request.
-
-use serde_json::json;
+//! The route table, and the answer to a request under a usable configuration.
 
 use crate::api::dialects::auth_v1::{self, Route as AuthRoute};
 use crate::api::dialects::reg;
@@ -8,12 +6,9 @@ use crate::api::dialects::user::{self, Route as UserRoute};
 use crate::api::shapes::plain::PlainError;
 use crate::api::{admin, dev};
 use crate::api::{openapi, reset_page, tokens};
-use crate::config::{ConfigProblems, ServiceConfig};
-use crate::model::audit;
+use crate::config::ServiceConfig;
 use crate::model::http::{Method, RESET_PAGE_PATH, Request, Response};
-use crate::model::job::{Job, JobOutcome};
 use crate::ports::Platform;
-use crate::queue;
 use crate::refusal::{self, Arrival};
 
 /// What a path names. The tests match on it exhaustively to say which request and answer
@@ -217,113 +212,59 @@ fn find(cfg: &ServiceConfig, path: &str) -> Option<&'static RouteSpec> {
     })
 }
 
-/// The reset service: its checked configuration (or what is wrong with it) and the routes.
-pub struct Service {
-    config: Result<ServiceConfig, ConfigProblems>,
+/// Answers `req` under `cfg` (without the headers every answer carries, which
+/// [`crate::service::Service::handle`] adds): finds its route, answers `405` with `Allow` for a
+/// method the route does not take, and makes a refusal on a route that takes a secret last at
+/// least `REFUSAL_MIN_MS` ([`refusal`]).
+pub async fn answer(p: &impl Platform, cfg: &ServiceConfig, req: Request) -> Response {
+    let arrival = Arrival::now(p);
+    let Some(spec) = find(cfg, &req.path) else {
+        return not_found(&req);
+    };
+    if spec.preflight && req.method == Method::Options {
+        return auth_v1::preflight(cfg, &req);
+    }
+    if !spec.methods.contains(&req.method) {
+        let allow = spec.allow_header();
+        let message = format!("Use {allow} for {}.", req.path);
+        return Response::json(405, &PlainError::new("method_not_allowed", &message, None))
+            .with_header("allow", &allow);
+    }
+    let answer = answer_on(p, cfg, &req, spec.route).await;
+    if spec.secret_methods.contains(&req.method) {
+        refusal::no_sooner(p, arrival, cfg.refusal_min_ms, &req.path, answer).await
+    } else {
+        answer
+    }
 }
 
-impl Service {
-    /// Reads the configuration through `get`.
-    pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Self {
-        Self {
-            config: ServiceConfig::from_vars(get),
-        }
-    }
-
-    /// The configuration, when it is usable.
-    pub fn config(&self) -> Result<&ServiceConfig, &ConfigProblems> {
-        self.config.as_ref()
-    }
-
-    /// The log line that reports a bad configuration (at start and on each request).
-    pub fn config_problem_line(&self, p: &impl Platform) -> Option<String> {
-        self.config.as_ref().err().map(|problems| {
-            audit::line(
-                "configuration_invalid",
-                p.now(),
-                json!({ "problems": problems.0 }),
-            )
-        })
-    }
-
-    /// Answers one request, with the headers every answer carries
-    /// ([`crate::api::edge::with_answer_headers`]). While the configuration is invalid, every
-    /// request gets a bare `503` (an empty body: what is wrong is the operator's business, not the
-    /// caller's) and the problems go to the log.
-    pub async fn handle(&self, p: &impl Platform, req: Request) -> Response {
-        crate::api::edge::with_answer_headers(self.answer(p, req).await)
-    }
-
-    /// [`Self::handle`]'s answer before the common headers.
-    async fn answer(&self, p: &impl Platform, req: Request) -> Response {
-        let arrival = Arrival::now(p);
-        let Ok(cfg) = &self.config else {
-            if let Some(line) = self.config_problem_line(p) {
-                p.log(&line);
-            }
-            return misconfigured();
-        };
-        let Some(spec) = find(cfg, &req.path) else {
-            return not_found(&req);
-        };
-        if spec.preflight && req.method == Method::Options {
-            return auth_v1::preflight(cfg, &req);
-        }
-        if !spec.methods.contains(&req.method) {
-            let allow = spec.allow_header();
-            let message = format!("Use {allow} for {}.", req.path);
-            return Response::json(405, &PlainError::new("method_not_allowed", &message, None))
-                .with_header("allow", &allow);
-        }
-        let answer = Self::route(p, cfg, &req, spec.route).await;
-        if spec.secret_methods.contains(&req.method) {
-            refusal::no_sooner(p, arrival, cfg.refusal_min_ms, &req.path, answer).await
-        } else {
-            answer
-        }
-    }
-
-    /// Answers `req` on `route`.
-    async fn route(
-        p: &impl Platform,
-        cfg: &ServiceConfig,
-        req: &Request,
-        route: Route,
-    ) -> Response {
-        match route {
-            Route::RegResetRequest => reg::reset_password_request(p, cfg, req).await,
-            Route::RegReset => reg::reset_password(p, cfg, req).await,
-            Route::RegInfo => reg::user_info(p, cfg, req).await,
-            Route::Auth(route) => auth_v1::handle(p, cfg, req, route).await,
-            Route::User(route) => user::handle(p, cfg, req, route).await,
-            Route::AdminUsers => admin::create_user(p, cfg, req).await,
-            Route::AdminDeadLetters => admin::dead_letters(p, cfg, req).await,
-            Route::DevOutbox => dev::outbox(p, cfg, req).await,
-            Route::ResetPage if req.method == Method::Get => reset_page::show(p, cfg, req).await,
-            Route::ResetPage => reset_page::submit(p, cfg, req).await,
-            Route::OpenApi => openapi::serve(),
-            Route::Jwks => tokens::jwks(cfg),
-            Route::Introspect => tokens::introspect(p, cfg, req).await,
-        }
-    }
-
-    /// Runs one message of the work queue.
-    pub async fn run_job(&self, p: &impl Platform, job: Job) -> JobOutcome {
-        match &self.config {
-            Ok(cfg) => queue::run_job(p, cfg, job).await,
-            Err(_) => JobOutcome::Retry,
-        }
-    }
-
-    /// Runs one message of the dead-letter queue.
-    pub async fn run_dead_letter(&self, p: &impl Platform, job: Job) -> JobOutcome {
-        queue::run_dead_letter(p, self.config.as_ref().ok(), job).await
+/// Answers `req` on `route`.
+async fn answer_on(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    req: &Request,
+    route: Route,
+) -> Response {
+    match route {
+        Route::RegResetRequest => reg::reset_password_request(p, cfg, req).await,
+        Route::RegReset => reg::reset_password(p, cfg, req).await,
+        Route::RegInfo => reg::user_info(p, cfg, req).await,
+        Route::Auth(route) => auth_v1::handle(p, cfg, req, route).await,
+        Route::User(route) => user::handle(p, cfg, req, route).await,
+        Route::AdminUsers => admin::create_user(p, cfg, req).await,
+        Route::AdminDeadLetters => admin::dead_letters(p, cfg, req).await,
+        Route::DevOutbox => dev::outbox(p, cfg, req).await,
+        Route::ResetPage if req.method == Method::Get => reset_page::show(p, cfg, req).await,
+        Route::ResetPage => reset_page::submit(p, cfg, req).await,
+        Route::OpenApi => openapi::serve(),
+        Route::Jwks => tokens::jwks(cfg),
+        Route::Introspect => tokens::introspect(p, cfg, req).await,
     }
 }
 
 /// The answer of a service whose configuration is invalid, on every path: an empty body, declared
 /// as text so that nothing sniffs it.
-fn misconfigured() -> Response {
+pub fn misconfigured() -> Response {
     Response::empty(503)
         .with_header("content-type", "text/plain; charset=utf-8")
         .with_header("cache-control", "no-store")

@@ -180,8 +180,10 @@ impl Response {
         }
     }
 
-    /// With one more header.
+    /// With header `name` set to `value`, replacing any value it had: an answer carries each
+    /// header once, so every platform writes it the same way.
     pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
         self.headers.push((name.to_owned(), value.into()));
         self
     }
@@ -203,6 +205,17 @@ impl Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_header_set_twice_keeps_the_last_value_once() {
+        let answer = Response::empty(200)
+            .with_header("Cache-Control", "no-store")
+            .with_header("cache-control", "max-age=5");
+        assert_eq!(
+            answer.headers,
+            [("cache-control".to_owned(), "max-age=5".to_owned())]
+        );
+    }
 
     #[test]
     fn query_parameters_are_percent_decoded() {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use pwreset_core::UnixTime;
 
-use crate::api::router::Service;
+use crate::Service;
 use crate::delivery::{OutboundRequest, OutgoingMessage, TransportError};
 use crate::guard::{
     GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp, ObjectStorage, apply_global_op,

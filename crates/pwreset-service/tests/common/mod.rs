@@ -167,9 +167,19 @@ impl Harness {
         }
     }
 
-    /// Answers one request.
+    /// Answers one request (which carries each header once: a platform writes it as given).
     pub fn send(&self, request: Request) -> Response {
-        block_on(self.service.handle(&self.platform, request))
+        let answer = block_on(self.service.handle(&self.platform, request));
+        let mut names: Vec<String> = answer
+            .headers
+            .iter()
+            .map(|(name, _)| name.to_ascii_lowercase())
+            .collect();
+        names.sort();
+        let count = names.len();
+        names.dedup();
+        assert_eq!(names.len(), count, "a header repeats: {:?}", answer.headers);
+        answer
     }
 
     /// Runs the queue until it is empty.

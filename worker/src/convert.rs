@@ -49,7 +49,7 @@ pub fn write_response(response: Response) -> worker::Result<worker::Response> {
     let mut out = worker::Response::from_bytes(response.body)?.with_status(response.status);
     let headers = out.headers_mut();
     for (name, value) in &response.headers {
-        headers.set(name, value)?;
+        headers.append(name, value)?;
     }
     Ok(out)
 }

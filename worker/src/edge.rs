@@ -1,6 +1,6 @@
-//! The platform on Cloudflare's bindings: the clock, the queues, the rate limiters and the log
+//! The platform on Cloudflare's bindings: the queues, the rate limiters and the log
 //! here; the key-value port on KV in [`crate::kv`], the atomic steps in [`crate::objects`],
-//! outbound HTTP in [`crate::http_client`].
+//! outbound HTTP in [`crate::http_client`], the clock in [`crate::clock`].
 
 use pwreset_core::UnixTime;
 use pwreset_service::model::job::Job;
@@ -8,6 +8,8 @@ use pwreset_service::ports::{
     Clock, JobQueue, LimitRule, Logger, PlatformError, PlatformResult, RateLimits,
 };
 use worker::{Env, MessageBuilder};
+
+use crate::clock::EdgeClock;
 
 /// The KV namespace holding accounts, link records, the outbox and delivery records.
 pub const KV_BINDING: &str = "PWRESET_KV";
@@ -34,19 +36,18 @@ impl EdgePlatform {
     }
 }
 
-/// A variable or secret of the environment as a string. A variable written as a TOML table or
-/// array in wrangler.toml (`CLIENTS = { web = [...] }`) arrives as an object: it is read as its
-/// JSON text, so it means what the same JSON in a string means.
+/// A variable or secret of the environment as a string. Secrets and text variables are the same
+/// kind of binding (a string) to the runtime, so one lookup reads either. A variable written as a
+/// TOML table or array in wrangler.toml (`CLIENTS = { web = [...] }`) arrives as an object: it is
+/// read as its JSON text, so it means what the same JSON in a string means.
 pub fn env_string(env: &Env, name: &str) -> Option<String> {
-    env.secret(name)
-        .map(|s| s.to_string())
-        .or_else(|_| env.var(name).map(|v| v.to_string()))
-        .ok()
-        .or_else(|| {
-            env.object_var::<serde_json::Value>(name)
-                .ok()
-                .map(|value| value.to_string())
-        })
+    match env.var(name) {
+        Ok(text) => Some(text.to_string()),
+        Err(_) => env
+            .object_var::<serde_json::Value>(name)
+            .ok()
+            .map(|value| value.to_string()),
+    }
 }
 
 /// Maps a binding's error to a [`PlatformError`] that names what failed (never a secret).
@@ -56,13 +57,13 @@ pub fn failed<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> Platfor
 
 impl Clock for EdgePlatform {
     fn now(&self) -> UnixTime {
-        UnixTime::from_millis(self.now_millis())
+        EdgeClock.now()
     }
     fn now_millis(&self) -> u64 {
-        worker::Date::now().as_millis()
+        EdgeClock.now_millis()
     }
     async fn sleep_millis(&self, ms: u64) {
-        worker::Delay::from(std::time::Duration::from_millis(ms)).await;
+        EdgeClock.sleep_millis(ms).await;
     }
 }
 

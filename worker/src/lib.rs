@@ -3,6 +3,7 @@
 //! live in `pwreset-service`. What is left here translates workers-rs' types to the service's
 //! values and the service's answers and decisions back.
 
+mod clock;
 mod convert;
 mod edge;
 mod http_client;

@@ -4,16 +4,17 @@
 //! batches and alarms: `pwreset_service::guard`); a Durable Object handles one event at a time and
 //! holds its input gate across storage calls, so each op is atomic.
 
-use pwreset_core::UnixTime;
 use pwreset_service::guard::{
     GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp, ObjectStorage, apply_global_op,
     apply_guard_op, decoy_alarm_after_op, decoy_sweep_alarm,
 };
+use pwreset_service::ports::Clock;
 use pwreset_service::ports::{AccountGuard, GlobalCodes, PlatformError, PlatformResult};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use worker::{DurableObject, Env, Method, Request, RequestInit, Response, State, durable_object};
 
+use crate::clock::EdgeClock;
 use crate::edge::{EdgePlatform, failed};
 
 /// The per-account guard's binding.
@@ -84,10 +85,6 @@ impl ObjectStorage for DurableStorage {
 /// The header that names the guard record an op applies to.
 pub const GUARD_RECORD_HEADER: &str = "x-guard-record";
 
-fn now() -> UnixTime {
-    UnixTime::from_millis(worker::Date::now().as_millis())
-}
-
 async fn read_op<T: DeserializeOwned>(req: &mut Request) -> worker::Result<T> {
     req.json().await
 }
@@ -118,7 +115,7 @@ impl DurableObject for AccountGuardObject {
             return Response::error("unreadable op", 400);
         };
         let storage = DurableStorage(self.state.storage());
-        let result = apply_guard_op(&storage, &record, op, now()).await;
+        let result = apply_guard_op(&storage, &record, op, EdgeClock.now()).await;
         // Every op reads the alarm (the service decides whether a sweep must be made due).
         let storage = self.state.storage();
         let alarm_pending = storage.get_alarm().await?.is_some();
@@ -130,7 +127,7 @@ impl DurableObject for AccountGuardObject {
 
     async fn alarm(&self) -> worker::Result<Response> {
         let storage = DurableStorage(self.state.storage());
-        let next = decoy_sweep_alarm(&storage, now())
+        let next = decoy_sweep_alarm(&storage, EdgeClock.now())
             .await
             .map_err(|e: PlatformError| worker::Error::RustError(e.0))?;
         if let Some(after) = next {
@@ -156,7 +153,7 @@ impl DurableObject for GlobalCodesObject {
             return Response::error("unreadable op", 400);
         };
         let storage = DurableStorage(self.state.storage());
-        answer(apply_global_op(&storage, op, now()).await)
+        answer(apply_global_op(&storage, op, EdgeClock.now()).await)
     }
 }
 

@@ -12,7 +12,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::*;
 use futures_executor::block_on;
-use pwreset_service::config::{Section, VARIABLES, variable};
+use pwreset_service::config::{Kind, Section, UrlKind, VARIABLES, variable};
 use pwreset_service::queue::{self, Decision};
 use pwreset_service::testing::memory::MemoryPlatform;
 use pwreset_service::{Method, Request, Response, Service};
@@ -800,6 +800,133 @@ fn every_variable_read_is_declared_and_every_declared_one_is_read() {
     assert!(unread.is_empty(), "declared but never read: {unread:?}");
 }
 
+/// Values `kind` accepts, and values it refuses, before any rule of the environment.
+fn kind_probes(kind: Kind) -> (Vec<String>, Vec<String>) {
+    let long = |len: usize| "x".repeat(len);
+    let owned = |values: &[&str]| values.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>();
+    let whsec = format!(
+        "whsec_{}",
+        base64::engine::general_purpose::STANDARD.encode([0x5a; 24])
+    );
+    match kind {
+        Kind::Environment => (owned(&["development", "production"]), vec![]),
+        Kind::Switch => (owned(&["on", "off"]), owned(&["yes", "ON"])),
+        Kind::WholeNumber { min, max } => {
+            let mut refused = vec![(max + 1).to_string(), "1.5".to_owned()];
+            refused.extend(min.checked_sub(1).map(|n| n.to_string()));
+            (vec![min.to_string(), max.to_string()], refused)
+        }
+        Kind::OneOf(words) => {
+            let upper = words[0].to_uppercase();
+            (owned(words), vec![upper, "none-of-these".to_owned()])
+        }
+        Kind::OneOfAnyCase(words) => {
+            let mut accepted = owned(words);
+            accepted.extend(words.iter().map(|w| w.to_uppercase()));
+            (accepted, owned(&["none-of-these"]))
+        }
+        Kind::Url(UrlKind::Base) => (
+            owned(&["https://a.example.test/base/"]),
+            owned(&[
+                "https://a.example.test/base?q=1",
+                "https://u:p@a.example.test",
+            ]),
+        ),
+        Kind::Url(UrlKind::Endpoint) => (
+            owned(&["https://a.example.test/hook?token=1"]),
+            owned(&["https://a.example.test/hook#f", "a.example.test/hook"]),
+        ),
+        Kind::Keyring => (vec![key_entry("k9", 11)], owned(&["k1", "k1:not base64!"])),
+        Kind::Clients => (
+            owned(&[r#"{"web":["https://app.example.test"]}"#]),
+            owned(&["{", r#"{"web":[]}"#]),
+        ),
+        Kind::Policy => (owned(&["django", "seed-002"]), owned(&["lenient"])),
+        Kind::PathSegment => (
+            vec!["a-b_C9".to_owned(), long(32)],
+            vec![long(33), "a/b".to_owned()],
+        ),
+        Kind::EmailSender => (owned(&["Name <name@example.test>"]), owned(&["nobody"])),
+        Kind::Alphanumeric => (owned(&["AC0123abc"]), owned(&["AC-1"])),
+        Kind::SmsSender => (
+            owned(&["+15551234567", "MG0123abc", "Acme"]),
+            owned(&["+1"]),
+        ),
+        Kind::Secret { min } => (vec![long(min)], vec![long(min - 1)]),
+        Kind::SecretList { min } => (
+            vec![format!("{}, {}", long(min), "y".repeat(min))],
+            vec![format!("{} {}", long(min), long(min - 1))],
+        ),
+        Kind::Credential => (owned(&["abc-123"]), owned(&["a b"])),
+        Kind::SigningSecret { raw_min } => {
+            let mut accepted = vec![whsec];
+            let mut refused = owned(&["whsec_short", "whsec_not base64!"]);
+            match raw_min {
+                Some(min) => {
+                    accepted.push(long(min));
+                    refused.push(long(min - 1));
+                }
+                None => refused.push(long(64)),
+            }
+            (accepted, refused)
+        }
+    }
+}
+
+#[test]
+fn every_declared_kind_is_how_its_variable_is_read() {
+    // The readers check, in debug builds, that each parser is of the declared kind; this checks
+    // the kinds themselves: among the configurations that read a variable, some accept each value
+    // its kind accepts, and some refuse, naming it, each value its kind refuses.
+    let configurations: Vec<_> = configurations_reading_everything()
+        .into_iter()
+        .map(|vars| (names_read(&vars), vars))
+        .collect();
+    let names = |problems: &[String], name: &str| {
+        problems.iter().any(|p| {
+            p.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with([' ', ':']))
+        })
+    };
+    for v in VARIABLES {
+        let reading: Vec<_> = configurations
+            .iter()
+            .filter(|(read, _)| read.contains(v.name))
+            .map(|(_, vars)| vars)
+            .collect();
+        // Each configuration's problems with `value` set, `None` when it is accepted.
+        let outcomes = |value: &str| -> Vec<Option<Vec<String>>> {
+            reading
+                .iter()
+                .map(|vars| {
+                    let mut vars = (*vars).clone();
+                    vars.insert(v.name.to_owned(), value.to_owned());
+                    service_from(&vars).config().err().map(|p| p.0.clone())
+                })
+                .collect()
+        };
+        let (accepted, refused) = kind_probes(v.kind);
+        for value in &accepted {
+            assert!(
+                outcomes(value).iter().any(Option::is_none),
+                "{}={value:?} ({}) is refused wherever it is read",
+                v.name,
+                v.kind
+            );
+        }
+        for value in &refused {
+            assert!(
+                outcomes(value)
+                    .iter()
+                    .any(|problems| problems.as_ref().is_some_and(|p| names(p, v.name))),
+                "{}={value:?} ({}) is accepted wherever it is read",
+                v.name,
+                v.kind
+            );
+        }
+    }
+}
+
 #[test]
 fn every_declared_default_is_what_an_unset_variable_means() {
     /// What a configuration decided, in the fields a default can reach.
@@ -896,8 +1023,9 @@ fn no_secret_value_reaches_a_problem_or_the_configuration_s_debug() {
     assert!(!format!("{config:?} {:?}", config.delivery).contains(marker));
 }
 
-/// The rows of docs/api.md's configuration table: the variables each names, and its default cell.
-fn documented_rows() -> Vec<(Vec<String>, String)> {
+/// The rows of docs/api.md's configuration table: the variables each names, its default cell and
+/// its format cell.
+fn documented_rows() -> Vec<(Vec<String>, String, String)> {
     let section = API_DOC
         .split("\n## Configuration\n")
         .nth(1)
@@ -916,7 +1044,7 @@ fn documented_rows() -> Vec<(Vec<String>, String)> {
                 .step_by(2)
                 .map(str::to_owned)
                 .collect();
-            (names, cells[2].to_owned())
+            (names, cells[2].to_owned(), cells[3].to_owned())
         })
         .collect()
 }
@@ -926,7 +1054,7 @@ fn the_documented_configuration_table_is_the_declared_one() {
     let rows = documented_rows();
     assert!(rows.len() > 20, "{rows:?}");
     let mut documented = BTreeSet::new();
-    for (names, default_cell) in &rows {
+    for (names, default_cell, format_cell) in &rows {
         assert!(!names.is_empty(), "a row names no variable: {default_cell}");
         for name in names {
             let declared = variable(name).unwrap_or_else(|| {
@@ -939,6 +1067,12 @@ fn the_documented_configuration_table_is_the_declared_one() {
                     "{name}: docs/api.md gives the default {default_cell:?}, the table {default:?}"
                 );
             }
+            assert_eq!(
+                *format_cell,
+                declared.kind.to_string(),
+                "{name}: docs/api.md gives the format {format_cell:?}, the table {:?}",
+                declared.kind
+            );
         }
     }
     for v in VARIABLES {

@@ -1,6 +1,6 @@
 //! The breached-password check's settings (`BREACHED_CHECK`, `PWNED_PASSWORDS_URL`).
 
-use super::read::{UrlKind, Vars, url};
+use super::read::{self, UrlKind, Vars, url};
 
 /// The real range API.
 pub const PWNED_PASSWORDS_URL: &str = "https://api.pwnedpasswords.com";
@@ -42,10 +42,17 @@ impl BreachedConfig {
     /// a base URL, `https://` outside development), noting each problem in `vars`.
     pub(crate) fn read(vars: &mut Vars<'_>) -> Self {
         Self {
-            mode: vars.or_declared("BREACHED_CHECK", |text| {
-                BreachedCheck::parse(text)
-                    .ok_or_else(|| " must be off, fail-open or fail-closed".to_owned())
-            }),
+            mode: vars.or_declared(
+                "BREACHED_CHECK",
+                read::one_of(
+                    &["off", "fail-open", "fail-closed"],
+                    [
+                        BreachedCheck::Off,
+                        BreachedCheck::FailOpen,
+                        BreachedCheck::FailClosed,
+                    ],
+                ),
+            ),
             base_url: vars.or_declared("PWNED_PASSWORDS_URL", url(UrlKind::Base)),
         }
     }

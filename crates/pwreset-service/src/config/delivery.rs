@@ -3,7 +3,8 @@
 //! Every problem found is one message naming its variable; a secret's value never appears in
 //! one, nor in any `Debug` output.
 
-use super::read::{UrlKind, Vars, url};
+use super::Kind;
+use super::read::{Parser, UrlKind, Vars, credential, url};
 use crate::model::message::Channel;
 
 /// The shortest webhook signing secret accepted in the webhook's own form, in bytes (a
@@ -204,7 +205,7 @@ fn provider(
     name: &str,
     known: &'static [&'static str],
 ) -> Option<&'static str> {
-    vars.with_declared(name, |value| {
+    let parse = |value: &str| {
         let wanted = value.to_ascii_lowercase();
         if let Some(found) = known.iter().find(|k| **k == wanted) {
             return Ok(*found);
@@ -219,13 +220,14 @@ fn provider(
             ": unknown provider{shown}; expected one of {}",
             known.join(", ")
         ))
-    })
+    };
+    vars.with_declared(name, Parser::new(Kind::OneOfAnyCase(known), parse))
 }
 
 /// Resend, Postmark or SendGrid settings.
 fn email_api(vars: &mut Vars<'_>, provider: &str, default_url: &str) -> Option<EmailApi> {
     let why = format!("when EMAIL_PROVIDER is {provider}");
-    let from = vars.required("EMAIL_FROM", &format!(" is required {why}"), |from| {
+    let sender = Parser::new(Kind::EmailSender, |from: &str| {
         if is_plausible_sender(from) {
             Ok(from.to_owned())
         } else {
@@ -235,11 +237,13 @@ fn email_api(vars: &mut Vars<'_>, provider: &str, default_url: &str) -> Option<E
             )
         }
     });
-    let api_key = vars.secret("EMAIL_API_KEY", &why);
+    let from = vars.required("EMAIL_FROM", &format!(" is required {why}"), sender);
+    let api_key = vars.secret("EMAIL_API_KEY", &why, credential());
     // Its default depends on the provider, so the table declares none.
-    let base_url = match vars.text("EMAIL_BASE_URL") {
-        Some(_) => vars.optional("EMAIL_BASE_URL", url(UrlKind::Base)),
-        None => Some(default_url.to_owned()),
+    let base_url = if vars.is_set("EMAIL_BASE_URL") {
+        vars.optional("EMAIL_BASE_URL", url(UrlKind::Base))
+    } else {
+        Some(default_url.to_owned())
     };
     Some(EmailApi {
         from: from?,
@@ -252,21 +256,23 @@ fn email_api(vars: &mut Vars<'_>, provider: &str, default_url: &str) -> Option<E
 fn twilio(vars: &mut Vars<'_>) -> Option<TwilioAccount> {
     let why = "when SMS_PROVIDER is twilio";
     let missing = format!(" is required {why}");
-    let sid = vars.required("TWILIO_ACCOUNT_SID", &missing, |sid| {
+    let account_sid = Parser::new(Kind::Alphanumeric, |sid: &str| {
         if sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
             Ok(sid.to_owned())
         } else {
             Err(" must be letters and digits only (an Account SID starts with AC)".to_owned())
         }
     });
-    let token = vars.secret("TWILIO_AUTH_TOKEN", why);
-    let sender = vars.required("SMS_FROM", &missing, |from| {
+    let sid = vars.required("TWILIO_ACCOUNT_SID", &missing, account_sid);
+    let token = vars.secret("TWILIO_AUTH_TOKEN", why, credential());
+    let sms_sender = Parser::new(Kind::SmsSender, |from: &str| {
         twilio_sender(from).ok_or_else(|| {
             " must be a phone number in E.164 (+15551234567), an alphanumeric sender id (up to \
              11 letters and digits) or a Messaging Service SID (MG…)"
                 .to_owned()
         })
     });
+    let sender = vars.required("SMS_FROM", &missing, sms_sender);
     let base_url = vars.with_declared("SMS_BASE_URL", url(UrlKind::Base));
     Some(TwilioAccount {
         sender: sender?,
@@ -288,29 +294,27 @@ fn webhook(vars: &mut Vars<'_>, email: Option<&str>, sms: Option<&str>) -> Optio
         &format!(" is required {why}"),
         url(UrlKind::Endpoint),
     );
-    let key = vars.secret("WEBHOOK_SECRET", why).and_then(|secret| {
-        if secret.expose().starts_with(SigningKey::PREFIX) {
-            // The Standard Webhooks form: the key is what follows whsec_, in base64.
-            return SigningKey::standard(secret.expose())
-                .map_err(|fault| {
-                    vars.problem("WEBHOOK_SECRET", super::events::signing_key_problem(fault));
-                })
-                .ok();
-        }
-        if secret.expose().len() >= MIN_WEBHOOK_SECRET_BYTES {
-            Some(SigningKey::raw(secret.expose()))
-        } else {
-            vars.problem(
-                "WEBHOOK_SECRET",
-                format_args!(
+    let signing_secret = Parser::new(
+        Kind::SigningSecret {
+            raw_min: Some(MIN_WEBHOOK_SECRET_BYTES),
+        },
+        |secret: &str| {
+            if secret.starts_with(SigningKey::PREFIX) {
+                // The Standard Webhooks form: the key is what follows whsec_, in base64.
+                return SigningKey::standard(secret).map_err(super::events::signing_key_problem);
+            }
+            if secret.len() >= MIN_WEBHOOK_SECRET_BYTES {
+                Ok(SigningKey::raw(secret))
+            } else {
+                Err(format!(
                     " is too short: use a Standard Webhooks secret (whsec_ and at least 24 random \
                      bytes in base64) or at least {MIN_WEBHOOK_SECRET_BYTES} random bytes (e.g. 64 \
                      hex characters)"
-                ),
-            );
-            None
-        }
-    });
+                ))
+            }
+        },
+    );
+    let key = vars.secret("WEBHOOK_SECRET", why, signing_secret);
     Some(WebhookTarget {
         url: url?,
         key: key?,

@@ -5,7 +5,7 @@
 use pwreset_core::password_hash::{HashLimits, StorageFormat, VerifyLimits};
 
 use super::Environment;
-use super::read::{self, UrlKind, Vars, is_loopback, parse_url};
+use super::read::{self, UrlKind, Vars, is_loopback};
 use crate::model::secret::Secret;
 
 /// The shortest shared secret accepted.
@@ -104,50 +104,49 @@ impl RemoteDirectory {
     /// when no URL is set or something is wrong. Without a URL the hash settings mean nothing
     /// (the platform's own accounts hold PHC strings) and are not read, as the secret is not.
     pub(crate) fn read(vars: &mut Vars<'_>, environment: Environment) -> Option<Self> {
-        vars.text("USER_DIRECTORY_URL")?;
+        if !vars.is_set("USER_DIRECTORY_URL") {
+            return None;
+        }
         let hashing = PasswordHashing {
             format: vars.or_declared(
                 "USER_DIRECTORY_HASH_FORMAT",
                 read::one_of(
-                    &[
-                        ("phc", StorageFormat::Phc),
-                        ("django", StorageFormat::Django),
-                    ],
-                    " must be phc or django",
+                    &["phc", "django"],
+                    [StorageFormat::Phc, StorageFormat::Django],
                 ),
             ),
-            limits: vars.or_declared("USER_DIRECTORY_HASH_LIMITS", |text| match text {
-                "default" => Ok(DEFAULT_LIMITS),
-                "django" => Ok(DJANGO_LIMITS),
-                _ => Err(" must be default or django".to_owned()),
-            }),
+            limits: vars.or_declared(
+                "USER_DIRECTORY_HASH_LIMITS",
+                read::one_of(&["default", "django"], [DEFAULT_LIMITS, DJANGO_LIMITS]),
+            ),
         };
         let development = environment.is_development();
-        let url = vars.optional("USER_DIRECTORY_URL", |text| {
-            let url = parse_url(text, UrlKind::Base).map_err(|fault| fault.to_string())?;
-            match url.scheme() {
+        let url = vars.optional(
+            "USER_DIRECTORY_URL",
+            read::url_with(UrlKind::Base, |url| match url.scheme() {
                 "http" if !development => Err(
                     " must be https:// (http:// only with ENVIRONMENT=development, to a loopback host): whoever can rewrite its answers decides who receives a reset link".to_owned(),
                 ),
-                "http" if !is_loopback(&url) => Err(
+                "http" if !is_loopback(url) => Err(
                     ": http:// is accepted only for a loopback host (127.0.0.1, [::1], localhost); use https://".to_owned(),
                 ),
-                _ => Ok(text.to_owned()),
-            }
-        });
-        let secret = vars.text("USER_DIRECTORY_SECRET").unwrap_or_default();
-        if secret.len() < MIN_SECRET_BYTES {
-            vars.problem(
-                "USER_DIRECTORY_SECRET",
-                format_args!(
-                    " must be at least {MIN_SECRET_BYTES} characters when USER_DIRECTORY_URL is set"
-                ),
-            );
-            return None;
-        }
+                _ => Ok(()),
+            }),
+        );
+        let too_short = || {
+            format!(
+                " must be at least {MIN_SECRET_BYTES} characters when USER_DIRECTORY_URL is set"
+            )
+        };
+        let secret = vars.required_secret(
+            "USER_DIRECTORY_SECRET",
+            &too_short(),
+            read::secret(MIN_SECRET_BYTES, too_short),
+        )?;
         Some(Self {
+            url: url?,
+            secret,
             hashing,
-            ..Self::new(&url?, &secret)
         })
     }
 }

@@ -1,7 +1,8 @@
 //! Where the application's events go (`EVENTS_URL`) and the secret they are signed with
 //! (`EVENTS_SECRET`). Unset URL: no event is queued at all.
 
-use super::read::{UrlKind, Vars, url};
+use super::Kind;
+use super::read::{Parser, UrlKind, Vars, url};
 use crate::model::secret::{SigningKey, SigningKeyFault};
 
 /// The application's events endpoint.
@@ -28,17 +29,14 @@ impl EventsConfig {
     /// something is wrong (each problem noted in `vars`). Whether the URL must be `https://` is
     /// decided with the other URLs (`config::URL_VARIABLES`).
     pub(crate) fn read(vars: &mut Vars<'_>) -> Option<Self> {
-        vars.text("EVENTS_URL")?;
+        if !vars.is_set("EVENTS_URL") {
+            return None;
+        }
         let url = vars.optional("EVENTS_URL", url(UrlKind::Endpoint));
-        let key = vars
-            .secret("EVENTS_SECRET", "when EVENTS_URL is set")
-            .and_then(|secret| match SigningKey::standard(secret.expose()) {
-                Ok(key) => Some(key),
-                Err(fault) => {
-                    vars.problem("EVENTS_SECRET", signing_key_problem(fault));
-                    None
-                }
-            });
+        let signing_secret = Parser::new(Kind::SigningSecret { raw_min: None }, |secret: &str| {
+            SigningKey::standard(secret).map_err(signing_key_problem)
+        });
+        let key = vars.secret("EVENTS_SECRET", "when EVENTS_URL is set", signing_secret);
         Some(Self {
             url: url?,
             key: key?,

@@ -9,9 +9,10 @@
 //! production rules: every configured URL `https://`, real providers, and none of the secrets
 //! published in `.dev.vars.example`.
 //!
-//! Every variable read is declared once in [`VARIABLES`] (name, default, secret or not, section,
-//! one line of documentation); values are read through `read::Vars`, which refuses an undeclared
-//! name in debug builds, and each section has its small reader below.
+//! Every variable read is declared once in [`VARIABLES`] (name, default, secret or not, [`Kind`],
+//! section, one line of documentation); values are read through `read::Vars`, which refuses in
+//! debug builds an undeclared name, a parser of another kind and a secret read as plain text (or
+//! plain text as a secret), and each section has its small reader below.
 
 use std::collections::BTreeMap;
 
@@ -27,8 +28,8 @@ mod read;
 pub(crate) mod variables;
 
 pub use read::is_loopback;
-use read::{UrlKind, Vars};
-pub use variables::{Section, VARIABLES, Variable, variable};
+use read::{Parser, Vars};
+pub use variables::{Kind, Section, UrlKind, VARIABLES, Variable, variable};
 
 pub use crate::model::secret::Secret;
 pub use breached::{BreachedCheck, BreachedConfig, PWNED_PASSWORDS_URL};
@@ -51,6 +52,8 @@ pub const MIN_REFUSAL_MIN_MS: u64 = 100;
 pub const MAX_REFUSAL_MIN_MS: u64 = 5_000;
 /// The shortest admin token accepted.
 pub const MIN_ADMIN_TOKEN_LEN: usize = 24;
+/// The shortest dialect C API key accepted (`API_KEYS`).
+pub const MIN_API_KEY_LEN: usize = 16;
 /// The shortest introspection token accepted (`INTROSPECTION_TOKENS`).
 pub const MIN_INTROSPECTION_TOKEN_LEN: usize = 32;
 /// The `aud` claim of every access token.
@@ -274,13 +277,12 @@ fn read_environment(vars: &mut Vars<'_>) -> (Environment, String) {
     let public_url = vars.required(
         "PUBLIC_URL",
         " is missing: set it to the site links should point to",
-        |text| {
-            let url = read::parse_url(text, UrlKind::Base).map_err(|fault| fault.to_string())?;
-            if environment.is_development() && !is_loopback(&url) {
+        read::url_with(UrlKind::Base, |url| {
+            if environment.is_development() && !is_loopback(url) {
                 return Err(" must be a loopback address (127.0.0.0/8, [::1] or localhost) with ENVIRONMENT=development; a public site runs under production rules".to_owned());
             }
-            Ok(text.trim_end_matches('/').to_owned())
-        },
+            Ok(())
+        }),
     );
     if !environment.is_development() {
         // The value is never repeated (a webhook URL may carry a token in its query).
@@ -314,72 +316,78 @@ fn read_keys_and_clients(vars: &mut Vars<'_>, environment: Environment) -> KeysA
     if !environment.is_development() {
         example_secret_problems(vars);
     }
+    let keyring = vars.required_secret(
+        "KEYS",
+        " is missing: add a key made by `pwreset keygen`",
+        Parser::new(Kind::Keyring, |text: &str| {
+            Keyring::parse(text).map_err(|e| format!(": {e}"))
+        }),
+    );
+    let accept_hs256 = vars.or_declared("ACCESS_TOKEN_ACCEPT_HS256", read::switch());
     KeysAndClients {
-        keyring: vars.required(
-            "KEYS",
-            " is missing: add a key made by `pwreset keygen`",
-            |text| Keyring::parse(text).map_err(|e| format!(": {e}")),
+        keyring,
+        access_token_algorithms: if accept_hs256 {
+            AccessTokenAlgorithms::EDDSA_ACCEPTING_HS256
+        } else {
+            AccessTokenAlgorithms::EDDSA_ONLY
+        },
+        admin_token: vars.optional_secret(
+            "ADMIN_TOKEN",
+            read::secret(MIN_ADMIN_TOKEN_LEN, || {
+                format!(" is too short: use at least {MIN_ADMIN_TOKEN_LEN} random characters")
+            }),
         ),
-        access_token_algorithms: vars.or_declared(
-            "ACCESS_TOKEN_ACCEPT_HS256",
-            read::one_of(
-                &[
-                    ("off", AccessTokenAlgorithms::EDDSA_ONLY),
-                    ("on", AccessTokenAlgorithms::EDDSA_ACCEPTING_HS256),
-                ],
-                " must be on or off",
-            ),
+        clients: vars.or_empty(
+            "CLIENTS",
+            BTreeMap::new(),
+            Parser::new(Kind::Clients, |text: &str| {
+                parse_clients(text, environment).map_err(|problem| format!(": {problem}"))
+            }),
         ),
-        admin_token: vars.optional("ADMIN_TOKEN", |token| {
-            if token.len() < MIN_ADMIN_TOKEN_LEN {
-                return Err(format!(
-                    " is too short: use at least {MIN_ADMIN_TOKEN_LEN} random characters"
-                ));
-            }
-            Ok(Secret::new(token))
-        }),
-        clients: vars.or_empty("CLIENTS", BTreeMap::new(), |text| {
-            parse_clients(text, environment).map_err(|problem| format!(": {problem}"))
-        }),
-        api_keys: vars.or_empty("API_KEYS", Vec::new(), |text| {
-            let keys = list_items(text);
-            if keys.iter().any(|k| k.len() < 16) {
-                return Err(": every key needs at least 16 characters".to_owned());
-            }
-            Ok(keys.into_iter().map(Secret::new).collect())
-        }),
-        introspection_tokens: vars.or_empty("INTROSPECTION_TOKENS", Vec::new(), |text| {
-            let tokens = list_items(text);
-            if tokens.iter().any(|t| t.len() < MIN_INTROSPECTION_TOKEN_LEN) {
-                return Err(format!(
-                    ": every token needs at least {MIN_INTROSPECTION_TOKEN_LEN} random characters"
-                ));
-            }
-            Ok(tokens.into_iter().map(Secret::new).collect())
-        }),
+        api_keys: vars
+            .optional_secret(
+                "API_KEYS",
+                read::secret_list(MIN_API_KEY_LEN, || {
+                    format!(": every key needs at least {MIN_API_KEY_LEN} characters")
+                }),
+            )
+            .unwrap_or_default(),
+        introspection_tokens: vars
+            .optional_secret(
+                "INTROSPECTION_TOKENS",
+                read::secret_list(MIN_INTROSPECTION_TOKEN_LEN, || {
+                    format!(
+                        ": every token needs at least {MIN_INTROSPECTION_TOKEN_LEN} random characters"
+                    )
+                }),
+            )
+            .unwrap_or_default(),
     }
 }
 
 /// `PASSWORD_POLICY` and dialect C's `USER_API_*`.
 fn read_policies(vars: &mut Vars<'_>) -> (Policy, UserApi) {
-    let policy = |text: &str| parse_policy(text).map_err(|problem| format!(": {problem}"));
-    let segment = |text: &str| {
-        let fits = (1..=32).contains(&text.len())
-            && text
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        fits.then(|| text.to_owned())
-            .ok_or_else(|| " must be 1-32 letters, digits, - or _".to_owned())
+    let policy = || {
+        Parser::new(Kind::Policy, |text: &str| {
+            parse_policy(text).map_err(|problem| format!(": {problem}"))
+        })
     };
-    let password_policy = vars.or_declared("PASSWORD_POLICY", policy);
+    let segment = || {
+        Parser::new(Kind::PathSegment, |text: &str| {
+            let fits = (1..=32).contains(&text.len())
+                && text
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            fits.then(|| text.to_owned())
+                .ok_or_else(|| " must be 1-32 letters, digits, - or _".to_owned())
+        })
+    };
+    let password_policy = vars.or_declared("PASSWORD_POLICY", policy());
     let user_api = UserApi {
-        prefix: vars.or_declared("USER_API_PREFIX", segment),
-        version: vars.or_declared("USER_API_VERSION", segment),
-        policy: vars.or_declared("USER_API_PASSWORD_POLICY", policy),
-        reveal_accounts: vars.or_declared(
-            "USER_API_REVEAL_ACCOUNTS",
-            read::one_of(&[("off", false), ("on", true)], " must be on or off"),
-        ),
+        prefix: vars.or_declared("USER_API_PREFIX", segment()),
+        version: vars.or_declared("USER_API_VERSION", segment()),
+        policy: vars.or_declared("USER_API_PASSWORD_POLICY", policy()),
+        reveal_accounts: vars.or_declared("USER_API_REVEAL_ACCOUNTS", read::switch()),
     };
     if !cfg!(feature = "strength")
         && (password_policy.needs_strength() || user_api.policy.needs_strength())
@@ -435,20 +443,21 @@ fn read_lifetimes_and_codes(vars: &mut Vars<'_>) -> (Lifetimes, u8) {
 
 /// `REFUSAL_MIN_MS`: at least [`MIN_REFUSAL_MIN_MS`] outside development.
 fn read_refusal(vars: &mut Vars<'_>, environment: Environment) -> u64 {
-    let floor = if environment.is_development() {
-        0
-    } else {
-        MIN_REFUSAL_MIN_MS
-    };
     let refusal = || {
         format!(
             " must be a whole number of milliseconds from {MIN_REFUSAL_MIN_MS} to {MAX_REFUSAL_MIN_MS} (from 0 with ENVIRONMENT=development): below that, how long a refusal takes tells whether the name exists"
         )
     };
-    vars.or_declared(
+    let ms = vars.or_declared(
         "REFUSAL_MIN_MS",
-        read::whole_number(floor..=MAX_REFUSAL_MIN_MS, refusal),
-    )
+        read::whole_number(0..=MAX_REFUSAL_MIN_MS, refusal),
+    );
+    if ms < MIN_REFUSAL_MIN_MS && !environment.is_development() {
+        // The same problem as a value out of range; the configuration is refused.
+        vars.problem("REFUSAL_MIN_MS", refusal());
+        return MIN_REFUSAL_MIN_MS;
+    }
+    ms
 }
 
 /// The providers; outside development, neither channel may use the outbox.
@@ -476,39 +485,27 @@ fn with_breached_rule(policy: Policy) -> Policy {
     Policy::new(settings).unwrap_or(policy)
 }
 
-/// The items of a list separated by commas or white space.
-fn list_items(text: &str) -> Vec<String> {
-    text.split([',', ' ', '\n', '\t', '\r'])
-        .map(str::trim)
-        .filter(|item| !item.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 /// Outside development: none of the secrets `.dev.vars.example` publishes, in any position of
 /// a list (a keyring entry is compared by its key, whatever its id). Never repeats a value.
 fn example_secret_problems(vars: &mut Vars<'_>) {
-    let key_of = |entry: &str| {
-        entry
-            .split_once(':')
-            .map_or(entry, |(_, key)| key)
-            .to_owned()
-    };
+    /// What of a list item is compared: a keyring entry's key, any other item whole.
+    fn compared<'a>(name: &str, item: &'a str) -> &'a str {
+        match item.split_once(':') {
+            Some((_, key)) if name == "KEYS" => key,
+            _ => item,
+        }
+    }
     for name in EXAMPLE_SECRET_VARIABLES {
-        let (Some(given), Some(example)) = (vars.text(name), example_value(name)) else {
+        let (Some(given), Some(example)) = (vars.secret_text(name), example_value(name)) else {
             continue;
         };
-        let published = if name == "KEYS" {
-            let examples: Vec<String> = list_items(example).iter().map(|e| key_of(e)).collect();
-            list_items(&given)
-                .iter()
-                .any(|entry| examples.contains(&key_of(entry)))
-        } else {
-            let examples = list_items(example);
-            list_items(&given)
-                .iter()
-                .any(|item| examples.contains(item))
-        };
+        let examples: Vec<&str> = read::list_items(example)
+            .into_iter()
+            .map(|item| compared(name, item))
+            .collect();
+        let published = read::list_items(given.expose())
+            .into_iter()
+            .any(|item| examples.contains(&compared(name, item)));
         if published {
             vars.problem(
                 name,

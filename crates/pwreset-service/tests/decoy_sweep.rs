@@ -10,6 +10,7 @@ use pwreset_service::guard::{
     GuardAddress, GuardOp, ObjectStorage, Proof, apply_guard_op, decoy_alarm_after_op,
     decoy_sweep_alarm, sweep_decoys,
 };
+use pwreset_service::model::tags::IdentifierTag;
 use pwreset_service::ports::AccountGuard as _;
 use pwreset_service::testing::memory::{MemoryObjectStorage, MemoryPlatform};
 /// When the first guesses were made.
@@ -38,6 +39,11 @@ fn wrong_guess() -> GuardOp {
 /// The `i`th name's tag: 16 hex digits, all picking the same object, in key order by `i`.
 fn tag(i: usize) -> String {
     format!("{:016x}", i * 256)
+}
+
+/// The `i`th name's tag as the service holds it (read off the wire: only the keyring makes tags).
+fn name_tag(i: usize) -> IdentifierTag {
+    serde_json::from_value(serde_json::json!(tag(i))).unwrap()
 }
 
 fn record(i: usize) -> String {
@@ -131,7 +137,7 @@ fn the_memory_platform_sweeps_in_batches_like_the_alarm() {
     let platform = MemoryPlatform::new(T0);
     let (live, expired) = (1_500, 300);
     let addresses: Vec<GuardAddress> = (0..live + expired)
-        .map(|i| GuardAddress::of_unknown_name(&tag(i)))
+        .map(|i| GuardAddress::of_unknown_name(&name_tag(i)))
         .collect();
     assert!(addresses.iter().all(|a| a.object == addresses[0].object));
     for a in &addresses[live..] {
@@ -190,7 +196,7 @@ fn the_memory_platforms_alarms_are_the_services() {
     let platform = MemoryPlatform::new(T0);
     let (live, expired) = (BATCH + 500, 300);
     let addresses: Vec<GuardAddress> = (0..live + expired)
-        .map(|i| GuardAddress::of_unknown_name(&tag(i)))
+        .map(|i| GuardAddress::of_unknown_name(&name_tag(i)))
         .collect();
     let object = addresses[0].object.clone();
     // An account's op sets no alarm; the first decoy op sets one, an hour on, and later ops

@@ -10,6 +10,7 @@ use crate::delivery::{self, Channel};
 use crate::model::audit;
 use crate::model::job::{ResetRequest, ResetVia};
 use crate::model::message::{DeadLetter, OutgoingMessage};
+use crate::model::tags::IdentifierTag;
 use crate::ports::Platform;
 
 /// The reason kept for a message the work queue gave up on after its retries.
@@ -46,7 +47,10 @@ pub async fn reset_request(p: &impl Platform, keyring: Option<&Keyring>, request
             _ => Channel::Email,
         },
         to: match keyring {
-            Some(keyring) => format!("identifier {}", keyring.identifier_tag(&request.identifier)),
+            Some(keyring) => format!(
+                "identifier {}",
+                IdentifierTag::of(keyring, &request.identifier).as_str()
+            ),
             None => "identifier withheld".to_owned(),
         },
         reason: REQUEST_GAVE_UP.to_owned(),

@@ -22,14 +22,13 @@ use crate::model::event::{Dialect, Event, EventData, EventSource, EventType, Loc
 use crate::model::guard_ops::GuardAnswer;
 use crate::model::job::{Job, ResetVia};
 use crate::model::message::OutgoingMessage;
+use crate::model::tags::IdentifierTag;
 use crate::ports::{Platform, PlatformResult};
 
-/// The keyed tag of a client's IP address: [`Keyring::identifier_tag`] of `ip:<address>`, 16 hex
+/// The keyed tag of a client's IP address: the [`IdentifierTag`] of `ip:<address>`, 16 hex
 /// digits.
-///
-/// [`Keyring::identifier_tag`]: pwreset_core::secrets::Keyring::identifier_tag
 pub fn ip_tag(cfg: &ServiceConfig, client_ip: &str) -> String {
-    cfg.keyring.identifier_tag(&format!("ip:{client_ip}"))
+    IdentifierTag::of(&cfg.keyring, &format!("ip:{client_ip}")).into()
 }
 
 /// Where a request came from, as events tell it.

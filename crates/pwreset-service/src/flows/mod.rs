@@ -25,6 +25,7 @@ use pwreset_core::secrets::AccessTokenIssuer;
 use crate::config::{ServiceConfig, TOKEN_AUDIENCE};
 use crate::directory::Directory;
 use crate::guard::GlobalOp;
+use crate::model::tags::StateTag;
 use crate::ports::{Platform, PlatformError};
 
 /// Why a flow refused, in terms every dialect can render.
@@ -73,10 +74,9 @@ impl From<PlatformError> for FlowError {
 pub type FlowResult<T> = Result<T, FlowError>;
 
 /// The tags of `account`'s password state (its hash and e-mail address) under every key, newest
-/// first: its links and codes are bound to them (`Keyring::state_tags`).
-pub fn state_tags(cfg: &ServiceConfig, account: &crate::model::account::Account) -> Vec<String> {
-    cfg.keyring
-        .state_tags(&account.id, &account.password_state())
+/// first: its links and codes are bound to them ([`StateTag::of`]).
+pub fn state_tags(cfg: &ServiceConfig, account: &crate::model::account::Account) -> Vec<StateTag> {
+    StateTag::of(&cfg.keyring, &account.id, &account.password_state())
 }
 
 /// The account directory this configuration names (the platform's own, or the remote one).

@@ -21,7 +21,8 @@ use crate::guard::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp, P
 use crate::model::account::Account;
 use crate::model::audit;
 use crate::model::event::{Dialect, EventSource, Method};
-use crate::model::secret::Digest;
+use crate::model::secret::{Digest, SecretId};
+use crate::model::tags::{IdentifierTag, StateTag};
 use crate::ports::{Accounts, LimitRule, Platform, PlatformError};
 
 /// The hex digests of `text` read as a code in `scope`, or one that never matches when it is not
@@ -81,7 +82,7 @@ pub async fn code_for_payload(
     limit(p, LimitRule::AttemptPerIp, client_ip).await?;
     let source = events::source(cfg, Dialect::Reg, Method::Email, client_ip);
     let account = lookup::by_username_or_email(&directory(p, cfg), username).await?;
-    let asked_as = cfg.keyring.identifier_tag(username);
+    let asked_as = IdentifierTag::of(&cfg.keyring, username);
     // An unknown name's decoy guard: a wrong guess costs the same round trip and counts against
     // a day's budget either way, so nothing tells an account exists.
     let guard = account.as_ref().map_or_else(
@@ -145,7 +146,7 @@ pub async fn reset_with_payload(
         .confirm(&account.id, &account.password_state())
         .map_err(|_| FlowError::InvalidSecret)?;
     let proof = Proof::Payload {
-        secret_id: format!("payload:{}", verified.nonce_hex),
+        secret_id: SecretId::of_payload(&verified.nonce_hex),
         issued_at: verified.issued_at.as_secs(),
         expires_at: verified.expires_at.as_secs(),
     };
@@ -167,8 +168,8 @@ pub async fn reset_with_link(
     let token = LinkToken::parse(token).map_err(|_| FlowError::InvalidSecret)?;
     let mut found = None;
     for digest in token.digests(&cfg.keyring) {
-        let key = digest.storage_key();
-        if let Some(record) = p.link(&key).await? {
+        let key = SecretId::of_link(&digest);
+        if let Some(record) = p.link(key.as_str()).await? {
             found = Some((key, record));
             break;
         }
@@ -195,7 +196,7 @@ pub async fn reset_with_link(
     };
     let source = events::source(cfg, dialect, Method::Link, client_ip);
     let token = check_then_commit(p, cfg, account, form, proof, "link", &source).await?;
-    if let Err(e) = p.delete_link(&key).await {
+    if let Err(e) = p.delete_link(key.as_str()).await {
         // The guard already refuses the used link; its record expires by itself.
         p.log(&audit::line(
             "link_record_not_deleted",
@@ -224,7 +225,7 @@ pub async fn reset_with_code(
     };
     let Some(account) = account else {
         // An unknown phone: the same guard round trip as a wrong code, then the same answer.
-        let asked_as = cfg.keyring.identifier_tag(phone.unwrap_or_default());
+        let asked_as = IdentifierTag::of(&cfg.keyring, phone.unwrap_or_default());
         let guard = GuardAddress::of_unknown_name(&asked_as);
         let digests = code_digests(cfg, code, CodeScope::Account(&guard.record));
         holds(
@@ -244,7 +245,7 @@ pub async fn reset_with_code(
     let proof = Proof::Code {
         digests: code_digests(cfg, code, CodeScope::Account(&account.id)),
         // Codes redeemed without a phone come through no identifier of the account.
-        asked_as: cfg.keyring.identifier_tag(phone.unwrap_or("no-phone")),
+        asked_as: IdentifierTag::of(&cfg.keyring, phone.unwrap_or("no-phone")),
     };
     check_then_commit(p, cfg, account, form, proof, "sms_code", &source).await
 }
@@ -314,7 +315,6 @@ async fn check_then_commit(
 
 /// A decoy guard's state tags, computed like an account's (over its record and an empty state),
 /// so that a guess at an unknown name costs what one at an account costs.
-fn decoy_state_tags(cfg: &ServiceConfig, guard: &GuardAddress) -> Vec<String> {
-    cfg.keyring
-        .state_tags(&guard.record, &PasswordState::new(""))
+fn decoy_state_tags(cfg: &ServiceConfig, guard: &GuardAddress) -> Vec<StateTag> {
+    StateTag::of(&cfg.keyring, &guard.record, &PasswordState::new(""))
 }

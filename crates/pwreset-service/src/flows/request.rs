@@ -8,6 +8,7 @@ use crate::config::ServiceConfig;
 use crate::delivery::Locale;
 use crate::model::audit;
 use crate::model::job::{Job, ResetRequest, ResetVia};
+use crate::model::tags::IdentifierTag;
 use crate::ports::{LimitRule, Platform, PlatformError};
 
 /// Checks the limits for `identifier` (already normalised; counted under its keyed tag) and
@@ -33,8 +34,8 @@ pub async fn request_limits(
     client_ip: &str,
 ) -> FlowResult<()> {
     limit(p, LimitRule::RequestPerIp, client_ip).await?;
-    let tag = cfg.keyring.identifier_tag(identifier);
-    limit(p, LimitRule::RequestPerIdentifier, &tag).await
+    let tag = IdentifierTag::of(&cfg.keyring, identifier);
+    limit(p, LimitRule::RequestPerIdentifier, tag.as_str()).await
 }
 
 /// Queues the request for the consumer, which finds the account and sends the secret. The

@@ -23,7 +23,8 @@ use crate::model::http::RESET_PAGE_PATH;
 use crate::model::job::{ResetRequest, ResetVia};
 use crate::model::locale::Locale;
 use crate::model::message::OutgoingMessage;
-use crate::model::secret::Digest;
+use crate::model::secret::{Digest, SecretId};
+use crate::model::tags::{IdentifierTag, StateTag};
 use crate::ports::{Accounts, LimitRule, Platform, PlatformError, PlatformResult};
 
 /// Finds the account of `request`, issues its secret and sends the message.
@@ -55,7 +56,7 @@ pub async fn run_reset_request(
     ));
     let codes = matches!(request.via, ResetVia::EmailCode | ResetVia::SmsCode);
     let asked = CodeAsked {
-        asked_as: cfg.keyring.identifier_tag(&request.identifier),
+        asked_as: IdentifierTag::of(&cfg.keyring, &request.identifier),
         expires_at: p.now().as_secs() + cfg.lifetimes.code,
     };
     if accounts.is_empty() {
@@ -120,7 +121,7 @@ pub async fn run_reset_request(
 
 /// A code asked for: through which identifier (its keyed tag), and when it would expire.
 struct CodeAsked {
-    asked_as: String,
+    asked_as: IdentifierTag,
     expires_at: u64,
 }
 
@@ -243,7 +244,7 @@ async fn issue_code(
 }
 
 /// The tag a new secret of `account` is bound to: its password state's, under the newest key.
-fn newest_state_tag(cfg: &ServiceConfig, account: &Account) -> String {
+fn newest_state_tag(cfg: &ServiceConfig, account: &Account) -> StateTag {
     crate::flows::state_tags(cfg, account)
         .into_iter()
         .next()
@@ -268,7 +269,7 @@ async fn email_links(
     for account in accounts {
         let token = LinkToken::generate().map_err(|e| PlatformError(e.to_string()))?;
         let expires_at = p.now().as_secs() + cfg.lifetimes.link;
-        let key = token.digest(&cfg.keyring).storage_key();
+        let key = SecretId::of_link(&token.digest(&cfg.keyring));
         let record = crate::ports::LinkRecord {
             account_id: account.id.clone(),
             expires_at,
@@ -284,7 +285,8 @@ async fn email_links(
         if p.guard(&guard, op).await? != GuardAnswer::LinkIssued {
             continue;
         }
-        p.put_link(&key, &record, cfg.lifetimes.link).await?;
+        p.put_link(key.as_str(), &record, cfg.lifetimes.link)
+            .await?;
         let token = token.reveal_hex();
         let link = match form {
             LinkForm::Token => format!(

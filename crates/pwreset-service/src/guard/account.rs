@@ -17,12 +17,12 @@
 //! unused or really used.
 
 use pwreset_core::UnixTime;
-use pwreset_core::secrets::constant_time_eq;
 use serde::{Deserialize, Serialize};
 
 use crate::model::error::{PlatformError, PlatformResult};
 use crate::model::guard_ops::{GuardAnswer, GuardOp, Proof};
-use crate::model::secret::Digest;
+use crate::model::secret::{Digest, SecretId};
+use crate::model::tags::{IdentifierTag, StateTag};
 use crate::ports::ObjectStorage;
 
 /// Wrong tries that burn a code: the fifth wrong guess deletes it.
@@ -60,27 +60,25 @@ struct LiveCode {
     /// The password state it was issued against (a state tag; empty: issued before secrets were
     /// bound, holds whatever the state).
     #[serde(default)]
-    state: String,
+    state: StateTag,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Secret {
-    id: String,
+    id: SecretId,
     expires_at: u64,
     #[serde(default)]
     serial: u64,
     /// As [`LiveCode::state`] (links; empty for used payloads, which carry their own binding).
     #[serde(default)]
-    state: String,
+    state: StateTag,
 }
 
 /// Whether a secret issued against `issued_for` holds for the account's current state, given as
-/// its tags under every key. A secret from before the binding (no tag) holds.
-fn same_state(issued_for: &str, current: &[String]) -> bool {
-    issued_for.is_empty()
-        || current.iter().fold(false, |found, tag| {
-            constant_time_eq(tag.as_bytes(), issued_for.as_bytes()) | found
-        })
+/// its tags under every key (each compared in constant time). A secret from before the binding
+/// (no tag) holds.
+fn same_state(issued_for: &StateTag, current: &[StateTag]) -> bool {
+    issued_for.is_unbound() || issued_for.is_among(current)
 }
 
 /// A begun password change that the store may or may not hold yet.
@@ -131,7 +129,7 @@ pub struct GuardState {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct FailedGuess {
     at: u64,
-    by: String,
+    by: IdentifierTag,
 }
 
 /// The tries through one identifier since a code was last asked for with it: what
@@ -141,7 +139,7 @@ struct FailedGuess {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct AskedCode {
     /// The identifier's keyed tag.
-    by: String,
+    by: IdentifierTag,
     /// Failed code guesses through it since.
     wrong: u32,
     /// When the code asked for would expire (unix seconds): then this is forgotten.
@@ -342,13 +340,13 @@ impl GuardState {
 
     /// A code was asked for through `by` (a keyed tag; empty: an op from before the tries were
     /// counted per identifier), to expire at `until`: its tries start afresh.
-    fn note_asked(&mut self, by: &str, until: u64) {
+    fn note_asked(&mut self, by: &IdentifierTag, until: u64) {
         if by.is_empty() {
             return;
         }
-        self.asked.retain(|a| a.by != by);
+        self.asked.retain(|a| a.by != *by);
         self.asked.push(AskedCode {
-            by: by.to_owned(),
+            by: by.clone(),
             wrong: 0,
             until,
         });
@@ -358,17 +356,17 @@ impl GuardState {
     }
 
     /// Counts a failed code guess through `by` against the code last asked for with it.
-    fn note_wrong(&mut self, by: &str) {
-        if let Some(asked) = self.asked.iter_mut().find(|a| a.by == by) {
+    fn note_wrong(&mut self, by: &IdentifierTag) {
+        if let Some(asked) = self.asked.iter_mut().find(|a| a.by == *by) {
             asked.wrong = asked.wrong.saturating_add(1);
         }
     }
 
     /// Whether the tries of the code last asked for through `by` are spent.
-    fn tries_spent(&self, by: &str) -> bool {
+    fn tries_spent(&self, by: &IdentifierTag) -> bool {
         self.asked
             .iter()
-            .any(|a| a.by == by && a.wrong >= MAX_WRONG_TRIES)
+            .any(|a| a.by == *by && a.wrong >= MAX_WRONG_TRIES)
     }
 
     fn next_serial(&mut self) -> u64 {
@@ -388,23 +386,23 @@ impl GuardState {
 
     /// When today's failed guesses are spent: whether `asked_as` spent a day's worth on its own
     /// (and the seconds until it may guess again).
-    fn guesses_paused(&self, asked_as: &str, now: u64) -> Option<Option<u64>> {
+    fn guesses_paused(&self, asked_as: &IdentifierTag, now: u64) -> Option<Option<u64>> {
         if self.guesses.len() < DAILY_FAILED_GUESSES {
             return None;
         }
         let own: Vec<u64> = self
             .guesses
             .iter()
-            .filter(|g| g.by == asked_as)
+            .filter(|g| g.by == *asked_as)
             .map(|g| g.at)
             .collect();
         Some((own.len() >= DAILY_FAILED_GUESSES).then(|| until_a_day_after(&own, now)))
     }
 
-    fn record_failed_guess(&mut self, asked_as: &str, now: u64) {
+    fn record_failed_guess(&mut self, asked_as: &IdentifierTag, now: u64) {
         self.guesses.push(FailedGuess {
             at: now,
-            by: asked_as.to_owned(),
+            by: asked_as.clone(),
         });
     }
 
@@ -447,7 +445,7 @@ impl GuardState {
                 id: secret_id,
                 expires_at,
                 serial: 0,
-                state: String::new(),
+                state: StateTag::default(),
             });
         }
         self.links.retain(|l| l.serial >= issued_before);
@@ -466,7 +464,7 @@ impl GuardState {
     /// costs a try (and burns at the fifth) and counts against the day's failed guesses. A link or
     /// code issued against another state (the password or the e-mail address changed since,
     /// whoever changed it) holds no more.
-    fn verdict(&mut self, proof: &Proof, state: &[String], now: u64) -> Verdict {
+    fn verdict(&mut self, proof: &Proof, state: &[StateTag], now: u64) -> Verdict {
         match proof {
             Proof::CurrentPassword => Verdict::Holds,
             Proof::Link { secret_id } => {
@@ -640,10 +638,21 @@ mod tests {
         UnixTime::from_secs(secs)
     }
 
+    /// An identifier's tag as the guard reads it off the wire (the tests name identifiers by what
+    /// they stand for; only the keyring makes real ones).
+    fn tag(text: &str) -> IdentifierTag {
+        serde_json::from_value(serde_json::json!(text)).unwrap()
+    }
+
+    /// A link's or payload's id as the guard reads it off the wire.
+    fn secret(text: &str) -> SecretId {
+        serde_json::from_value(serde_json::json!(text)).unwrap()
+    }
+
     fn code(digest: &str) -> Proof {
         Proof::Code {
             digests: vec![digest.into()],
-            asked_as: "by-username".into(),
+            asked_as: tag("by-username"),
         }
     }
 
@@ -651,7 +660,7 @@ mod tests {
         state.apply(
             GuardOp::IssueCode {
                 state: Default::default(),
-                asked_as: "by-username".into(),
+                asked_as: tag("by-username"),
                 digest: digest.into(),
                 expires_at: 1_000,
                 global_digests: vec!["g".into()],
@@ -663,7 +672,7 @@ mod tests {
     fn issue_at(state: &mut GuardState, digest: &str, now: u64) {
         let op = GuardOp::IssueCode {
             state: Default::default(),
-            asked_as: "by-username".into(),
+            asked_as: tag("by-username"),
             digest: digest.into(),
             expires_at: now + 600,
             global_digests: vec![],
@@ -735,13 +744,13 @@ mod tests {
     fn by(asked_as: &str, digest: &str) -> GuardOp {
         check(Proof::Code {
             digests: vec![digest.into()],
-            asked_as: asked_as.into(),
+            asked_as: tag(asked_as),
         })
     }
 
     fn asked(state: &mut GuardState, asked_as: &str, now: u64) -> GuardAnswer {
         let op = GuardOp::CodeAsked {
-            asked_as: asked_as.into(),
+            asked_as: tag(asked_as),
             expires_at: now + 600,
         };
         state.apply(op, at(now))
@@ -781,7 +790,7 @@ mod tests {
         account.messages = vec![102; DAILY_MESSAGES];
         let refused = GuardOp::IssueCode {
             state: Default::default(),
-            asked_as: "by-username".into(),
+            asked_as: tag("by-username"),
             digest: "cc".into(),
             expires_at: 700,
             global_digests: vec![],
@@ -822,7 +831,7 @@ mod tests {
             );
         }
         let op = GuardOp::CodeAsked {
-            asked_as: "by-username".into(),
+            asked_as: tag("by-username"),
             expires_at: 600,
         };
         let text = serde_json::to_string(&op).unwrap();
@@ -830,6 +839,33 @@ mod tests {
         // A stored state from before `asked` reads as none asked.
         let old: GuardState = serde_json::from_str(r#"{"code":null}"#).unwrap();
         assert!(old.asked.is_empty());
+    }
+
+    /// A record stored while the guard's tags and ids were plain strings reads back and is
+    /// written again byte for byte; one from before the tags (no `state`, no `asked`) reads too.
+    #[test]
+    fn a_record_stored_with_string_tags_is_read_and_written_unchanged() {
+        let stored = concat!(
+            r#"{"code":{"digest":"3f1c","expires_at":700,"wrong_tries":1,"global_digests":["9a0b"],"#,
+            r#""serial":2,"state":"k2:00112233445566778899aabbccddeeff"},"#,
+            r#""used":[{"id":"payload:0123456789abcdef0123456789abcdef","expires_at":900,"serial":0,"state":""}],"#,
+            r#""links":[{"id":"link:5e6f","expires_at":800,"serial":1,"state":"k2:00112233445566778899aabbccddeeff"}],"#,
+            r#""password_changed_at":5,"serial":2,"#,
+            r#""pending":{"change_id":"c0ffee","proof":{"kind":"link","secret_id":"link:5e6f"},"changed_at":10,"serial":3,"lease_until":100},"#,
+            r#""guesses":[{"at":50,"by":"0123456789abcdef"}],"messages":[1,2],"#,
+            r#""asked":[{"by":"0123456789abcdef","wrong":1,"until":700}]}"#,
+        );
+        let state: GuardState = serde_json::from_str(stored).unwrap();
+        assert_eq!(serde_json::to_string(&state).unwrap(), stored);
+        let old = r#"{"code":{"digest":"3f1c","expires_at":700,"wrong_tries":0},"links":[{"id":"link:5e6f","expires_at":800}]}"#;
+        let state: GuardState = serde_json::from_str(old).unwrap();
+        let written = concat!(
+            r#"{"code":{"digest":"3f1c","expires_at":700,"wrong_tries":0,"global_digests":[],"#,
+            r#""serial":0,"state":""},"used":[],"#,
+            r#""links":[{"id":"link:5e6f","expires_at":800,"serial":0,"state":""}],"#,
+            r#""password_changed_at":0,"serial":0,"pending":null,"guesses":[],"messages":[],"asked":[]}"#,
+        );
+        assert_eq!(serde_json::to_string(&state).unwrap(), written);
     }
 
     #[test]
@@ -874,7 +910,7 @@ mod tests {
         let redeem = GuardOp::RedeemCode {
             state: Default::default(),
             digests: vec!["aa".into()],
-            asked_as: "by-username".into(),
+            asked_as: tag("by-username"),
             seen_changed_at: 0,
         };
         assert_eq!(
@@ -902,7 +938,7 @@ mod tests {
         issue(&mut state, "aa");
         let link = GuardOp::IssueLink {
             state: Default::default(),
-            secret_id: "link:1".into(),
+            secret_id: secret("link:1"),
             expires_at: 500,
         };
         state.apply(link, at(1));
@@ -912,7 +948,7 @@ mod tests {
             GuardAnswer::Changed { .. }
         ));
         let second = Proof::Link {
-            secret_id: "link:1".into(),
+            secret_id: secret("link:1"),
         };
         // The second read the account before the first changed it: it waits, reads afresh, and
         // finds its link dead.
@@ -930,13 +966,13 @@ mod tests {
         state.apply(
             GuardOp::IssueLink {
                 state: Default::default(),
-                secret_id: "link:1".into(),
+                secret_id: secret("link:1"),
                 expires_at: 500,
             },
             at(1),
         );
         let payload = |id: &str, issued_at| Proof::Payload {
-            secret_id: id.into(),
+            secret_id: secret(id),
             issued_at,
             expires_at: 600,
         };
@@ -946,7 +982,7 @@ mod tests {
         ));
         assert_eq!(state.apply(check(code("aa")), at(41)), GuardAnswer::Fails);
         let link = Proof::Link {
-            secret_id: "link:1".into(),
+            secret_id: secret("link:1"),
         };
         assert_eq!(state.apply(check(link), at(41)), GuardAnswer::Fails);
         assert_eq!(
@@ -978,13 +1014,13 @@ mod tests {
         for id in ["a", "b"] {
             let op = GuardOp::IssueLink {
                 state: Default::default(),
-                secret_id: id.into(),
+                secret_id: secret(id),
                 expires_at: 100,
             };
             state.apply(op, at(1));
         }
         let link = |id: &str| Proof::Link {
-            secret_id: id.into(),
+            secret_id: secret(id),
         };
         assert_eq!(state.apply(check(link("a")), at(2)), GuardAnswer::Fails);
         assert_eq!(
@@ -1002,14 +1038,14 @@ mod tests {
 
     fn link(id: &str) -> Proof {
         Proof::Link {
-            secret_id: id.into(),
+            secret_id: secret(id),
         }
     }
 
     fn issue_link(state: &mut GuardState, id: &str, now: u64) -> GuardAnswer {
         let op = GuardOp::IssueLink {
             state: Default::default(),
-            secret_id: id.into(),
+            secret_id: secret(id),
             expires_at: now + 3_600,
         };
         state.apply(op, at(now))
@@ -1172,7 +1208,7 @@ mod tests {
         );
         let code_op = GuardOp::IssueCode {
             state: Default::default(),
-            asked_as: "by-username".into(),
+            asked_as: tag("by-username"),
             digest: "aa".into(),
             expires_at: 1_000,
             global_digests: vec![],

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::secret::Digest;
+use super::secret::{Digest, SecretId};
+use super::tags::{IdentifierTag, StateTag};
 
 /// How many objects hold every guard, accounts' and decoys' alike.
 pub const GUARD_OBJECTS: u64 = 256;
@@ -38,9 +39,10 @@ impl GuardAddress {
     }
 
     /// The decoy guard of a name that matches no account, from the name's keyed tag
-    /// ([`pwreset_core::secrets::Keyring::identifier_tag`], 16 hex digits): nobody without the key
-    /// can tell which object a name's guesses go to.
-    pub fn of_unknown_name(name_tag: &str) -> Self {
+    /// ([`IdentifierTag`], 16 hex digits): nobody without the key can tell which object a name's
+    /// guesses go to.
+    pub fn of_unknown_name(name_tag: &IdentifierTag) -> Self {
+        let name_tag = name_tag.as_str();
         let head = name_tag.get(..16).unwrap_or(name_tag);
         GuardAddress {
             object: object_name(u64::from_str_radix(head, 16).unwrap_or(0)),
@@ -69,17 +71,17 @@ pub enum Proof {
         /// The keyed tag of the identifier the code was presented with (username, address,
         /// phone, or `no-phone`): whose own day of guesses a paused account reports.
         #[serde(default)]
-        asked_as: String,
+        asked_as: IdentifierTag,
     },
     /// A link: its record's storage key.
     Link {
         /// The storage key.
-        secret_id: String,
+        secret_id: SecretId,
     },
     /// A signed payload: its nonce, issue time and expiry.
     Payload {
         /// `payload:<nonce hex>`.
-        secret_id: String,
+        secret_id: SecretId,
         /// Issue time (unix seconds).
         issued_at: u64,
         /// Expiry (unix seconds).
@@ -108,11 +110,11 @@ pub enum GuardOp {
         /// The newest tag of the account's password state as the issuer read it
         /// (`Keyring::state_tags`): the code holds only while the state has not changed.
         #[serde(default)]
-        state: String,
+        state: StateTag,
         /// The keyed tag of the identifier the code was asked for with: its tries start afresh
         /// (see [`GuardOp::CodeAsked`]), whether or not the code is issued.
         #[serde(default)]
-        asked_as: String,
+        asked_as: IdentifierTag,
     },
     /// A code was asked for with the identifier `asked_as` and none is issued here: the account's
     /// codes are limited for now, or the name is unknown (its decoy guard). The tries counted
@@ -120,7 +122,7 @@ pub enum GuardOp {
     /// was issued never shows in what a try answers (see [`GuardAnswer::Exhausted`]).
     CodeAsked {
         /// The identifier's keyed tag.
-        asked_as: String,
+        asked_as: IdentifierTag,
         /// When the code asked for would expire (unix seconds).
         expires_at: u64,
     },
@@ -128,12 +130,12 @@ pub enum GuardOp {
     /// change.
     IssueLink {
         /// The link record's storage key.
-        secret_id: String,
+        secret_id: SecretId,
         /// Expiry (unix seconds).
         expires_at: u64,
         /// The newest tag of the account's password state (see [`GuardOp::IssueCode`]).
         #[serde(default)]
-        state: String,
+        state: StateTag,
     },
     /// Whether a proof holds, without using it up. A wrong code costs a try.
     Check {
@@ -144,7 +146,7 @@ pub enum GuardOp {
         seen_changed_at: u64,
         /// The tags of the account's password state as the caller read it, one per key.
         #[serde(default)]
-        state: Vec<String>,
+        state: Vec<StateTag>,
     },
     /// Dialect A's step between code and password: a right code is used up (and buys a signed
     /// payload); a wrong one costs a try.
@@ -153,13 +155,13 @@ pub enum GuardOp {
         digests: Vec<Digest>,
         /// The keyed tag of the identifier it was presented with (see [`Proof::Code`]).
         #[serde(default)]
-        asked_as: String,
+        asked_as: IdentifierTag,
         /// The account's `password_changed_at` as the caller read it.
         #[serde(default)]
         seen_changed_at: u64,
         /// The tags of the account's password state as the caller read it, one per key.
         #[serde(default)]
-        state: Vec<String>,
+        state: Vec<StateTag>,
     },
     /// Whether a credential issued at `issued_at` predates the last password change. The guard is
     /// strongly consistent where the account record in KV is not, so this closes the window in
@@ -180,7 +182,7 @@ pub enum GuardOp {
         seen_changed_at: u64,
         /// The tags of the account's password state as the caller read it, one per key.
         #[serde(default)]
-        state: Vec<String>,
+        state: Vec<StateTag>,
         /// When it changes, by the caller's clock (the clock that stamps the new credentials, so a
         /// token issued with the change is never older than it).
         changed_at: u64,
@@ -353,4 +355,130 @@ pub enum GlobalAnswer {
     },
     /// The claims are gone.
     Released,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each op as the flows sent it and the guards stored it while its tags and ids were plain
+    /// strings: a Durable Object's request body, and a pending change's proof in a stored record.
+    const OPS_ON_THE_WIRE: [&str; 9] = [
+        r#"{"op":"issue_code","digest":"3f1c","expires_at":700,"global_digests":["9a0b"],"state":"k2:00112233445566778899aabbccddeeff","asked_as":"0123456789abcdef"}"#,
+        r#"{"op":"code_asked","asked_as":"0123456789abcdef","expires_at":700}"#,
+        r#"{"op":"issue_link","secret_id":"link:5e6f","expires_at":800,"state":"k2:00112233445566778899aabbccddeeff"}"#,
+        r#"{"op":"check","proof":{"kind":"code","digests":["3f1c","3f1d"],"asked_as":"0123456789abcdef"},"seen_changed_at":5,"state":["k2:00112233445566778899aabbccddeeff","k1:ffeeddccbbaa99887766554433221100"]}"#,
+        r#"{"op":"redeem_code","digests":["3f1c"],"asked_as":"0123456789abcdef","seen_changed_at":5,"state":["k2:00112233445566778899aabbccddeeff"]}"#,
+        r#"{"op":"check_issued","issued_at":9}"#,
+        r#"{"op":"begin_change","change_id":"c0ffee","proof":{"kind":"link","secret_id":"link:5e6f"},"seen_changed_at":5,"state":["k2:00112233445566778899aabbccddeeff"],"changed_at":10}"#,
+        r#"{"op":"begin_change","change_id":"c0ffee","proof":{"kind":"payload","secret_id":"payload:0123456789abcdef0123456789abcdef","issued_at":3,"expires_at":900},"seen_changed_at":5,"state":[],"changed_at":10}"#,
+        r#"{"op":"finish_change","change_id":"c0ffee","changed_at":10,"stored":true}"#,
+    ];
+
+    #[test]
+    fn guard_ops_travel_as_they_did_when_their_tags_were_strings() {
+        for text in OPS_ON_THE_WIRE {
+            let op: GuardOp = serde_json::from_str(text).unwrap();
+            assert_eq!(serde_json::to_string(&op).unwrap(), text);
+        }
+        // An op from before the tags (no `state`, no `asked_as`) reads with empty ones.
+        let old: GuardOp = serde_json::from_str(
+            r#"{"op":"issue_code","digest":"3f1c","expires_at":700,"global_digests":[]}"#,
+        )
+        .unwrap();
+        let GuardOp::IssueCode {
+            state, asked_as, ..
+        } = &old
+        else {
+            panic!("{old:?}")
+        };
+        assert!(state.is_unbound() && asked_as.is_empty());
+    }
+
+    /// The ops the flows make from the keyring serialise to the very text the core's strings made.
+    #[test]
+    fn ops_made_from_the_keyring_are_the_strings_the_core_gives() {
+        use pwreset_core::secrets::{Keyring, LinkToken, PasswordState};
+        let key = |seed: u8| -> Vec<u8> {
+            (0u8..32)
+                .map(|i| i.wrapping_mul(151).wrapping_add(seed).wrapping_add(0x80))
+                .collect()
+        };
+        let (newer, older) = (key(1), key(2));
+        let keyring = Keyring::from_keys([("k2", &newer[..]), ("k1", &older[..])]).unwrap();
+        let state = PasswordState::new("$argon2id$hash").bind("email", "jane@example.com");
+        let raw_states = keyring.state_tags("acct-1", &state);
+        let raw_tag = keyring.identifier_tag("jane");
+        let link = LinkToken::generate().unwrap().digest(&keyring);
+        let raw_link = link.storage_key();
+
+        let states = StateTag::of(&keyring, "acct-1", &state);
+        let tag = IdentifierTag::of(&keyring, "jane");
+        let ops = [
+            (
+                GuardOp::IssueCode {
+                    digest: Digest::from("3f1c"),
+                    expires_at: 700,
+                    global_digests: vec![],
+                    state: states[0].clone(),
+                    asked_as: tag.clone(),
+                },
+                format!(
+                    r#"{{"op":"issue_code","digest":"3f1c","expires_at":700,"global_digests":[],"state":"{}","asked_as":"{raw_tag}"}}"#,
+                    raw_states[0]
+                ),
+            ),
+            (
+                GuardOp::IssueLink {
+                    secret_id: SecretId::of_link(&link),
+                    expires_at: 800,
+                    state: states[0].clone(),
+                },
+                format!(
+                    r#"{{"op":"issue_link","secret_id":"{raw_link}","expires_at":800,"state":"{}"}}"#,
+                    raw_states[0]
+                ),
+            ),
+            (
+                GuardOp::Check {
+                    proof: Proof::Code {
+                        digests: vec![Digest::from("3f1c")],
+                        asked_as: tag.clone(),
+                    },
+                    seen_changed_at: 5,
+                    state: states.clone(),
+                },
+                format!(
+                    r#"{{"op":"check","proof":{{"kind":"code","digests":["3f1c"],"asked_as":"{raw_tag}"}},"seen_changed_at":5,"state":["{}","{}"]}}"#,
+                    raw_states[0], raw_states[1]
+                ),
+            ),
+            (
+                GuardOp::BeginChange {
+                    change_id: "c0ffee".into(),
+                    proof: Proof::Payload {
+                        secret_id: SecretId::of_payload("0123456789abcdef0123456789abcdef"),
+                        issued_at: 3,
+                        expires_at: 900,
+                    },
+                    seen_changed_at: 5,
+                    state: states.clone(),
+                    changed_at: 10,
+                },
+                format!(
+                    r#"{{"op":"begin_change","change_id":"c0ffee","proof":{{"kind":"payload","secret_id":"payload:0123456789abcdef0123456789abcdef","issued_at":3,"expires_at":900}},"seen_changed_at":5,"state":["{}","{}"],"changed_at":10}}"#,
+                    raw_states[0], raw_states[1]
+                ),
+            ),
+        ];
+        for (op, text) in ops {
+            assert_eq!(serde_json::to_string(&op).unwrap(), text);
+            assert_eq!(serde_json::from_str::<GuardOp>(&text).unwrap(), op);
+        }
+        // A decoy's address is where the name's raw tag pointed.
+        let decoy = GuardAddress::of_unknown_name(&tag);
+        assert_eq!(decoy.record, format!("{DECOY_RECORD_PREFIX}{raw_tag}"));
+        let head = u64::from_str_radix(&raw_tag[..16], 16).unwrap();
+        assert_eq!(decoy.object, object_name(head));
+    }
 }

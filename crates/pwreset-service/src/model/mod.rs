@@ -13,3 +13,4 @@ pub(crate) mod mask;
 pub(crate) mod message;
 pub(crate) mod outbound;
 pub mod secret;
+pub mod tags;

@@ -1,5 +1,5 @@
-//! A configured secret (an API key, a token, a signing secret), and the keyed digest that stands
-//! for an issued secret (a code) in the guards' ops and storage.
+//! A configured secret (an API key, a token, a signing secret), and what stands for an issued
+//! secret in the guards' ops and storage: a code's keyed digest, a link's or a payload's id.
 
 use pwreset_core::secrets::{SecretDigest, constant_time_eq};
 use serde::{Deserialize, Serialize};
@@ -155,6 +155,45 @@ impl std::fmt::Debug for Digest {
     }
 }
 
+/// The id the account's guard knows an issued link or a signed payload by: a link's record key
+/// (`link:` and the keyed digest of its token, under which KV keeps where it points), or a payload's
+/// `payload:` and nonce. Stored and sent as that JSON string. Equality compares in constant time;
+/// `Debug` prints it like a string (a keyed digest, like [`Digest`]: it does not give the link).
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SecretId(String);
+
+impl SecretId {
+    /// A link's id: its token's keyed digest as a storage key (`link:<hex>`).
+    pub fn of_link(digest: &SecretDigest) -> Self {
+        Self(digest.storage_key())
+    }
+
+    /// A verified signed payload's id, from its nonce (32 hex digits): `payload:<nonce>`.
+    pub fn of_payload(nonce_hex: &str) -> Self {
+        Self(format!("payload:{nonce_hex}"))
+    }
+
+    /// The id as stored (a link's is its KV record's key).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq for SecretId {
+    fn eq(&self, other: &Self) -> bool {
+        constant_time_eq(self.0.as_bytes(), other.0.as_bytes())
+    }
+}
+
+impl Eq for SecretId {}
+
+impl std::fmt::Debug for SecretId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.0, f)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,5 +242,19 @@ mod tests {
         assert_eq!(read, digest);
         assert_ne!(read, Digest::from("3f1d"));
         assert_eq!(format!("{digest:?}"), r#""3f1c""#);
+    }
+
+    #[test]
+    fn a_secret_id_travels_as_its_string() {
+        let payload = SecretId::of_payload("0123456789abcdef0123456789abcdef");
+        let text = r#""payload:0123456789abcdef0123456789abcdef""#;
+        assert_eq!(serde_json::to_string(&payload).unwrap(), text);
+        let read: SecretId = serde_json::from_str(text).unwrap();
+        assert_eq!(read, payload);
+        assert_ne!(
+            read,
+            SecretId::of_payload("0123456789abcdef0123456789abcdee")
+        );
+        assert_eq!(format!("{payload:?}"), text);
     }
 }

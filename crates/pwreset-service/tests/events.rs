@@ -522,6 +522,57 @@ fn a_failed_event_enqueue_never_fails_a_reset_nor_leaves_a_secret_half_used() {
     }
 }
 
+/// A reset request's job announces `password.reset_requested` once it is settled: whichever of
+/// its platform calls fails (before or after taking effect) and the queue runs it again, the event
+/// is posted once, or (when the failed call was the event's own enqueue) not at all, never twice.
+#[test]
+fn a_retried_reset_request_announces_itself_at_most_once() {
+    use pwreset_service::model::job::JobOutcome;
+    use pwreset_service::model::job::ResetVia;
+    use pwreset_service::queue;
+    for (via, identifier) in [
+        (ResetVia::EmailCode, "jane"),
+        (ResetVia::EmailLink, "jane@example.com"),
+        (ResetVia::SmsCode, "+447700900456"),
+    ] {
+        let job = reset_job(via, identifier);
+        let recorder_home = with_events(&[]);
+        recorder_home.jane();
+        let recorder = Faulty::new(&recorder_home.platform);
+        let cfg = recorder_home.service.config().unwrap();
+        assert_eq!(
+            block_on(queue::run_job(&recorder, cfg, job.clone())),
+            JobOutcome::Done
+        );
+        let calls = recorder.calls();
+        for (index, call) in calls.iter().enumerate() {
+            for fault in Fault::ALL {
+                let h = with_events(&[]);
+                h.jane();
+                let cfg = h.service.config().unwrap();
+                let faulty = Faulty::failing(&h.platform, index, fault);
+                if block_on(queue::run_job(&faulty, cfg, job.clone())) == JobOutcome::Retry {
+                    // The queue offers it again.
+                    assert_eq!(
+                        block_on(queue::run_job(&h.platform, cfg, job.clone())),
+                        JobOutcome::Done
+                    );
+                }
+                h.drain();
+                let announced = event_bodies(&h)
+                    .iter()
+                    .filter(|b| b["type"] == "password.reset_requested")
+                    .count();
+                let may_be_lost = fault == Fault::Error && *call == "enqueue";
+                assert!(
+                    announced == 1 || (may_be_lost && announced == 0),
+                    "{via:?}, {fault:?} in call {index} ({call}): announced {announced} times"
+                );
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------- secret_exhausted
 
 /// Everything a client sees of an answer.

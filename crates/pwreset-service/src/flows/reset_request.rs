@@ -17,7 +17,7 @@ use crate::delivery::{self, Channel, MessageKind};
 use crate::flows::lookup;
 use crate::model::account::Account;
 use crate::model::audit;
-use crate::model::event::{EventData, EventType};
+use crate::model::event::{EventData, EventSource, EventType};
 use crate::model::guard_ops::{GlobalAnswer, GlobalOp, GuardAddress, GuardAnswer, GuardOp};
 use crate::model::http::RESET_PAGE_PATH;
 use crate::model::job::{ResetRequest, ResetVia};
@@ -68,10 +68,26 @@ pub async fn run_reset_request(
         return Ok(());
     }
     let source = events::source_of_request(request.via, request.ip_tag.clone());
+    issue_and_send(p, cfg, request, &accounts, &asked, &source).await?;
+    // Announced once settled: a job that failed on the way is run again, and announces then.
     for account in &accounts {
         let data = EventData::new(&account.id, &source);
         events::emit(p, cfg, EventType::ResetRequested, data).await;
     }
+    Ok(())
+}
+
+/// For the accounts `request` found: issues the secret and sends the message, unless the
+/// identifier's codes or the accounts' day of messages are spent.
+async fn issue_and_send(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    request: &ResetRequest,
+    accounts: &[Account],
+    asked: &CodeAsked,
+    source: &EventSource,
+) -> PlatformResult<()> {
+    let codes = matches!(request.via, ResetVia::EmailCode | ResetVia::SmsCode);
     if codes
         && !p
             .allow(
@@ -93,19 +109,19 @@ pub async fn run_reset_request(
         return Ok(());
     }
     let message = match request.via {
-        ResetVia::EmailCode => email_code(p, cfg, &accounts[0], request.locale, &asked).await?,
+        ResetVia::EmailCode => email_code(p, cfg, &accounts[0], request.locale, asked).await?,
         ResetVia::EmailLink => {
-            email_links(p, cfg, &accounts, LinkForm::Token, request.locale).await?
+            email_links(p, cfg, accounts, LinkForm::Token, request.locale).await?
         }
         ResetVia::UserLink => {
-            email_links(p, cfg, &accounts, LinkForm::UserAndToken, request.locale).await?
+            email_links(p, cfg, accounts, LinkForm::UserAndToken, request.locale).await?
         }
-        ResetVia::SmsCode => sms_code(p, cfg, &accounts[0], request.locale, &asked).await?,
+        ResetVia::SmsCode => sms_code(p, cfg, &accounts[0], request.locale, asked).await?,
     };
     match message {
         Some(message) => {
             let ids = accounts.iter().map(|a| a.id.clone()).collect();
-            send(p, cfg, message.about(ids, source)).await
+            send(p, cfg, message.about(ids, source.clone())).await
         }
         None => {
             // Each account gets a bounded number of messages a day, however it is asked.

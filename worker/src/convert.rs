@@ -48,8 +48,10 @@ async fn read_capped(req: &mut worker::Request) -> Vec<u8> {
 pub fn write_response(response: Response) -> worker::Result<worker::Response> {
     let mut out = worker::Response::from_bytes(response.body)?.with_status(response.status);
     let headers = out.headers_mut();
+    // `set`, not `append`: the runtime gave the body a default `content-type` to replace, and the
+    // service's answers carry each header once (`Response::with_header`).
     for (name, value) in &response.headers {
-        headers.append(name, value)?;
+        headers.set(name, value)?;
     }
     Ok(out)
 }

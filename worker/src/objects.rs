@@ -50,15 +50,12 @@ impl ObjectStorage for DurableStorage {
     async fn list(
         &self,
         prefix: &str,
-        start_after: Option<&str>,
+        start_at: Option<&str>,
         limit: usize,
     ) -> PlatformResult<Vec<(String, String)>> {
-        let mut options = worker::ListOptions::new().prefix(prefix);
-        if let Some(after) = start_after {
-            // `start` is inclusive: ask for one more, and drop `after` itself if it is there.
-            options = options.start(after).limit(limit.saturating_add(1));
-        } else {
-            options = options.limit(limit);
+        let mut options = worker::ListOptions::new().prefix(prefix).limit(limit);
+        if let Some(at) = start_at {
+            options = options.start(at);
         }
         let map = self
             .0
@@ -71,13 +68,10 @@ impl ObjectStorage for DurableStorage {
                 entry.map_err(|_| PlatformError("object storage list unreadable".into()))?;
             let pair = worker::js_sys::Array::from(&entry);
             let (key, value) = (pair.get(0).as_string(), pair.get(1).as_string());
-            if let (Some(key), Some(value)) = (key, value)
-                && Some(key.as_str()) != start_after
-            {
+            if let (Some(key), Some(value)) = (key, value) {
                 entries.push((key, value));
             }
         }
-        entries.truncate(limit);
         Ok(entries)
     }
 }

@@ -86,12 +86,19 @@ pub async fn sweep_decoys(
 ) -> PlatformResult<bool> {
     let limit = limit.max(1);
     let cursor = storage.get(DECOY_SWEEP_CURSOR).await?;
-    let records = storage
-        .list(DECOY_RECORD_PREFIX, cursor.as_deref(), limit)
-        .await?;
+    // The cursor is the last record of the run before, and listing starts at it: one more is
+    // asked for, and the cursor's own record is not looked at twice.
+    let asked = limit + usize::from(cursor.is_some());
+    let records: Vec<(String, String)> = storage
+        .list(DECOY_RECORD_PREFIX, cursor.as_deref(), asked)
+        .await?
+        .into_iter()
+        .filter(|(key, _)| Some(key.as_str()) != cursor.as_deref())
+        .take(limit)
+        .collect();
     for (key, text) in &records {
         let mut state: GuardState = serde_json::from_str(text)
-            .map_err(|e| PlatformError(format!("decoy record unreadable: {e}")))?;
+            .map_err(|e| PlatformError::unreadable("decoy record", &e))?;
         if state.holds_nothing_at(now) {
             storage.delete(key).await?;
         }

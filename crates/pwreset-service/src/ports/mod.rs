@@ -246,12 +246,12 @@ pub trait ObjectStorage {
     async fn put(&self, key: &str, value: &str) -> PlatformResult<()>;
     /// Removes `key`.
     async fn delete(&self, key: &str) -> PlatformResult<()>;
-    /// Up to `limit` keys that start with `prefix` and come after `start_after` (when given; the
-    /// key itself need not exist), in key order, with their values.
+    /// Up to `limit` keys that start with `prefix`, from `start_at` on (when given, that key
+    /// included; it need not exist), in key order, with their values.
     async fn list(
         &self,
         prefix: &str,
-        start_after: Option<&str>,
+        start_at: Option<&str>,
         limit: usize,
     ) -> PlatformResult<Vec<(String, String)>>;
 }

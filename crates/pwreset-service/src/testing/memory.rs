@@ -40,15 +40,12 @@ impl ObjectStorage for MemoryObjectStorage {
     async fn list(
         &self,
         prefix: &str,
-        start_after: Option<&str>,
+        start_at: Option<&str>,
         limit: usize,
     ) -> PlatformResult<Vec<(String, String)>> {
-        use std::ops::Bound::{Excluded, Included};
-        let from = match start_after {
-            // Nothing before the prefix starts with it.
-            Some(after) if after >= prefix => Excluded(after.to_owned()),
-            _ => Included(prefix.to_owned()),
-        };
+        // Nothing before the prefix starts with it.
+        let from = start_at.filter(|at| *at >= prefix).unwrap_or(prefix);
+        let from = std::ops::Bound::Included(from.to_owned());
         Ok(self
             .0
             .borrow()

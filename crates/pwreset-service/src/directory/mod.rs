@@ -260,7 +260,7 @@ impl<'a, P: Accounts + HttpFetch + Clock> Directory<'a, P> {
             )));
         }
         let accounts: Vec<WireAccount> = serde_json::from_value(body["accounts"].clone())
-            .map_err(|e| PlatformError(format!("user directory /lookup answer unreadable: {e}")))?;
+            .map_err(|e| PlatformError::unreadable("user directory /lookup answer", &e))?;
         if by != "email" && accounts.len() > 1 {
             return Err(PlatformError(format!(
                 "user directory /lookup by {by} answered {} accounts; at most one can match",

@@ -595,7 +595,7 @@ pub async fn apply_guard_op(
     let stored = storage.get(record).await?;
     let mut state: GuardState = match &stored {
         Some(text) => serde_json::from_str(text)
-            .map_err(|e| PlatformError(format!("account guard state unreadable: {e}")))?,
+            .map_err(|e| PlatformError::unreadable("account guard state", &e))?,
         None => GuardState::default(),
     };
     let answer = state.apply(op, now);

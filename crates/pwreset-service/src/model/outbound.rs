@@ -64,12 +64,18 @@ impl std::fmt::Debug for OutboundRequest {
         let names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
         f.debug_struct("OutboundRequest")
             .field("method", &self.method)
-            .field("url", &self.url)
+            // Only the origin: a webhook's path or query may carry its token.
+            .field("origin", &origin(&self.url))
             .field("headers", &names)
             .field("body_bytes", &self.body.len())
             .field("time_limit", &self.time_limit)
             .finish()
     }
+}
+
+/// The scheme, host and port of `url`, or `"?"` when it does not parse.
+fn origin(url: &str) -> String {
+    url::Url::parse(url).map_or_else(|_| "?".to_owned(), |u| u.origin().ascii_serialization())
 }
 
 /// Why no answer came back.
@@ -117,5 +123,25 @@ impl FetchedAnswer {
     /// The `Retry-After` header, if any (seconds or an HTTP date).
     pub fn retry_after(&self) -> Option<&str> {
         self.header("retry-after")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_the_origin_only() {
+        let request = OutboundRequest::post(
+            "https://hooks.example.com:8443/T0/s3cr3t?token=s3cr3t".to_owned(),
+            vec![("Authorization", "Bearer s3cr3t".to_owned())],
+            "{\"code\":\"s3cr3t\"}".to_owned(),
+        );
+        let printed = format!("{request:?}");
+        assert!(
+            printed.contains("https://hooks.example.com:8443"),
+            "{printed}"
+        );
+        assert!(!printed.contains("s3cr3t"), "{printed}");
     }
 }

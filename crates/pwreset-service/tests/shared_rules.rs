@@ -1403,16 +1403,10 @@ fn codes_and_link_tokens_are_stored_only_as_keyed_digests() {
     }
     for code in [&code_a, &code_b] {
         assert!(!holds_code(&stored, code), "code {code} stored:\n{stored}");
-        let plain: String = Sha256::digest(code.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let plain = base16ct::lower::encode_string(&Sha256::digest(code.as_bytes()));
         assert!(!stored.contains(&plain), "unkeyed digest of {code} stored");
     }
-    let plain: String = Sha256::digest(link.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let plain = base16ct::lower::encode_string(&Sha256::digest(link.as_bytes()));
     assert!(
         !stored.contains(&plain),
         "unkeyed digest of the link stored"

@@ -10,7 +10,6 @@ use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STAN
 use pbkdf2::password_hash::{Error as PhcError, PasswordVerifier};
 use pbkdf2::sha2::Sha256;
 use pbkdf2::{Params, Pbkdf2, pbkdf2_hmac_array};
-use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use super::{HashFormat, PasswordHashError, within};
@@ -194,7 +193,10 @@ fn compare(
         salt,
         rounds,
     ));
-    Ok(derived.ct_eq(expected).into())
+    Ok(crate::secrets::constant_time_eq(
+        derived.as_slice(),
+        expected,
+    ))
 }
 
 #[cfg(test)]

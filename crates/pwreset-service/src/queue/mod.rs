@@ -5,8 +5,8 @@
 //! calls.
 
 use std::future::Future;
-use std::pin::Pin;
-use std::task::Poll;
+
+use futures_util::StreamExt;
 
 use serde_json::json;
 
@@ -149,41 +149,10 @@ async fn consume_one(
 /// Runs `tasks` with at most `limit` of them in flight at once, starting each as soon as one
 /// before it finishes; their outputs, in the order of `tasks`.
 async fn at_most<F: Future>(limit: usize, tasks: Vec<F>) -> Vec<F::Output> {
-    let limit = limit.max(1);
-    let mut outputs: Vec<Option<F::Output>> = tasks.iter().map(|_| None).collect();
-    let mut waiting = tasks.into_iter().enumerate();
-    let mut running: Vec<(usize, Pin<Box<F>>)> = Vec::with_capacity(limit);
-    std::future::poll_fn(move |cx| {
-        loop {
-            while running.len() < limit {
-                let Some((index, task)) = waiting.next() else {
-                    break;
-                };
-                running.push((index, Box::pin(task)));
-            }
-            let before = running.len();
-            let mut i = 0;
-            while i < running.len() {
-                match running[i].1.as_mut().poll(cx) {
-                    Poll::Ready(output) => {
-                        outputs[running.remove(i).0] = Some(output);
-                    }
-                    Poll::Pending => i += 1,
-                }
-            }
-            if running.is_empty() && waiting.len() == 0 {
-                let done = outputs
-                    .iter_mut()
-                    .map(|o| o.take().expect("every task ran"));
-                return Poll::Ready(done.collect());
-            }
-            if running.len() == before {
-                // None finished: each pending task has arranged to wake this one.
-                return Poll::Pending;
-            }
-        }
-    })
-    .await
+    futures_util::stream::iter(tasks)
+        .buffered(limit.max(1))
+        .collect()
+        .await
 }
 
 /// Runs one message of the work queue.
@@ -234,6 +203,7 @@ pub async fn run_dead_letter(
 #[cfg(test)]
 mod tests {
     use std::cell::Cell;
+    use std::task::Poll;
 
     use super::*;
     use crate::model::job::{ResetRequest, ResetVia};

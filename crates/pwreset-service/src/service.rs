@@ -9,7 +9,6 @@ use crate::api::router;
 use crate::config::{ConfigProblems, ServiceConfig};
 use crate::model::audit;
 use crate::model::http::{Request, Response};
-use crate::model::job::{Job, JobOutcome};
 use crate::ports::Platform;
 use crate::queue::{self, Decision};
 
@@ -77,10 +76,5 @@ impl Service {
         bodies: Vec<serde_json::Value>,
     ) -> Vec<Decision> {
         queue::consume_batch(p, self.config().ok(), queue_name, bodies).await
-    }
-
-    /// Runs one message of the dead-letter queue ([`queue::run_dead_letter`]).
-    pub async fn run_dead_letter(&self, p: &impl Platform, job: Job) -> JobOutcome {
-        queue::run_dead_letter(p, self.config().ok(), job).await
     }
 }

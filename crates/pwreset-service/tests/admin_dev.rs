@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use pwreset_service::delivery::MAX_ATTEMPTS;
+use pwreset_service::queue;
 use pwreset_service::{Job, Method, Request, Response};
 use serde_json::{Value, json};
 
@@ -404,7 +405,13 @@ fn a_dead_lettered_reset_request_keeps_the_names_keyed_tag_not_the_name() {
     let h = Harness::new();
     for identifier in ["nobody@example.com", "+15550001234", "someone"] {
         let job = reset_job(pwreset_service::model::job::ResetVia::EmailCode, identifier);
-        futures_executor::block_on(h.service.run_dead_letter(&h.platform, job));
+        let body = serde_json::to_value(job).unwrap();
+        let decisions = futures_executor::block_on(h.service.consume_batch(
+            &h.platform,
+            queue::DEAD_LETTER_QUEUE,
+            vec![body],
+        ));
+        assert_eq!(decisions, [queue::Decision::Ack]);
     }
     let letters = dead_letters(&h).json_body();
     let letters = letters.as_array().unwrap();

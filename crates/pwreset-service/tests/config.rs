@@ -12,7 +12,9 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::*;
 use futures_executor::block_on;
-use pwreset_service::config::{Kind, Section, UrlKind, VARIABLES, variable};
+use pwreset_service::config::{
+    self, Kind, Section, ServiceConfig, UrlKind, UserApi, VARIABLES, variable,
+};
 use pwreset_service::queue::{self, Decision};
 use pwreset_service::testing::memory::MemoryPlatform;
 use pwreset_service::{Method, Request, Response, Service};
@@ -137,6 +139,13 @@ fn example_vars() -> BTreeMap<String, String> {
         .filter_map(|line| line.split_once('='))
         .map(|(name, value)| (name.to_owned(), value.to_owned()))
         .collect()
+}
+
+/// Whether `problem` is about `name`: it starts with the name, then a space or a colon.
+fn names(problem: &str, name: &str) -> bool {
+    problem
+        .strip_prefix(name)
+        .is_some_and(|rest| rest.starts_with([' ', ':']))
 }
 
 #[test]
@@ -390,47 +399,73 @@ fn development_needs_a_loopback_public_url() {
 
 #[test]
 fn outside_development_every_configured_url_is_https() {
+    // Every URL variable of the table, in each production configuration that reads it: `http://`
+    // is one problem naming it (never its value: a webhook URL may carry a token), and fine in
+    // development; a URL that does not parse is at most one problem, its fault.
     let token = "URL-SECRET-TOKEN-0123";
-    let webhook = format!("http://hooks.example.test/pwreset?token={token}");
-    let cases: [(&str, &str); 6] = [
-        ("PUBLIC_URL", "http://reset.example.test"),
-        ("EMAIL_BASE_URL", "http://api.resend.com"),
-        ("SMS_BASE_URL", "http://api.twilio.com"),
-        ("WEBHOOK_URL", &webhook),
-        ("PWNED_PASSWORDS_URL", "http://api.pwnedpasswords.com"),
-        ("USER_DIRECTORY_URL", "http://127.0.0.1:8790"),
-    ];
-    for (name, url) in cases {
-        let mut changes = vec![(name, url)];
-        if name == "WEBHOOK_URL" {
-            changes.extend([
-                ("EMAIL_PROVIDER", "webhook"),
-                ("WEBHOOK_SECRET", "whsec_0123456789abcdef0123456789abcdef"),
-            ]);
-        }
-        if name == "USER_DIRECTORY_URL" {
-            changes.push(("USER_DIRECTORY_SECRET", "0123456789abcdef0123456789abcdef"));
-        }
-        let problems = refused_naming(&production_vars(&changes), name, &[token]);
-        assert!(
-            problems
-                .iter()
-                .any(|p| p.contains(name) && p.contains("https://")),
-            "{name}: {problems:?}"
-        );
-        // The same URL in development is fine (a loopback PUBLIC_URL aside).
-        if name != "PUBLIC_URL" {
-            let mut changes = changes.clone();
-            changes.push(("ENVIRONMENT", "development"));
-            changes.push(("PUBLIC_URL", PUBLIC_URL));
-            let service = service_from(&production_vars(&changes));
+    let production: Vec<_> = configurations_reading_everything()
+        .into_iter()
+        .filter(|vars| vars["ENVIRONMENT"] == "production")
+        .map(|vars| (names_read(&vars), vars))
+        .collect();
+    let mut checked = 0;
+    for v in VARIABLES {
+        let Kind::Url(kind) = v.kind else { continue };
+        // A loopback host, which development accepts for every URL.
+        let http = match kind {
+            UrlKind::Base => "http://127.0.0.1:8790/base".to_owned(),
+            UrlKind::Endpoint => format!("http://127.0.0.1:8790/hook?token={token}"),
+        };
+        let mut malformed_reported = false;
+        let mut in_development = 0;
+        for (read, base) in &production {
+            if !read.contains(v.name) {
+                continue;
+            }
+            let with = |value: &str| {
+                let mut vars = base.clone();
+                vars.insert(v.name.to_owned(), value.to_owned());
+                vars
+            };
+            let problems = refused_naming(&with(&http), v.name, &[token]);
+            let naming: Vec<_> = problems.iter().filter(|p| names(p, v.name)).collect();
             assert!(
-                service.config().is_ok(),
-                "{name}: {:?}",
-                service.config().err()
+                naming.len() == 1 && naming[0].contains("https://"),
+                "{}: {problems:?}",
+                v.name
             );
+            let malformed = service_from(&with("ftp://127.0.0.1:8790"));
+            if let Err(problems) = malformed.config() {
+                let naming = problems.0.iter().filter(|p| names(p, v.name)).count();
+                assert!(naming <= 1, "{}: {problems:?}", v.name);
+                malformed_reported |= naming == 1;
+            }
+            // Where the URL over https:// is fine, the same URL in development is too (a
+            // loopback PUBLIC_URL aside).
+            let https = http.replacen("http://", "https://", 1);
+            if v.name != "PUBLIC_URL" && service_from(&with(&https)).config().is_ok() {
+                let mut vars = with(&http);
+                vars.insert("ENVIRONMENT".to_owned(), "development".to_owned());
+                vars.insert("PUBLIC_URL".to_owned(), PUBLIC_URL.to_owned());
+                let service = service_from(&vars);
+                assert!(
+                    service.config().is_ok(),
+                    "{}: {:?}",
+                    v.name,
+                    service.config().err()
+                );
+                in_development += 1;
+            }
         }
+        assert!(malformed_reported, "{}: ftp:// is never reported", v.name);
+        assert!(
+            in_development > 0 || v.name == "PUBLIC_URL",
+            "{}: never tried in development",
+            v.name
+        );
+        checked += 1;
     }
+    assert!(checked >= 7, "{checked}");
     // Browser origins too: a page served over http:// can be rewritten on its way.
     let clients = json!({ "web": ["https://app.example.test", "http://app.example.test"] });
     refused_naming(
@@ -449,9 +484,35 @@ fn outside_development_every_configured_url_is_https() {
 #[test]
 fn the_example_secrets_are_refused_outside_development() {
     let example = example_vars();
-    for name in ["KEYS", "ADMIN_TOKEN", "API_KEYS"] {
-        let value = example[name].as_str();
-        refused_naming(&production_vars(&[(name, value)]), name, &[value]);
+    // The service reads the file as this test does.
+    for v in VARIABLES {
+        assert_eq!(
+            config::example_value(v.name),
+            example.get(v.name).map(String::as_str),
+            "{}",
+            v.name
+        );
+    }
+    // Every secret the file gives a value: refused outside development, fine in it.
+    let mut refused = BTreeSet::new();
+    for v in VARIABLES.iter().filter(|v| v.secret) {
+        let Some(value) = example.get(v.name).map(String::as_str) else {
+            continue;
+        };
+        let problems = refused_naming(&production_vars(&[(v.name, value)]), v.name, &[value]);
+        assert!(
+            problems
+                .iter()
+                .any(|p| names(p, v.name) && p.contains(".dev.vars.example")),
+            "{}: {problems:?}",
+            v.name
+        );
+        let service = service_from(&vars_with(&[(v.name, value)]));
+        assert!(service.config().is_ok(), "{}", v.name);
+        refused.insert(v.name);
+    }
+    for name in ["KEYS", "ADMIN_TOKEN", "API_KEYS", "INTROSPECTION_TOKENS"] {
+        assert!(refused.contains(name), "{name}: {refused:?}");
     }
     // The example's key under another id, or behind a key of one's own; the example's API key
     // among others.
@@ -882,12 +943,6 @@ fn every_declared_kind_is_how_its_variable_is_read() {
         .into_iter()
         .map(|vars| (names_read(&vars), vars))
         .collect();
-    let names = |problems: &[String], name: &str| {
-        problems.iter().any(|p| {
-            p.strip_prefix(name)
-                .is_some_and(|rest| rest.starts_with([' ', ':']))
-        })
-    };
     for v in VARIABLES {
         let reading: Vec<_> = configurations
             .iter()
@@ -916,9 +971,9 @@ fn every_declared_kind_is_how_its_variable_is_read() {
         }
         for value in &refused {
             assert!(
-                outcomes(value)
-                    .iter()
-                    .any(|problems| problems.as_ref().is_some_and(|p| names(p, v.name))),
+                outcomes(value).iter().any(|problems| problems
+                    .as_ref()
+                    .is_some_and(|p| p.iter().any(|p| names(p, v.name)))),
                 "{}={value:?} ({}) is accepted wherever it is read",
                 v.name,
                 v.kind
@@ -933,7 +988,7 @@ fn every_declared_default_is_what_an_unset_variable_means() {
     fn decided(vars: &BTreeMap<String, String>) -> String {
         match service_from(vars).config() {
             Ok(c) => format!(
-                "{:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {} {} {:?} {} {:?} {} {} {:?} {:?} {:?}",
+                "{:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {} {} {:?} {} {:?} {} {} {:?} {:?} {:?} {:?}",
                 c.environment,
                 c.public_url,
                 c.admin_token,
@@ -952,23 +1007,88 @@ fn every_declared_default_is_what_an_unset_variable_means() {
                 c.delivery,
                 c.breached,
                 c.directory,
+                c.events,
             ),
             Err(problems) => format!("refused: {problems}"),
         }
     }
-    let mut checked = 0;
-    for base in [base_vars(), production_vars(&[])] {
+    // Checked where the variable is read and matters: unset decides as its default does, and
+    // some other value its kind accepts decides otherwise.
+    let mut checked = BTreeSet::new();
+    for base in configurations_reading_everything() {
+        let read = names_read(&base);
         for v in VARIABLES {
             let Some(default) = v.default else { continue };
-            let mut unset = base.clone();
-            unset.remove(v.name);
-            let mut explicit = base.clone();
-            explicit.insert(v.name.to_owned(), default.to_owned());
-            assert_eq!(decided(&unset), decided(&explicit), "{}={default}", v.name);
-            checked += 1;
+            if !read.contains(v.name) {
+                continue;
+            }
+            let with = |value: Option<&str>| {
+                let mut vars = base.clone();
+                match value {
+                    Some(value) => vars.insert(v.name.to_owned(), value.to_owned()),
+                    None => vars.remove(v.name),
+                };
+                decided(&vars)
+            };
+            let unset = with(None);
+            assert_eq!(unset, with(Some(default)), "{}={default}", v.name);
+            let (accepted, _) = kind_probes(v.kind);
+            if accepted
+                .iter()
+                .any(|value| value != default && with(Some(value)) != unset)
+            {
+                checked.insert(v.name);
+            }
         }
     }
-    assert!(checked > 20);
+    let declared: BTreeSet<&str> = VARIABLES
+        .iter()
+        .filter(|v| v.default.is_some())
+        .map(|v| v.name)
+        .collect();
+    let unchecked: Vec<_> = declared.difference(&checked).collect();
+    assert!(
+        unchecked.is_empty(),
+        "defaults never checked where their variable matters: {unchecked:?}"
+    );
+}
+
+/// Everything `config` holds, in `Debug`, field by field: a field added later does not compile
+/// here until it is printed too.
+fn debug_of_everything(config: &ServiceConfig) -> String {
+    let ServiceConfig {
+        environment,
+        public_url,
+        keyring,
+        admin_token,
+        clients,
+        api_keys,
+        access_token_algorithms,
+        introspection_tokens,
+        policy,
+        user_api,
+        lifetimes,
+        code_digits,
+        refusal_min_ms,
+        delivery,
+        breached,
+        directory,
+        events,
+    } = config;
+    let UserApi {
+        prefix,
+        version,
+        policy: user_policy,
+        reveal_accounts,
+    } = user_api;
+    format!(
+        "{config:?} {environment:?} {public_url:?} {keyring:?} {admin_token:?} {clients:?} \
+         {api_keys:?} {access_token_algorithms:?} {introspection_tokens:?} {:?} {prefix:?} \
+         {version:?} {:?} {reveal_accounts:?} {lifetimes:?} {code_digits:?} {refusal_min_ms:?} \
+         {delivery:?} {breached:?} {directory:?} {events:?}",
+        policy.settings(),
+        user_policy.settings(),
+    )
 }
 
 #[test]
@@ -988,8 +1108,12 @@ fn no_secret_value_reaches_a_problem_or_the_configuration_s_debug() {
     ] {
         assert!(secrets.contains(&name), "{name} is a secret");
     }
+    let configurations: Vec<_> = configurations_reading_everything()
+        .into_iter()
+        .map(|vars| (names_read(&vars), vars))
+        .collect();
     // Refused values: too short, with spaces, malformed.
-    for vars in configurations_reading_everything() {
+    for (_, vars) in &configurations {
         for name in &secrets {
             for value in [
                 marker.to_owned(),
@@ -1003,29 +1127,57 @@ fn no_secret_value_reaches_a_problem_or_the_configuration_s_debug() {
             }
         }
     }
-    // Accepted values never show in Debug.
-    let mut vars = configurations_reading_everything().pop().unwrap();
-    vars.insert(
-        "ADMIN_TOKEN".into(),
-        format!("{marker}-admin-0123456789abcdef"),
-    );
-    vars.insert("API_KEYS".into(), format!("{marker}-api-0123456789"));
-    vars.insert(
-        "WEBHOOK_SECRET".into(),
-        format!("{marker}-webhook-0123456789abcdef0123"),
-    );
-    vars.insert(
-        "USER_DIRECTORY_SECRET".into(),
-        format!("{marker}-directory-0123456789abcdef"),
-    );
-    let service = service_from(&vars);
-    let config = service.config().expect("accepted");
-    assert!(!format!("{config:?} {:?}", config.delivery).contains(marker));
+    // Every value each secret's kind accepts, accepted where the secret is read: in no field's
+    // Debug (a keyring entry's id and other short parts aside).
+    for v in VARIABLES.iter().filter(|v| v.secret) {
+        for value in kind_probes(v.kind).0 {
+            let parts: Vec<&str> = value
+                .split([',', ' ', ':'])
+                .filter(|part| part.len() >= 4)
+                .collect();
+            assert!(!parts.is_empty(), "{}={value:?}", v.name);
+            let mut shown = 0;
+            for (read, base) in &configurations {
+                if !read.contains(v.name) {
+                    continue;
+                }
+                let mut vars = base.clone();
+                vars.insert(v.name.to_owned(), value.clone());
+                let service = service_from(&vars);
+                let Ok(config) = service.config() else {
+                    continue;
+                };
+                let debug = debug_of_everything(config);
+                for part in &parts {
+                    assert!(!debug.contains(part), "{}={value:?}: {debug}", v.name);
+                }
+                shown += 1;
+            }
+            assert!(shown > 0, "{}={value:?} is accepted nowhere", v.name);
+        }
+    }
 }
 
-/// The rows of docs/api.md's configuration table: the variables each names, its default cell and
-/// its format cell.
-fn documented_rows() -> Vec<(Vec<String>, String, String)> {
+/// One row of docs/api.md's configuration table.
+#[derive(Debug)]
+struct DocumentedRow {
+    /// The variables its first cell names, in backticks.
+    names: Vec<String>,
+    /// Whether its first cell marks them `(secret)`.
+    secret: bool,
+    /// Its default cell.
+    default: String,
+    /// Its format cell.
+    format: String,
+}
+
+/// The values in backticks in a cell, in order.
+fn backticked(cell: &str) -> Vec<&str> {
+    cell.split('`').skip(1).step_by(2).collect()
+}
+
+/// The rows of docs/api.md's configuration table.
+fn documented_rows() -> Vec<DocumentedRow> {
     let section = API_DOC
         .split("\n## Configuration\n")
         .nth(1)
@@ -1038,13 +1190,15 @@ fn documented_rows() -> Vec<(Vec<String>, String, String)> {
         .skip(2) // the header and its rule
         .map(|row| {
             let cells: Vec<&str> = row.split('|').map(str::trim).collect();
-            let names = cells[1]
-                .split('`')
-                .skip(1)
-                .step_by(2)
-                .map(str::to_owned)
-                .collect();
-            (names, cells[2].to_owned(), cells[3].to_owned())
+            DocumentedRow {
+                names: backticked(cells[1])
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
+                secret: cells[1].ends_with(" (secret)"),
+                default: cells[2].to_owned(),
+                format: cells[3].to_owned(),
+            }
         })
         .collect()
 }
@@ -1054,24 +1208,58 @@ fn the_documented_configuration_table_is_the_declared_one() {
     let rows = documented_rows();
     assert!(rows.len() > 20, "{rows:?}");
     let mut documented = BTreeSet::new();
-    for (names, default_cell, format_cell) in &rows {
-        assert!(!names.is_empty(), "a row names no variable: {default_cell}");
-        for name in names {
-            let declared = variable(name).unwrap_or_else(|| {
-                panic!("docs/api.md documents {name}, which config::VARIABLES does not declare")
-            });
-            assert!(documented.insert(name.clone()), "{name} documented twice");
-            if let Some(default) = declared.default {
-                assert!(
-                    default_cell.contains(default),
-                    "{name}: docs/api.md gives the default {default_cell:?}, the table {default:?}"
-                );
-            }
+    for row in &rows {
+        assert!(!row.names.is_empty(), "a row names no variable: {row:?}");
+        let declared: Vec<_> = row
+            .names
+            .iter()
+            .map(|name| {
+                variable(name).unwrap_or_else(|| {
+                    panic!("docs/api.md documents {name}, which config::VARIABLES does not declare")
+                })
+            })
+            .collect();
+        for v in &declared {
+            assert!(documented.insert(v.name), "{} documented twice", v.name);
             assert_eq!(
-                *format_cell,
-                declared.kind.to_string(),
-                "{name}: docs/api.md gives the format {format_cell:?}, the table {:?}",
-                declared.kind
+                row.secret, v.secret,
+                "{}: docs/api.md marks it (secret) only when the table declares it secret",
+                v.name
+            );
+            assert_eq!(
+                row.format,
+                v.kind.to_string(),
+                "{}: docs/api.md gives the format {:?}, the table {:?}",
+                v.name,
+                row.format,
+                v.kind
+            );
+        }
+        // A declared default is the cell's value in backticks, exactly (one per variable named);
+        // without one, the cell is no bare value.
+        let shown = backticked(&row.default);
+        if declared.iter().any(|v| v.default.is_some()) {
+            let defaults: Vec<&str> = declared
+                .iter()
+                .map(|v| v.default.unwrap_or("(no default declared)"))
+                .collect();
+            assert_eq!(
+                shown, defaults,
+                "{:?}: docs/api.md gives the default {:?}",
+                row.names, row.default
+            );
+        } else {
+            let rest = shown
+                .iter()
+                .fold(row.default.clone(), |rest, value| {
+                    rest.replacen(&format!("`{value}`"), "", 1)
+                })
+                .replace(',', "");
+            assert!(
+                !rest.trim().is_empty(),
+                "{:?}: docs/api.md gives a default {:?}, the table none",
+                row.names,
+                row.default
             );
         }
     }

@@ -389,7 +389,20 @@ fn a_status_rewritten_on_the_path_is_refused() {
 #[test]
 fn the_user_service_refuses_forged_stale_and_replayed_requests() {
     let service = MemoryUserService::default();
-    let remote = RemoteDirectory::new(MemoryUserService::URL, MemoryUserService::SECRET);
+    // The directory as the service configures it, with `secret`.
+    let configured = |secret: &str| -> RemoteDirectory {
+        let vars = vars_with(&[
+            ("USER_DIRECTORY_URL", MemoryUserService::URL),
+            ("USER_DIRECTORY_SECRET", secret),
+        ]);
+        let config = service_from(&vars)
+            .config()
+            .expect("accepted")
+            .directory
+            .clone();
+        config.expect("a user directory")
+    };
+    let remote = configured(MemoryUserService::SECRET);
     let lookup = json!({ "by": "username", "value": "jane" });
     let nonce = "00112233445566778899aabbccddeeff";
     let request = remote.request("/lookup", &lookup, NOW, nonce);
@@ -398,7 +411,7 @@ fn the_user_service_refuses_forged_stale_and_replayed_requests() {
     assert!(remote.answer_is_signed(nonce, "/lookup", &answer));
     assert_eq!(service.answer(&request, NOW).status, 401, "replayed");
 
-    let other = RemoteDirectory::new(MemoryUserService::URL, &"x".repeat(40));
+    let other = configured(&"x".repeat(40));
     let forged = other.request("/lookup", &lookup, NOW, "10112233445566778899aabbccddeeff");
     let stale = remote.request(
         "/lookup",

@@ -127,17 +127,9 @@ impl DeliveryConfig {
 
     /// Reads `EMAIL_PROVIDER`, `EMAIL_FROM`, `EMAIL_API_KEY`, `EMAIL_BASE_URL`, `SMS_PROVIDER`,
     /// `SMS_FROM`, `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN`, `SMS_BASE_URL`, `WEBHOOK_URL` and
-    /// `WEBHOOK_SECRET` through `get` (an empty value counts as unset). Providers default to
-    /// `outbox`, base URLs to the real APIs. On failure, every problem found, one message each.
-    pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Self, Vec<String>> {
-        let mut vars = Vars::new(get);
-        match Self::read(&mut vars) {
-            Some(config) => Ok(config),
-            None => Err(vars.problems),
-        }
-    }
-
-    /// [`DeliveryConfig::from_vars`], noting each problem in `vars`; `None` when any was found.
+    /// `WEBHOOK_SECRET` (an empty value counts as unset), noting each problem in `vars`; `None`
+    /// when any was found. Providers default to `outbox`, base URLs to the real APIs; the rules
+    /// of the environment (no outbox, `https://`) are [`super::ServiceConfig::from_vars`]'s.
     pub(crate) fn read(vars: &mut Vars<'_>) -> Option<Self> {
         let before = vars.problems.len();
         let email_name = provider(vars, "EMAIL_PROVIDER", EMAIL_PROVIDERS);

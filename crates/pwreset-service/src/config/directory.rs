@@ -72,8 +72,10 @@ impl std::fmt::Debug for RemoteDirectory {
 
 impl RemoteDirectory {
     /// The service at `url` (no trailing slash), calls signed with `secret`, hashes as
-    /// [`PasswordHashing::DEFAULT`].
-    pub fn new(url: &str, secret: &str) -> Self {
+    /// [`PasswordHashing::DEFAULT`]; no rule checked: for the crate's unit tests only (the
+    /// service configures it through [`super::ServiceConfig::from_vars`]).
+    #[cfg(test)]
+    pub(crate) fn new(url: &str, secret: &str) -> Self {
         Self {
             url: url.trim_end_matches('/').to_owned(),
             secret: Secret::new(secret),
@@ -88,8 +90,12 @@ impl RemoteDirectory {
 
     /// Reads `USER_DIRECTORY_URL` and `USER_DIRECTORY_SECRET`; `Ok(None)` when no URL is set.
     /// The URL must be `https://`; `http://` only with `ENVIRONMENT=development` and a loopback
-    /// host, since whoever can rewrite the answers decides who receives a reset link.
-    pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Option<Self>, Vec<String>> {
+    /// host, since whoever can rewrite the answers decides who receives a reset link. For the
+    /// crate's unit tests only: the service reads it with every other section.
+    #[cfg(test)]
+    pub(crate) fn from_vars(
+        get: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Option<Self>, Vec<String>> {
         let mut vars = Vars::new(get);
         let environment = vars.environment();
         let directory = Self::read(&mut vars, environment);
@@ -100,8 +106,9 @@ impl RemoteDirectory {
         }
     }
 
-    /// [`RemoteDirectory::from_vars`] in `environment`, noting each problem in `vars`; `None`
-    /// when no URL is set or something is wrong. Without a URL the hash settings mean nothing
+    /// Reads `USER_DIRECTORY_URL` (`https://`; `http://` only in development, to a loopback
+    /// host) and the secret in `environment`, noting each problem in `vars`; `None` when no URL
+    /// is set or something is wrong. Without a URL the hash settings mean nothing
     /// (the platform's own accounts hold PHC strings) and are not read, as the secret is not.
     pub(crate) fn read(vars: &mut Vars<'_>, environment: Environment) -> Option<Self> {
         if !vars.is_set("USER_DIRECTORY_URL") {

@@ -27,7 +27,7 @@ impl std::fmt::Debug for EventsConfig {
 impl EventsConfig {
     /// Reads `EVENTS_URL` and, when it is set, `EVENTS_SECRET`; `None` when the URL is unset or
     /// something is wrong (each problem noted in `vars`). Whether the URL must be `https://` is
-    /// decided with the other URLs (`config::URL_VARIABLES`).
+    /// decided with the other URLs' (`config::read_environment`).
     pub(crate) fn read(vars: &mut Vars<'_>) -> Option<Self> {
         if !vars.is_set("EVENTS_URL") {
             return None;

@@ -63,21 +63,10 @@ pub const TOKEN_AUDIENCE: &str = "pwreset";
 /// outside development. Read from the file itself, so the values are written in one place.
 const DEV_VARS_EXAMPLE: &str = include_str!("../../../../.dev.vars.example");
 
-/// The variables of `.dev.vars.example` whose values are secrets everywhere but in development.
-pub const EXAMPLE_SECRET_VARIABLES: [&str; 4] =
-    ["KEYS", "ADMIN_TOKEN", "API_KEYS", "INTROSPECTION_TOKENS"];
-
-/// Every variable holding a URL the service links to or calls: `https://` outside development.
-/// (`USER_DIRECTORY_URL` too, checked with its other rules by the directory's own configuration,
-/// so that a bad one is reported once.)
-pub const URL_VARIABLES: [&str; 6] = [
-    "PUBLIC_URL",
-    "EMAIL_BASE_URL",
-    "SMS_BASE_URL",
-    "WEBHOOK_URL",
-    "PWNED_PASSWORDS_URL",
-    "EVENTS_URL",
-];
+/// The URL variables whose section checks `https://` itself, with their other rules, so that a
+/// bad one is reported once (the user directory: `http://` only to a loopback host). Every other
+/// [`Kind::Url`] variable is held to `https://` outside development by [`read_environment`].
+const OWN_HTTPS_RULE: [&str; 1] = ["USER_DIRECTORY_URL"];
 
 /// The value `.dev.vars.example` gives `name`, if it sets one.
 pub fn example_value(name: &str) -> Option<&'static str> {
@@ -285,12 +274,19 @@ fn read_environment(vars: &mut Vars<'_>) -> (Environment, String) {
         }),
     );
     if !environment.is_development() {
-        // The value is never repeated (a webhook URL may carry a token in its query).
-        for name in URL_VARIABLES {
-            let https = |text: &str| Url::parse(text).is_ok_and(|url| url.scheme() == "https");
-            if vars.text(name).is_some_and(|text| !https(&text)) {
+        // The value is never repeated (a webhook URL may carry a token in its query). A URL that
+        // does not parse gets its fault where it is read, not this problem too.
+        for v in VARIABLES
+            .iter()
+            .filter(|v| !OWN_HTTPS_RULE.contains(&v.name))
+        {
+            let Kind::Url(kind) = v.kind else { continue };
+            let parsed = vars
+                .text(v.name)
+                .and_then(|text| read::parse_url(&text, kind).ok());
+            if parsed.is_some_and(|url| url.scheme() != "https") {
                 vars.problem(
-                    name,
+                    v.name,
                     " must be an https:// URL outside ENVIRONMENT=development",
                 );
             }
@@ -310,8 +306,8 @@ struct KeysAndClients {
 }
 
 /// `KEYS`, `ACCESS_TOKEN_ACCEPT_HS256`, `ADMIN_TOKEN`, `CLIENTS`, `API_KEYS` and
-/// `INTROSPECTION_TOKENS`; outside development, none of them may hold a secret
-/// `.dev.vars.example` publishes.
+/// `INTROSPECTION_TOKENS`; outside development, no secret variable (of any section) may hold a
+/// secret `.dev.vars.example` publishes.
 fn read_keys_and_clients(vars: &mut Vars<'_>, environment: Environment) -> KeysAndClients {
     if !environment.is_development() {
         example_secret_problems(vars);
@@ -485,30 +481,34 @@ fn with_breached_rule(policy: Policy) -> Policy {
     Policy::new(settings).unwrap_or(policy)
 }
 
-/// Outside development: none of the secrets `.dev.vars.example` publishes, in any position of
-/// a list (a keyring entry is compared by its key, whatever its id). Never repeats a value.
+/// Outside development: no secret variable may hold a secret `.dev.vars.example` publishes, in
+/// any position of a list (a keyring entry is compared by its key, whatever its id). Never
+/// repeats a value.
 fn example_secret_problems(vars: &mut Vars<'_>) {
     /// What of a list item is compared: a keyring entry's key, any other item whole.
-    fn compared<'a>(name: &str, item: &'a str) -> &'a str {
+    fn compared(kind: Kind, item: &str) -> &str {
         match item.split_once(':') {
-            Some((_, key)) if name == "KEYS" => key,
+            Some((_, key)) if kind == Kind::Keyring => key,
             _ => item,
         }
     }
-    for name in EXAMPLE_SECRET_VARIABLES {
-        let (Some(given), Some(example)) = (vars.secret_text(name), example_value(name)) else {
+    for v in VARIABLES.iter().filter(|v| v.secret) {
+        let Some(example) = example_value(v.name) else {
+            continue;
+        };
+        let Some(given) = vars.secret_text(v.name) else {
             continue;
         };
         let examples: Vec<&str> = read::list_items(example)
             .into_iter()
-            .map(|item| compared(name, item))
+            .map(|item| compared(v.kind, item))
             .collect();
         let published = read::list_items(given.expose())
             .into_iter()
-            .any(|item| examples.contains(&compared(name, item)));
+            .any(|item| examples.contains(&compared(v.kind, item)));
         if published {
             vars.problem(
-                name,
+                v.name,
                 " holds a value published in .dev.vars.example, for development only: outside ENVIRONMENT=development set a secret of your own",
             );
         }

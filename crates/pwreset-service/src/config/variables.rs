@@ -4,7 +4,9 @@
 //! name it does not list, a parser of another [`Kind`] than the declared one, and a secret read by
 //! a reader that is not for secrets (or the other way round). `tests/config.rs` checks that every
 //! entry is read, that each kind says how its variable is read, and that `docs/api.md`'s
-//! configuration table gives exactly these variables, defaults and kinds.
+//! configuration table gives exactly these variables, defaults, kinds and secret flags. The rules
+//! over several variables read the table too: every [`Kind::Url`] is `https://` outside
+//! development, and no `secret` may hold a value `.dev.vars.example` gives it.
 
 use std::fmt;
 

@@ -6,8 +6,11 @@ use base64::engine::general_purpose::STANDARD;
 use futures_executor::block_on;
 use hmac::{Hmac, KeyInit, Mac};
 use pwreset_service::delivery::*;
+use pwreset_service::model::account::normalize_email;
 use pwreset_service::model::secret::SigningKey;
-use pwreset_service::testing::delivery::{FakeHttpClient, MemoryDeliveryStore};
+use pwreset_service::ports::KeyValue;
+use pwreset_service::testing::faults::{Fault, Faulty};
+use pwreset_service::testing::memory::MemoryPlatform;
 use serde_json::{Value, json};
 use sha2::Sha256;
 use std::collections::HashMap;
@@ -27,9 +30,24 @@ fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         .collect()
 }
 
+/// The delivery configuration `pairs` make, read as the service reads it
+/// (`ServiceConfig::from_vars`) under development's rules (the outbox and `http://` allowed),
+/// with a key and a loopback `PUBLIC_URL` for the rest.
 fn config(pairs: &[(&str, &str)]) -> Result<DeliveryConfig, Vec<String>> {
-    let map = vars(pairs);
-    DeliveryConfig::from_vars(&|name| map.get(name).cloned())
+    let key: Vec<u8> = (0u8..32)
+        .map(|i| i.wrapping_mul(151).wrapping_add(0x87))
+        .collect();
+    let url_safe = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let keys = format!("k1:{}", base64::Engine::encode(&url_safe, key));
+    let mut map = vars(&[
+        ("ENVIRONMENT", "development"),
+        ("PUBLIC_URL", "http://127.0.0.1:8787"),
+        ("KEYS", &keys),
+    ]);
+    map.extend(vars(pairs));
+    pwreset_service::config::ServiceConfig::from_vars(&|name| map.get(name).cloned())
+        .map(|config| config.delivery)
+        .map_err(|problems| problems.0)
 }
 
 fn config_ok(pairs: &[(&str, &str)]) -> DeliveryConfig {
@@ -1234,33 +1252,30 @@ fn answer(status: u16, retry_after: Option<&str>) -> Result<FetchedAnswer, Trans
 
 #[test]
 fn a_message_is_sent_once_and_a_redelivery_is_skipped() {
-    let (http, store, config, msg) = (
-        FakeHttpClient::new(),
-        MemoryDeliveryStore::new(),
-        resend(),
-        email_message(),
-    );
+    let (p, config, msg) = (MemoryPlatform::new(NOW), resend(), email_message());
     assert_eq!(
-        block_on(deliver(&config, &msg, &http, &store, NOW)),
+        block_on(deliver(&config, &msg, &p.http, &p, NOW)),
         Delivery::Sent
     );
-    assert_eq!(http.request_count(), 1);
-    assert_eq!(store.sent_ids(), ["msg-0001"]);
+    assert_eq!(p.http.request_count(), 1);
+    assert_eq!(p.sent_ids(), ["msg-0001"]);
     // The queue hands the same message over again.
     assert_eq!(
-        block_on(deliver(&config, &msg, &http, &store, NOW)),
+        block_on(deliver(&config, &msg, &p.http, &p, NOW)),
         Delivery::AlreadySent
     );
-    assert_eq!(http.request_count(), 1, "nothing sent the second time");
+    assert_eq!(p.http.request_count(), 1, "nothing sent the second time");
 }
 
+fn ids(messages: &[OutgoingMessage]) -> Vec<&str> {
+    messages.iter().map(|m| m.id.as_str()).collect()
+}
+
+/// The store lists an address as given; the service normalises it before (a message's `to` is
+/// the account's normalised address, and `/dev/outbox?to=` normalises its query).
 #[test]
 fn the_outbox_keeps_messages_newest_first_and_sends_nothing() {
-    let (http, store, config) = (
-        FakeHttpClient::new(),
-        MemoryDeliveryStore::new(),
-        DeliveryConfig::outbox(),
-    );
+    let (p, config) = (MemoryPlatform::new(NOW), DeliveryConfig::outbox());
     let mut first = email_message();
     first.id = "first".into();
     let mut second = email_message();
@@ -1269,32 +1284,32 @@ fn the_outbox_keeps_messages_newest_first_and_sends_nothing() {
     let mut other = email_message();
     other.id = "other".into();
     other.to = "someone@else.test".into();
-    for msg in [&first, &second, &other] {
-        assert_eq!(
-            block_on(deliver(&config, msg, &http, &store, NOW)),
-            Delivery::Sent
-        );
-    }
-    assert_eq!(
-        block_on(deliver(&config, &first, &http, &store, NOW)),
-        Delivery::AlreadySent
+    let put = |msg: &OutgoingMessage| block_on(deliver(&config, msg, &p.http, &p, NOW));
+    assert_eq!(put(&first), Delivery::Sent);
+    // The store orders by when it was written: `second` is written when composed.
+    p.advance(5);
+    assert_eq!(put(&second), Delivery::Sent);
+    assert_eq!(put(&other), Delivery::Sent);
+    assert_eq!(put(&first), Delivery::AlreadySent);
+    assert_eq!(p.http.request_count(), 0);
+    let listed = block_on(p.outbox_list("jane@example.com")).unwrap();
+    assert_eq!(ids(&listed), ["second", "first"]);
+    assert!(
+        block_on(p.outbox_list("Jane@Example.com"))
+            .unwrap()
+            .is_empty()
     );
-    assert_eq!(http.request_count(), 0);
-    let listed = block_on(store.outbox_list("Jane@Example.com")).unwrap();
-    let ids: Vec<&str> = listed.iter().map(|m| m.id.as_str()).collect();
-    assert_eq!(ids, ["second", "first"]);
+    let asked = normalize_email("Jane@Example.com").unwrap();
+    let listed = block_on(p.outbox_list(&asked)).unwrap();
+    assert_eq!(ids(&listed), ["second", "first"]);
 }
 
 #[test]
 fn a_server_error_then_success_delivers_exactly_once() {
-    let (http, store, config) = (
-        FakeHttpClient::new(),
-        MemoryDeliveryStore::new(),
-        postmark(),
-    );
-    http.push_status(500).push_status(200);
+    let (p, config) = (MemoryPlatform::new(NOW), postmark());
+    p.http.push_status(500).push_status(200);
     let msg = email_message();
-    let first = block_on(deliver(&config, &msg, &http, &store, NOW));
+    let first = block_on(deliver(&config, &msg, &p.http, &p, NOW));
     assert_eq!(
         first,
         Delivery::RetryLater {
@@ -1302,19 +1317,21 @@ fn a_server_error_then_success_delivers_exactly_once() {
             reason: RetryReason::ServerError { status: 500 }
         }
     );
-    assert!(store.sent_ids().is_empty());
+    assert!(p.sent_ids().is_empty());
     let next = msg.next_attempt();
+    p.advance(2);
     assert_eq!(
-        block_on(deliver(&config, &next, &http, &store, NOW + 2)),
+        block_on(deliver(&config, &next, &p.http, &p, NOW + 2)),
         Delivery::Sent
     );
+    p.advance(1);
     assert_eq!(
-        block_on(deliver(&config, &next, &http, &store, NOW + 3)),
+        block_on(deliver(&config, &next, &p.http, &p, NOW + 3)),
         Delivery::AlreadySent
     );
-    assert_eq!(http.request_count(), 2);
-    assert_eq!(store.sent_ids(), ["msg-0001"]);
-    let requests = http.requests();
+    assert_eq!(p.http.request_count(), 2);
+    assert_eq!(p.sent_ids(), ["msg-0001"]);
+    let requests = p.http.requests();
     assert_eq!(
         requests[0], requests[1],
         "the retry repeats the same request"
@@ -1323,9 +1340,9 @@ fn a_server_error_then_success_delivers_exactly_once() {
 
 #[test]
 fn rate_limiting_waits_as_long_as_the_provider_asks() {
-    let (http, store, config) = (FakeHttpClient::new(), MemoryDeliveryStore::new(), resend());
-    http.push(answer(429, Some("45")));
-    let got = block_on(deliver(&config, &email_message(), &http, &store, NOW));
+    let (p, config) = (MemoryPlatform::new(NOW), resend());
+    p.http.push(answer(429, Some("45")));
+    let got = block_on(deliver(&config, &email_message(), &p.http, &p, NOW));
     assert_eq!(
         got,
         Delivery::RetryLater {
@@ -1333,9 +1350,9 @@ fn rate_limiting_waits_as_long_as_the_provider_asks() {
             reason: RetryReason::RateLimited
         }
     );
-    http.push(answer(429, Some("1")));
+    p.http.push(answer(429, Some("1")));
     let later = email_message().next_attempt().next_attempt();
-    let got = block_on(deliver(&config, &later, &http, &store, NOW));
+    let got = block_on(deliver(&config, &later, &p.http, &p, NOW));
     assert!(
         matches!(
             got,
@@ -1350,12 +1367,12 @@ fn rate_limiting_waits_as_long_as_the_provider_asks() {
 
 #[test]
 fn a_provider_that_never_recovers_is_given_up_after_max_attempts() {
-    let (http, store, config) = (FakeHttpClient::new(), MemoryDeliveryStore::new(), resend());
+    let (p, config) = (MemoryPlatform::new(NOW), resend());
     let mut msg = email_message();
     let mut delays = Vec::new();
     let reason = loop {
-        http.push_status(503);
-        match block_on(deliver(&config, &msg, &http, &store, NOW)) {
+        p.http.push_status(503);
+        match block_on(deliver(&config, &msg, &p.http, &p, NOW)) {
             Delivery::RetryLater { delay_seconds, .. } => delays.push(delay_seconds),
             Delivery::GiveUp { reason } => break reason,
             other => panic!("{other:?}"),
@@ -1363,39 +1380,38 @@ fn a_provider_that_never_recovers_is_given_up_after_max_attempts() {
         msg = msg.next_attempt();
         assert!(msg.attempt < 100, "never gave up");
     };
-    assert_eq!(http.request_count(), MAX_ATTEMPTS as usize);
+    assert_eq!(p.http.request_count(), MAX_ATTEMPTS as usize);
     assert_eq!(delays, [2, 4, 8, 16]);
     assert!(
         reason.contains("5 attempts") && reason.contains("503"),
         "{reason}"
     );
-    assert!(store.sent_ids().is_empty());
+    assert!(p.sent_ids().is_empty());
 }
 
 #[test]
 fn a_refusal_is_given_up_at_once() {
-    let (http, store, config) = (FakeHttpClient::new(), MemoryDeliveryStore::new(), resend());
-    http.push_status(422);
-    let got = block_on(deliver(&config, &email_message(), &http, &store, NOW));
+    let (p, config) = (MemoryPlatform::new(NOW), resend());
+    p.http.push_status(422);
+    let got = block_on(deliver(&config, &email_message(), &p.http, &p, NOW));
     let Delivery::GiveUp { reason } = got else {
         panic!("{got:?}")
     };
     assert!(reason.contains("422"), "{reason}");
-    assert_eq!(http.request_count(), 1);
+    assert_eq!(p.http.request_count(), 1);
 }
 
 #[test]
 fn a_timeout_is_a_duplicate_risk_only_where_the_provider_cannot_dedupe() {
-    let store = MemoryDeliveryStore::new();
+    let p = MemoryPlatform::new(NOW);
     for (config, msg, risky) in [
         (postmark(), email_message(), true),
         (twilio("+15551234567"), sms_message(), true),
         (resend(), email_message(), false),
         (webhook_config(), email_message(), false),
     ] {
-        let http = FakeHttpClient::new();
-        http.push(timeout());
-        let got = block_on(deliver(&config, &msg, &http, &store, NOW));
+        p.http.push(timeout());
+        let got = block_on(deliver(&config, &msg, &p.http, &p, NOW));
         assert_eq!(
             got,
             Delivery::RetryLater {
@@ -1414,9 +1430,8 @@ fn a_timeout_is_a_duplicate_risk_only_where_the_provider_cannot_dedupe() {
         assert_eq!(line["reason"], "retry after timeout");
         assert_eq!(line["duplicate_risk"], risky);
     }
-    let http = FakeHttpClient::new();
-    http.push_status(500);
-    let got = block_on(deliver(&postmark(), &email_message(), &http, &store, NOW));
+    p.http.push_status(500);
+    let got = block_on(deliver(&postmark(), &email_message(), &p.http, &p, NOW));
     assert!(
         !got.duplicate_risk(&postmark(), &email_message()),
         "a 500 was not accepted"
@@ -1425,32 +1440,52 @@ fn a_timeout_is_a_duplicate_risk_only_where_the_provider_cannot_dedupe() {
 
 #[test]
 fn a_store_outage_is_retried_without_sending() {
-    let (http, store, config) = (FakeHttpClient::new(), MemoryDeliveryStore::new(), resend());
-    store.set_unavailable(true);
-    let got = block_on(deliver(&config, &email_message(), &http, &store, NOW));
-    assert!(
-        matches!(
-            got,
-            Delivery::RetryLater {
-                reason: RetryReason::Store(_),
-                ..
-            }
-        ),
-        "{got:?}"
-    );
+    let (p, config) = (MemoryPlatform::new(NOW), resend());
+    for fault in Fault::ALL {
+        // The first call, the redelivery check, fails.
+        let store = Faulty::failing(&p, 0, fault);
+        let got = block_on(deliver(&config, &email_message(), &p.http, &store, NOW));
+        assert!(
+            matches!(
+                got,
+                Delivery::RetryLater {
+                    reason: RetryReason::Store(_),
+                    ..
+                }
+            ),
+            "{fault:?}: {got:?}"
+        );
+        assert_eq!(store.calls(), ["kv_get"]);
+    }
     assert_eq!(
-        http.request_count(),
+        p.http.request_count(),
         0,
         "not sent when redelivery can't be checked"
     );
-    let got = block_on(deliver(
-        &DeliveryConfig::outbox(),
-        &email_message(),
-        &http,
-        &store,
-        NOW,
-    ));
-    assert!(matches!(got, Delivery::RetryLater { .. }), "{got:?}");
+    // The outbox: its redelivery check or its write failing.
+    for call in 0..2 {
+        let store = Faulty::failing(&p, call, Fault::Error);
+        let got = block_on(deliver(
+            &DeliveryConfig::outbox(),
+            &email_message(),
+            &p.http,
+            &store,
+            NOW,
+        ));
+        assert!(
+            matches!(
+                got,
+                Delivery::RetryLater {
+                    reason: RetryReason::Store(_),
+                    ..
+                }
+            ),
+            "call {call}: {got:?}"
+        );
+        assert!(store.injected(), "call {call}");
+    }
+    assert!(p.outbox_all().is_empty());
+    assert!(p.sent_ids().is_empty());
 }
 
 #[test]
@@ -1481,16 +1516,16 @@ fn log_lines_carry_no_secret() {
 
 #[test]
 fn dead_letters_are_stored_masked_and_logged() {
-    let store = MemoryDeliveryStore::new();
+    let p = MemoryPlatform::new(NOW + 9);
     let msg = sms_message().next_attempt().next_attempt();
     let line = block_on(dead_letter(
-        &store,
+        &p,
         &msg,
         "gave up after 3 attempts: timeout",
         NOW + 9,
     ))
     .expect("stored");
-    let letters = block_on(store.list_dead_letters()).unwrap();
+    let letters = block_on(p.list_dead_letters()).unwrap();
     assert_eq!(
         letters,
         [DeadLetter {
@@ -1512,25 +1547,37 @@ fn dead_letters_are_stored_masked_and_logged() {
         "{line}"
     );
 
-    let stored = serde_json::to_string(&letters[0]).unwrap();
-    assert!(!stored.contains("482913"), "{stored}");
+    // Every key and value the store holds.
+    let stored = block_on(p.kv_list("", usize::MAX)).unwrap();
+    assert_eq!(stored.len(), 1);
+    for (key, value) in &stored {
+        for secret in ["482913", "7700900"] {
+            assert!(
+                !key.contains(secret) && !value.contains(secret),
+                "{key}: {value}"
+            );
+        }
+    }
 }
 
 #[test]
 fn a_dead_letter_the_store_refuses_is_still_logged() {
-    let store = MemoryDeliveryStore::new();
-    store.set_unavailable(true);
-    let line = block_on(dead_letter(
-        &store,
-        &email_message(),
-        "retries exhausted",
-        NOW,
-    ))
-    .expect_err("not stored");
-    let value: Value = serde_json::from_str(&line).unwrap();
-    assert_eq!(value["event"], "delivery_dead_letter");
-    assert_eq!(value["stored"], false);
-    assert_eq!(value["message_id"], "msg-0001");
+    for fault in Fault::ALL {
+        let p = MemoryPlatform::new(NOW);
+        let store = Faulty::failing(&p, 0, fault);
+        let line = block_on(dead_letter(
+            &store,
+            &email_message(),
+            "retries exhausted",
+            NOW,
+        ))
+        .expect_err("not stored");
+        let value: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(value["event"], "delivery_dead_letter");
+        assert_eq!(value["stored"], false);
+        assert_eq!(value["message_id"], "msg-0001");
+        assert_eq!(store.calls(), ["kv_put"]);
+    }
 }
 
 // ---------------------------------------------------------------- against the fake provider
@@ -1675,7 +1722,7 @@ fn the_fake_provider_accepts_every_request_as_built() {
             ("WEBHOOK_SECRET", WEBHOOK_SECRET),
         ]);
         for msg in [&email, &sms] {
-            let store = MemoryDeliveryStore::new();
+            let store = MemoryPlatform::new(NOW);
             let got = block_on(deliver(&config, msg, &SocketClient, &store, NOW));
             sent.push((config.provider(msg.channel).name(), got));
         }

@@ -1286,7 +1286,7 @@ fn the_outbox_keeps_messages_newest_first_and_sends_nothing() {
     other.to = "someone@else.test".into();
     let put = |msg: &OutgoingMessage| block_on(deliver(&config, msg, &p.http, &p, NOW));
     assert_eq!(put(&first), Delivery::Sent);
-    // The store orders by when it was written: `second` is written when composed.
+    // The store orders by when each message was composed (`second` five seconds later).
     p.advance(5);
     assert_eq!(put(&second), Delivery::Sent);
     assert_eq!(put(&other), Delivery::Sent);
@@ -1763,4 +1763,52 @@ fn the_fake_provider_accepts_every_request_as_built() {
     );
     assert_eq!(received[6]["link"], "https://r.test/reset?token=ab+cd&x=1");
     assert_eq!(received[7]["code"], "123456");
+}
+
+/// A write to the outbox that took effect but whose answer was lost is retried, and the outbox
+/// still lists the message once, whichever of its calls lost its answer.
+#[test]
+fn an_outbox_write_whose_answer_was_lost_is_listed_once_after_its_retry() {
+    let config = DeliveryConfig::outbox();
+    let msg = email_message();
+    let recorder_home = MemoryPlatform::new(NOW);
+    let recorder = Faulty::new(&recorder_home);
+    let sent = block_on(deliver(&config, &msg, &recorder_home.http, &recorder, NOW));
+    assert_eq!(sent, Delivery::Sent);
+    let calls = recorder.calls();
+    assert!(
+        calls.iter().filter(|c| **c == "kv_put").count() >= 2,
+        "{calls:?}"
+    );
+    for index in 0..calls.len() {
+        let p = MemoryPlatform::new(NOW);
+        let store = Faulty::failing(&p, index, Fault::Timeout);
+        let first = block_on(deliver(&config, &msg, &p.http, &store, NOW));
+        if first != Delivery::Sent {
+            assert!(
+                matches!(
+                    first,
+                    Delivery::RetryLater {
+                        reason: RetryReason::Store(_),
+                        ..
+                    }
+                ),
+                "{index} ({}): {first:?}",
+                calls[index]
+            );
+            p.advance(10);
+            let retried = msg.next_attempt();
+            assert_eq!(
+                block_on(deliver(&config, &retried, &p.http, &p, NOW + 10)),
+                Delivery::Sent
+            );
+        }
+        let listed = block_on(p.outbox_list(&msg.to)).unwrap();
+        assert_eq!(
+            ids(&listed),
+            [msg.id.as_str()],
+            "{index} ({})",
+            calls[index]
+        );
+    }
 }

@@ -1,5 +1,6 @@
 //! The delivery records: the dev outbox (`outbox:<to>:<inverted millis>:<id>`, listed newest first
-//! by prefix, 1 day), sent markers (`sent:<id>`, 7 days: a redelivered queue message is not sent
+//! by prefix, 1 day; `outbox-key:<id>` remembers a message's key, so that a retried write lands on
+//! it again), sent markers (`sent:<id>`, 7 days: a redelivered queue message is not sent
 //! twice) and dead letters (`dead:<inverted millis>:<id>`, 30 days, for the operator).
 
 use serde::de::DeserializeOwned;
@@ -18,6 +19,8 @@ const DEAD_LIST_LIMIT: usize = 200;
 
 /// How the dev outbox's keys start.
 pub(crate) const OUTBOX_PREFIX: &str = "outbox:";
+/// How the keys that remember each outbox message's key start (the message id follows).
+const OUTBOX_KEY_PREFIX: &str = "outbox-key:";
 /// How the sent markers' keys start (the message id follows).
 pub(crate) const SENT_PREFIX: &str = "sent:";
 /// How the dead letters' keys start.
@@ -54,12 +57,22 @@ fn encoding_error(what: &'static str) -> impl Fn(serde_json::Error) -> PlatformE
 
 impl<T: KeyValue + Clock> DeliveryStore for T {
     async fn outbox_put(&self, msg: &OutgoingMessage) -> PlatformResult<()> {
-        let key = format!(
-            "{OUTBOX_PREFIX}{}:{}:{}",
-            msg.to,
-            inverted(self.now_millis()),
-            msg.id
-        );
+        // The key is chosen once per message and remembered before the message is written: a
+        // write whose answer was lost, retried, replaces itself instead of listing it twice.
+        let remembered = format!("{OUTBOX_KEY_PREFIX}{}", msg.id);
+        let key = match self.kv_get(&remembered).await? {
+            Some(key) => key,
+            None => {
+                let key = format!(
+                    "{OUTBOX_PREFIX}{}:{}:{}",
+                    msg.to,
+                    inverted(self.now_millis()),
+                    msg.id
+                );
+                put(self, &remembered, &key, Some(OUTBOX_TTL)).await?;
+                key
+            }
+        };
         let text = serde_json::to_string(msg).map_err(encoding_error("outbox"))?;
         put(self, &key, &text, Some(OUTBOX_TTL)).await
     }

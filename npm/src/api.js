@@ -205,9 +205,12 @@ export function createApi(loaders) {
     #compiled;
     // The user attributes the compiled policy last saw: it keeps them, so they cross only on change.
     #pairs = null;
+    // The language of the messages (`en`, `de`, `es`): the estimate's feedback speaks it too.
+    #language;
 
     constructor(document, locale) {
       this.#compiled = call(() => new (policyModule().CompiledPolicy)(document, locale));
+      this.#language = this.#compiled.language;
     }
 
     #live() {
@@ -217,8 +220,9 @@ export function createApi(loaders) {
 
     /**
      * Checks a password: `{ valid, errors, strength }`. With the strength module loaded, one call
-     * into it estimates the strength (the user's attributes as user inputs, as on the server) and
-     * one call into the policy module judges the rules, `min_score` included.
+     * into it estimates the strength (the user's attributes as user inputs, as on the server;
+     * feedback in the messages' language) and one call into the policy module judges the rules,
+     * `min_score` included.
      */
     check(password, options = NO_OPTIONS) {
       const compiled = this.#live();
@@ -235,7 +239,7 @@ export function createApi(loaders) {
       let strength = null;
       if (modules.strength && !tooLong) {
         const fresh = !samePairs(strengthPairs, pairs);
-        strength = call(() => modules.strength.estimateForUser(password, fresh ? pairs : undefined));
+        strength = call(() => modules.strength.estimateForUser(password, fresh ? pairs : undefined, this.#language));
         if (fresh) strengthPairs = pairs;
       }
       const fresh = !samePairs(this.#pairs, pairs);
@@ -344,13 +348,14 @@ export function createApi(loaders) {
     return call(() => wasm.checkConfirm(password, confirm, options.confirmField, options.messages));
   }
 
-  /** zxcvbn's estimate; loads the strength module on first use. */
-  async function estimateStrength(password, userInputs = NO_USER) {
+  /** zxcvbn's estimate, its feedback in `locale` (English by default); loads the strength module on first use. */
+  async function estimateStrength(password, userInputs = NO_USER, options = NO_OPTIONS) {
     requireText(password, "password");
     if (!Array.isArray(userInputs)) throw new PwresetError("invalid_argument", "userInputs must be an array of strings");
     userInputs.forEach((input, index) => requireText(input, `userInputs[${index}]`));
+    const locale = localeOption(options);
     await loadStrength();
-    return call(() => modules.strength.estimate(password, userInputs));
+    return call(() => modules.strength.estimate(password, userInputs, locale));
   }
 
   /** The rules of a preset (by name) or a policy document, in words (in `locale`), for showing before typing. */

@@ -439,6 +439,49 @@ describe("strength", () => {
     policy.free();
   });
 
+  it("the locale picks the language of zxcvbn's warning and suggestions too; English is zxcvbn's own", async () => {
+    await loadStrength();
+    const feedback = (strength) => ({ warning: strength.warning, suggestions: strength.suggestions });
+    const english = {
+      warning: "This is a top-10 common password.",
+      suggestions: ["Add another word or two. Uncommon words are better."],
+    };
+    const german = {
+      warning: "Dies ist eines der 10 häufigsten Passwörter.",
+      suggestions: ["Fügen Sie ein oder zwei weitere Wörter hinzu. Ungewöhnliche Wörter sind besser."],
+    };
+    const spanish = {
+      warning: "Esta es una de las 10 contraseñas más comunes.",
+      suggestions: ["Añade una o dos palabras más. Las palabras poco comunes son mejores."],
+    };
+    // validatePassword and createPolicy: the language of the messages.
+    assert.deepEqual(feedback(validatePassword("password").strength), english);
+    assert.deepEqual(feedback(validatePassword("password", { locale: "en" }).strength), english);
+    assert.deepEqual(feedback(validatePassword("password", { locale: "de" }).strength), german);
+    assert.deepEqual(feedback(validatePassword("password", { locale: "es" }).strength), spanish);
+    const policy = createPolicy("nist", { locale: "es-MX" });
+    assert.deepEqual(feedback(policy.check("password").strength), spanish);
+    policy.free();
+    // The estimate follows the catalog: seed-002 stays English, a German policy speaks German.
+    assert.deepEqual(feedback(validatePassword("password", { preset: "seed-002", locale: "de" }).strength), english);
+    const written = createPolicy({ messages: "de" });
+    assert.deepEqual(feedback(written.check("password").strength), german);
+    written.free();
+    // estimateStrength({ locale }).
+    assert.deepEqual(feedback(await estimateStrength("password")), english);
+    assert.deepEqual(feedback(await estimateStrength("password", [], { locale: "de-AT" })), german);
+    assert.deepEqual(feedback(await estimateStrength("password", undefined, { locale: "ES" })), spanish);
+    assert.deepEqual(feedback(await estimateStrength("password", [], { locale: "fr" })), english);
+    // Only the words change.
+    const figures = ({ score, guesses_log10 }) => ({ score, guesses_log10 });
+    assert.deepEqual(
+      figures(await estimateStrength("janedoe1987!", ["jane"], { locale: "de" })),
+      figures(await estimateStrength("janedoe1987!", ["jane"])),
+    );
+    await assert.rejects(estimateStrength("x", [], { locale: 7 }), (e) => e.code === "invalid_argument");
+    await assert.rejects(estimateStrength("x", [], { lang: "de" }), (e) => e.code === "invalid_argument");
+  });
+
   it("refuses bad arguments", async () => {
     await assert.rejects(estimateStrength(5), (e) => e.code === "invalid_argument");
     await assert.rejects(estimateStrength("x", "jane"), (e) => e.code === "invalid_argument");

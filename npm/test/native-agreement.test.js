@@ -44,8 +44,9 @@ it("package and native CLI agree on codes, messages and strength for every prese
   }
 });
 
-it("with a locale, messages are the native core's translations and the codes stay the same", async () => {
+it("with a locale, messages and strength feedback are the native core's translations and the codes stay the same", async () => {
   await ready();
+  await loadStrength();
   const dir = mkdtempSync(join(tmpdir(), "pwreset-locale-"));
   try {
     const requests = users.flatMap((user) =>
@@ -65,6 +66,8 @@ it("with a locale, messages are the native core's translations and the codes sta
         const { password, ...rest } = request;
         const ours = validatePassword(password, { preset, locale, ...rest });
         assert.deepEqual(ours.errors, expected[index].errors, `${preset} ${locale} ${password}`);
+        const { warning, suggestions } = expected[index].strength;
+        assert.deepEqual([ours.strength.warning, ours.strength.suggestions], [warning, suggestions], `${preset} ${locale} ${password}`);
         const english = validatePassword(password, { preset, ...rest });
         assert.deepEqual(ours.errors.map((e) => [e.code, e.field, e.params]), english.errors.map((e) => [e.code, e.field, e.params]));
       });

@@ -96,6 +96,7 @@ export async function policies(): Promise<void> {
   for (const line of uniqueMessages(result.errors)) out.push(line.key, line.field, line.message, line.codes);
   out.push(unique, checkConfirm("a", "b", { confirmField: "confirm", messages: "es" }), helpTexts("django", { locale: "de" }));
   out.push((await estimateStrength("a", ["jane"])).score);
+  out.push((await estimateStrength("a", [], { locale: "de" })).warning);
 }
 
 export async function errors(): Promise<void> {

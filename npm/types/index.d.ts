@@ -36,7 +36,9 @@ export interface Strength {
   /** 0 (too guessable) to 4 (very unguessable). */
   score: 0 | 1 | 2 | 3 | 4;
   guesses_log10: number;
+  /** What makes the password weak, in the language of the policy's messages (or of `estimateStrength`'s `locale`). */
   warning: string | null;
+  /** How to make it stronger, in the same language as `warning`. */
   suggestions: string[];
 }
 
@@ -86,7 +88,8 @@ export interface CheckOptions {
  * A language tag (`"de"`, `"es-MX"`, `"en"`, or `navigator.language`): messages and help texts in
  * that language, as the server answers for the same `Accept-Language`. Django's catalog has a
  * German and a Spanish translation; `seed-002` stays English, and other languages keep the
- * policy's own catalog.
+ * policy's own catalog. zxcvbn's warning and suggestions in a check's `strength` follow the
+ * language of the messages.
  */
 export type Locale = string;
 
@@ -166,8 +169,11 @@ export function checkConfirm(
   confirm: string,
   options?: { confirmField?: string; messages?: Messages },
 ): Violation | null;
-/** zxcvbn's estimate; loads the strength module on first use. */
-export function estimateStrength(password: string, userInputs?: string[]): Promise<Strength>;
+/**
+ * zxcvbn's estimate; loads the strength module on first use. Its warning and suggestions are in
+ * `locale` (German or Spanish) when given, else in English.
+ */
+export function estimateStrength(password: string, userInputs?: string[], options?: PolicyOptions): Promise<Strength>;
 /** The rules of a preset or policy in words (in `locale` when given), for showing before the user types. */
 export function helpTexts(presetOrPolicy?: Preset | PolicyDocument, options?: PolicyOptions): string[];
 /** Builds zxcvbn's dictionaries ahead of the first estimate. */

@@ -32,10 +32,15 @@ pub struct CheckResult {
 
 impl CheckResult {
     /// The same verdict with every message taken from `catalog` (e.g. the policy's catalog
-    /// [in another language](crate::messages::Catalog::in_language)).
+    /// [in another language](crate::messages::Catalog::in_language)), and the strength estimate's
+    /// feedback in the catalog's language.
     pub fn localized(mut self, catalog: &crate::messages::Catalog) -> Self {
         for error in &mut self.errors {
             error.message = catalog.message(error.code, &error.params);
+        }
+        #[cfg(feature = "strength")]
+        {
+            self.strength = self.strength.map(|s| s.in_language(catalog.language()));
         }
         self
     }

@@ -204,6 +204,61 @@ fn strength_is_estimated_only_when_the_policy_needs_it_or_the_caller_asks() {
     assert_eq!(django.check(&input).strength.as_ref(), Some(&supplied));
 }
 
+#[cfg(feature = "strength")]
+#[test]
+fn strength_feedback_is_in_the_language_of_the_policys_catalog() {
+    let feedback = |messages: &str| {
+        let policy = Policy::from_json(&format!(r#"{{"messages":"{messages}"}}"#)).unwrap();
+        let result = policy.check(&CheckInput::new("password").with_strength());
+        let strength = result.strength.unwrap();
+        (result.errors[0].message.clone(), strength.warning.unwrap())
+    };
+    assert_eq!(
+        feedback("django"),
+        (
+            "This password is too common.".to_owned(),
+            "This is a top-10 common password.".to_owned()
+        )
+    );
+    assert_eq!(
+        feedback("de"),
+        (
+            "Dieses Passwort ist zu gebräuchlich.".to_owned(),
+            "Dies ist eines der 10 häufigsten Passwörter.".to_owned()
+        )
+    );
+    assert_eq!(
+        feedback("es"),
+        (
+            "Esta contraseña es demasiado común.".to_owned(),
+            "Esta es una de las 10 contraseñas más comunes.".to_owned()
+        )
+    );
+    // seed-002 is English, so is its feedback.
+    assert_eq!(feedback("seed-002").1, "This is a top-10 common password.");
+    // A verdict localized into another catalog (as the server does for `Accept-Language`) takes
+    // the strength feedback along.
+    let django = Policy::preset(Preset::Django);
+    let input = CheckInput::new("password").with_strength();
+    let spanish = messages::Catalog::by_name("django")
+        .unwrap()
+        .in_language("es-MX");
+    let localized = django.check(&input).localized(spanish);
+    assert_eq!(
+        localized.errors[0].message,
+        "Esta contraseña es demasiado común."
+    );
+    let strength = localized.strength.unwrap();
+    assert_eq!(
+        strength.warning.as_deref(),
+        Some("Esta es una de las 10 contraseñas más comunes.")
+    );
+    assert_eq!(
+        strength.suggestions,
+        ["Añade una o dos palabras más. Las palabras poco comunes son mejores."]
+    );
+}
+
 #[test]
 fn breached_and_same_as_old_come_from_the_caller() {
     let policy = Policy::from_json(r#"{"breached":true}"#).unwrap();

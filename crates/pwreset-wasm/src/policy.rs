@@ -137,6 +137,13 @@ impl CompiledPolicy {
         self.catalog.name().to_owned()
     }
 
+    /// The language tag of that catalog (`en`, `de`, `es`): the package asks the strength module
+    /// for its feedback in it, so that warnings and suggestions speak the messages' language.
+    #[wasm_bindgen(getter)]
+    pub fn language(&self) -> String {
+        self.catalog.language().tag().to_owned()
+    }
+
     /// The most characters a password may have (`max_length`): longer ones are refused before
     /// any other work, so they need no estimate.
     #[wasm_bindgen(getter, js_name = maxLength)]

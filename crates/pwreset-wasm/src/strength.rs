@@ -3,15 +3,27 @@
 
 use std::cell::RefCell;
 
+use pwreset_core::Strength;
+use pwreset_core::messages::Language;
 use wasm_bindgen::prelude::*;
 
 use crate::boundary::{ToJs, user_attributes};
 
-/// zxcvbn's estimate of `password`, with `user_inputs` as words an attacker tries first.
+/// The language of `locale` (a tag such as `de` or `es-MX`): English when `undefined` or a
+/// language without catalogs, as Django's catalog answers it.
+fn language_of(locale: Option<String>) -> Language {
+    locale
+        .as_deref()
+        .and_then(Language::from_tag)
+        .unwrap_or_default()
+}
+
+/// zxcvbn's estimate of `password`, with `user_inputs` as words an attacker tries first, and its
+/// feedback in the language of `locale`.
 #[wasm_bindgen]
-pub fn estimate(password: &str, user_inputs: Vec<String>) -> JsValue {
+pub fn estimate(password: &str, user_inputs: Vec<String>, locale: Option<String>) -> JsValue {
     let inputs: Vec<&str> = user_inputs.iter().map(String::as_str).collect();
-    pwreset_core::estimate_strength(password, &inputs).to_js()
+    Strength::estimate_in(password, &inputs, language_of(locale)).to_js()
 }
 
 /// Builds zxcvbn's dictionaries now rather than on the first estimate.
@@ -28,14 +40,20 @@ thread_local! {
 
 /// The estimate a policy check carries: `user` is the user's string attributes as `[name, value,
 /// name, value, ...]` (or `undefined` for the same user as the last call), and each value and its
-/// parts count as user inputs, as on the server.
+/// parts count as user inputs, as on the server. The feedback is in the language of `locale`: the
+/// package passes the compiled policy's `language`, the language of the check's messages.
 #[wasm_bindgen(js_name = estimateForUser)]
-pub fn estimate_for_user(password: &str, user: Option<Vec<String>>) -> JsValue {
+pub fn estimate_for_user(
+    password: &str,
+    user: Option<Vec<String>>,
+    locale: Option<String>,
+) -> JsValue {
+    let language = language_of(locale);
     USER_INPUTS.with_borrow_mut(|inputs| {
         if let Some(pairs) = user {
             *inputs = user_attributes(&pairs).strength_inputs();
         }
         let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-        pwreset_core::estimate_strength(password, &inputs).to_js()
+        Strength::estimate_in(password, &inputs, language).to_js()
     })
 }

@@ -6,7 +6,13 @@
 //! Languages: English (`django`, `seed-002`), German (`de`) and Spanish (`es`), the team's own
 //! translations in the voice of Django's texts. [`Catalog::in_language`] finds a catalog's
 //! translation; the `seed-002` texts are the original API's and stay English.
+//!
+//! Each catalog is written in a [`Language`], and zxcvbn's strength feedback is given in that same
+//! language ([`Catalog::language`], [`Language::warning`], [`Language::suggestion`]): whatever
+//! picks the catalog picks the feedback's language too.
 
+#[cfg(feature = "strength")]
+mod feedback;
 mod german;
 mod spanish;
 
@@ -33,10 +39,59 @@ pub(crate) struct Entry {
     help: Text,
 }
 
+/// A language the catalogs (and zxcvbn's strength feedback) are written in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Language {
+    /// English (`en`): Django's texts and zxcvbn's own feedback.
+    #[default]
+    English,
+    /// German (`de`).
+    German,
+    /// Spanish (`es`).
+    Spanish,
+}
+
+impl Language {
+    /// Every language, English first.
+    pub const ALL: [Language; 3] = [Language::English, Language::German, Language::Spanish];
+
+    /// Reads a language tag (`de`, `es-MX`, `DE_at`, case-insensitive) by its primary subtag;
+    /// `None` for a language without catalogs.
+    pub fn from_tag(tag: &str) -> Option<Language> {
+        let primary = tag.trim().split(['-', '_']).next().unwrap_or_default();
+        match primary.to_ascii_lowercase().as_str() {
+            "en" => Some(Language::English),
+            "de" => Some(Language::German),
+            "es" => Some(Language::Spanish),
+            _ => None,
+        }
+    }
+
+    /// The language's tag (`en`, `de`, `es`).
+    pub fn tag(self) -> &'static str {
+        match self {
+            Language::English => "en",
+            Language::German => "de",
+            Language::Spanish => "es",
+        }
+    }
+
+    /// The catalog in Django's voice written in this language.
+    fn django_voice(self) -> &'static Catalog {
+        match self {
+            Language::English => &DJANGO,
+            Language::German => &german::GERMAN,
+            Language::Spanish => &spanish::SPANISH,
+        }
+    }
+}
+
 /// A named set of messages and help texts for every [`ErrorCode`].
 #[derive(Debug)]
 pub struct Catalog {
     name: &'static str,
+    /// The language of the texts, and of the strength feedback given with them.
+    language: Language,
     entries: &'static [Entry],
     /// Words a template's string parameters are translated with (`"username"` → `"Benutzername"`).
     terms: &'static [(&'static str, &'static str)],
@@ -57,6 +112,9 @@ impl Catalog {
 
     /// This catalog's texts in the language of `tag` (`de`, `es-MX`, `en`): Django's voice has a
     /// German and a Spanish catalog; any other language, and the `seed-002` texts, stay as they are.
+    ///
+    /// This is where a language tag decides the language of the messages, and so, through
+    /// [`Catalog::language`], of the strength feedback given with them.
     pub fn in_language(&'static self, tag: &str) -> &'static Catalog {
         if self.name != DJANGO.name
             && self.name != german::GERMAN.name
@@ -64,18 +122,18 @@ impl Catalog {
         {
             return self;
         }
-        let primary = tag.trim().split(['-', '_']).next().unwrap_or_default();
-        match primary.to_ascii_lowercase().as_str() {
-            "de" => &german::GERMAN,
-            "es" => &spanish::SPANISH,
-            "en" => &DJANGO,
-            _ => self,
-        }
+        Language::from_tag(tag).map_or(self, Language::django_voice)
     }
 
     /// The name a policy uses for this catalog.
     pub fn name(&self) -> &'static str {
         self.name
+    }
+
+    /// The language this catalog is written in: strength feedback given with its messages is
+    /// in the same language.
+    pub fn language(&self) -> Language {
+        self.language
     }
 
     /// The error message for `code`, with `params` filled in.
@@ -133,11 +191,13 @@ pub(crate) const fn entry(code: ErrorCode, message: Text, help: Text) -> Entry {
 /// Builds a catalog (for the translation modules).
 pub(crate) const fn catalog(
     name: &'static str,
+    language: Language,
     entries: &'static [Entry],
     terms: &'static [(&'static str, &'static str)],
 ) -> Catalog {
     Catalog {
         name,
+        language,
         entries,
         terms,
     }
@@ -146,6 +206,7 @@ pub(crate) const fn catalog(
 /// Django 5.2's own English texts, and texts in the same voice for the rules Django lacks.
 pub static DJANGO: Catalog = Catalog {
     name: "django",
+    language: Language::English,
     terms: &[],
     entries: &[
         Entry {
@@ -225,6 +286,7 @@ pub static DJANGO: Catalog = Catalog {
 /// The texts of the seed-002 API ("Your password can't ..."), used by its preset and dialect.
 pub static SEED_002: Catalog = Catalog {
     name: "seed-002",
+    language: Language::English,
     terms: &[],
     entries: &[
         Entry {
@@ -378,6 +440,32 @@ mod tests {
                 .in_language("es")
                 .message(PasswordTooSimilar, &similar),
             "La contraseña se parece demasiado a la dirección de correo electrónico."
+        );
+    }
+
+    #[test]
+    fn one_language_tag_picks_the_catalog_and_so_the_language_of_its_feedback() {
+        for (tag, language) in [
+            ("en-GB", Some(Language::English)),
+            ("de-CH", Some(Language::German)),
+            ("DE_at", Some(Language::German)),
+            (" es ", Some(Language::Spanish)),
+            ("es-MX", Some(Language::Spanish)),
+            ("fr", None),
+            ("", None),
+        ] {
+            assert_eq!(Language::from_tag(tag), language, "{tag:?}");
+            let catalog = DJANGO.in_language(tag);
+            assert_eq!(catalog.language(), language.unwrap_or_default(), "{tag:?}");
+        }
+        for language in Language::ALL {
+            assert_eq!(Language::from_tag(language.tag()), Some(language));
+            assert_eq!(language.django_voice().language(), language);
+        }
+        assert_eq!(SEED_002.in_language("de").language(), Language::English);
+        assert_eq!(
+            german::GERMAN.in_language("fr").language(),
+            Language::German
         );
     }
 

@@ -1,7 +1,7 @@
 //! Spanish texts in the voice of Django's (the team's own translation).
 
 use super::Text::{Plain, Plural};
-use super::{Catalog, Entry, catalog, entry};
+use super::{Catalog, Entry, Language, catalog, entry};
 use crate::ErrorCode::*;
 
 const AT_LEAST: super::Text = Plural {
@@ -87,6 +87,7 @@ const ENTRIES: &[Entry] = &[
 /// Spanish (`es`).
 pub static SPANISH: Catalog = catalog(
     "es",
+    Language::Spanish,
     ENTRIES,
     &[
         ("username", "al nombre de usuario"),

@@ -190,7 +190,8 @@ impl Policy {
 
     /// Checks a password. An input over `max_length` is refused before any other work, with that
     /// one error and no strength estimate. zxcvbn runs only when the policy sets `min_score` or the
-    /// input asks ([`CheckInput::with_strength`]), and never when the input brings an estimate.
+    /// input asks ([`CheckInput::with_strength`]), and never when the input brings an estimate; its
+    /// feedback is in the language of the policy's catalog.
     pub fn check(&self, input: &CheckInput<'_>) -> CheckResult {
         if self.max_length.is_exceeded_by(input.password) {
             return CheckResult {
@@ -203,7 +204,7 @@ impl Policy {
         let user = input.user.unwrap_or(&no_user);
         let wanted = input.want_strength || self.needs_strength();
         let estimated = match input.strength {
-            None if wanted => estimate(input.password, user),
+            None if wanted => estimate(input.password, user, self.catalog),
             _ => None,
         };
         let candidate = Candidate {
@@ -267,14 +268,15 @@ fn violation(catalog: &Catalog, finding: Finding, field: &str) -> Violation {
     }
 }
 
+/// zxcvbn's estimate, its feedback in the language of `catalog` (the one the messages come from).
 #[cfg(feature = "strength")]
-fn estimate(password: &str, user: &UserAttributes) -> Option<Strength> {
+fn estimate(password: &str, user: &UserAttributes, catalog: &Catalog) -> Option<Strength> {
     let inputs = user.strength_inputs();
     let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-    Some(crate::estimate_strength(password, &inputs))
+    Some(Strength::estimate_in(password, &inputs, catalog.language()))
 }
 
 #[cfg(not(feature = "strength"))]
-fn estimate(_password: &str, _user: &UserAttributes) -> Option<Strength> {
+fn estimate(_password: &str, _user: &UserAttributes, _catalog: &Catalog) -> Option<Strength> {
     None
 }

@@ -55,6 +55,7 @@ const ROUTES = {
   "/dev/outbox": ["get"],
   "/openapi.json": ["get"],
   "/reset": ["get", "post"],
+  "/reset/check": ["post"],
   "/.well-known/jwks.json": ["get"],
   "/oauth/introspect": ["post"],
 };

@@ -7,7 +7,7 @@ use crate::api::shapes::plain::PlainError;
 use crate::api::{admin, dev};
 use crate::api::{openapi, reset_page, tokens};
 use crate::config::ServiceConfig;
-use crate::model::http::{Method, RESET_PAGE_PATH, Request, Response};
+use crate::model::http::{Method, RESET_CHECK_PATH, RESET_PAGE_PATH, Request, Response};
 use crate::ports::Platform;
 use crate::refusal::{self, Arrival};
 
@@ -24,6 +24,7 @@ pub(crate) enum Route {
     AdminDeadLetters,
     DevOutbox,
     ResetPage,
+    ResetCheck,
     OpenApi,
     Jwks,
     Introspect,
@@ -200,6 +201,8 @@ pub const ROUTES: &[RouteSpec] = &[
     route("/dev/outbox", Route::DevOutbox, GET).development_only(),
     route("/openapi.json", Route::OpenApi, GET),
     route(RESET_PAGE_PATH, Route::ResetPage, GET_POST).secret(POST),
+    // The dry run reads the link as the submit does: its refusals wait as the submit's do.
+    route(RESET_CHECK_PATH, Route::ResetCheck, POST).secret(POST),
     route("/.well-known/jwks.json", Route::Jwks, GET),
     // The caller's bearer is a secret (one of INTROSPECTION_TOKENS).
     route("/oauth/introspect", Route::Introspect, POST).secret(POST),
@@ -256,6 +259,7 @@ async fn answer_on(
         Route::DevOutbox => dev::outbox(p, cfg, req).await,
         Route::ResetPage if req.method == Method::Get => reset_page::show(p, cfg, req).await,
         Route::ResetPage => reset_page::submit(p, cfg, req).await,
+        Route::ResetCheck => reset_page::check(p, cfg, req).await,
         Route::OpenApi => openapi::serve(),
         Route::Jwks => tokens::jwks(cfg),
         Route::Introspect => tokens::introspect(p, cfg, req).await,

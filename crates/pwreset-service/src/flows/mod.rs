@@ -2,6 +2,7 @@
 //! and answers to them.
 
 pub(crate) mod dead_letter;
+mod dry_run;
 pub mod events;
 pub(crate) mod introspect;
 pub(crate) mod lookup;
@@ -12,9 +13,11 @@ pub(crate) mod reset_request;
 pub(crate) mod send;
 pub(crate) mod stored_hash;
 
+pub use dry_run::check_with_link;
 pub use introspect::introspect;
 pub use password::{
     PasswordForm, authenticate, change_password, check_new_password, commit_password,
+    judge_new_password,
 };
 pub use redeem::{code_for_payload, reset_with_code, reset_with_link, reset_with_payload};
 pub use request::{enqueue_request, limit, request_limits, request_reset};

@@ -1,7 +1,7 @@
 //! Judging, setting and proving a password.
 
 use pwreset_core::secrets::AccessToken;
-use pwreset_core::{CheckInput, Policy};
+use pwreset_core::{CheckInput, CheckResult, Policy};
 use serde_json::json;
 
 use super::stored_hash::{self, HashCheck};
@@ -35,15 +35,39 @@ pub struct PasswordForm<'a> {
 
 /// Applies the configured policy to a new password for `account`: every rule and the
 /// confirmation; then, only when all those pass (each costs more), the breached-password check
-/// when it is on, and "not the current password" (a hash).
+/// when it is on, and "not the current password" (a hash). A refusal is
+/// [`FlowError::Policy`] with [`judge_new_password`]'s verdict.
 pub async fn check_new_password(
     p: &impl Platform,
     cfg: &ServiceConfig,
     account: &Account,
     form: PasswordForm<'_>,
 ) -> FlowResult<()> {
-    let user = account.user_attributes();
-    let mut input = CheckInput::new(form.password).user(&user);
+    let result = judge_new_password(p, cfg, Some(account), form).await?;
+    if result.valid {
+        Ok(())
+    } else {
+        Err(FlowError::Policy(result))
+    }
+}
+
+/// The verdict on a new password, valid or not, in the form's language: every rule and the
+/// confirmation; then, only when all those pass, the breached-password check when it is on, and
+/// (with an account) "not the current password". With `account` the similarity rule compares the
+/// account's attributes; without one (a dry run whose link is unknown) there is no similarity,
+/// no "same as current" and no log line about a hash. `Err` only when a fail-closed breached
+/// check could not run.
+pub async fn judge_new_password(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    account: Option<&Account>,
+    form: PasswordForm<'_>,
+) -> FlowResult<CheckResult> {
+    let user = account.map(Account::user_attributes);
+    let mut input = CheckInput::new(form.password);
+    if let Some(user) = &user {
+        input = input.user(user);
+    }
     input.password_field = form.password_field;
     input.confirm_field = form.confirm_field;
     if let Some(confirm) = form.confirm {
@@ -53,19 +77,18 @@ pub async fn check_new_password(
     let catalog = form.locale.policy_catalog(form.policy);
     let result = form.policy.check(&input);
     if !result.valid {
-        return Err(FlowError::Policy(result.localized(catalog)));
+        return Ok(result.localized(catalog));
     }
     input.breached = breached::is_breached(p, &cfg.breached, form.password).await?;
     // A stored hash that can't be checked leaves the rule unenforced, logged (`stored_hash`).
-    input.same_as_old =
+    input.same_as_old = account.is_some_and(|account| {
         stored_hash::matches(p, cfg, account, form.password, HashCheck::SameAsCurrent)
-            .unwrap_or(false);
+            .unwrap_or(false)
+    });
     if input.breached || input.same_as_old {
-        return Err(FlowError::Policy(
-            form.policy.check(&input).localized(catalog),
-        ));
+        return Ok(form.policy.check(&input).localized(catalog));
     }
-    Ok(())
+    Ok(result.localized(catalog))
 }
 
 /// Sets `account`'s password, the new one already checked, so that a failure at any step leaves

@@ -23,7 +23,7 @@ use crate::model::audit;
 use crate::model::event::{Dialect, EventSource, Method};
 use crate::model::secret::{Digest, SecretId};
 use crate::model::tags::{IdentifierTag, StateTag};
-use crate::ports::{Accounts, LimitRule, Platform, PlatformError};
+use crate::ports::{Accounts, LimitRule, LinkRecord, Platform, PlatformError};
 
 /// The hex digests of `text` read as a code in `scope`, or one that never matches when it is not
 /// a well-formed code (a malformed code still counts as a wrong try).
@@ -165,6 +165,50 @@ pub async fn reset_with_link(
     client_ip: &str,
 ) -> FlowResult<AccessToken> {
     limit(p, LimitRule::AttemptPerIp, client_ip).await?;
+    let FoundLink { key, account, .. } = find_link(p, cfg, token, user).await?;
+    // The guard knows which links are live: a password change since the link was sent killed it.
+    let proof = Proof::Link {
+        secret_id: key.clone(),
+    };
+    let dialect = match user {
+        Some(_) => Dialect::User,
+        None => Dialect::AuthV1,
+    };
+    let source = events::source(cfg, dialect, Method::Link, client_ip);
+    let token = check_then_commit(p, cfg, account, form, proof, "link", &source).await?;
+    if let Err(e) = p.delete_link(key.as_str()).await {
+        // The guard already refuses the used link; its record expires by itself.
+        p.log(&audit::line(
+            "link_record_not_deleted",
+            p.now(),
+            serde_json::json!({ "reason": e.0 }),
+        ));
+    }
+    Ok(token)
+}
+
+/// A link's record and account, as far as storage tells: the guard has not been asked whether
+/// the link is still live.
+pub(super) struct FoundLink {
+    /// The record's key (the token's keyed digest).
+    pub key: SecretId,
+    /// The record.
+    pub record: LinkRecord,
+    /// The account it resets.
+    pub account: Account,
+}
+
+/// Finds the link `token` (with dialect C's `user`) points to: a well-formed token whose record
+/// exists under one of the keyring's digests, has not expired, was sent in the dialect asked for
+/// (with `user` exactly when sent by dialect C, and then `user` names its account), and whose
+/// account exists. Anything else is [`FlowError::InvalidSecret`]; a failed storage call
+/// [`FlowError::Unavailable`]. Reads only.
+pub(super) async fn find_link(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    token: &str,
+    user: Option<&str>,
+) -> FlowResult<FoundLink> {
     let token = LinkToken::parse(token).map_err(|_| FlowError::InvalidSecret)?;
     let mut found = None;
     for digest in token.digests(&cfg.keyring) {
@@ -186,25 +230,11 @@ pub async fn reset_with_link(
         .account(&record.account_id)
         .await?
         .ok_or(FlowError::InvalidSecret)?;
-    // The guard knows which links are live: a password change since the link was sent killed it.
-    let proof = Proof::Link {
-        secret_id: key.clone(),
-    };
-    let dialect = match user {
-        Some(_) => Dialect::User,
-        None => Dialect::AuthV1,
-    };
-    let source = events::source(cfg, dialect, Method::Link, client_ip);
-    let token = check_then_commit(p, cfg, account, form, proof, "link", &source).await?;
-    if let Err(e) = p.delete_link(key.as_str()).await {
-        // The guard already refuses the used link; its record expires by itself.
-        p.log(&audit::line(
-            "link_record_not_deleted",
-            p.now(),
-            serde_json::json!({ "reason": e.0 }),
-        ));
-    }
-    Ok(token)
+    Ok(FoundLink {
+        key,
+        record,
+        account,
+    })
 }
 
 /// Dialect B: an SMS code and a new password, with the phone (the account's own code) or

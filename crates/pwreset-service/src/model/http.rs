@@ -16,6 +16,10 @@ pub(crate) use reset_page_path;
 /// The reset page's path: the route table's row, the links that lead to it and its form's action.
 pub const RESET_PAGE_PATH: &str = reset_page_path!();
 
+/// The reset page's dry run: the verdict a submit of a link would give on a password, consuming
+/// nothing (`POST /reset/check`).
+pub const RESET_CHECK_PATH: &str = concat!(reset_page_path!(), "/check");
+
 /// An HTTP method, as the routes tell them apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {

@@ -8,9 +8,13 @@
 //! and a strength meter. Answers carry a strict Content-Security-Policy (no inline script or
 //! style), `no-store` and a frame ban. Texts follow `Accept-Language` (English, German, Spanish).
 //!
+//! `POST /reset/check` ([`check()`]) is the page's dry run: the verdict a submit of the link would
+//! give on a password, as JSON, consuming nothing.
+//!
 //! [`html`] escapes, `form` reads the link and the submission, `texts` holds the words, `render`
-//! writes the pages.
+//! writes the pages, `check` answers the dry run.
 
+mod check;
 pub(crate) mod form;
 pub mod html;
 pub(crate) mod render;
@@ -25,6 +29,8 @@ use crate::model::http::{Request, Response};
 use crate::ports::Platform;
 use form::{CONFIRM_FIELD, FormError, Link, PASSWORD_FIELD, Submission};
 use texts::{PageTexts, texts};
+
+pub use check::check;
 
 /// The page's Content-Security-Policy: scripts and styles only from the site's own files (wasm
 /// compiled from them), nothing inline, no framing, forms only to the site.

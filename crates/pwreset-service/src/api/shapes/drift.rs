@@ -22,6 +22,7 @@ use super::auth_v1::{AuthForgotEmail, AuthForgotMobile, AuthResetLink, AuthReset
 use super::plain::{AdminNewUser, Created, OutboxMessage, PlainError};
 use super::reg::{RegCodeRequest, RegResetPassword, SignedPayloadIssued, UserInfo};
 use super::request::{BodyError, RequestBody, field_names, parse_body};
+use super::reset_check::{CheckResult, ResetCheckRequest};
 use super::status::{FailItem, FailResponse, Success, TokenIssued};
 use super::tokens::{Introspection, IntrospectionRequest, OAuthError};
 use super::user::{
@@ -254,6 +255,37 @@ fn oauth_error() -> Answer {
     answer("OAuthError", error(), error())
 }
 
+fn check_result() -> Answer {
+    let refused = pwreset_core::CheckResult {
+        valid: false,
+        errors: vec![pwreset_core::Violation {
+            code: pwreset_core::ErrorCode::PasswordTooSimilar,
+            field: "password".to_owned(),
+            message: "The password is too similar to the email address.".to_owned(),
+            params: json!({ "attribute": "email", "max_similarity": 0.7 })
+                .as_object()
+                .unwrap()
+                .clone(),
+        }],
+        strength: Some(pwreset_core::Strength {
+            score: 1,
+            guesses_log10: 4.2,
+            warning: Some("This is similar to a commonly used password.".to_owned()),
+            suggestions: vec!["Add another word or two.".to_owned()],
+        }),
+    };
+    let valid = pwreset_core::CheckResult {
+        valid: true,
+        errors: Vec::new(),
+        strength: None,
+    };
+    answer(
+        "CheckResult",
+        CheckResult::of(&refused),
+        CheckResult::of(&valid),
+    )
+}
+
 fn the_document() -> Answer {
     let document = openapi::document().unwrap();
     Answer {
@@ -365,6 +397,13 @@ fn operations(route: Route) -> Vec<Operation> {
             with(&[200], outbox),
             with(&[400, 404, 429, 503], plain_error),
         ))],
+        Route::ResetCheck => vec![post(
+            body!(ResetCheckRequest),
+            concat(
+                with(&[200], check_result),
+                with(&[400, 413, 415, 429, 503], plain_error),
+            ),
+        )],
         Route::OpenApi => vec![get(with(&[200], the_document))],
         Route::Jwks => vec![get(with(&[200], jwk_set))],
         Route::Introspect => vec![post(

@@ -21,6 +21,7 @@ pub mod auth_v1;
 pub mod plain;
 pub mod reg;
 pub mod request;
+pub mod reset_check;
 pub mod status;
 pub mod tokens;
 pub mod user;

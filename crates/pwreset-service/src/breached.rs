@@ -9,10 +9,7 @@ use sha1::{Digest, Sha1};
 pub use crate::config::breached::{BreachedCheck, BreachedConfig};
 use crate::model::audit;
 use crate::model::outbound::{LOOKUP_TIME_LIMIT, OutboundRequest, USER_AGENT};
-use crate::ports::{Clock, HttpFetch, Logger, PlatformError, PlatformResult, ResponseCache};
-
-/// How long a range answer is cached (its data changes rarely).
-pub const RANGE_CACHE_TTL_SECS: u64 = 24 * 60 * 60;
+use crate::ports::{Clock, HttpFetch, Logger, PlatformError, PlatformResult, RangeCache};
 
 /// The password's SHA-1 as 40 uppercase hex digits, split into the 5-digit prefix that is sent and
 /// the 35-digit suffix that is not.
@@ -48,7 +45,7 @@ pub fn range_lists(body: &str, suffix: &str) -> bool {
 /// `Ok(true)` when the password is in the corpus; `Err` when the check could not be made and the
 /// mode is fail-closed (fail-open logs and answers `Ok(false)`).
 pub async fn is_breached(
-    p: &(impl HttpFetch + ResponseCache + Logger + Clock),
+    p: &(impl HttpFetch + RangeCache + Logger + Clock),
     cfg: &BreachedConfig,
     password: &str,
 ) -> PlatformResult<bool> {
@@ -71,12 +68,11 @@ pub async fn is_breached(
 }
 
 async fn range(
-    p: &(impl HttpFetch + ResponseCache),
+    p: &(impl HttpFetch + RangeCache),
     cfg: &BreachedConfig,
     prefix: &str,
 ) -> PlatformResult<String> {
-    let key = format!("pwned:{prefix}");
-    if let Some(body) = p.cache_get(&key).await.ok().flatten() {
+    if let Some(body) = p.range_get(prefix).await.ok().flatten() {
         return Ok(body);
     }
     let answer = p
@@ -90,7 +86,7 @@ async fn range(
         )));
     }
     // A failed cache write only costs a later fetch.
-    let _ = p.cache_put(&key, &answer.body, RANGE_CACHE_TTL_SECS).await;
+    let _ = p.range_put(prefix, &answer.body).await;
     Ok(answer.body)
 }
 

@@ -48,13 +48,9 @@ pub trait Accounts {
     /// Every account with this (normalised) e-mail address.
     async fn accounts_by_email(&self, email: &str) -> PlatformResult<Vec<Account>>;
     /// How many accounts have this (normalised) e-mail address, and the account when exactly one
-    /// does. For the lookups whose time an attacker can measure: a platform should make it cost
-    /// the same storage reads however many accounts share the address (none, one or several).
-    async fn sole_account_by_email(&self, email: &str) -> PlatformResult<(usize, Option<Account>)> {
-        let mut accounts = self.accounts_by_email(email).await?;
-        let count = accounts.len();
-        Ok((count, if count == 1 { accounts.pop() } else { None }))
-    }
+    /// does. For the lookups whose time an attacker can measure: it costs the same storage reads
+    /// however many accounts share the address (none, one or several).
+    async fn sole_account_by_email(&self, email: &str) -> PlatformResult<(usize, Option<Account>)>;
     /// The account with this E.164 phone number.
     async fn account_by_phone(&self, phone: &str) -> PlatformResult<Option<Account>>;
     /// Stores a new account; `Ok(false)` when its username or phone is taken.
@@ -175,12 +171,13 @@ pub trait HttpFetch {
     async fn fetch(&self, request: &OutboundRequest) -> Result<FetchedAnswer, TransportError>;
 }
 
-/// A cache of small text answers with a lifetime.
-pub trait ResponseCache {
-    /// The cached value under `key`.
-    async fn cache_get(&self, key: &str) -> PlatformResult<Option<String>>;
-    /// Caches `value` under `key` for `ttl_seconds`.
-    async fn cache_put(&self, key: &str, value: &str, ttl_seconds: u64) -> PlatformResult<()>;
+/// The breached-password API's range answers, kept a while ([`crate::store`] keeps them on any
+/// [`KeyValue`], with their key and lifetime).
+pub trait RangeCache {
+    /// The kept answer for the SHA-1 `prefix` (5 hex digits), when there is one.
+    async fn range_get(&self, prefix: &str) -> PlatformResult<Option<String>>;
+    /// Keeps `body`, the answer for `prefix`.
+    async fn range_put(&self, prefix: &str, body: &str) -> PlatformResult<()>;
 }
 
 /// Where JSON log lines go.
@@ -202,7 +199,7 @@ pub trait Platform:
     + Logger
     + DeliveryStore
     + HttpFetch
-    + ResponseCache
+    + RangeCache
 {
 }
 
@@ -218,7 +215,7 @@ impl<T> Platform for T where
         + Logger
         + DeliveryStore
         + HttpFetch
-        + ResponseCache
+        + RangeCache
 {
 }
 

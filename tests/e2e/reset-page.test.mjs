@@ -209,6 +209,58 @@ describe("the reset page with JavaScript", () => {
     await assertCurrentPassword(user, GOOD);
   });
 
+  test("the server's dry run shows what only it knows, before the submit, and uses nothing up", async () => {
+    const user = await newUser();
+    const link = await linkB(user);
+    const context = await browser.newContext({ viewport: VIEWPORT, locale: "en-GB" });
+    const { page, problems } = await openPage(context);
+    const submits = [];
+    page.on("request", (r) => { if (r.url() === `${url}/reset` && r.method() === "POST") submits.push(r.url()); });
+    await page.goto(link);
+    await page.waitForSelector("#reset-form[data-live=on]");
+
+    // The e-mail address, dressed up: every rule the browser knows passes; the server's similarity does not.
+    const similar = user.email.toUpperCase().replace("@", ".");
+    await page.locator("#password").pressSequentially(similar);
+    await page.waitForSelector("#password-feedback li.password_too_similar");
+    assert.equal(await page.locator("#password").getAttribute("aria-invalid"), "true");
+    await page.waitForFunction(() => /too similar/i.test(document.getElementById("live-status").textContent));
+    assert.doesNotMatch(await page.locator("#live-status").textContent(), /meets every rule/i);
+    await page.screenshot({ path: `${SCREENSHOTS}reset-form-server-check.png`, fullPage: true });
+
+    // A good one: the server's error goes once it has answered for the new password.
+    await page.locator("#password").fill(GOOD);
+    await page.waitForFunction(() => document.querySelectorAll("#password-feedback li").length === 0);
+    await page.locator("#password_confirm").fill(GOOD);
+    assert.deepEqual(submits, [], "nothing was submitted while typing");
+    const response = await submit(page);
+    assert.equal(response.status(), 200);
+    assert.equal(await page.locator("h1").textContent(), "Your password has been changed");
+    assert.deepEqual(problems, []);
+    await context.close();
+    await assertCurrentPassword(user, GOOD);
+  });
+
+  test("the meter appears when the field had the focus before the script loaded", async () => {
+    const user = await newUser();
+    const link = await linkB(user);
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    // Hold the package back until the user has clicked into the field and typed.
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    await context.route("**/assets/pwreset/src/entry-browser.js", async (route) => { await held; await route.continue(); });
+    const page = await context.newPage();
+    await page.goto(link, { waitUntil: "domcontentloaded" });
+    await page.locator("#password").click();
+    await page.keyboard.type("Velvet");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "password");
+    release();
+    await page.waitForSelector("#reset-form[data-live=on]");
+    await page.waitForSelector("#reset-form[data-strength=on]");
+    assert.equal(await page.locator("#strength").isHidden(), false);
+    await context.close();
+  });
+
   test("when the package's wasm can't load, the page is the plain form and still works", async () => {
     const user = await newUser();
     const link = await linkB(user);

@@ -4,13 +4,21 @@
 // without this script, or when the package or its wasm fails to load, the page stays a plain HTML
 // form that the server checks.
 //
+// What only the server knows (the account's attributes, its current password, the breached
+// check) comes from its dry run (`data-check`, `POST /reset/check` with the link and the password)
+// when typing pauses and the browser's own checks pass: it uses nothing up, and the submit stays
+// the authority.
+//
 // State for tests and styles: the form gets data-live="on" once checks run ("off" if they can't),
-// and data-strength="on" once the meter works.
+// data-strength="on" once the meter works, and data-server-check="done" after each answer of the
+// dry run has been shown.
 
 const PACKAGE = "./pwreset/src/entry-browser.js";
 const CONFIRM_FIELD = "password_confirm";
 /** How long typing must pause before the screen-reader summary is updated. */
 const ANNOUNCE_DELAY_MS = 900;
+/** How long typing must pause before the server's dry run is asked. */
+const SERVER_CHECK_DELAY_MS = 600;
 
 const form = document.getElementById("reset-form");
 if (form) {
@@ -36,15 +44,21 @@ async function start(form) {
     strength: document.getElementById("strength"),
     meter: document.getElementById("strength-meter"),
     meterText: document.getElementById("strength-text"),
+    strengthFeedback: document.getElementById("strength-feedback"),
   };
   let strengthOn = false;
   let announceTimer = 0;
+  const server = serverCheck(form, password);
 
   const judge = () => {
     const typedConfirm = confirm.value !== "";
     const result = check(password.value, typedConfirm ? confirm.value : undefined);
     const confirmErrors = result.errors.filter((e) => e.field === CONFIRM_FIELD);
     const passwordErrors = result.errors.filter((e) => e.field !== CONFIRM_FIELD);
+    // What the server said about this very password and the browser could not know.
+    for (const error of server.errorsFor(password.value)) {
+      if (!passwordErrors.some((e) => e.code === error.code)) passwordErrors.push(error);
+    }
     return { result, passwordErrors, confirmErrors, typedConfirm };
   };
 
@@ -54,8 +68,9 @@ async function start(form) {
     const { passwordErrors, confirmErrors } = verdict;
     view.password.show(password.value === "" ? [] : passwordErrors);
     view.confirm.show(confirm.value === "" ? [] : confirmErrors);
-    const score = password.value === "" ? null : (verdict.result.strength?.score ?? null);
-    if (strengthOn) showStrength(view, texts, score);
+    const strength = password.value === "" ? null : (verdict.result.strength ?? null);
+    const score = strength?.score ?? null;
+    if (strengthOn) showStrength(view, texts, strength);
     clearTimeout(announceTimer);
     const say = () => { view.status.textContent = summary(texts, verdict, score, strengthOn, password.value); };
     if (announce === "now") say();
@@ -75,10 +90,27 @@ async function start(form) {
       (error) => console.warn("pwreset: no strength meter.", error),
     );
   };
-  if (policyDocument.min_score != null) loadStrength();
+  // The field may have the focus already (the script loads after the page): then at once.
+  const started = document.activeElement === password || document.activeElement === confirm;
+  if (policyDocument.min_score != null || started || password.value !== "") loadStrength();
   else password.addEventListener("focus", loadStrength, { once: true });
 
-  password.addEventListener("input", () => { view.password.dropServerErrors(); update("later"); });
+  /** Asks the server's dry run once typing pauses, when the browser finds nothing wrong. */
+  const askServer = () => {
+    const { passwordErrors } = judge();
+    if (password.value === "" || passwordErrors.length) return;
+    server.ask(password.value, confirm.value || undefined).then((asked) => {
+      if (asked && asked === password.value) update("later");
+      form.dataset.serverCheck = "done";
+    });
+  };
+  let serverTimer = 0;
+  const typed = () => {
+    update("later");
+    clearTimeout(serverTimer);
+    serverTimer = setTimeout(askServer, SERVER_CHECK_DELAY_MS);
+  };
+  password.addEventListener("input", () => { view.password.dropServerErrors(); typed(); });
   confirm.addEventListener("input", () => { view.confirm.dropServerErrors(); update("later"); });
 
   form.addEventListener("submit", (event) => {
@@ -97,8 +129,51 @@ async function start(form) {
   });
   document.getElementById("show-passwords").hidden = false;
 
-  if (password.value !== "" || confirm.value !== "") update("later");
+  if (password.value !== "" || confirm.value !== "") typed();
   form.dataset.live = "on";
+}
+
+/**
+ * The server's dry run for this page's link (`data-check`): `ask(password, confirm?)` resolves to
+ * the password it asked about once the answer is in (or to null when it could not ask: no URL, a
+ * rate limit, a network error — the submit still checks), and `errorsFor(password)` gives the
+ * server's errors about the password field for that password, if it was the last one asked.
+ */
+function serverCheck(form, password) {
+  const url = form.dataset.check;
+  const token = form.elements.namedItem("token")?.value ?? "";
+  const user = form.elements.namedItem("user")?.value;
+  let answered = { password: null, errors: [] };
+  let latest = 0;
+  return {
+    errorsFor(value) {
+      return answered.password === value ? answered.errors : [];
+    },
+    async ask(value, confirm) {
+      if (!url || token === "") return null;
+      const asked = ++latest;
+      const body = { token, password: value };
+      if (user) body.user = user;
+      if (confirm !== undefined) body.confirm = confirm;
+      try {
+        const response = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json", "accept-language": document.documentElement.lang || "en" },
+          body: JSON.stringify(body),
+          credentials: "same-origin",
+        });
+        if (!response.ok) return null;
+        const result = await response.json();
+        // An answer to an older question is of no use once a newer one is out.
+        if (asked !== latest || password.value !== value) return null;
+        const errors = Array.isArray(result.errors) ? result.errors : [];
+        answered = { password: value, errors: errors.filter((e) => e.field !== CONFIRM_FIELD) };
+        return value;
+      } catch {
+        return null;
+      }
+    },
+  };
 }
 
 /** check(password, confirm?) with the page's policy, compiled once when the package can. */
@@ -145,8 +220,14 @@ function fieldView(input, id) {
   };
 }
 
-function showStrength(view, texts, score) {
+function showStrength(view, texts, strength) {
+  const score = strength?.score ?? null;
   const level = score === null ? "" : texts.strength_levels[score];
+  // zxcvbn's warning and suggestions, in the page's language (the policy's catalog).
+  if (view.strengthFeedback) {
+    const advice = strength === null ? [] : [strength.warning, ...(strength.suggestions ?? [])].filter(Boolean);
+    view.strengthFeedback.textContent = advice.join(" ");
+  }
   view.meter.value = score ?? 0;
   view.meter.dataset.score = score === null ? "" : String(score);
   view.meter.setAttribute("aria-valuetext", level);

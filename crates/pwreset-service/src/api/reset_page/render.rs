@@ -8,7 +8,7 @@ use pwreset_core::{Policy, Violation};
 use super::form::{CONFIRM_FIELD, Link};
 use super::html::Html;
 use super::texts::PageTexts;
-use crate::model::http::reset_page_path;
+use crate::model::http::{RESET_CHECK_PATH, reset_page_path};
 
 /// The page's stylesheet (a static asset).
 pub const STYLESHEET_URL: &str = "/assets/reset.css";
@@ -131,6 +131,8 @@ pub fn form(t: &PageTexts, policy: &Policy, link: &Link, errors: &[Violation]) -
     if let Ok(live) = serde_json::to_string(&t.live) {
         page.raw(" data-texts=\"").text(&live).raw("\"");
     }
+    // Where the script asks what a submit would say, as typing pauses.
+    page.raw(" data-check=\"").text(RESET_CHECK_PATH).raw("\"");
     page.raw(">\n<input type=\"hidden\" name=\"token\" value=\"")
         .text(&link.token)
         .raw("\">\n");
@@ -174,7 +176,8 @@ pub fn form(t: &PageTexts, policy: &Policy, link: &Link, errors: &[Violation]) -
         .raw("<div class=\"strength\" id=\"strength\" hidden>\n<label for=\"strength-meter\">")
         .text(t.live.strength_label)
         .raw("</label>\n<meter id=\"strength-meter\" min=\"0\" max=\"4\" low=\"2\" high=\"3\" optimum=\"4\" value=\"0\"></meter>\n")
-        .raw("<span class=\"strength-text\" id=\"strength-text\"></span>\n</div>\n</div>\n");
+        .raw("<span class=\"strength-text\" id=\"strength-text\"></span>\n")
+        .raw("<p class=\"strength-feedback\" id=\"strength-feedback\"></p>\n</div>\n</div>\n");
 
     // The confirmation.
     page.raw("<div class=\"field")

@@ -17,7 +17,7 @@ dev: setup worker ## Build and serve the Worker on http://127.0.0.1:8787 (local 
 	WRANGLER_SEND_METRICS=false node_modules/.bin/wrangler dev --local --ip 127.0.0.1 --port 8787 \
 	  --persist-to .wrangler/state --show-interactive-dev-session=false
 
-worker: npm-build ## Build the Worker into worker/build (skipped when up to date; WORKER_FEATURES=strength adds zxcvbn).
+worker: npm-build ## Build the Worker into worker/build (skipped when up to date; zxcvbn built in, WORKER_NO_DEFAULT_FEATURES=1 leaves it out).
 	scripts/build-worker.sh
 
 e2e: worker ## The built Worker under wrangler's local runtime, over HTTP, with fake providers.
@@ -45,7 +45,7 @@ lint: ## rustfmt check and clippy -D warnings, native and wasm32.
 	cargo clippy --workspace --exclude pwreset-worker --all-targets --locked -- -D warnings
 	cargo clippy -p pwreset-service --locked --target $(WASM_TARGET) -- -D warnings
 	cargo clippy -p pwreset-worker --locked --target $(WASM_TARGET) -- -D warnings
-	cargo clippy -p pwreset-worker --locked --target $(WASM_TARGET) --features strength -- -D warnings
+	cargo clippy -p pwreset-worker --locked --target $(WASM_TARGET) --no-default-features -- -D warnings
 	cargo clippy -p pwreset-core --locked --target $(WASM_TARGET) --no-default-features -- -D warnings
 	cargo clippy -p pwreset-core --locked --target $(WASM_TARGET) -- -D warnings
 	cargo clippy -p pwreset-wasm --locked --target $(WASM_TARGET) --no-default-features --features policy -- -D warnings

@@ -17,10 +17,15 @@ cp npm/dist/*.js npm/dist/*.wasm "$page_pkg/dist/"
 echo "build-worker: copied the npm package's browser files to $page_pkg"
 
 out=worker/build/index_bg.wasm
-# Cargo features of the Worker crate (e.g. WORKER_FEATURES=strength); a change forces a rebuild.
+# Cargo features of the Worker crate: its defaults (zxcvbn, `strength`), without them when
+# WORKER_NO_DEFAULT_FEATURES=1, plus WORKER_FEATURES; a change forces a rebuild.
 features="${WORKER_FEATURES:-}"
+no_default="${WORKER_NO_DEFAULT_FEATURES:-}"
+cargo_args=()
+[[ -n "$no_default" ]] && cargo_args+=(--no-default-features)
+[[ -n "$features" ]] && cargo_args+=(--features "$features")
 stamp=worker/build/.features
-if [[ -f "$out" && -z "${FORCE:-}" && "$(cat "$stamp" 2>/dev/null)" == "$features" ]]; then
+if [[ -f "$out" && -z "${FORCE:-}" && "$(cat "$stamp" 2>/dev/null)" == "${no_default:+no-default:}$features" ]]; then
   newer=$(find crates/pwreset-core crates/pwreset-service worker/src worker/Cargo.toml Cargo.toml Cargo.lock docs/openapi.json \
     -newer "$out" -type f \( -name '*.rs' -o -name '*.toml' -o -name '*.lock' -o -name '*.txt*' -o -name '*.json' \) -print -quit)
   if [[ -z "$newer" ]]; then
@@ -35,10 +40,10 @@ export ESBUILD_BIN="$PWD/node_modules/@esbuild/linux-x64/bin/esbuild"
 export WRANGLER_SEND_METRICS=false
 # Release profile: opt-level 3 with LTO. The Worker's CPU time is billed per request, so speed wins
 # over bytes here (docs/benchmarks.md has the measured trade).
-if [[ -n "$features" ]]; then
-  (cd worker && worker-build --release -- --features "$features")
+if ((${#cargo_args[@]})); then
+  (cd worker && worker-build --release -- "${cargo_args[@]}")
 else
   (cd worker && worker-build --release)
 fi
-printf '%s' "$features" > "$stamp"
+printf '%s' "${no_default:+no-default:}$features" > "$stamp"
 ls -l worker/build/index_bg.wasm

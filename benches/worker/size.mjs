@@ -1,5 +1,5 @@
 // The Worker's size: what `wrangler deploy` would upload (its own dry-run figure), and each file
-// raw, gzip level 9 and brotli quality 11 (Node's zlib), against the budget of 1.5 MiB gzip. Also
+// raw, gzip level 9 and brotli quality 11 (Node's zlib), against the budget of 2 MiB gzip. Also
 // the wasm's "name" custom section (function names, kept by worker-build's wasm-opt --debuginfo)
 // and what the wasm compresses to without it.
 // Run: make bench-worker, or node benches/worker/size.mjs [BUILD_DIR] (default worker/build).
@@ -13,8 +13,8 @@ import { ROOT, fmt, runContext, writeBenchConfig } from "./lib.mjs";
 
 const BUILD = resolve(process.argv[2] ?? join(ROOT, "worker", "build"));
 const KIB = 1024;
-/** The project's budget: half of the Free plan's former 3 MiB compressed limit. */
-const BUDGET_GZIP = 1.5 * KIB * KIB;
+/** The project's budget: every cold start loads the whole wasm (zxcvbn's dictionaries included). */
+const BUDGET_GZIP = 2 * KIB * KIB;
 
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
 const brotli = (bytes) => brotliCompressSync(bytes, {
@@ -71,7 +71,7 @@ const upload = dryRun.match(/Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/);
 console.log(`# ${runContext()}; ${BUILD.replace(ROOT, "")}`);
 if (upload) {
   const gz = Number(upload[2]);
-  console.log(`wrangler deploy --dry-run: Total Upload ${upload[1]} KiB / gzip ${upload[2]} KiB = ${fmt((gz * KIB) / BUDGET_GZIP * 100, 1)}% of the 1.5 MiB (1536 KiB) budget (${gz * KIB <= BUDGET_GZIP ? `under by ${fmt(1536 - gz, 1)} KiB` : `OVER by ${fmt(gz - 1536, 1)} KiB`}).`);
+  console.log(`wrangler deploy --dry-run: Total Upload ${upload[1]} KiB / gzip ${upload[2]} KiB = ${fmt((gz * KIB) / BUDGET_GZIP * 100, 1)}% of the 2 MiB (2048 KiB) budget (${gz * KIB <= BUDGET_GZIP ? `under by ${fmt(2048 - gz, 1)} KiB` : `OVER by ${fmt(gz - 2048, 1)} KiB`}).`);
 }
 console.log("| file | raw KiB | gzip -9 KiB | brotli 11 KiB |");
 console.log("|---|---|---|---|");

@@ -32,17 +32,11 @@ fn service(platform: &edge::EdgePlatform) -> Rc<Service> {
             if let Some(line) = service.config_problem_line(platform) {
                 worker::console_error!("{line}");
             }
+            service.warm_up();
             Rc::new(service)
         })
         .clone()
     })
-}
-
-/// Builds zxcvbn's dictionaries once per isolate, before any request needs them.
-#[event(start)]
-fn start() {
-    #[cfg(feature = "strength")]
-    pwreset_core::warm_up();
 }
 
 /// Every HTTP request.

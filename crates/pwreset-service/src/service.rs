@@ -30,6 +30,20 @@ impl Service {
         self.config.as_ref()
     }
 
+    /// Builds zxcvbn's dictionaries now when a configured policy needs strength estimates
+    /// (`min_score`), so that the first request to check one does not pay for them; nothing
+    /// otherwise, so a Worker whose policies don't ask never builds them.
+    pub fn warm_up(&self) {
+        #[cfg(feature = "strength")]
+        if self
+            .config
+            .as_ref()
+            .is_ok_and(ServiceConfig::needs_strength)
+        {
+            pwreset_core::warm_up();
+        }
+    }
+
     /// The log line that reports a bad configuration (at start and on each request).
     pub fn config_problem_line(&self, p: &impl Platform) -> Option<String> {
         self.config.as_ref().err().map(|problems| {

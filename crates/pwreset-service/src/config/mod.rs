@@ -198,6 +198,11 @@ impl std::fmt::Display for ConfigProblems {
 }
 
 impl ServiceConfig {
+    /// Whether a configured policy needs strength estimates (`min_score`).
+    pub fn needs_strength(&self) -> bool {
+        self.policy.needs_strength() || self.user_api.policy.needs_strength()
+    }
+
     /// Reads and checks every setting through `get` (a variable's value, `None` when unset), one
     /// section of [`VARIABLES`] after another; every name read is declared there.
     pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigProblems> {
@@ -390,7 +395,7 @@ fn read_policies(vars: &mut Vars<'_>) -> (Policy, UserApi) {
     {
         vars.problem(
             "PASSWORD_POLICY/USER_API_PASSWORD_POLICY",
-            ": min_score needs zxcvbn, which this build leaves out; build the Worker with `make worker WORKER_FEATURES=strength`",
+            ": min_score needs zxcvbn, which this build leaves out; build the Worker with its default features (`make worker`, without WORKER_NO_DEFAULT_FEATURES)",
         );
     }
     (password_policy, user_api)

@@ -11,12 +11,12 @@
 
 use serde_json::json;
 
-use super::form::{CONFIRM_FIELD, Link, PASSWORD_FIELD};
+use super::form::Link;
 use crate::api::shapes::plain::PlainError;
 use crate::api::shapes::request::read;
 use crate::api::shapes::reset_check::{CheckResult, ResetCheckRequest};
 use crate::config::ServiceConfig;
-use crate::flows::{self, FlowError, PasswordForm};
+use crate::flows::{self, FlowError};
 use crate::model::audit;
 use crate::model::http::{Request, Response};
 use crate::ports::Platform;
@@ -39,15 +39,8 @@ pub async fn check(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Res
         token: body.token,
         user: body.user,
     };
-    // The policy the submit of this link would apply: dialect C's with `user`, else B's.
-    let form = PasswordForm {
-        policy: link.policy(cfg),
-        password: &body.password,
-        confirm: body.confirm.as_deref(),
-        password_field: PASSWORD_FIELD,
-        confirm_field: CONFIRM_FIELD,
-        locale: req.locale(),
-    };
+    // Judged as the submit of this link would be: its policy, the page's fields.
+    let form = link.password_form(cfg, &body.password, body.confirm.as_deref(), req.locale());
     let verdict = flows::check_with_link(
         p,
         cfg,

@@ -4,7 +4,9 @@
 use pwreset_core::Policy;
 
 use crate::config::ServiceConfig;
+use crate::flows::PasswordForm;
 use crate::model::http::{MAX_BODY_BYTES, Request};
+use crate::model::locale::Locale;
 
 /// The form's field for the new password (errors about it name this field).
 pub const PASSWORD_FIELD: &str = "password";
@@ -46,6 +48,25 @@ impl Link {
         match self.user {
             Some(_) => &cfg.user_api.policy,
             None => &cfg.policy,
+        }
+    }
+
+    /// A new password for this link as the page's form names it: the link's policy, the page's
+    /// fields, messages in `locale`.
+    pub fn password_form<'a>(
+        &self,
+        cfg: &'a ServiceConfig,
+        password: &'a str,
+        confirm: Option<&'a str>,
+        locale: Locale,
+    ) -> PasswordForm<'a> {
+        PasswordForm {
+            policy: self.policy(cfg),
+            password,
+            confirm,
+            password_field: PASSWORD_FIELD,
+            confirm_field: CONFIRM_FIELD,
+            locale,
         }
     }
 }

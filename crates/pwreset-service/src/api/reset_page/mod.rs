@@ -23,11 +23,11 @@ pub(crate) mod texts;
 use serde_json::json;
 
 use crate::config::ServiceConfig;
-use crate::flows::{self, FlowError, PasswordForm};
+use crate::flows::{self, FlowError};
 use crate::model::audit;
 use crate::model::http::{Request, Response};
 use crate::ports::Platform;
-use form::{CONFIRM_FIELD, FormError, Link, PASSWORD_FIELD, Submission};
+use form::{FormError, Link, Submission};
 use texts::{PageTexts, texts};
 
 pub use check::check;
@@ -90,14 +90,12 @@ pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Re
     };
     let link = &submission.link;
     let policy = link.policy(cfg);
-    let form = PasswordForm {
-        policy,
-        password: &submission.password,
-        confirm: Some(&submission.confirm),
-        password_field: PASSWORD_FIELD,
-        confirm_field: CONFIRM_FIELD,
-        locale: req.locale(),
-    };
+    let form = link.password_form(
+        cfg,
+        &submission.password,
+        Some(&submission.confirm),
+        req.locale(),
+    );
     let outcome = flows::reset_with_link(
         p,
         cfg,

@@ -56,27 +56,8 @@ fn code_reset_without_phone(h: &Harness, jane: &User) -> (Request, &'static str)
     (reset_mobile_request(&code, None, NEW), OLD_PASSWORD)
 }
 
-/// Dialect C's e-mailed link: its `user` and `token`.
-fn user_link(h: &Harness, jane: &User) -> (String, String) {
-    let forgot = with_api_key(post(
-        &format!("{USER_API}/forgot-password/"),
-        &json!({ "email": jane.email }),
-    ));
-    assert_eq!(h.send(forgot).status, 200);
-    h.drain();
-    let link = h.latest_link(&jane.email);
-    let query = link.split_once('?').expect("a query").1;
-    let param = |name: &str| {
-        form_urlencoded::parse(query.as_bytes())
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.into_owned())
-            .expect("the link carries it")
-    };
-    (param("user"), param("token"))
-}
-
 fn user_submit(h: &Harness, jane: &User) -> (Request, &'static str) {
-    let (user, token) = user_link(h, jane);
+    let (user, token) = h.user_link(jane);
     let request = with_api_key(post(
         &format!("{USER_API}/forgot-password-submit/"),
         &json!({ "user": user, "token": token, "new_password": NEW }),
@@ -121,7 +102,7 @@ fn page_with_token(h: &Harness, jane: &User) -> (Request, &'static str) {
 }
 
 fn page_with_user_and_token(h: &Harness, jane: &User) -> (Request, &'static str) {
-    let (user, token) = user_link(h, jane);
+    let (user, token) = h.user_link(jane);
     let fields = [
         ("user", user.as_str()),
         ("token", token.as_str()),

@@ -105,25 +105,6 @@ fn assert_nothing_shows(h: &Harness, answers: &[&Response], secrets: &[&str]) {
     }
 }
 
-/// Dialect C's e-mailed link for `user`: its `user` and `token`.
-fn link_c(h: &Harness, user: &User) -> (String, String) {
-    let forgot = with_api_key(post(
-        &format!("{USER_API}/forgot-password/"),
-        &json!({ "email": user.email }),
-    ));
-    assert_eq!(h.send(forgot).status, 200);
-    h.drain();
-    let link = h.latest_link(&user.email);
-    let query = link.split_once('?').expect("a query").1;
-    let param = |name: &str| {
-        form_urlencoded::parse(query.as_bytes())
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.into_owned())
-            .expect("the link carries it")
-    };
-    (param("user"), param("token"))
-}
-
 #[test]
 fn a_password_too_similar_to_the_account_gets_the_errors_the_submit_gets() {
     let h = Harness::new();
@@ -258,7 +239,7 @@ fn a_valid_password_is_valid_and_the_check_consumes_nothing() {
 fn a_dialect_c_link_is_judged_by_dialect_cs_policy_with_its_user() {
     let h = Harness::new();
     let jane = h.jane();
-    let (user, token) = link_c(&h, &jane);
+    let (user, token) = h.user_link(&jane);
     // `seed-002` wants a capital letter; `django` does not.
     let with_user = json!({ "user": user, "token": token, "password": NEW_PASSWORD });
     let checked = h.send(check_request(&with_user));

@@ -239,6 +239,26 @@ impl Harness {
         link_token(&self.latest_link(to))
     }
 
+    /// Asks dialect C's `forgot-password` for `user` and returns the e-mailed link's `user` and
+    /// `token`.
+    pub fn user_link(&self, user: &User) -> (String, String) {
+        let forgot = with_api_key(post(
+            &format!("{USER_API}/forgot-password/"),
+            &json!({ "email": user.email }),
+        ));
+        assert_eq!(self.send(forgot).status, 200);
+        self.drain();
+        let link = self.latest_link(&user.email);
+        let query = link.split_once('?').expect("a query").1;
+        let param = |name: &str| {
+            form_urlencoded::parse(query.as_bytes())
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.into_owned())
+                .expect("the link carries it")
+        };
+        (param("user"), param("token"))
+    }
+
     // ------------------------------------------------------------ dialect A
 
     /// `POST /reg/user/resetPasswordRequest {"username"}`.

@@ -1780,7 +1780,7 @@ fn an_outbox_write_whose_answer_was_lost_is_listed_once_after_its_retry() {
         calls.iter().filter(|c| **c == "kv_put").count() >= 2,
         "{calls:?}"
     );
-    for index in 0..calls.len() {
+    for (index, call) in calls.iter().enumerate() {
         let p = MemoryPlatform::new(NOW);
         let store = Faulty::failing(&p, index, Fault::Timeout);
         let first = block_on(deliver(&config, &msg, &p.http, &store, NOW));
@@ -1793,8 +1793,7 @@ fn an_outbox_write_whose_answer_was_lost_is_listed_once_after_its_retry() {
                         ..
                     }
                 ),
-                "{index} ({}): {first:?}",
-                calls[index]
+                "{index} ({call}): {first:?}"
             );
             p.advance(10);
             let retried = msg.next_attempt();
@@ -1804,11 +1803,6 @@ fn an_outbox_write_whose_answer_was_lost_is_listed_once_after_its_retry() {
             );
         }
         let listed = block_on(p.outbox_list(&msg.to)).unwrap();
-        assert_eq!(
-            ids(&listed),
-            [msg.id.as_str()],
-            "{index} ({})",
-            calls[index]
-        );
+        assert_eq!(ids(&listed), [msg.id.as_str()], "{index} ({call})");
     }
 }

@@ -27,7 +27,7 @@ cargo_args=()
 stamp=worker/build/.features
 if [[ -f "$out" && -z "${FORCE:-}" && "$(cat "$stamp" 2>/dev/null)" == "${no_default:+no-default:}$features" ]]; then
   newer=$(find crates/pwreset-core crates/pwreset-service worker/src worker/Cargo.toml Cargo.toml Cargo.lock docs/openapi.json \
-    -newer "$out" -type f \( -name '*.rs' -o -name '*.toml' -o -name '*.lock' -o -name '*.txt*' -o -name '*.json' \) -print -quit)
+    -newer "$out" -type f \( -name '*.rs' -o -name '*.toml' -o -name '*.lock' -o -name '*.txt*' -o -name '*.json' -o -name '*.html' \) -print -quit)
   if [[ -z "$newer" ]]; then
     echo "build-worker: worker/build is up to date"
     exit 0

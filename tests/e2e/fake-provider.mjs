@@ -1,7 +1,7 @@
 // A fake of the five delivery providers for end-to-end tests: Resend, Postmark, SendGrid,
 // Twilio and the signed webhook, on one local HTTP server. Each request is checked against the
 // provider's real shape (and pwreset's own contract: user agent, Resend idempotency key, webhook
-// signature); a well-formed one is answered as the real provider answers it, a malformed one
+// signature, every e-mail with both an HTML and a plain-text body); a well-formed one is answered as the real provider answers it, a malformed one
 // gets the provider's 4xx and is recorded in violations(). Faults make it misbehave on purpose.
 // Plain Node ESM, no dependencies. See docs/delivery.md for the fault list.
 
@@ -233,6 +233,15 @@ function bearer(req) {
 }
 
 const isText = (value) => typeof value === "string" && value.length > 0;
+const isHtml = (value) => isText(value) && /^<!DOCTYPE html>/i.test(value.trimStart()) && /<\/html>\s*$/i.test(value);
+
+/** pwreset's contract: every e-mail carries an HTML document and a plain text. */
+function bothBodies(html, text, htmlField, textField) {
+  const problems = [];
+  if (!isHtml(html)) problems.push(`${htmlField} missing or not an HTML document (pwreset sends every e-mail as HTML and text)`);
+  if (!isText(text)) problems.push(`${textField} missing (pwreset sends every e-mail as HTML and text)`);
+  return problems;
+}
 
 function deliver(state, delivery) {
   const entry = { ...delivery, receivedAt: Date.now() };
@@ -292,7 +301,7 @@ function checkResend(settings, state, req, raw) {
     if (!isText(body.from)) problems.push("from missing");
     if (!Array.isArray(to) || to.length === 0 || !to.every(isText)) problems.push("to missing or not a list of addresses");
     if (!isText(body.subject)) problems.push("subject missing");
-    if (!isText(body.text) && !isText(body.html)) problems.push("text or html missing");
+    problems.push(...bothBodies(body.html, body.text, "html", "text"));
   }
   if (problems.length > 0) return fail(422, problems);
   const payload = createHash("sha256").update(raw).digest("hex");
@@ -313,7 +322,8 @@ function checkResend(settings, state, req, raw) {
         from: body.from,
         to: typeof body.to === "string" ? body.to : body.to[0],
         subject: body.subject,
-        text: body.text ?? "",
+        text: body.text,
+        html: body.html,
       });
       const response = { status: 200, body: { id } };
       state.resendKeys.set(idempotencyKey, { payload, response });
@@ -344,7 +354,7 @@ function checkPostmark(settings, state, req, raw) {
     if (!isText(body.From)) problems.push("From missing");
     if (!isText(body.To)) problems.push("To missing");
     if (!isText(body.Subject)) problems.push("Subject missing");
-    if (!isText(body.TextBody) && !isText(body.HtmlBody)) problems.push("TextBody or HtmlBody missing");
+    problems.push(...bothBodies(body.HtmlBody, body.TextBody, "HtmlBody", "TextBody"));
     if (body.MessageStream !== undefined && body.MessageStream !== "outbound") {
       problems.push(`MessageStream ${JSON.stringify(body.MessageStream)}, expected "outbound"`);
     }
@@ -362,7 +372,8 @@ function checkPostmark(settings, state, req, raw) {
         from: body.From,
         to: body.To,
         subject: body.Subject,
-        text: body.TextBody ?? "",
+        text: body.TextBody,
+        html: body.HtmlBody,
       });
       return {
         status: 200,
@@ -390,16 +401,22 @@ function checkSendgrid(settings, state, req, raw) {
     if (!isText(to)) problems.push("personalizations[0].to[0].email missing");
     if (!body.from || !isText(body.from.email)) problems.push("from.email missing");
     if (!isText(body.subject) && !(first && isText(first.subject))) problems.push("subject missing");
-    const content = Array.isArray(body.content) ? body.content[0] : undefined;
-    if (!content || !isText(content.type) || !isText(content.value)) problems.push("content[0].type/value missing");
+    // SendGrid: text/plain first, then text/html; pwreset sends both, nothing else.
+    const content = Array.isArray(body.content) ? body.content : [];
+    if (!content.every((part) => part && isText(part.type) && isText(part.value))) problems.push("a content part without type or value");
+    const types = content.map((part) => part?.type);
+    if (types.join() !== "text/plain,text/html") {
+      problems.push(`content types ${JSON.stringify(types)}, expected ["text/plain","text/html"] in that order`);
+    }
   }
   if (problems.length > 0) return fail(400, problems);
   return {
     problems,
     accept() {
       const id = randomBytes(11).toString("base64url");
-      const text = body.content.find((part) => part.type === "text/plain")?.value ?? "";
-      deliver(state, { provider: "sendgrid", channel: "email", id, key: null, from: body.from.email, to, subject: body.subject, text });
+      const text = body.content.find((part) => part.type === "text/plain").value;
+      const html = body.content.find((part) => part.type === "text/html").value;
+      deliver(state, { provider: "sendgrid", channel: "email", id, key: null, from: body.from.email, to, subject: body.subject, text, html });
       return { status: 202, body: undefined, headers: { "x-message-id": id } };
     },
   };
@@ -508,6 +525,8 @@ function checkWebhook(settings, state, req, raw) {
     if (!isText(body.to)) problems.push("to missing");
     if (typeof body.subject !== "string") problems.push("subject missing");
     if (!isText(body.text)) problems.push("text missing");
+    if (body.channel === "email" && !isHtml(body.html)) problems.push("html missing or not an HTML document (every e-mail has one)");
+    if (body.channel === "sms" && body.html !== undefined) problems.push("html in an SMS");
     if (!Number.isInteger(body.created_at)) problems.push("created_at missing or not an integer");
     for (const optional of ["link", "code"]) {
       if (body[optional] !== undefined && typeof body[optional] !== "string") problems.push(`${optional} not a string`);
@@ -529,6 +548,7 @@ function checkWebhook(settings, state, req, raw) {
         to: body.to,
         subject: body.subject,
         text: body.text,
+        html: body.html,
         link: body.link,
         code: body.code,
       });

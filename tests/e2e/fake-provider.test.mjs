@@ -12,6 +12,8 @@ import { startFakeProvider } from "./fake-provider.mjs";
 const SECRET = "whsec_cHdyZXNldCB3ZWJob29rIHRlc3Qga2V5LCAzMiBiISE=";
 const KEY = Buffer.from(SECRET.slice(6), "base64");
 const UA = "pwreset/0.1.0";
+// Every e-mail pwreset sends carries an HTML document beside its text.
+const HTML = "<!DOCTYPE html>\n<html lang=\"en\"><body><p>code 123456</p></body></html>\n";
 let fake;
 
 before(async () => {
@@ -26,7 +28,7 @@ after(() => fake.close());
 // ------------------------------------------------------------------ request builders
 
 function resend(overrides = {}) {
-  const body = { from: "Acme <no-reply@acme.test>", to: ["jane@example.com"], subject: "Reset", text: "code 123456" };
+  const body = { from: "Acme <no-reply@acme.test>", to: ["jane@example.com"], subject: "Reset", html: HTML, text: "code 123456" };
   return {
     url: `${fake.url}/emails`,
     headers: {
@@ -41,7 +43,7 @@ function resend(overrides = {}) {
 }
 
 function postmark(overrides = {}) {
-  const body = { From: "no-reply@acme.test", To: "jane@example.com", Subject: "Reset", TextBody: "code 1", MessageStream: "outbound" };
+  const body = { From: "no-reply@acme.test", To: "jane@example.com", Subject: "Reset", HtmlBody: HTML, TextBody: "code 1", MessageStream: "outbound" };
   return {
     url: `${fake.url}/email`,
     headers: {
@@ -60,7 +62,7 @@ function sendgrid(overrides = {}) {
     personalizations: [{ to: [{ email: "jane@example.com" }] }],
     from: { email: "no-reply@acme.test" },
     subject: "Reset",
-    content: [{ type: "text/plain", value: "code 1" }],
+    content: [{ type: "text/plain", value: "code 1" }, { type: "text/html", value: HTML }],
   };
   return {
     url: `${fake.url}/v3/mail/send`,
@@ -124,8 +126,8 @@ describe("resend", () => {
     const { id } = await res.json();
     assert.match(id, /^[0-9a-f-]{36}$/);
     assert.deepEqual(
-      fake.received("resend").map(({ to, subject, text, key }) => ({ to, subject, text, key })),
-      [{ to: "jane@example.com", subject: "Reset", text: "code 123456", key: "msg-1" }],
+      fake.received("resend").map(({ to, subject, text, html, key }) => ({ to, subject, text, html, key })),
+      [{ to: "jane@example.com", subject: "Reset", text: "code 123456", html: HTML, key: "msg-1" }],
     );
     assert.deepEqual(fake.violations(), []);
   });
@@ -157,6 +159,9 @@ describe("resend", () => {
       [resend({ body: { to: [] } }), 422],
       [resend({ body: { subject: undefined } }), 422],
       [resend({ body: { text: undefined } }), 422],
+      // Both bodies, always: HTML alone, text alone, or HTML that is no document is refused.
+      [resend({ body: { html: undefined } }), 422],
+      [resend({ body: { html: "<p>code</p>" } }), 422],
       [{ ...resend(), body: "{not json" }, 422],
     ];
     for (const [request, status] of cases) {
@@ -178,6 +183,7 @@ describe("postmark", () => {
     assert.equal(body.To, "jane@example.com");
     assert.ok(body.MessageID);
     assert.equal(fake.received("postmark").length, 1);
+    assert.equal(fake.received("postmark")[0].html, HTML);
   });
 
   test("malformed requests are refused and recorded", async () => {
@@ -186,6 +192,7 @@ describe("postmark", () => {
       [postmark({ headers: { "X-Postmark-Server-Token": "nope" } }), 401],
       [postmark({ headers: { Accept: undefined } }), 422],
       [postmark({ body: { TextBody: undefined } }), 422],
+      [postmark({ body: { HtmlBody: undefined } }), 422],
       [postmark({ body: { From: "" } }), 422],
       [postmark({ body: { MessageStream: "broadcast" } }), 422],
     ];
@@ -204,6 +211,8 @@ describe("sendgrid", () => {
     assert.equal(await res.text(), "");
     assert.ok(res.headers.get("x-message-id"));
     assert.equal(fake.received("sendgrid")[0].to, "jane@example.com");
+    assert.equal(fake.received("sendgrid")[0].text, "code 1");
+    assert.equal(fake.received("sendgrid")[0].html, HTML);
   });
 
   test("malformed requests are refused and recorded", async () => {
@@ -212,6 +221,9 @@ describe("sendgrid", () => {
       [sendgrid({ body: { personalizations: [] } }), 400],
       [sendgrid({ body: { from: "a@b.test" } }), 400],
       [sendgrid({ body: { content: [] } }), 400],
+      // text/plain must come first, and pwreset sends text/html beside it.
+      [sendgrid({ body: { content: [{ type: "text/html", value: HTML }, { type: "text/plain", value: "code 1" }] } }), 400],
+      [sendgrid({ body: { content: [{ type: "text/plain", value: "code 1" }] } }), 400],
     ];
     for (const [request, status] of cases) {
       const violation = await refused(request, status, "sendgrid");
@@ -274,6 +286,18 @@ describe("webhook", () => {
     assert.equal(received.length, 1);
     assert.equal(received[0].code, "42");
     assert.equal(received[0].channel, "sms");
+  });
+
+  test("an e-mail carries its HTML beside its text; an SMS has none", async () => {
+    const email = { channel: "email", to: "jane@example.com", subject: "Reset", html: HTML };
+    const res = await send(webhook({ body: email }));
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+    assert.equal(fake.received("webhook")[0].html, HTML);
+    fake.reset();
+    await refused(webhook({ body: { ...email, html: undefined } }), 400, "webhook");
+    fake.reset();
+    await refused(webhook({ body: { html: HTML } }), 400, "webhook");
   });
 
   test("one good signature among several is enough (a key rotation)", async () => {

@@ -56,6 +56,7 @@ const ROUTES = {
   "/openapi.json": ["get"],
   "/reset": ["get", "post"],
   "/reset/check": ["post"],
+  "/forgot": ["get", "post"],
   "/.well-known/jwks.json": ["get"],
   "/oauth/introspect": ["post"],
 };

@@ -61,8 +61,13 @@ for (const [email, sms] of [["resend", "twilio"], ["postmark", "webhook"], ["sen
       assert.equal((await post(`${worker.url}/api/v1/auth/forgotpass/mobile`, { phone: user.phone }, B_HEADERS)).status, 200);
       const mail = await eventually(() => deliveredTo(email, user.email)[0]);
       assert.match(mail.text, linkPattern("/reset", "\\?token=[0-9a-f]{64}"));
+      // Both bodies (the fake refuses an e-mail without either): the HTML has the same link.
+      assert.match(mail.html, /^<!DOCTYPE html>\n<html lang="en" dir="ltr">/);
+      const [link] = mail.text.match(linkPattern("/reset", "\\?token=[0-9a-f]{64}"));
+      assert.ok(mail.html.includes(`href="${link}"`), mail.html);
       const text = await eventually(() => deliveredTo(sms, user.phone)[0]);
       assert.match(text.text, /[0-9]{6}/);
+      assert.equal(text.html, undefined, "an SMS has no HTML");
       assert.deepEqual(fake.violations(), []);
       assert.equal((await get(`${worker.url}/dev/outbox?to=${encodeURIComponent(user.email)}`)).status, 404, "no outbox without an outbox provider");
     });

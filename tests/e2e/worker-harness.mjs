@@ -75,10 +75,14 @@ function freePort() {
   });
 }
 
-/** Starts the Worker; resolves once it answers. */
+/**
+ * Starts the Worker; resolves once it answers. `vars` is an object, or a function of the Worker's
+ * own URL that returns one (a test whose browser posts forms sets PUBLIC_URL to the Worker itself).
+ */
 export async function startWorker(vars = baseVars()) {
   const port = await freePort();
   const inspector = await freePort();
+  if (typeof vars === "function") vars = vars(`http://127.0.0.1:${port}`);
   const state = mkdtempSync(join(tmpdir(), "pwreset-e2e-"));
   const args = [WRANGLER, "dev", "--local", "--ip", "127.0.0.1", "--port", String(port),
     "--inspector-port", String(inspector), "--persist-to", state, "--show-interactive-dev-session=false",

@@ -15,7 +15,8 @@
 //! 2. [`config`]: the checked settings.
 //! 3. mechanisms: [`guard`] (the atomic steps), [`delivery`] (messages and providers),
 //!    `breached` (the Pwned Passwords check), [`directory`] (the application's user service),
-//!    `refusal` (how long a refusal takes), `store` (the records on a key-value store).
+//!    `refusal` (how long a refusal takes), `store` (the records on a key-value store),
+//!    [`turnstile`] (Cloudflare Turnstile's server-side check).
 //! 4. [`flows`]: every rule once: requests, redemptions, password changes, the queue's reset work.
 //! 5. entry points: [`api`] (the route table, the dialects, the reset page, admin and dev routes)
 //!    and [`queue`] (the consumer).
@@ -38,6 +39,7 @@ pub mod directory;
 pub mod guard;
 pub(crate) mod refusal;
 pub(crate) mod store;
+pub mod turnstile;
 
 pub mod flows;
 

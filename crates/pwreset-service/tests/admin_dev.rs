@@ -347,7 +347,15 @@ fn the_outbox_lists_messages_newest_first_in_the_documented_shape() {
             .keys()
             .map(String::as_str)
             .collect();
-        for key in ["id", "channel", "to", "subject", "text", "created_at"] {
+        for key in [
+            "id",
+            "channel",
+            "to",
+            "subject",
+            "text",
+            "html",
+            "created_at",
+        ] {
             assert!(keys.contains(&key), "{key} missing from {message}");
         }
         assert!(keys.iter().all(|k| {
@@ -357,12 +365,19 @@ fn the_outbox_lists_messages_newest_first_in_the_documented_shape() {
                 "to",
                 "subject",
                 "text",
+                "html",
                 "link",
                 "code",
                 "created_at",
             ]
             .contains(k)
         }));
+        assert!(
+            message["html"]
+                .as_str()
+                .unwrap()
+                .starts_with("<!DOCTYPE html>")
+        );
         assert_eq!(message["channel"], "email");
         assert_eq!(message["to"], "jane@example.com");
     }
@@ -380,6 +395,7 @@ fn the_outbox_lists_messages_newest_first_in_the_documented_shape() {
         assert_eq!(sms[0]["channel"], "sms");
         assert_eq!(sms[0]["to"], "+447700900456");
         assert_eq!(sms[0]["subject"], "");
+        assert!(sms[0].get("html").is_none(), "an SMS has no HTML");
         assert!(sms[0]["code"].is_string());
     }
     assert_eq!(

@@ -816,6 +816,11 @@ fn configurations_reading_everything() -> Vec<BTreeMap<String, String>> {
             ("USER_DIRECTORY_SECRET", "0123456789abcdef0123456789abcdef"),
             ("EVENTS_URL", "https://app.example.test/pwreset-events"),
             ("EVENTS_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+            // Turnstile on, with a secret of its own (Cloudflare's test secrets are refused here).
+            ("TURNSTILE_SITE_KEY", "0x4AAAAAAAexample0000"),
+            ("TURNSTILE_SECRET_KEY", "0x4AAAAAAAexample-secret-0000"),
+            // The logo's alt text: BRAND_LOGO_URL is read here with a name to go with it.
+            ("BRAND_NAME", "Acme"),
         ]),
     ]
 }
@@ -908,6 +913,30 @@ fn kind_probes(kind: Kind) -> (Vec<String>, Vec<String>) {
             vec![long(33), "a/b".to_owned()],
         ),
         Kind::EmailSender => (owned(&["Name <name@example.test>"]), owned(&["nobody"])),
+        Kind::EmailAddress => (
+            owned(&["help@example.test"]),
+            owned(&["Help <help@example.test>", "nobody"]),
+        ),
+        Kind::Text { max } => (
+            owned(&["Acme \"<Tools>\" & Co"]),
+            vec![long(max + 1), "two\nlines".to_owned()],
+        ),
+        Kind::Color => (
+            owned(&["#0f766e", "#000", "#767676"]),
+            owned(&["#777777", "#fff", "blue", "#12345"]),
+        ),
+        Kind::MessageTemplates => (
+            owned(&[
+                r#"{"de":{"reset_code":{"subject":"{{ code }} ist Ihr Code"}}}"#,
+                r#"{"en":{"password_changed":{"html":"{% extends \"layout.html\" %}{% block content %}<p>{{ t.intro }}</p>{% endblock %}"}}}"#,
+            ]),
+            owned(&[
+                "{",
+                r#"{"fr":{}}"#,
+                r#"{"en":{"reset_code":{"text":"{{ link }}"}}}"#,
+                r#"{"en":{"reset_code":{"text":"{% if code %}"}}}"#,
+            ]),
+        ),
         Kind::Alphanumeric => (owned(&["AC0123abc"]), owned(&["AC-1"])),
         Kind::SmsSender => (
             owned(&["+15551234567", "MG0123abc", "Acme"]),
@@ -988,7 +1017,7 @@ fn every_declared_default_is_what_an_unset_variable_means() {
     fn decided(vars: &BTreeMap<String, String>) -> String {
         match service_from(vars).config() {
             Ok(c) => format!(
-                "{:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {} {} {:?} {} {:?} {} {} {:?} {:?} {:?} {:?}",
+                "{:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {} {} {:?} {} {:?} {} {} {:?} {:?} {:?} {:?} {:?} {:?}",
                 c.environment,
                 c.public_url,
                 c.admin_token,
@@ -1005,9 +1034,11 @@ fn every_declared_default_is_what_an_unset_variable_means() {
                 c.code_digits,
                 c.refusal_min_ms,
                 c.delivery,
+                c.branding,
                 c.breached,
                 c.directory,
                 c.events,
+                c.turnstile,
             ),
             Err(problems) => format!("refused: {problems}"),
         }
@@ -1071,9 +1102,11 @@ fn debug_of_everything(config: &ServiceConfig) -> String {
         code_digits,
         refusal_min_ms,
         delivery,
+        branding,
         breached,
         directory,
         events,
+        turnstile,
     } = config;
     let UserApi {
         prefix,
@@ -1085,7 +1118,7 @@ fn debug_of_everything(config: &ServiceConfig) -> String {
         "{config:?} {environment:?} {public_url:?} {keyring:?} {admin_token:?} {clients:?} \
          {api_keys:?} {access_token_algorithms:?} {introspection_tokens:?} {:?} {prefix:?} \
          {version:?} {:?} {reveal_accounts:?} {lifetimes:?} {code_digits:?} {refusal_min_ms:?} \
-         {delivery:?} {breached:?} {directory:?} {events:?}",
+         {delivery:?} {branding:?} {breached:?} {directory:?} {events:?} {turnstile:?}",
         policy.settings(),
         user_policy.settings(),
     )

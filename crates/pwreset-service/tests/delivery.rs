@@ -201,11 +201,17 @@ fn outbox_view_has_exactly_the_listed_fields() {
             "channel",
             "code",
             "created_at",
+            "html",
             "id",
             "subject",
             "text",
             "to"
         ]
+    );
+    assert_eq!(view["html"], email_message().html.as_str());
+    assert!(
+        sms_message().outbox_view().get("html").is_none(),
+        "an SMS has no HTML"
     );
     assert_eq!(view["code"], "482913");
     assert_eq!(view["created_at"], NOW);
@@ -453,6 +459,774 @@ fn message_kind_debug_hides_codes_and_links() {
         ttl_minutes: 10,
     };
     assert!(!format!("{kind:?}").contains("918273"));
+}
+
+// ---------------------------------------------------------------- e-mails: HTML, brand, templates
+
+/// One message of each kind, with the values it carries.
+fn every_kind() -> Vec<MessageKind> {
+    vec![
+        MessageKind::ResetCode {
+            code: "482913".into(),
+            ttl_minutes: 10,
+        },
+        MessageKind::ResetLink {
+            link: "https://r.test/reset?token=ab&x=1".into(),
+            ttl_minutes: 60,
+        },
+        MessageKind::ResetLinks {
+            links: vec![
+                (
+                    "ann".into(),
+                    "https://r.test/reset?user=ann&token=aa".into(),
+                ),
+                (
+                    "bob".into(),
+                    "https://r.test/reset?user=bob&token=bb".into(),
+                ),
+            ],
+            ttl_minutes: 60,
+        },
+        MessageKind::PasswordChanged,
+    ]
+}
+
+/// The brand and templates `pairs` configure (development's rules).
+fn settings(pairs: &[(&str, &str)]) -> MessageSettings {
+    config_ok(pairs).messages
+}
+
+/// A brand with every variable set.
+const BRAND: [(&str, &str); 5] = [
+    ("BRAND_NAME", "Acme"),
+    ("BRAND_URL", "https://acme.test"),
+    ("BRAND_LOGO_URL", "https://acme.test/logo.png"),
+    ("BRAND_COLOR", "#0F766E"),
+    ("SUPPORT_EMAIL", "help@acme.test"),
+];
+
+/// What HTML an e-mail must be: a whole document in its language, laid out with presentation
+/// tables and inline styles only, that both colour schemes may show.
+#[track_caller]
+fn assert_email_html(html: &str, lang: &str) {
+    assert!(html.starts_with("<!DOCTYPE html>\n"), "{html}");
+    assert!(
+        html.contains(&format!("<html lang=\"{lang}\" dir=\"ltr\">")),
+        "{html}"
+    );
+    assert!(html.contains(r#"<meta name="color-scheme" content="light dark">"#));
+    assert!(html.contains(r#"<meta charset="utf-8">"#));
+    assert!(html.trim_end().ends_with("</html>"));
+    for table in html.match_indices("<table").map(|(at, _)| &html[at..]) {
+        assert!(
+            table.starts_with("<table role=\"presentation\""),
+            "a layout table without role=presentation: {}",
+            &table[..60.min(table.len())]
+        );
+    }
+    for banned in [
+        "<script",
+        "<style",
+        "<link",
+        "javascript:",
+        " class=",
+        "<img src=\"http:",
+    ] {
+        assert!(!html.contains(banned), "{banned} in {html}");
+    }
+    // Every image says what it shows.
+    for img in html.match_indices("<img").map(|(at, _)| &html[at..]) {
+        let tag = &img[..img.find('>').unwrap()];
+        assert!(tag.contains(" alt=\""), "{tag}");
+    }
+}
+
+#[test]
+fn every_kind_in_every_language_is_written_as_text_and_html() {
+    let mut htmls = Vec::new();
+    for locale in Locale::ALL {
+        let lang = serde_json::to_value(locale).unwrap();
+        let lang = lang.as_str().unwrap();
+        for kind in every_kind() {
+            let msg = compose_in(locale, kind.clone(), Channel::Email, "a@b.test", "i", NOW);
+            assert!(
+                !msg.subject.is_empty() && !msg.text.is_empty(),
+                "{lang} {kind:?}"
+            );
+            assert_email_html(&msg.html, lang);
+            // The subject is the page's title and its heading.
+            let subject = msg.subject.replace('\'', "&#39;");
+            assert!(msg.html.contains(&format!("<title>{subject}</title>")));
+            assert!(msg.html.contains(&format!(">{subject}</h1>")));
+            // Each paragraph of the text is in the HTML too (escaped as HTML escapes it).
+            for paragraph in msg.text.split("\n\n").map(str::trim) {
+                let shown = paragraph.replace('&', "&amp;").replace('\'', "&#39;");
+                if !paragraph.contains('\n') {
+                    assert!(
+                        msg.html.contains(&shown),
+                        "{lang}: {shown:?} not in the HTML"
+                    );
+                }
+            }
+            match &kind {
+                MessageKind::ResetCode { code, .. } => {
+                    let cell = msg.html.split(code.as_str()).next().unwrap();
+                    let cell = &cell[cell.rfind("<td").unwrap()..];
+                    assert!(
+                        cell.contains("monospace") && cell.contains("font-size:32px"),
+                        "{cell}"
+                    );
+                }
+                MessageKind::ResetLink { link, .. } => {
+                    let href = format!("href=\"{}\"", link.replace('&', "&amp;"));
+                    // A button with a visible text, and the bare URL, both links.
+                    assert_eq!(msg.html.matches(&href).count(), 2, "{}", msg.html);
+                    assert!(
+                        msg.html
+                            .contains(&format!(">{}</a>", link.replace('&', "&amp;")))
+                    );
+                }
+                MessageKind::ResetLinks { links, .. } => {
+                    for (account, link) in links {
+                        let link = link.replace('&', "&amp;");
+                        assert!(msg.html.contains(&format!("\">{account}</a>")));
+                        assert!(msg.html.contains(&format!("\">{link}</a>")));
+                    }
+                }
+                MessageKind::PasswordChanged => {
+                    assert!(!msg.html.contains("href"), "no link in the notice");
+                }
+            }
+            // No brand configured: no header, logo or footer.
+            assert!(!msg.html.contains("<img") && !msg.html.contains("mailto:"));
+            htmls.push(msg.html);
+        }
+    }
+    let count = htmls.len();
+    htmls.sort();
+    htmls.dedup();
+    assert_eq!(
+        htmls.len(),
+        count,
+        "each language and kind has its own HTML"
+    );
+}
+
+#[test]
+fn english_texts_without_a_brand_are_what_they_were() {
+    let text = |kind| compose(kind, Channel::Email, "a@b.test", "i", NOW).text;
+    let [code, link, links, changed] = every_kind().try_into().unwrap();
+    assert_eq!(
+        text(code),
+        "Your password reset code is:\n\n    482913\n\nIt expires in 10 minutes. Enter it where \
+         you asked to reset your password. Never share this code: we will never ask you for \
+         it.\n\nIf you didn't ask to reset your password, ignore this email: your password stays \
+         unchanged. If you keep getting these emails, contact support.\n"
+    );
+    assert_eq!(
+        text(link),
+        "Someone asked to reset the password of your account. To choose a new password, open \
+         this link:\n\nhttps://r.test/reset?token=ab&x=1\n\nThe link expires in 1 hour and works \
+         only once.\n\nIf you didn't ask to reset your password, ignore this email: your \
+         password stays unchanged. If you keep getting these emails, contact support.\n"
+    );
+    assert_eq!(
+        text(links),
+        "Someone asked to reset the password of the accounts that use this email address. Open \
+         the link of the account you want to reset:\n\nann:\nhttps://r.test/reset?user=ann&\
+         token=aa\n\nbob:\nhttps://r.test/reset?user=bob&token=bb\n\nEach link expires in 1 hour \
+         and works only once.\n\nIf you didn't ask to reset your password, ignore this email: \
+         your passwords stay unchanged. If you keep getting these emails, contact support.\n"
+    );
+    assert_eq!(
+        text(changed),
+        "The password of your account was just changed.\n\nIf you did this, there is nothing \
+         more to do.\n\nIf you didn't, reset your password right away and contact support: \
+         someone else may have access to your account.\n"
+    );
+}
+
+#[test]
+fn the_brand_shows_in_every_e_mail_and_the_support_address_where_support_is_named() {
+    let branded = settings(&BRAND);
+    assert_eq!(branded.branding.color, "#0f766e", "kept as #rrggbb");
+    for locale in Locale::ALL {
+        for kind in every_kind() {
+            let msg = compose_with(
+                &branded,
+                locale,
+                kind.clone(),
+                Channel::Email,
+                "a@b.test",
+                "i",
+                NOW,
+            );
+            let html = &msg.html;
+            assert!(
+                html.contains(r#"<img src="https://acme.test/logo.png" alt="Acme" height="40""#),
+                "{html}"
+            );
+            assert!(
+                html.contains(r#"<a href="https://acme.test" "#),
+                "the logo links the site"
+            );
+            assert!(html.contains("border-top:4px solid #0f766e"), "{html}");
+            assert!(!html.contains("#1d4ed8"), "the default colour is gone");
+            assert!(
+                html.contains(r#"<a href="mailto:help@acme.test""#),
+                "{html}"
+            );
+            // The text signs with the brand, after what it said before.
+            assert!(
+                msg.text.ends_with("\n\nAcme\nhttps://acme.test\n"),
+                "{}",
+                msg.text
+            );
+            assert!(msg.text.contains("help@acme.test"), "{}", msg.text);
+            if matches!(kind, MessageKind::ResetLink { .. }) {
+                assert!(html.contains("background-color:#0f766e"), "the button");
+            }
+        }
+    }
+    let notice = |settings: &MessageSettings, locale| {
+        compose_with(
+            settings,
+            locale,
+            MessageKind::PasswordChanged,
+            Channel::Email,
+            "a@b.test",
+            "i",
+            NOW,
+        )
+        .text
+    };
+    assert_eq!(
+        notice(&branded, Locale::En),
+        "The password of your account was just changed.\n\nIf you did this, there is nothing \
+         more to do.\n\nIf you didn't, reset your password right away and contact support at \
+         help@acme.test: someone else may have access to your account.\n\nAcme\nhttps://acme.test\n"
+    );
+    assert!(
+        notice(&branded, Locale::De)
+            .contains("wenden Sie sich an den Support unter help@acme.test:")
+    );
+    assert!(notice(&branded, Locale::Es).contains("contacta con soporte en help@acme.test:"));
+    // The support address alone: named, and no signature.
+    let support = settings(&[("SUPPORT_EMAIL", "help@acme.test")]);
+    let text = notice(&support, Locale::En);
+    assert!(
+        text.ends_with("may have access to your account.\n"),
+        "{text}"
+    );
+    assert!(text.contains("contact support at help@acme.test"));
+    // The name without a logo: the name in text, no image.
+    let named = settings(&[("BRAND_NAME", "Acme")]);
+    let html = compose_with(
+        &named,
+        Locale::En,
+        MessageKind::PasswordChanged,
+        Channel::Email,
+        "a@b.test",
+        "i",
+        NOW,
+    )
+    .html;
+    assert!(!html.contains("<img") && html.contains("Acme"));
+    // SMS stay as they were, brand or not.
+    for kind in every_kind() {
+        let plain = compose_in(
+            Locale::En,
+            kind.clone(),
+            Channel::Sms,
+            "+15551234567",
+            "i",
+            NOW,
+        );
+        let with = compose_with(
+            &branded,
+            Locale::En,
+            kind,
+            Channel::Sms,
+            "+15551234567",
+            "i",
+            NOW,
+        );
+        assert_eq!(
+            (with.text, with.html.as_str(), with.subject.as_str()),
+            (plain.text, "", "")
+        );
+    }
+}
+
+#[test]
+fn every_value_the_html_shows_is_escaped() {
+    let hostile = "<script>alert(\"x\")</script> & 'Co'";
+    let branded = settings(&[
+        ("BRAND_NAME", hostile),
+        ("BRAND_URL", "https://acme.test/?a=1&b=\"2\""),
+        ("BRAND_LOGO_URL", "https://acme.test/logo.png?v=1&x=2"),
+    ]);
+    assert_eq!(branded.branding.name.as_deref(), Some(hostile));
+    let msg = compose_with(
+        &branded,
+        Locale::En,
+        MessageKind::ResetLinks {
+            links: vec![
+                (
+                    "<img src=x onerror=alert(1)>\"".into(),
+                    "https://r.test/reset?user=a&token=1".into(),
+                ),
+                (
+                    "bob".into(),
+                    "https://r.test/reset?user=b\"><script>&token=2".into(),
+                ),
+            ],
+            ttl_minutes: 60,
+        },
+        Channel::Email,
+        "a@b.test",
+        "i",
+        NOW,
+    );
+    let html = &msg.html;
+    assert!(!html.contains("<script"), "{html}");
+    assert!(!html.contains("<img src=x"), "{html}");
+    assert!(!html.contains("alert(\""), "{html}");
+    let escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Co&#39;";
+    assert!(html.contains(&format!("alt=\"{escaped}\"")), "{html}");
+    assert!(
+        html.contains("href=\"https://acme.test/?a=1&amp;b=&quot;2&quot;\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("src=\"https://acme.test/logo.png?v=1&amp;x=2\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;&quot;</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("user=b&quot;&gt;&lt;script&gt;&amp;token=2"),
+        "{html}"
+    );
+    assert_email_html(html, "en");
+    // The plain text is not HTML: it shows the name as written.
+    assert!(
+        msg.text.contains(&format!("\n\n{hostile}\n")),
+        "{}",
+        msg.text
+    );
+}
+
+#[test]
+fn a_brand_colour_white_text_is_unreadable_on_is_refused_and_so_are_other_bad_brand_values() {
+    for (pairs, variable, says) in [
+        (vec![("BRAND_COLOR", "#777")], "BRAND_COLOR", "4.47:1"),
+        (vec![("BRAND_COLOR", "#ffcc00")], "BRAND_COLOR", "contrast"),
+        (vec![("BRAND_COLOR", "teal")], "BRAND_COLOR", "#rrggbb"),
+        (vec![("BRAND_NAME", "Acme\nInc")], "BRAND_NAME", "one line"),
+        (vec![("BRAND_NAME", &"x".repeat(65))], "BRAND_NAME", "64"),
+        (
+            vec![("BRAND_LOGO_URL", "https://acme.test/logo.png")],
+            "BRAND_NAME",
+            "alt text",
+        ),
+        (
+            vec![("BRAND_URL", "acme.test")],
+            "BRAND_URL",
+            "absolute URL",
+        ),
+        (
+            vec![("SUPPORT_EMAIL", "Help <help@acme.test>")],
+            "SUPPORT_EMAIL",
+            "plain e-mail address",
+        ),
+    ] {
+        let found = problems(&pairs);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.starts_with(variable) && p.contains(says)),
+            "{pairs:?}: {found:?}"
+        );
+    }
+    assert_eq!(
+        settings(&[("BRAND_COLOR", "#767676")]).branding.color,
+        "#767676"
+    );
+    assert_eq!(settings(&[]).branding, Branding::default());
+    assert_eq!(Branding::default().color, "#1d4ed8");
+}
+
+#[test]
+fn an_override_replaces_its_own_part_of_its_own_language_and_kind_only() {
+    let templates = json!({
+        "de": {
+            "reset_code": {
+                "subject": "[{{ brand_name }}] {{ code }}\n ist Ihr Code",
+                "text": "Ihr Code: {{ code }} ({{ lifetime }})\n",
+                "html": "{% extends \"layout.html\" %}{% block content %}<p>{{ t.intro }} <b>{{ code }}</b> {{ brand_name }}</p>{% endblock %}"
+            }
+        },
+        "es": { "password_changed": { "html": "<p lang=\"{{ lang }}\">{{ t.if_not }}</p>" } }
+    });
+    let templates = templates.to_string();
+    let custom = settings(&[("BRAND_NAME", "A&B"), ("MESSAGE_TEMPLATES", &templates)]);
+    let built_in = settings(&[("BRAND_NAME", "A&B")]);
+    let write = |settings: &MessageSettings, locale, kind| {
+        compose_with(settings, locale, kind, Channel::Email, "a@b.test", "i", NOW)
+    };
+    let code = every_kind()[0].clone();
+    let de = write(&custom, Locale::De, code.clone());
+    assert_eq!(
+        de.subject, "[A&B] 482913 ist Ihr Code",
+        "one line, not escaped"
+    );
+    assert_eq!(de.text, "Ihr Code: 482913 (10 Minuten)\n");
+    assert!(
+        de.html.contains(
+            "<p>Ihr Code zum Zurücksetzen des Passworts lautet: <b>482913</b> A&amp;B</p>"
+        ),
+        "{}",
+        de.html
+    );
+    assert_email_html(&de.html, "de");
+    assert!(
+        de.html
+            .contains("<title>[A&amp;B] 482913 ist Ihr Code</title>"),
+        "the subject written"
+    );
+    // Every other language and kind, and the parts not overridden, as built in.
+    for locale in Locale::ALL {
+        for kind in every_kind() {
+            let (with, without) = (
+                write(&custom, locale, kind.clone()),
+                write(&built_in, locale, kind.clone()),
+            );
+            let ours = |part| custom.templates.is_overridden(locale, kind.name(), part);
+            assert_eq!(
+                with.subject == without.subject,
+                !ours(Part::Subject),
+                "{locale:?} {kind:?}"
+            );
+            assert_eq!(
+                with.text == without.text,
+                !ours(Part::Text),
+                "{locale:?} {kind:?}"
+            );
+            assert_eq!(
+                with.html == without.html,
+                !ours(Part::Html),
+                "{locale:?} {kind:?}"
+            );
+        }
+    }
+    let es = write(&custom, Locale::Es, MessageKind::PasswordChanged);
+    assert!(
+        es.html
+            .starts_with("<p lang=\"es\">Si no, restablece tu contraseña"),
+        "{}",
+        es.html
+    );
+    assert_eq!(es.subject, "Tu contraseña ha cambiado");
+}
+
+#[test]
+fn delivery_writes_each_message_with_the_configured_brand_and_templates() {
+    let templates =
+        json!({ "en": { "reset_code": { "subject": "{{ brand_name }}: {{ subject }}" } } });
+    let templates = templates.to_string();
+    let mut pairs = BRAND.to_vec();
+    pairs.extend([
+        ("MESSAGE_TEMPLATES", templates.as_str()),
+        ("EMAIL_PROVIDER", "resend"),
+        ("EMAIL_FROM", "Acme <no-reply@acme.test>"),
+        ("EMAIL_API_KEY", "re_KEY123"),
+    ]);
+    let config = config_ok(&pairs);
+    // Composed where no configuration is at hand: the built-in templates, no brand.
+    let msg = email_message();
+    assert!(!msg.html.contains("Acme"));
+    let p = MemoryPlatform::new(NOW);
+    assert_eq!(
+        block_on(deliver(&config, &msg, &p.http, &p, NOW)),
+        Delivery::Sent
+    );
+    let body = json_body(&p.http.requests()[0]);
+    assert_eq!(body["subject"], "Acme: Your password reset code");
+    assert!(
+        body["html"].as_str().unwrap().contains("alt=\"Acme\""),
+        "{body}"
+    );
+    assert!(
+        body["text"]
+            .as_str()
+            .unwrap()
+            .contains("contact support at help@acme.test")
+    );
+    assert_eq!(
+        body["text"].as_str().unwrap(),
+        compose_with(
+            &config.messages,
+            Locale::En,
+            every_kind()[0].clone(),
+            Channel::Email,
+            "x",
+            "y",
+            NOW
+        )
+        .text
+    );
+    // The outbox keeps the message as written.
+    let outbox = DeliveryConfig {
+        messages: config.messages.clone(),
+        ..DeliveryConfig::outbox()
+    };
+    let p = MemoryPlatform::new(NOW);
+    assert_eq!(
+        block_on(deliver(&outbox, &msg, &p.http, &p, NOW)),
+        Delivery::Sent
+    );
+    let kept = block_on(p.outbox_list(&msg.to)).unwrap();
+    assert_eq!(kept[0].subject, "Acme: Your password reset code");
+    assert!(
+        kept[0].outbox_view()["html"]
+            .as_str()
+            .unwrap()
+            .contains("https://acme.test/logo.png")
+    );
+}
+
+#[test]
+fn a_message_queued_before_messages_had_html_is_sent_with_the_html_of_its_text() {
+    let queued = r#"{"id":"old-1","channel":"email","to":"jane@example.com",
+        "subject":"Ihr Code zum Zurücksetzen des Passworts",
+        "text":"Ihr Code lautet:\n\n    482913\n\nEr ist 10 Minuten gültig. <Nie> weitergeben.\n",
+        "code":"482913","created_at":1700000000,"attempt":1}"#;
+    let msg: OutgoingMessage = serde_json::from_str(queued).unwrap();
+    assert_eq!((msg.html.as_str(), msg.content.is_none()), ("", true));
+    // It travels on as it came: no html or content field appears.
+    let again = serde_json::to_value(&msg).unwrap();
+    assert!(again.get("html").is_none() && again.get("content").is_none());
+    let config = DeliveryConfig {
+        email: resend().email,
+        ..config_ok(&BRAND)
+    };
+    let p = MemoryPlatform::new(NOW);
+    assert_eq!(
+        block_on(deliver(&config, &msg, &p.http, &p, NOW)),
+        Delivery::Sent
+    );
+    let body = json_body(&p.http.requests()[0]);
+    // The subject and text as queued; the HTML has the text's paragraphs, in the language its
+    // subject is in, in the brand's layout.
+    assert_eq!(body["subject"], msg.subject.as_str());
+    assert_eq!(body["text"], msg.text.as_str());
+    let html = body["html"].as_str().unwrap();
+    assert_email_html(html, "de");
+    assert!(html.contains(">Ihr Code lautet:</p>"), "{html}");
+    assert!(html.contains(">    482913</p>"), "{html}");
+    assert!(
+        html.contains(">Er ist 10 Minuten gültig. &lt;Nie&gt; weitergeben.</p>"),
+        "{html}"
+    );
+    assert!(html.contains("alt=\"Acme\""));
+    // An SMS stays text only.
+    let sms: OutgoingMessage = serde_json::from_str(
+        r#"{"id":"old-2","channel":"sms","to":"+447700900456","subject":"","text":"Code 1","created_at":5}"#,
+    )
+    .unwrap();
+    assert_eq!(written_with(&config.messages, &sms), sms);
+}
+
+#[test]
+fn a_composed_message_travels_with_its_content_and_gives_it_up_with_its_secret() {
+    let msg = compose_in(
+        Locale::De,
+        every_kind()[2].clone(),
+        Channel::Email,
+        "a@b.test",
+        "i",
+        NOW,
+    );
+    let value = serde_json::to_value(&msg).unwrap();
+    assert_eq!(value["content"]["locale"], "de");
+    assert_eq!(value["content"]["kind"]["name"], "reset_links");
+    assert_eq!(value["content"]["kind"]["ttl_minutes"], 60);
+    assert_eq!(
+        serde_json::from_value::<OutgoingMessage>(value).unwrap(),
+        msg
+    );
+    let shown = format!("{msg:?}");
+    for secret in ["token=aa", "token=bb", "user=ann", "<!DOCTYPE"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    let given_up = msg.without_secret();
+    assert_eq!((given_up.text.as_str(), given_up.html.as_str()), ("", ""));
+    assert_eq!((given_up.content, given_up.link), (None, None));
+}
+
+#[test]
+fn the_documented_message_templates_are_accepted_and_do_what_they_say() {
+    const DOC: &str = include_str!("../../../docs/delivery.md");
+    let section = DOC
+        .split("## Your own templates (`MESSAGE_TEMPLATES`)")
+        .nth(1)
+        .expect("docs/delivery.md documents MESSAGE_TEMPLATES");
+    let example = section
+        .split("```json\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("an example");
+    let documented = settings(&[("BRAND_NAME", "Acme"), ("MESSAGE_TEMPLATES", example)]);
+    let write = |locale, kind| {
+        compose_with(
+            &documented,
+            locale,
+            kind,
+            Channel::Email,
+            "a@b.test",
+            "i",
+            NOW,
+        )
+    };
+    let de = write(Locale::De, every_kind()[0].clone());
+    assert_eq!(de.subject, "482913 ist Ihr Code für Acme");
+    assert_eq!(de.text, "Ihr Code: 482913\nEr ist 10 Minuten gültig.\n");
+    let en = write(Locale::En, every_kind()[1].clone());
+    assert!(
+        en.html.contains(
+            "<p><a href=\"https://r.test/reset?token=ab&amp;x=1\">Choose a new password</a></p>"
+        ),
+        "{}",
+        en.html
+    );
+    assert_email_html(&en.html, "en");
+}
+
+#[test]
+fn bad_message_templates_are_problems_naming_the_variable_and_the_entry() {
+    let cases: &[(&str, &str)] = &[
+        ("{", "expected a JSON object of languages"),
+        ("[]", "expected a JSON object of languages"),
+        (
+            r#"{"fr":{}}"#,
+            "unknown language \"fr\"; expected en, de or es",
+        ),
+        (r#"{"de":[]}"#, "de must be a JSON object of kinds"),
+        (
+            r#"{"de":{"code":{}}}"#,
+            "de: unknown message kind \"code\"; expected reset_code, reset_link, reset_links or password_changed",
+        ),
+        (
+            r#"{"de":{"reset_code":"x"}}"#,
+            "de.reset_code must be a JSON object",
+        ),
+        (
+            r#"{"de":{"reset_code":{"body":"x"}}}"#,
+            "de.reset_code: unknown field \"body\"; expected subject, text or html",
+        ),
+        (
+            r#"{"de":{"reset_code":{"text":1}}}"#,
+            "de.reset_code.text must be a template, a non-empty string",
+        ),
+        (
+            r#"{"de":{"reset_code":{"text":" "}}}"#,
+            "de.reset_code.text must be a template",
+        ),
+        (
+            r#"{"de":{"reset_code":{"text":"{% if code %}x"}}}"#,
+            "de.reset_code.text: syntax error",
+        ),
+        (
+            r#"{"de":{"reset_code":{"html":"{{ link }}"}}}"#,
+            "de.reset_code.html uses link, which reset_code templates are not given; they are given lang, subject",
+        ),
+        (
+            r#"{"en":{"reset_code":{"text":"{{ t.button }}"}}}"#,
+            "en.reset_code.text uses t.button",
+        ),
+        (
+            r#"{"en":{"reset_link":{"text":"{{ code|nope }}"}}}"#,
+            "en.reset_link.text uses code",
+        ),
+        (
+            r#"{"en":{"reset_link":{"text":"{{ link|nope }}"}}}"#,
+            "en.reset_link.text does not render: unknown filter",
+        ),
+        (
+            r#"{"en":{"reset_link":{"html":"{% extends \"nope.html\" %}"}}}"#,
+            "en.reset_link.html does not render: template not found",
+        ),
+        (
+            r#"{"es":{"password_changed":{"subject":"{% if false %}x{% endif %}"}}}"#,
+            "es.password_changed.subject writes nothing",
+        ),
+        (
+            r#"{"es":{"reset_links":{"text":"{% include \"es.reset_links.text\" %}"}}}"#,
+            "es.reset_links.text does not render: invalid operation: recursion limit exceeded",
+        ),
+        (
+            r#"{"en":{"reset_code":{"html":"{{ code + 1 }}"}}}"#,
+            "en.reset_code.html does not render: invalid operation",
+        ),
+    ];
+    for (value, says) in cases {
+        let found = config(&[("MESSAGE_TEMPLATES", value)])
+            .err()
+            .unwrap_or_else(|| panic!("{value}: accepted"));
+        assert!(
+            found
+                .iter()
+                .any(|p| p.starts_with("MESSAGE_TEMPLATES: ") && p.contains(says)),
+            "{value}: {found:?}"
+        );
+        for problem in &found {
+            assert!(
+                !problem.contains("  ") && !problem.chars().any(char::is_control),
+                "{problem:?}"
+            );
+        }
+    }
+    // Twenty loops over two accounts, one in another: a million turns, out of fuel.
+    let nested = format!(
+        "{}{{{{ links }}}}{}",
+        "{% for a in links %}".repeat(20),
+        "{% endfor %}".repeat(20)
+    );
+    let nested = json!({ "es": { "reset_links": { "text": nested } } }).to_string();
+    let found = problems(&[("MESSAGE_TEMPLATES", &nested)]);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("es.reset_links.text does not render: engine ran out of fuel")),
+        "{found:?}"
+    );
+    // Every problem at once, each naming its entry.
+    let found = problems(&[(
+        "MESSAGE_TEMPLATES",
+        r#"{"fr":{},"de":{"reset_code":{"text":"{{ nope }}","html":"{% if %}"}}}"#,
+    )]);
+    assert_eq!(found.len(), 3, "{found:?}");
+    // What is given is accepted: every variable and word, escaping and a test over them.
+    let every = json!({ "en": {
+        "reset_links": {
+            "text": "{{ lang }} {{ subject }} {{ brand_name }} {{ brand_url }} {{ brand_logo_url }} {{ brand_color }} {{ support_email }} {{ lifetime }} {% for item in links %}{{ loop.index }}. {{ item.account|e }} {{ item.link }}{% if brand_name is none %}-{% endif %}{% endfor %} {{ t.subject }} {{ t.intro }} {{ t.expiry }} {{ t.ignore }}",
+        },
+        "reset_link": { "subject": "{{ subject }} – {{ t.button }}", "html": "{% extends \"reset_link.html\" %}{% block footer %}{{ brand_name or 'us' }}{% endblock %}" },
+    }});
+    let accepted = settings(&[("MESSAGE_TEMPLATES", &every.to_string())]);
+    assert!(
+        accepted
+            .templates
+            .is_overridden(Locale::En, "reset_links", Part::Text)
+    );
+    assert!(
+        !accepted
+            .templates
+            .is_overridden(Locale::De, "reset_links", Part::Text)
+    );
 }
 
 // ---------------------------------------------------------------- configuration
@@ -803,9 +1577,11 @@ fn resend_request_has_the_real_shape() {
             "from": "Acme <no-reply@acme.test>",
             "to": ["jane@example.com"],
             "subject": msg.subject,
+            "html": msg.html,
             "text": msg.text,
         })
     );
+    assert!(msg.html.starts_with("<!DOCTYPE html>"));
 }
 
 #[test]
@@ -831,6 +1607,7 @@ fn postmark_request_has_the_real_shape() {
             "From": "no-reply@acme.test",
             "To": "jane@example.com",
             "Subject": msg.subject,
+            "HtmlBody": msg.html,
             "TextBody": msg.text,
             "MessageStream": "outbound",
         })
@@ -857,7 +1634,10 @@ fn sendgrid_request_has_the_real_shape() {
             "personalizations": [{ "to": [{ "email": "jane@example.com" }] }],
             "from": { "email": "help@acme.test", "name": "Acme Support" },
             "subject": msg.subject,
-            "content": [{ "type": "text/plain", "value": msg.text }],
+            "content": [
+                { "type": "text/plain", "value": msg.text },
+                { "type": "text/html", "value": msg.html },
+            ],
         })
     );
     let plain = config_ok(&[
@@ -949,6 +1729,7 @@ fn webhook_request_is_signed_the_standard_webhooks_way() {
             "to": "jane@example.com",
             "subject": msg.subject,
             "text": msg.text,
+            "html": msg.html,
             "link": "https://r.test/reset?token=aa",
             "code": "482913",
             "created_at": NOW,
@@ -971,6 +1752,7 @@ fn webhook_request_is_signed_the_standard_webhooks_way() {
     let sms = request_for(&webhook_config(), &sms_message());
     assert_eq!(json_body(&sms)["channel"], "sms");
     assert!(json_body(&sms).get("link").is_none());
+    assert!(json_body(&sms).get("html").is_none(), "an SMS has no HTML");
 }
 
 #[test]
@@ -1756,6 +2538,11 @@ fn the_fake_provider_accepts_every_request_as_built() {
         };
         assert_eq!(delivery["to"], expected.to.as_str());
         assert_eq!(delivery["text"], expected.text.as_str());
+        if delivery["channel"] == "email" {
+            assert_eq!(delivery["html"], expected.html.as_str());
+        } else {
+            assert_eq!(delivery["html"], Value::Null, "{delivery}");
+        }
     }
     assert_eq!(
         received[0]["key"], "msg-e1",

@@ -19,6 +19,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("directory", 3),
     ("refusal", 3),
     ("store", 3),
+    ("turnstile", 3),
     ("flows", 4),
     ("api", 5),
     ("queue", 5),

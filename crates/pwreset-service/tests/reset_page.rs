@@ -30,7 +30,12 @@ struct Page {
 
 impl Page {
     fn new() -> Self {
-        let vars: Vec<(&str, String)> = vec![
+        Self::with(&[])
+    }
+
+    /// The page's service with `extra` variables as well.
+    fn with(extra: &[(&str, &str)]) -> Self {
+        let mut vars: Vec<(&str, String)> = vec![
             ("ENVIRONMENT", "development".into()),
             ("PUBLIC_URL", PUBLIC_URL.into()),
             (
@@ -46,6 +51,7 @@ impl Page {
             ("EMAIL_PROVIDER", "outbox".into()),
             ("SMS_PROVIDER", "outbox".into()),
         ];
+        vars.extend(extra.iter().map(|(n, v)| (*n, (*v).to_owned())));
         let service = Service::from_vars(&|name| {
             vars.iter()
                 .find(|(n, _)| *n == name)
@@ -395,6 +401,32 @@ fn a_dialect_b_reset_through_the_form() {
     ]);
     assert_eq!(same.status, 400);
     assert!(body(&same).contains("id=\"password-error\""));
+}
+
+#[test]
+fn the_success_page_leads_back_to_the_application_when_one_is_configured() {
+    let reset = |page: &Page| {
+        page.create_user("jane", "jane@example.com");
+        let token = param(&page.link_b("jane@example.com"), "token");
+        let done = page.post_form(&[
+            ("token", &token),
+            ("password", NEW_PASSWORD),
+            ("password_confirm", NEW_PASSWORD),
+        ]);
+        assert_eq!(done.status, 200);
+        body(&done)
+    };
+    let branded = Page::with(&[
+        ("BRAND_NAME", "Acme <Co>"),
+        ("BRAND_URL", "http://app.example.test/home?a=1&b=2"),
+    ]);
+    let html = reset(&branded);
+    assert!(html.contains(
+        "<a class=\"continue\" id=\"continue\" href=\"http://app.example.test/home?a=1&amp;b=2\">Continue to Acme &lt;Co&gt;</a>"
+    ), "{html}");
+    let unnamed = Page::with(&[("BRAND_URL", "http://app.example.test/")]);
+    assert!(reset(&unnamed).contains(">Continue to the application</a>"));
+    assert!(!reset(&Page::new()).contains("id=\"continue\""));
 }
 
 #[test]

@@ -5,7 +5,7 @@ use crate::api::dialects::reg;
 use crate::api::dialects::user::{self, Route as UserRoute};
 use crate::api::shapes::plain::PlainError;
 use crate::api::{admin, dev};
-use crate::api::{openapi, reset_page, tokens};
+use crate::api::{forgot_page, openapi, reset_page, tokens};
 use crate::config::ServiceConfig;
 use crate::model::http::{Method, RESET_CHECK_PATH, RESET_PAGE_PATH, Request, Response};
 use crate::ports::Platform;
@@ -25,6 +25,7 @@ pub(crate) enum Route {
     DevOutbox,
     ResetPage,
     ResetCheck,
+    ForgotPage,
     OpenApi,
     Jwks,
     Introspect,
@@ -203,6 +204,8 @@ pub const ROUTES: &[RouteSpec] = &[
     route(RESET_PAGE_PATH, Route::ResetPage, GET_POST).secret(POST),
     // The dry run reads the link as the submit does: its refusals wait as the submit's do.
     route(RESET_CHECK_PATH, Route::ResetCheck, POST).secret(POST),
+    // The hosted forgot-password page: it takes no secret, and answers every input alike.
+    route(forgot_page::FORGOT_PAGE_PATH, Route::ForgotPage, GET_POST),
     route("/.well-known/jwks.json", Route::Jwks, GET),
     // The caller's bearer is a secret (one of INTROSPECTION_TOKENS).
     route("/oauth/introspect", Route::Introspect, POST).secret(POST),
@@ -260,6 +263,8 @@ async fn answer_on(
         Route::ResetPage if req.method == Method::Get => reset_page::show(p, cfg, req).await,
         Route::ResetPage => reset_page::submit(p, cfg, req).await,
         Route::ResetCheck => reset_page::check(p, cfg, req).await,
+        Route::ForgotPage if req.method == Method::Get => forgot_page::show(p, cfg, req).await,
+        Route::ForgotPage => forgot_page::submit(p, cfg, req).await,
         Route::OpenApi => openapi::serve(),
         Route::Jwks => tokens::jwks(cfg),
         Route::Introspect => tokens::introspect(p, cfg, req).await,

@@ -5,6 +5,7 @@
 
 use super::Kind;
 use super::read::{Parser, UrlKind, Vars, credential, url};
+use super::templates::MessageSettings;
 use crate::model::message::Channel;
 
 /// The shortest webhook signing secret accepted in the webhook's own form, in bytes (a
@@ -101,13 +102,15 @@ pub enum SmsTransport {
     Webhook(WebhookTarget),
 }
 
-/// The delivery configuration: one transport per channel.
+/// The delivery configuration: one transport per channel, and how e-mails look and read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeliveryConfig {
     /// How e-mail leaves.
     pub email: EmailTransport,
     /// How text messages leave.
     pub sms: SmsTransport,
+    /// The brand and templates every e-mail is written with when it is delivered.
+    pub messages: MessageSettings,
 }
 
 impl Default for DeliveryConfig {
@@ -117,11 +120,12 @@ impl Default for DeliveryConfig {
 }
 
 impl DeliveryConfig {
-    /// Both channels into the dev outbox.
+    /// Both channels into the dev outbox, e-mails in the built-in templates without a brand.
     pub fn outbox() -> Self {
         Self {
             email: EmailTransport::Outbox,
             sms: SmsTransport::Outbox,
+            messages: MessageSettings::default(),
         }
     }
 
@@ -129,7 +133,8 @@ impl DeliveryConfig {
     /// `SMS_FROM`, `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN`, `SMS_BASE_URL`, `WEBHOOK_URL` and
     /// `WEBHOOK_SECRET` (an empty value counts as unset), noting each problem in `vars`; `None`
     /// when any was found. Providers default to `outbox`, base URLs to the real APIs; the rules
-    /// of the environment (no outbox, `https://`) are [`super::ServiceConfig::from_vars`]'s.
+    /// of the environment (no outbox, `https://`) are [`super::ServiceConfig::from_vars`]'s, and
+    /// so are the `messages` (the Branding section's).
     pub(crate) fn read(vars: &mut Vars<'_>) -> Option<Self> {
         let before = vars.problems.len();
         let email_name = provider(vars, "EMAIL_PROVIDER", EMAIL_PROVIDERS);
@@ -159,7 +164,11 @@ impl DeliveryConfig {
             _ => Some(SmsTransport::Outbox),
         };
         match (email, sms) {
-            (Some(email), Some(sms)) if vars.problems.len() == before => Some(Self { email, sms }),
+            (Some(email), Some(sms)) if vars.problems.len() == before => Some(Self {
+                email,
+                sms,
+                messages: MessageSettings::default(),
+            }),
             _ => None,
         }
     }

@@ -20,11 +20,14 @@ use pwreset_core::secrets::{AccessTokenAlgorithms, Keyring, ResetCode};
 use pwreset_core::{Policy, Preset};
 use url::Url;
 
+pub(crate) mod branding;
 pub(crate) mod breached;
 pub(crate) mod delivery;
 pub(crate) mod directory;
 pub(crate) mod events;
 mod read;
+pub(crate) mod templates;
+pub(crate) mod turnstile;
 pub(crate) mod variables;
 
 pub use read::is_loopback;
@@ -32,10 +35,13 @@ use read::{Parser, Vars};
 pub use variables::{Kind, Section, UrlKind, VARIABLES, Variable, variable};
 
 pub use crate::model::secret::Secret;
+pub use branding::{Branding, DEFAULT_BRAND_COLOR, MIN_CONTRAST, contrast_with_white};
 pub use breached::{BreachedCheck, BreachedConfig, PWNED_PASSWORDS_URL};
 pub use delivery::{DeliveryConfig, EmailTransport, SmsTransport};
 pub use directory::RemoteDirectory;
 pub use events::EventsConfig;
+pub use templates::{MessageSettings, MessageTemplates, Part};
+pub use turnstile::{TURNSTILE_VERIFY_URL, TurnstileConfig};
 
 /// NIST SP 800-63B's ceiling for codes sent by SMS or e-mail, and the default: 10 minutes.
 pub const MAX_CODE_TTL_SECS: u64 = 10 * 60;
@@ -131,14 +137,18 @@ pub struct ServiceConfig {
     pub code_digits: u8,
     /// How long a refused secret takes at least (`REFUSAL_MIN_MS`), see [`crate::refusal`].
     pub refusal_min_ms: u64,
-    /// Delivery providers.
+    /// Delivery providers, and how e-mails look and read (`delivery.messages`).
     pub delivery: DeliveryConfig,
+    /// The brand e-mails show, for pages to show too (`BRAND_*`, `SUPPORT_EMAIL`).
+    pub branding: Branding,
     /// The breached-password check.
     pub breached: BreachedConfig,
     /// The application's user service, when accounts live there (`USER_DIRECTORY_URL`).
     pub directory: Option<RemoteDirectory>,
     /// Where the application's events go (`EVENTS_URL`); `None`: no event is queued.
     pub events: Option<EventsConfig>,
+    /// Cloudflare Turnstile, when both keys are set (`TURNSTILE_*`); `None`: no check.
+    pub turnstile: Option<TurnstileConfig>,
 }
 
 impl std::fmt::Debug for ServiceConfig {
@@ -215,7 +225,17 @@ impl ServiceConfig {
         let breached = BreachedConfig::read(&mut vars);
         let directory = RemoteDirectory::read(&mut vars, environment);
         let delivery = read_delivery(&mut vars, environment);
+        let branding = Branding::read(&mut vars);
+        let templates = MessageTemplates::read(&mut vars);
         let events = EventsConfig::read(&mut vars);
+        let turnstile = TurnstileConfig::read(&mut vars, environment);
+        let delivery = delivery.map(|delivery| DeliveryConfig {
+            messages: MessageSettings {
+                branding: branding.clone(),
+                templates,
+            },
+            ..delivery
+        });
 
         // With the check on, every policy reports `password_breached`.
         let (policy, user_api) = if breached.mode == BreachedCheck::Off {
@@ -245,9 +265,11 @@ impl ServiceConfig {
                 code_digits,
                 refusal_min_ms,
                 delivery,
+                branding,
                 breached,
                 directory,
                 events,
+                turnstile,
             }),
             _ => Err(ConfigProblems(vars.problems)),
         }

@@ -168,6 +168,26 @@ impl<'a> Vars<'a> {
         self.parsed(name, parser.parse)
     }
 
+    /// `name` read by `parser`, whose refusal may be several problems (each noted after the
+    /// name); `None` when unset or refused.
+    pub(crate) fn optional_each<T>(
+        &mut self,
+        name: &str,
+        parser: Parser<impl FnOnce(&str) -> Result<T, Vec<String>>>,
+    ) -> Option<T> {
+        checked(name, false, Some(parser.kind));
+        let text = self.plain(name)?;
+        match (parser.parse)(&text) {
+            Ok(value) => Some(value),
+            Err(problems) => {
+                for problem in problems {
+                    self.problem(name, problem);
+                }
+                None
+            }
+        }
+    }
+
     /// `name` read by `parser`, its declared default (read by the same parser) when unset;
     /// `None` (with its problem noted) when refused.
     pub(crate) fn with_declared<T>(

@@ -35,8 +35,12 @@ pub enum Section {
     Directory,
     /// The e-mail and SMS providers.
     Delivery,
+    /// The brand e-mails (and pages) show, and the operator's message templates.
+    Branding,
     /// The application's signed events.
     Events,
+    /// Cloudflare Turnstile on the forgot page and, optionally, the JSON request routes.
+    Turnstile,
 }
 
 /// What a URL variable is for, and so what else it may hold.
@@ -44,7 +48,8 @@ pub enum Section {
 pub enum UrlKind {
     /// A base that paths are appended to: no query; kept without a trailing `/`.
     Base,
-    /// An address called as it is (a webhook's): a query allowed (it may carry a token).
+    /// An address called or linked to as it is (a webhook's, the brand's site or logo): a
+    /// query allowed (it may carry a token).
     Endpoint,
 }
 
@@ -79,6 +84,17 @@ pub enum Kind {
     PathSegment,
     /// An e-mail sender: `name@example.com` or `Name <name@example.com>`.
     EmailSender,
+    /// A plain e-mail address, `name@example.com`.
+    EmailAddress,
+    /// One line of text, without control characters.
+    Text {
+        /// The most characters accepted.
+        max: usize,
+    },
+    /// A colour `#rgb` or `#rrggbb` that white text is readable on.
+    Color,
+    /// The operator's message templates: JSON of language to kind to templates.
+    MessageTemplates,
     /// Letters and digits.
     Alphanumeric,
     /// An SMS sender: an E.164 number, an alphanumeric sender id or a Messaging Service SID.
@@ -132,6 +148,16 @@ impl fmt::Display for Kind {
             Kind::Policy => f.write_str("preset name or JSON policy"),
             Kind::PathSegment => f.write_str("1–32 letters, digits, `-`, `_`"),
             Kind::EmailSender => f.write_str("e-mail address"),
+            Kind::EmailAddress => f.write_str("plain e-mail address"),
+            Kind::Text { max } => write!(f, "text, at most {max} characters"),
+            Kind::Color => write!(
+                f,
+                "`#rgb` or `#rrggbb`, contrast with white at least {}:1",
+                super::branding::MIN_CONTRAST
+            ),
+            Kind::MessageTemplates => {
+                f.write_str("JSON: language → kind → `subject`/`text`/`html` templates")
+            }
             Kind::Alphanumeric => f.write_str("letters and digits"),
             Kind::SmsSender => f.write_str("E.164 number, sender id or `MG…` SID"),
             Kind::Secret { min } => write!(f, "secret, at least {min} characters"),
@@ -452,6 +478,45 @@ pub const VARIABLES: &[Variable] = &[
     )
     .secret(),
     Variable::new(
+        "BRAND_NAME",
+        Branding,
+        Kind::Text {
+            max: super::branding::MAX_BRAND_NAME_CHARS,
+        },
+        "the product's name on e-mails, also the logo's alt text (unset: e-mails name none)",
+    ),
+    Variable::new(
+        "BRAND_URL",
+        Branding,
+        Kind::Url(UrlKind::Endpoint),
+        "the product's site, linked from the e-mails' logo and signature",
+    ),
+    Variable::new(
+        "BRAND_LOGO_URL",
+        Branding,
+        Kind::Url(UrlKind::Endpoint),
+        "the logo image atop every e-mail (needs BRAND_NAME, its alt text)",
+    ),
+    Variable::new(
+        "BRAND_COLOR",
+        Branding,
+        Kind::Color,
+        "the e-mails' accent and button colour, #rgb or #rrggbb, at least 4.5:1 against white",
+    )
+    .default(super::branding::DEFAULT_BRAND_COLOR),
+    Variable::new(
+        "SUPPORT_EMAIL",
+        Branding,
+        Kind::EmailAddress,
+        "the address the messages' \"contact support\" names (unset: they name none)",
+    ),
+    Variable::new(
+        "MESSAGE_TEMPLATES",
+        Branding,
+        Kind::MessageTemplates,
+        "the operator's e-mail templates: JSON of language to kind to subject, text and html (minijinja)",
+    ),
+    Variable::new(
         "EVENTS_URL",
         Events,
         Kind::Url(UrlKind::Endpoint),
@@ -464,6 +529,33 @@ pub const VARIABLES: &[Variable] = &[
         "the events' Standard Webhooks signing secret: whsec_ and base64 of at least 24 bytes",
     )
     .secret(),
+    Variable::new(
+        "TURNSTILE_SITE_KEY",
+        Turnstile,
+        Kind::Alphanumeric,
+        "the Turnstile widget's site key: with the secret key, the forgot page asks for a token (unset: no Turnstile)",
+    ),
+    Variable::new(
+        "TURNSTILE_SECRET_KEY",
+        Turnstile,
+        Kind::Credential,
+        "the Turnstile widget's secret key, required with the site key, sent only to TURNSTILE_VERIFY_URL",
+    )
+    .secret(),
+    Variable::new(
+        "TURNSTILE_VERIFY_URL",
+        Turnstile,
+        Kind::Url(UrlKind::Endpoint),
+        "where Turnstile tokens are verified (siteverify)",
+    )
+    .default(super::turnstile::TURNSTILE_VERIFY_URL),
+    Variable::new(
+        "TURNSTILE_REQUEST_ROUTES",
+        Turnstile,
+        Kind::Switch,
+        "`on` also asks the JSON request routes for a token, in the cf-turnstile-response header",
+    )
+    .default("off"),
 ];
 
 /// The declared variable called `name`, if there is one.

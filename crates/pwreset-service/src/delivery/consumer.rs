@@ -1,5 +1,6 @@
 //! The queue consumer's work for one message: send it once, or say when to try again, or give up.
 
+use super::compose::written_with;
 use super::outcome::retry_delay;
 use super::outcome::{MAX_ATTEMPTS, RetryReason, SendOutcome, classify, classify_transport};
 use super::providers::provider_request;
@@ -76,8 +77,9 @@ impl Delivery {
     }
 }
 
-/// Delivers `msg` once: skipped when an earlier attempt delivered it; into the outbox when its
-/// channel uses it; else the provider's request is sent and the answer classified. Success is
+/// Delivers `msg` once, written with `config`'s brand and templates ([`written_with`]): skipped
+/// when an earlier attempt delivered it; into the outbox when its channel uses it; else the
+/// provider's request is sent and the answer classified. Success is
 /// recorded so a redelivered message is not sent again. A retryable failure gives
 /// [`Delivery::RetryLater`] with backoff, until the [`MAX_ATTEMPTS`]th attempt gives up.
 pub async fn deliver(
@@ -90,6 +92,7 @@ pub async fn deliver(
     if let Some(done) = sent_before(store, &msg.id, msg.attempt).await {
         return done;
     }
+    let msg = &written_with(&config.messages, msg);
     let outcome = match provider_request(config, msg, now_secs) {
         None => match store.outbox_put(msg).await {
             Ok(()) => SendOutcome::Delivered,

@@ -122,11 +122,13 @@ mod tests {
             to: "a@b.test".into(),
             subject: "Your password was changed".into(),
             text: "Your password was changed.".into(),
+            html: String::new(),
             link: None,
             code: None,
             created_at: 0,
             attempt: 0,
             about: None,
+            content: None,
         }
     }
 

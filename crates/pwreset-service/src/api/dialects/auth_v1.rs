@@ -7,7 +7,7 @@
 //! - `POST /api/v1/auth/resetpass/mobile` [`AuthResetMobile`] (optional `phone`) → the same
 
 use super::texts::tr;
-use super::{body_failure, fail, flow_failure};
+use super::{body_failure, challenge, fail, flow_failure};
 use crate::api::shapes::auth_v1::{
     AuthForgotEmail, AuthForgotMobile, AuthReset, AuthResetLink, AuthResetMobile,
 };
@@ -74,7 +74,10 @@ pub fn preflight(cfg: &ServiceConfig, req: &Request) -> Response {
     match req.header_value("origin") {
         Some(origin) if cfg.origin_is_registered(origin) => with_cors(Response::empty(204), origin)
             .with_header("access-control-allow-methods", "POST, OPTIONS")
-            .with_header("access-control-allow-headers", "content-type, client_id")
+            .with_header(
+                "access-control-allow-headers",
+                challenge::preflight_headers(cfg),
+            )
             .with_header("access-control-max-age", "600"),
         _ => {
             let message = tr(req.locale(), "This origin is not registered.");
@@ -145,6 +148,9 @@ async fn forgot(
         Ok(identifier) => identifier,
         Err(e) => return body_failure(&e, req.locale()),
     };
+    if !challenge::passes(p, cfg, req).await {
+        return challenge::refused(req.locale());
+    }
     match flows::request_reset(p, cfg, via, identifier, &req.client_ip, req.locale()).await {
         Ok(()) => Response::json(200, &Success::default()),
         Err(e) => flow_failure(p, e, ("token", 400), req.locale()),

@@ -4,6 +4,7 @@
 //! touches storage or delivery.
 
 pub mod auth_v1;
+pub(crate) mod challenge;
 pub mod reg;
 mod status_shape;
 pub(crate) mod texts;

@@ -6,7 +6,7 @@
 //!   `401` payload
 //! - `GET /reg/user/info` with a bearer token → `200` [`UserInfo`]
 
-use super::{body_failure, flow_failure};
+use super::{body_failure, challenge, flow_failure};
 use crate::api::shapes::reg::{RegCodeRequest, RegResetPassword, SignedPayloadIssued, UserInfo};
 use crate::api::shapes::request::read;
 use crate::api::shapes::status::{Success, TokenIssued};
@@ -28,6 +28,9 @@ pub async fn reset_password_request(
     };
     match code {
         None => {
+            if !challenge::passes(p, cfg, req).await {
+                return challenge::refused(req.locale());
+            }
             match flows::request_reset(
                 p,
                 cfg,

@@ -201,6 +201,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Ihr Passwort wurde geändert.",
         "Tu contraseña se ha cambiado.",
     ),
+    // Turnstile on the request routes (every dialect).
+    (
+        "The Turnstile token in the cf-turnstile-response header is missing or did not pass. Solve the challenge again and retry.",
+        "Das Turnstile-Token im Header cf-turnstile-response fehlt oder wurde nicht bestätigt. Lösen Sie die Prüfung erneut und versuchen Sie es noch einmal.",
+        "Falta el token de Turnstile de la cabecera cf-turnstile-response o no se ha aceptado. Vuelve a resolver la comprobación e inténtalo de nuevo.",
+    ),
 ];
 
 /// `english` in `locale`. Every text a dialect writes has its translations here; a missing one
@@ -291,6 +297,7 @@ mod tests {
             include_str!("auth_v1.rs"),
             include_str!("reg.rs"),
             include_str!("user.rs"),
+            include_str!("challenge.rs"),
         ];
         let mut found = Vec::new();
         for source in sources {

@@ -169,6 +169,9 @@ async fn forgot_password(p: &impl Platform, cfg: &ServiceConfig, req: &Request) 
         Ok(identifier) => identifier,
         Err(e) => return body_error(&e, req.locale()),
     };
+    if !super::challenge::passes(p, cfg, req).await {
+        return super::challenge::refused_user(req.locale());
+    }
     // The limits come first, so that nothing (not even the reveal switch's lookup) answers past them.
     if let Err(e) = flows::request_limits(p, cfg, &identifier, &req.client_ip).await {
         return failure(p, e, req.locale());

@@ -107,7 +107,7 @@ pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Re
     .await;
     match outcome {
         // The access token is not shown: the page's user signs in anew.
-        Ok(_token) => html(200, render::message(t, t.success_title, t.success_body)),
+        Ok(_token) => html(200, render::success(t, &cfg.branding)),
         Err(FlowError::Policy(result)) => html(400, render::form(t, policy, link, &result.errors)),
         Err(
             FlowError::InvalidSecret

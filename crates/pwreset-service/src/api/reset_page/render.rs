@@ -8,6 +8,7 @@ use pwreset_core::{Policy, Violation};
 use super::form::{CONFIRM_FIELD, Link};
 use super::html::Html;
 use super::texts::PageTexts;
+use crate::config::Branding;
 use crate::model::http::{RESET_CHECK_PATH, reset_page_path};
 
 /// The page's stylesheet (a static asset).
@@ -50,6 +51,31 @@ pub fn message(t: &PageTexts, title: &str, body: &str) -> String {
         .raw("</h1>\n<p class=\"message\">")
         .text(body)
         .raw("</p>\n");
+    end(&mut page);
+    page.finish()
+}
+
+/// The success page: its heading and text, and a link back to the application (`BRAND_URL`,
+/// named after `BRAND_NAME`) when one is configured.
+pub fn success(t: &PageTexts, branding: &Branding) -> String {
+    let mut page = Html::new();
+    start(&mut page, t, t.success_title, false, false);
+    page.raw("<h1>")
+        .text(t.success_title)
+        .raw("</h1>\n<p class=\"message\">")
+        .text(t.success_body)
+        .raw("</p>\n");
+    if let Some(url) = &branding.url {
+        let label = match &branding.name {
+            Some(name) => t.continue_to_named.replace("{name}", name),
+            None => t.continue_to_app.to_owned(),
+        };
+        page.raw("<p><a class=\"continue\" id=\"continue\" href=\"")
+            .text(url)
+            .raw("\">")
+            .text(&label)
+            .raw("</a></p>\n");
+    }
     end(&mut page);
     page.finish()
 }

@@ -37,6 +37,10 @@ pub struct PageTexts {
     pub success_title: &'static str,
     /// The success page's text.
     pub success_body: &'static str,
+    /// The success page's link to `BRAND_URL` when `BRAND_NAME` is set (`{name}` is replaced).
+    pub continue_to_named: &'static str,
+    /// The success page's link to `BRAND_URL` without a brand name.
+    pub continue_to_app: &'static str,
     /// The title and heading when the link is wrong, used or expired.
     pub invalid_title: &'static str,
     /// What to do about it.
@@ -87,6 +91,8 @@ static ENGLISH: PageTexts = PageTexts {
     },
     success_title: "Your password has been changed",
     success_body: "You can now sign in with your new password. Any other reset links or codes sent to you no longer work.",
+    continue_to_named: "Continue to {name}",
+    continue_to_app: "Continue to the application",
     invalid_title: "This link is invalid or has expired",
     invalid_body: "A reset link works once, for a limited time. Ask for a new one where you asked for this one.",
     limited_title: "Too many attempts",
@@ -116,6 +122,8 @@ static GERMAN: PageTexts = PageTexts {
     },
     success_title: "Ihr Passwort wurde geändert",
     success_body: "Sie können sich jetzt mit Ihrem neuen Passwort anmelden. Andere Links oder Codes zum Zurücksetzen, die Sie erhalten haben, gelten nicht mehr.",
+    continue_to_named: "Weiter zu {name}",
+    continue_to_app: "Weiter zur Anwendung",
     invalid_title: "Dieser Link ist ungültig oder abgelaufen",
     invalid_body: "Ein Link zum Zurücksetzen funktioniert nur einmal und nur für begrenzte Zeit. Fordern Sie dort, wo Sie diesen angefordert haben, einen neuen an.",
     limited_title: "Zu viele Versuche",
@@ -145,6 +153,8 @@ static SPANISH: PageTexts = PageTexts {
     },
     success_title: "Tu contraseña se ha cambiado",
     success_body: "Ya puedes iniciar sesión con tu nueva contraseña. Los demás enlaces o códigos de restablecimiento que hayas recibido ya no funcionan.",
+    continue_to_named: "Continuar a {name}",
+    continue_to_app: "Volver a la aplicación",
     invalid_title: "Este enlace no es válido o ha caducado",
     invalid_body: "Un enlace de restablecimiento funciona una sola vez y durante un tiempo limitado. Pide uno nuevo donde pediste este.",
     limited_title: "Demasiados intentos",
@@ -184,6 +194,8 @@ mod tests {
             t.live.confirm_pending,
             t.success_title,
             t.success_body,
+            t.continue_to_named,
+            t.continue_to_app,
             t.invalid_title,
             t.invalid_body,
             t.limited_title,

@@ -188,14 +188,23 @@ fn outbox() -> Answer {
         to: "jane@example.com".to_owned(),
         subject: "Reset your password".to_owned(),
         text: "…".to_owned(),
+        html: "<!DOCTYPE html>…".to_owned(),
         link: link.map(str::to_owned),
         code: code.map(str::to_owned),
         created_at: 1_767_225_600,
         attempt: 2,
         about: None,
+        content: None,
     };
     let every = message(Some("http://127.0.0.1:8787/reset?token=ab"), Some("123456"));
-    let required = message(None, None);
+    // An SMS: no HTML either.
+    let required = OutgoingMessage {
+        channel: Channel::Sms,
+        to: "+447700900456".to_owned(),
+        subject: String::new(),
+        html: String::new(),
+        ..message(None, None)
+    };
     answer(
         "[OutboxMessage]",
         [OutboxMessage::of(&every)],
@@ -351,11 +360,12 @@ fn operations(route: Route) -> Vec<Operation> {
         first
     };
     match route {
+        // 403: with TURNSTILE_REQUEST_ROUTES=on, a token that does not pass.
         Route::RegResetRequest => vec![post(
             body!(RegCodeRequest),
             concat(
                 vec![(200, vec![success(), signed_payload_issued()])],
-                fails(&[400, 413, 415, 429, 503]),
+                fails(&[400, 403, 413, 415, 429, 503]),
             ),
         )],
         Route::RegReset => vec![post(
@@ -374,7 +384,11 @@ fn operations(route: Route) -> Vec<Operation> {
         Route::Auth(AuthRoute::ResetEmail) => auth_post(body!(AuthResetLink), token_issued),
         Route::Auth(AuthRoute::ResetMobile) => auth_post(body!(AuthResetMobile), token_issued),
         Route::User(UserRoute::ForgotPassword) => {
-            user_post(body!(UserForgotPassword), user_message)
+            let mut operations = user_post(body!(UserForgotPassword), user_message);
+            // With TURNSTILE_REQUEST_ROUTES=on, a token that does not pass.
+            operations[0].answers.push((403, user_errors(403)));
+            operations[0].answers.sort_by_key(|(status, _)| *status);
+            operations
         }
         Route::User(UserRoute::ForgotPasswordSubmit) => {
             user_post(body!(UserForgotPasswordSubmit), user_token_message)
@@ -413,8 +427,8 @@ fn operations(route: Route) -> Vec<Operation> {
                 with(&[400, 401, 413, 415, 429, 503], oauth_error),
             ),
         )],
-        // The reset page reads a form and answers HTML.
-        Route::ResetPage => vec![
+        // The reset and forgot pages read a form and answer HTML.
+        Route::ResetPage | Route::ForgotPage => vec![
             get(Vec::new()),
             Operation {
                 method: Method::Post,

@@ -143,6 +143,9 @@ pub struct OutboxMessage<'a> {
     pub code: Option<&'a str>,
     /// When it was composed (unix seconds).
     pub created_at: u64,
+    /// The HTML body, for an e-mail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<&'a str>,
     /// Its delivery id.
     pub id: &'a str,
     /// The link, when the message carries one.
@@ -163,6 +166,7 @@ impl<'a> OutboxMessage<'a> {
             channel: message.channel,
             code: message.code.as_deref(),
             created_at: message.created_at,
+            html: (message.channel == Channel::Email).then_some(message.html.as_str()),
             id: &message.id,
             link: message.link.as_deref(),
             subject: &message.subject,

@@ -1,5 +1,6 @@
-//! SendGrid: `POST {base}/v3/mail/send`, bearer key, JSON with one personalization. SendGrid
-//! answers `202` with no body and has no idempotency key.
+//! SendGrid: `POST {base}/v3/mail/send`, bearer key, JSON with one personalization and both
+//! bodies in `content`, `text/plain` first (as SendGrid requires). SendGrid answers `202` with no
+//! body and has no idempotency key.
 
 use crate::config::delivery::EmailApi;
 use crate::model::message::OutgoingMessage;
@@ -7,11 +8,15 @@ use crate::model::outbound::OutboundRequest;
 
 /// The request that sends `msg` through SendGrid.
 pub fn request(api: &EmailApi, msg: &OutgoingMessage) -> OutboundRequest {
+    let mut content = vec![serde_json::json!({ "type": "text/plain", "value": msg.text })];
+    if !msg.html.is_empty() {
+        content.push(serde_json::json!({ "type": "text/html", "value": msg.html }));
+    }
     let body = serde_json::json!({
         "personalizations": [{ "to": [{ "email": msg.to }] }],
         "from": sender(&api.from),
         "subject": msg.subject,
-        "content": [{ "type": "text/plain", "value": msg.text }],
+        "content": content,
     });
     OutboundRequest::post(
         format!("{}/v3/mail/send", api.base_url),

@@ -10,7 +10,8 @@ use crate::delivery::standard_webhooks;
 use crate::model::message::OutgoingMessage;
 use crate::model::outbound::OutboundRequest;
 
-/// The request that delivers `msg` to the webhook, signed at `now_secs`.
+/// The request that delivers `msg` to the webhook, signed at `now_secs`: its `id`, `channel`,
+/// `to`, `subject`, `text`, `html` (an e-mail's), `link` and `code` (when set) and `created_at`.
 pub fn request(target: &WebhookTarget, msg: &OutgoingMessage, now_secs: u64) -> OutboundRequest {
     let mut body = serde_json::json!({
         "id": msg.id,
@@ -20,6 +21,9 @@ pub fn request(target: &WebhookTarget, msg: &OutgoingMessage, now_secs: u64) -> 
         "text": msg.text,
         "created_at": msg.created_at,
     });
+    if !msg.html.is_empty() {
+        body["html"] = msg.html.as_str().into();
+    }
     if let Some(link) = &msg.link {
         body["link"] = link.as_str().into();
     }

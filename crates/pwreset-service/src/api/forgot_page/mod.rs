@@ -1,0 +1,228 @@
+//! The hosted forgot-password page: `GET /forgot` shows a form with one field (an e-mail address
+//! or a username), `POST /forgot` asks for a reset link, and the link opens the reset page
+//! ([`crate::api::reset_page`]). Same look, languages (`Accept-Language`: English, German,
+//! Spanish) and headers as the reset page; no script of its own, so it works without JavaScript.
+//!
+//! Which link: an e-mail address asks for dialect B's (`ResetVia::EmailLink`: every account with
+//! that address, `/reset?token=…`, dialect B's policy); anything else is a username and asks for
+//! dialect C's (`ResetVia::UserLink`: the account with that username, else each account with
+//! that address, `/reset?user=…&token=…`, dialect C's policy). Both through
+//! [`flows::request_reset`], under the same `request_per_ip` and `request_per_identifier` limits
+//! as the JSON request routes. No phone: an SMS carries a code, and no hosted page takes codes
+//! (`/reset` redeems links), so the page would send people somewhere with nowhere to type it.
+//!
+//! Every non-empty input gets the same answer (`200`, the same page and headers), whether an
+//! account matches, none does, or nothing could (a text no account can have is counted against
+//! the limits, and not queued). An empty field gets the form again with an error (`400`).
+//!
+//! The `POST` is a same-origin form: when `Origin` is sent it must be `PUBLIC_URL`'s origin, else
+//! `403` (a page on another site can make a browser post a form anywhere, but not forge
+//! `Origin`). The pages set their own referrer policy, `strict-origin` (a `<meta>`): under every
+//! answer's `no-referrer` a browser would send `Origin: null` with the form. With Turnstile on (`TURNSTILE_SITE_KEY` and `TURNSTILE_SECRET_KEY`), the form shows
+//! the widget, the page's Content-Security-Policy admits `https://challenges.cloudflare.com`
+//! (script, frame, connect), and a submission passes only once siteverify accepts its
+//! `cf-turnstile-response` ([`crate::turnstile`]); else `403` with the form again. The check
+//! comes before the limits, so requests without a passing token spend no one's limit.
+
+pub(crate) mod form;
+pub(crate) mod render;
+pub(crate) mod texts;
+
+use serde_json::json;
+
+use crate::api::reset_page::form::FormError;
+use crate::api::reset_page::texts::{PageTexts, texts as chrome_texts};
+use crate::config::ServiceConfig;
+use crate::flows::{self, FlowError};
+use crate::model::audit;
+use crate::model::http::{Request, Response};
+use crate::ports::Platform;
+use crate::turnstile;
+use form::{Ask, Submission};
+use render::FormView;
+use texts::{ForgotTexts, texts};
+
+pub use render::FORGOT_PAGE_PATH;
+
+/// The page's Content-Security-Policy: no script at all, styles only from the site's files, no
+/// framing, forms only to the site.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The Content-Security-Policy of the form with Turnstile on: Cloudflare's script, its frame and
+/// its calls come from [`crate::turnstile::CHALLENGES_ORIGIN`]; nothing else is loosened.
+pub const TURNSTILE_CONTENT_SECURITY_POLICY: &str = concat!(
+    "default-src 'none'; script-src https://challenges.cloudflare.com; frame-src https://challenges.cloudflare.com; connect-src https://challenges.cloudflare.com; ",
+    "style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+);
+
+/// An HTML answer with the reset page's security headers and `csp` (`nosniff` and `no-referrer`
+/// come with every answer: [`crate::api::edge::with_answer_headers`]).
+fn html(status: u16, body: String, csp: &str) -> Response {
+    let headers = [
+        ("content-type", "text/html; charset=utf-8"),
+        ("cache-control", "no-store"),
+        ("content-security-policy", csp),
+        ("x-frame-options", "DENY"),
+        ("cross-origin-opener-policy", "same-origin"),
+        ("x-robots-tag", "noindex, nofollow"),
+        ("vary", "Accept-Language"),
+    ];
+    Response {
+        status,
+        headers: headers
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect(),
+        body: body.into_bytes(),
+    }
+}
+
+/// The page's words and its chrome (language tag, error prefix), for the request's language.
+fn words(req: &Request) -> (&'static PageTexts, &'static ForgotTexts) {
+    let locale = req.locale();
+    (chrome_texts(locale), texts(locale))
+}
+
+/// A one-message page.
+fn message(req: &Request, status: u16, title: &str, body: &str) -> Response {
+    let (chrome, _) = words(req);
+    html(
+        status,
+        render::message(chrome, title, body, None),
+        CONTENT_SECURITY_POLICY,
+    )
+}
+
+/// The form, with Turnstile's widget and policy when it is on.
+fn form_page(cfg: &ServiceConfig, req: &Request, status: u16, view: FormView<'_>) -> Response {
+    let (chrome, t) = words(req);
+    let site_key = cfg.turnstile.as_ref().map(|c| c.site_key.as_str());
+    let csp = if site_key.is_some() {
+        TURNSTILE_CONTENT_SECURITY_POLICY
+    } else {
+        CONTENT_SECURITY_POLICY
+    };
+    let view = FormView { site_key, ..view };
+    html(status, render::form(chrome, t, &view), csp)
+}
+
+/// Whether `req` may be a submission of the page's own form: no `Origin` (not a browser's
+/// cross-site form), or exactly `PUBLIC_URL`'s origin.
+pub fn origin_allowed(cfg: &ServiceConfig, req: &Request) -> bool {
+    let Some(origin) = req.header_value("origin") else {
+        return true;
+    };
+    url::Url::parse(&cfg.public_url)
+        .is_ok_and(|public| public.origin().ascii_serialization() == origin.trim())
+}
+
+/// `GET /forgot`: the form. Renders only.
+pub async fn show(_p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
+    let view = FormView {
+        identifier: "",
+        error: None,
+        site_key: None,
+    };
+    form_page(cfg, req, 200, view)
+}
+
+/// `POST /forgot`: asks for a link. `200` with the same answer page for every non-empty input;
+/// `400` with the form for an empty one; `403` from another origin, or when Turnstile is on and
+/// the token does not pass; `413`/`415` for a body that is no form; `429` over a limit; `503`
+/// when a platform call failed.
+pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
+    let (_, t) = words(req);
+    if !origin_allowed(cfg, req) {
+        p.log(&audit::line(
+            "forgot_foreign_origin",
+            p.now(),
+            json!({ "route": FORGOT_PAGE_PATH }),
+        ));
+        return message(req, 403, t.forbidden_title, t.forbidden_body);
+    }
+    let submission = match Submission::parse(req) {
+        Ok(submission) => submission,
+        Err(e) => {
+            let status = match e {
+                FormError::TooLarge => 413,
+                FormError::NotAForm => 415,
+            };
+            return message(req, status, t.bad_form_title, t.bad_form_body);
+        }
+    };
+    if submission.is_empty() {
+        let view = FormView {
+            identifier: "",
+            error: Some(t.empty_error),
+            site_key: None,
+        };
+        return form_page(cfg, req, 400, view);
+    }
+    if let Some(turnstile) = &cfg.turnstile {
+        let token = submission.token.as_deref();
+        if turnstile::verify(p, turnstile, token, &req.client_ip, FORGOT_PAGE_PATH)
+            .await
+            .is_err()
+        {
+            let view = FormView {
+                identifier: submission.identifier.trim(),
+                error: Some(t.challenge_error),
+                site_key: None,
+            };
+            return form_page(cfg, req, 403, view);
+        }
+    }
+    let asked = match Ask::of(&submission.identifier) {
+        Ask::Link(via, identifier) => {
+            flows::request_reset(p, cfg, via, identifier, &req.client_ip, req.locale()).await
+        }
+        Ask::Nothing { key } => flows::request_limits(p, cfg, &key, &req.client_ip).await,
+    };
+    match asked {
+        Ok(()) => {
+            let (chrome, _) = words(req);
+            let page = render::message(chrome, t.sent_title, t.sent_body, Some(t));
+            html(200, page, CONTENT_SECURITY_POLICY)
+        }
+        Err(FlowError::RateLimited { retry_after }) => {
+            message(req, 429, t.limited_title, t.limited_body)
+                .with_header("retry-after", retry_after.to_string())
+        }
+        Err(e) => {
+            // Asking for a reset refuses only over a limit or when a platform call failed.
+            let reason = match e {
+                FlowError::Unavailable(e) => e.0,
+                _ => "unexpected refusal".to_owned(),
+            };
+            p.log(&audit::line(
+                "unavailable",
+                p.now(),
+                json!({ "reason": reason }),
+            ));
+            message(req, 503, t.unavailable_title, t.unavailable_body)
+                .with_header("retry-after", "5")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn turnstile_loosens_the_policy_for_cloudflare_alone() {
+        let with = TURNSTILE_CONTENT_SECURITY_POLICY;
+        for directive in ["script-src", "frame-src", "connect-src"] {
+            let origin = turnstile::CHALLENGES_ORIGIN;
+            assert!(with.contains(&format!("{directive} {origin};")), "{with}");
+            assert!(!CONTENT_SECURITY_POLICY.contains(directive));
+        }
+        // Otherwise the same directives.
+        let without_cloudflare: Vec<&str> = with
+            .split("; ")
+            .filter(|d| !d.contains(turnstile::CHALLENGES_ORIGIN))
+            .collect();
+        assert_eq!(without_cloudflare.join("; "), CONTENT_SECURITY_POLICY);
+        assert!(!with.contains("unsafe"));
+    }
+}

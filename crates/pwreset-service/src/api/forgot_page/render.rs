@@ -1,0 +1,149 @@
+//! The forgot page's HTML: the form (with an error, and the Turnstile widget when it is on) and
+//! the one-message pages (the answer, limits, failures). The reset page's look
+//! (`/assets/reset.css`) and its chrome; no script of its own and nothing inline: without
+//! JavaScript the form works as it is, and Turnstile's own script is the only one it ever loads.
+
+use super::form::IDENTIFIER_FIELD;
+use super::texts::ForgotTexts;
+use crate::api::reset_page::html::Html;
+use crate::api::reset_page::render::STYLESHEET_URL;
+use crate::api::reset_page::texts::PageTexts;
+use crate::turnstile::{RESPONSE_FIELD, SCRIPT_URL};
+
+/// The forgot page's path: its route and its form's action.
+pub const FORGOT_PAGE_PATH: &str = "/forgot";
+
+/// What the form shows.
+pub struct FormView<'a> {
+    /// What was typed, to show again (empty on a first visit).
+    pub identifier: &'a str,
+    /// The error to show on the field, if any.
+    pub error: Option<&'a str>,
+    /// The Turnstile widget's site key, when Turnstile is on.
+    pub site_key: Option<&'a str>,
+}
+
+/// The document up to the start of `<main>`.
+fn start(page: &mut Html, chrome: &PageTexts, title: &str, has_errors: bool, turnstile: bool) {
+    page.raw("<!doctype html>\n<html lang=\"")
+        .text(chrome.lang)
+        .raw("\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        .raw("<meta name=\"robots\" content=\"noindex, nofollow\">\n")
+        // Every answer's `Referrer-Policy: no-referrer` would make a browser send `Origin: null`
+        // with the form; this page's URL carries nothing secret, so its own policy lets the
+        // `Origin` check see the site's origin (and Turnstile's frame no more than that).
+        .raw("<meta name=\"referrer\" content=\"strict-origin\">\n<title>");
+    if has_errors {
+        page.text(chrome.error_prefix);
+    }
+    page.text(title)
+        .raw("</title>\n<link rel=\"stylesheet\" href=\"")
+        .text(STYLESHEET_URL)
+        .raw("\">\n");
+    if turnstile {
+        page.raw("<script src=\"")
+            .text(SCRIPT_URL)
+            .raw("\" async defer></script>\n");
+    }
+    page.raw("</head>\n<body>\n<main class=\"page\">\n");
+}
+
+fn end(page: &mut Html) {
+    page.raw("</main>\n</body>\n</html>\n");
+}
+
+/// A page with a heading, one paragraph and, when `back` is set, a link back to the form.
+pub fn message(chrome: &PageTexts, title: &str, body: &str, back: Option<&ForgotTexts>) -> String {
+    let mut page = Html::new();
+    start(&mut page, chrome, title, false, false);
+    page.raw("<h1>")
+        .text(title)
+        .raw("</h1>\n<p class=\"message\">")
+        .text(body)
+        .raw("</p>\n");
+    if let Some(t) = back {
+        page.raw("<p><a href=\"")
+            .text(FORGOT_PAGE_PATH)
+            .raw("\">")
+            .text(t.ask_again)
+            .raw("</a></p>\n");
+    }
+    end(&mut page);
+    page.finish()
+}
+
+/// The form.
+pub fn form(chrome: &PageTexts, t: &ForgotTexts, view: &FormView<'_>) -> String {
+    let mut page = Html::new();
+    let turnstile = view.site_key.is_some();
+    start(
+        &mut page,
+        chrome,
+        t.form_title,
+        view.error.is_some(),
+        turnstile,
+    );
+    page.raw("<h1>").text(t.form_title).raw("</h1>\n");
+
+    if let Some(error) = view.error {
+        // Focused on load (no script needed) and announced, linking to the field.
+        page.raw("<div class=\"error-summary\" id=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus aria-labelledby=\"error-summary-title\">\n<h2 id=\"error-summary-title\">")
+            .text(chrome.error_summary)
+            .raw("</h2>\n<ul>\n<li><a href=\"#identifier\">")
+            .text(error)
+            .raw("</a></li>\n</ul>\n</div>\n");
+    }
+
+    page.raw("<p class=\"intro\" id=\"identifier-intro\">")
+        .text(t.form_intro)
+        .raw("</p>\n");
+    page.raw("<form class=\"forgot-form\" id=\"forgot-form\" method=\"post\" action=\"")
+        .text(FORGOT_PAGE_PATH)
+        .raw("\" accept-charset=\"utf-8\">\n");
+
+    page.raw("<div class=\"field")
+        .raw(if view.error.is_some() {
+            " field-invalid"
+        } else {
+            ""
+        })
+        .raw("\">\n<label for=\"identifier\">")
+        .text(t.identifier_label)
+        .raw("</label>\n");
+    if let Some(error) = view.error {
+        page.raw("<ul class=\"field-error\" id=\"identifier-error\">\n<li><span class=\"visually-hidden\">")
+            .text(chrome.error_prefix)
+            .raw("</span>")
+            .text(error)
+            .raw("</li>\n</ul>\n");
+    }
+    page.raw("<input type=\"text\" id=\"identifier\" name=\"")
+        .text(IDENTIFIER_FIELD)
+        .raw("\" autocomplete=\"username\" autocapitalize=\"none\" spellcheck=\"false\" required aria-describedby=\"identifier-intro");
+    if view.error.is_some() {
+        page.raw(" identifier-error\" aria-invalid=\"true");
+    }
+    page.raw("\" value=\"")
+        .text(view.identifier)
+        .raw("\">\n</div>\n");
+
+    if let Some(site_key) = view.site_key {
+        // Cloudflare's script fills a hidden `cf-turnstile-response` field inside this element.
+        page.raw("<div class=\"cf-turnstile\" data-sitekey=\"")
+            .text(site_key)
+            .raw("\" data-language=\"")
+            .text(chrome.lang)
+            .raw("\" data-response-field-name=\"")
+            .text(RESPONSE_FIELD)
+            .raw("\"></div>\n<noscript><p class=\"notice\">")
+            .text(t.challenge_needs_script)
+            .raw("</p></noscript>\n");
+    }
+
+    page.raw("<button type=\"submit\" class=\"submit\">")
+        .text(t.submit)
+        .raw("</button>\n</form>\n");
+    end(&mut page);
+    page.finish()
+}

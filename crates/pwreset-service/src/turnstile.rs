@@ -1,0 +1,180 @@
+//! Cloudflare Turnstile, server side: a widget's token is worth something only once siteverify
+//! says so. [`verify`] posts the secret key, the token and the client's address to
+//! `TURNSTILE_VERIFY_URL` (form-encoded, as Cloudflare documents) through the platform's outbound
+//! HTTP port, within [`VERIFY_TIME_LIMIT`], and passes only on `200` with `"success": true`. Any
+//! other outcome is a [`Refusal`]: the check fails closed. A missing, empty or oversized token
+//! is refused without a call.
+//!
+//! Neither the token nor the secret key is ever logged: a refusal logs `turnstile_refused` with
+//! the route and why (siteverify's error codes, a status, a transport failure).
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+pub use crate::config::turnstile::{TEST_SECRET_KEYS, TURNSTILE_VERIFY_URL, TurnstileConfig};
+use crate::model::audit;
+use crate::model::outbound::{LOOKUP_TIME_LIMIT, OutboundRequest, TransportError, USER_AGENT};
+use crate::ports::{Clock, HttpFetch, Logger};
+
+/// The form field the widget fills with its token, and the header that carries the token to the
+/// JSON request routes.
+pub const RESPONSE_FIELD: &str = "cf-turnstile-response";
+/// Cloudflare's origin for the widget's script and frame (the page's CSP names it when on).
+pub const CHALLENGES_ORIGIN: &str = "https://challenges.cloudflare.com";
+/// The widget's script.
+pub const SCRIPT_URL: &str = "https://challenges.cloudflare.com/turnstile/v0/api.js";
+/// The longest token Cloudflare issues (2,048 characters); a longer one is refused unsent.
+pub const MAX_TOKEN_LEN: usize = 2048;
+/// How long siteverify may take: a client's request waits for it.
+pub const VERIFY_TIME_LIMIT: Duration = LOOKUP_TIME_LIMIT;
+
+/// Why a token did not pass.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// No token, or an empty one.
+    Missing,
+    /// Longer than any token Cloudflare issues.
+    TooLong,
+    /// siteverify answered `"success": false`, with these error codes.
+    Rejected(Vec<String>),
+    /// siteverify answered another status than `200`.
+    Status(u16),
+    /// No answer within the time limit, or no connection.
+    Unreachable(TransportError),
+    /// An answer that is not siteverify's JSON with a boolean `success`.
+    Unreadable,
+}
+
+impl Refusal {
+    /// Why, for the log line: never the token or the secret.
+    pub fn reason(&self) -> Value {
+        match self {
+            Refusal::Missing => json!({ "reason": "missing" }),
+            Refusal::TooLong => json!({ "reason": "too_long" }),
+            Refusal::Rejected(codes) => json!({ "reason": "rejected", "error_codes": codes }),
+            Refusal::Status(status) => json!({ "reason": "status", "status": status }),
+            Refusal::Unreachable(e) => json!({ "reason": "unreachable", "error": e.to_string() }),
+            Refusal::Unreadable => json!({ "reason": "unreadable" }),
+        }
+    }
+}
+
+/// The siteverify request for `token` from `remote_ip`: `POST` to `TURNSTILE_VERIFY_URL` with
+/// `secret`, `response` and (when it is an IP address, not the edge's `unknown`) `remoteip`,
+/// form-encoded.
+pub fn verify_request(cfg: &TurnstileConfig, token: &str, remote_ip: &str) -> OutboundRequest {
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    form.append_pair("secret", cfg.secret_key().expose())
+        .append_pair("response", token);
+    if remote_ip.parse::<IpAddr>().is_ok() {
+        form.append_pair("remoteip", remote_ip);
+    }
+    OutboundRequest {
+        method: "POST".to_owned(),
+        url: cfg.verify_url.clone(),
+        headers: vec![
+            ("User-Agent".to_owned(), USER_AGENT.to_owned()),
+            (
+                "Content-Type".to_owned(),
+                "application/x-www-form-urlencoded".to_owned(),
+            ),
+        ],
+        body: form.finish(),
+        time_limit: VERIFY_TIME_LIMIT,
+    }
+}
+
+/// siteverify's answer read: `Ok(())` for `"success": true` only.
+fn judge(status: u16, body: &str) -> Result<(), Refusal> {
+    if status != 200 {
+        return Err(Refusal::Status(status));
+    }
+    let answer: Value = serde_json::from_str(body).map_err(|_| Refusal::Unreadable)?;
+    match answer.get("success") {
+        Some(Value::Bool(true)) => Ok(()),
+        Some(Value::Bool(false)) => {
+            // Cloudflare's codes are short words; anything else is left out of the log.
+            let codes = answer
+                .get("error-codes")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .filter(|code| {
+                    code.len() <= 64
+                        && code
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                })
+                .take(8)
+                .map(str::to_owned)
+                .collect();
+            Err(Refusal::Rejected(codes))
+        }
+        _ => Err(Refusal::Unreadable),
+    }
+}
+
+/// Whether `token`, sent from `remote_ip` to `route`, passes Turnstile under `cfg`. A refusal is
+/// logged (`turnstile_refused`, with `route` and the reason) and returned.
+pub async fn verify(
+    p: &(impl HttpFetch + Logger + Clock),
+    cfg: &TurnstileConfig,
+    token: Option<&str>,
+    remote_ip: &str,
+    route: &str,
+) -> Result<(), Refusal> {
+    let outcome = match token {
+        None | Some("") => Err(Refusal::Missing),
+        Some(token) if token.len() > MAX_TOKEN_LEN => Err(Refusal::TooLong),
+        Some(token) => match p.fetch(&verify_request(cfg, token, remote_ip)).await {
+            Ok(answer) => judge(answer.status, &answer.body),
+            Err(e) => Err(Refusal::Unreachable(e)),
+        },
+    };
+    if let Err(refusal) = &outcome {
+        let mut fields = refusal.reason();
+        fields["route"] = json!(route);
+        p.log(&audit::line("turnstile_refused", p.now(), fields));
+    }
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_boolean_true_passes() {
+        assert_eq!(judge(200, r#"{"success":true,"error-codes":[]}"#), Ok(()));
+        assert_eq!(
+            judge(
+                200,
+                r#"{"success":false,"error-codes":["invalid-input-response"]}"#
+            ),
+            Err(Refusal::Rejected(vec!["invalid-input-response".to_owned()]))
+        );
+        for body in [
+            r#"{"success":"true"}"#,
+            r#"{"success":1}"#,
+            "{}",
+            "[]",
+            "ok",
+            "",
+        ] {
+            assert_eq!(judge(200, body), Err(Refusal::Unreadable), "{body}");
+        }
+        assert_eq!(judge(500, r#"{"success":true}"#), Err(Refusal::Status(500)));
+    }
+
+    #[test]
+    fn odd_error_codes_stay_out_of_the_log() {
+        let body = r#"{"success":false,"error-codes":["timeout-or-duplicate","a\"b","x y"]}"#;
+        assert_eq!(
+            judge(200, body),
+            Err(Refusal::Rejected(vec!["timeout-or-duplicate".to_owned()]))
+        );
+    }
+}

@@ -18,6 +18,7 @@ use super::Kind;
 use super::branding::Branding;
 use super::read::{Parser, Vars};
 use crate::model::locale::Locale;
+use crate::model::markup;
 use crate::model::message::MessageKind;
 
 /// The built-in templates, by name: a shared HTML layout, one `.html` and one `.txt` per kind,
@@ -236,7 +237,7 @@ fn environment() -> Environment<'static> {
         if *state.auto_escape() != AutoEscape::Html || value.is_safe() {
             return minijinja::escape_formatter(out, state, value);
         }
-        out.write_str(&escape_html(&value.to_string()))
+        out.write_str(&markup::escape(&value.to_string()))
             .map_err(Error::from)
     });
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -533,23 +534,6 @@ pub fn describe(error: &Error, name: &str) -> String {
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// `text` fit to stand in HTML, in text or a quoted attribute: `&`, `<`, `>`, `"` and `'` as
-/// character references.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `"value"`, at most 32 characters of it.

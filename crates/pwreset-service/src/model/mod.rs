@@ -9,6 +9,7 @@ pub(crate) mod guard_ops;
 pub mod http;
 pub mod job;
 pub(crate) mod locale;
+pub(crate) mod markup;
 pub(crate) mod mask;
 pub(crate) mod message;
 pub(crate) mod outbound;

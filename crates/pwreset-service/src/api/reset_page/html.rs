@@ -2,22 +2,7 @@
 //! came from anywhere else goes through [`escape`], in text and in (always double-quoted)
 //! attribute values alike.
 
-/// `text` with the five characters that can end a text node or an attribute value, or start a
-/// tag or a character reference, replaced by references: `&`, `<`, `>`, `"`, `'`.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::model::markup::escape;
 
 /// A page being written. Markup goes in only as literals ([`Html::raw`]); values only escaped
 /// ([`Html::text`]), so an interpolated value can never become markup.

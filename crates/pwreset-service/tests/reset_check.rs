@@ -154,7 +154,8 @@ fn a_breached_password_gets_password_breached_for_any_link() {
     h.platform.add_breached(BREACHED);
     let jane = h.jane();
     let token = h.link_token(&jane);
-    // Its only write is the range API's answer, cached as the submit caches it.
+    // Its only write is the range API's answer, cached as the submit caches it (beside the
+    // guard's check of the link, which uses nothing up).
     let watched = Interleaved::new(&h.platform);
     let checked = send_together(
         &h.service,
@@ -163,7 +164,13 @@ fn a_breached_password_gets_password_breached_for_any_link() {
     )
     .remove(0);
     assert_eq!(codes(&checked), ["password_breached"]);
-    let stored = watched.stored.borrow().clone();
+    let stored: Vec<String> = watched
+        .stored
+        .borrow()
+        .iter()
+        .filter(|call| !call.starts_with("guard Check { proof: Link"))
+        .cloned()
+        .collect();
     assert_eq!(stored.len(), 1, "{stored:?}");
     assert!(stored[0].starts_with("kv pwned:"), "{stored:?}");
     let submitted = h.reset_link(&token, BREACHED, BREACHED);
@@ -219,9 +226,10 @@ fn a_valid_password_is_valid_and_the_check_consumes_nothing() {
         result,
         json!({ "errors": [], "strength": null, "valid": true })
     );
-    // It read, and counted the limit: no guard, no write, no queue.
+    // It read, counted the limit and asked the guard's check of the link (which uses nothing
+    // up: the link redeems below): no write, no queue.
     for call in recorder.calls() {
-        assert!(["allow", "kv_get"].contains(&call), "{call}");
+        assert!(["allow", "kv_get", "guard"].contains(&call), "{call}");
     }
     // Not a word logged about it.
     assert_eq!(h.platform.logs().len(), before, "{:?}", h.platform.logs());
@@ -337,6 +345,29 @@ fn a_link_sent_before_the_password_last_changed_tells_nothing_about_the_new_one(
     let fresh = h.link_token(&jane);
     let checked = h.send(check_request(&body_b(&fresh, NEW_PASSWORD)));
     assert_eq!(codes(&checked), ["password_same_as_old"]);
+}
+
+#[test]
+fn a_link_superseded_by_a_newer_one_tells_nothing_about_the_account() {
+    let h = Harness::new();
+    let jane = h.jane();
+    let older = h.link_token(&jane);
+    h.platform.advance(60);
+    let newer = h.link_token(&jane);
+    assert_ne!(older, newer);
+    // The guard holds only the newest link: the older one's check is the policy's alone.
+    assert_answered_as_unknown(&h, &older, None, SIMILAR);
+    assert_answered_as_unknown(&h, &older, None, OLD_PASSWORD);
+    assert_eq!(
+        codes(&h.send(check_request(&body_b(&newer, OLD_PASSWORD)))),
+        ["password_same_as_old"]
+    );
+    // The check used nothing up: the newer link still redeems, the older one does not.
+    assert_eq!(
+        codes(&h.reset_link(&older, NEW_PASSWORD, NEW_PASSWORD)),
+        ["invalid_secret"]
+    );
+    assert_eq!(h.reset_link(&newer, NEW_PASSWORD, NEW_PASSWORD).status, 200);
 }
 
 #[test]
@@ -503,7 +534,12 @@ fn a_failing_platform_call_answers_503_or_a_verdict_and_the_link_still_redeems()
         assert_eq!(block_on(h.service.handle(&learner, request)), expected);
         let calls = learner.calls();
         assert!(calls.starts_with(&["allow", "kv_get"]), "{calls:?}");
-        assert!(!calls.contains(&"guard"), "{calls:?}");
+        // The guard is asked whether the link is live, with the check that uses nothing up.
+        assert_eq!(
+            calls.iter().filter(|c| **c == "guard").count(),
+            1,
+            "{calls:?}"
+        );
         for (index, call) in calls.iter().enumerate() {
             for fault in Fault::ALL {
                 let password = next(fixed);

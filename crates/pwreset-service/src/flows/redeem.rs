@@ -23,7 +23,7 @@ use crate::model::audit;
 use crate::model::event::{Dialect, EventSource, Method};
 use crate::model::secret::{Digest, SecretId};
 use crate::model::tags::{IdentifierTag, StateTag};
-use crate::ports::{Accounts, LimitRule, LinkRecord, Platform, PlatformError};
+use crate::ports::{Accounts, LimitRule, Platform, PlatformError};
 
 /// The hex digests of `text` read as a code in `scope`, or one that never matches when it is not
 /// a well-formed code (a malformed code still counts as a wrong try).
@@ -165,7 +165,7 @@ pub async fn reset_with_link(
     client_ip: &str,
 ) -> FlowResult<AccessToken> {
     limit(p, LimitRule::AttemptPerIp, client_ip).await?;
-    let FoundLink { key, account, .. } = find_link(p, cfg, token, user).await?;
+    let FoundLink { key, account } = find_link(p, cfg, token, user).await?;
     // The guard knows which links are live: a password change since the link was sent killed it.
     let proof = Proof::Link {
         secret_id: key.clone(),
@@ -192,10 +192,32 @@ pub async fn reset_with_link(
 pub(super) struct FoundLink {
     /// The record's key (the token's keyed digest).
     pub key: SecretId,
-    /// The record.
-    pub record: LinkRecord,
     /// The account it resets.
     pub account: Account,
+}
+
+/// Whether the guard still holds the found link live (not used, not superseded by a newer one,
+/// its account's password and address unchanged since it was sent), asked with the very check a
+/// submit makes first. A link's check uses nothing up and counts no guess.
+pub(super) async fn link_holds(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    found: &FoundLink,
+) -> FlowResult<bool> {
+    holds(
+        p,
+        cfg,
+        &GuardAddress::of_account(&found.account.id),
+        GuardOp::Check {
+            proof: Proof::Link {
+                secret_id: found.key.clone(),
+            },
+            seen_changed_at: found.account.password_changed_at,
+            state: super::state_tags(cfg, &found.account),
+        },
+        None,
+    )
+    .await
 }
 
 /// Finds the link `token` (with dialect C's `user`) points to: a well-formed token whose record
@@ -230,11 +252,7 @@ pub(super) async fn find_link(
         .account(&record.account_id)
         .await?
         .ok_or(FlowError::InvalidSecret)?;
-    Ok(FoundLink {
-        key,
-        record,
-        account,
-    })
+    Ok(FoundLink { key, account })
 }
 
 /// Dialect B: an SMS code and a new password, with the phone (the account's own code) or

@@ -219,13 +219,14 @@ impl OutgoingMessage {
 
 impl std::fmt::Debug for OutgoingMessage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The text, HTML, link and code carry the reset secret: never printed (the content's
-        // `Debug` prints none either). The recipient is masked.
+        // The subject (an operator's template may put the code in it), text, HTML, link and code
+        // carry the reset secret: never printed (the content's `Debug` prints none either). The
+        // recipient is masked.
         f.debug_struct("OutgoingMessage")
             .field("id", &self.id)
             .field("channel", &self.channel)
             .field("to", &mask_recipient(&self.to))
-            .field("subject", &self.subject)
+            .field("subject", &"<redacted>")
             .field("text", &"<redacted>")
             .field("html", &"<redacted>")
             .field("link", &self.link.as_ref().map(|_| "<redacted>"))

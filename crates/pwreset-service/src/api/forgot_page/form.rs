@@ -2,9 +2,11 @@
 //! `cf-turnstile-response`, URL-encoded as browsers send it), and which link flow an identifier
 //! starts.
 
-use crate::api::reset_page::form::FormError;
+use crate::api::pages::form::{FormError, read_fields};
 use crate::model::account::{normalize_email, normalize_identifier};
-use crate::model::http::{MAX_BODY_BYTES, Request};
+#[cfg(test)]
+use crate::model::http::MAX_BODY_BYTES;
+use crate::model::http::Request;
 use crate::model::job::ResetVia;
 use crate::turnstile::RESPONSE_FIELD;
 
@@ -30,33 +32,10 @@ impl std::fmt::Debug for Submission {
 
 impl Submission {
     /// Reads a `POST /forgot` body: `application/x-www-form-urlencoded` of at most
-    /// [`MAX_BODY_BYTES`]. A missing field reads as empty (the identifier) or absent (the token);
-    /// of a repeated field the first counts.
+    /// [`MAX_BODY_BYTES`](crate::model::http::MAX_BODY_BYTES). A missing field reads as empty
+    /// (the identifier) or absent (the token); of a repeated field the first counts.
     pub fn parse(req: &Request) -> Result<Self, FormError> {
-        if req.body.len() > MAX_BODY_BYTES {
-            return Err(FormError::TooLarge);
-        }
-        let is_form = req.header_value("content-type").is_some_and(|value| {
-            value.split(';').next().is_some_and(|t| {
-                t.trim()
-                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-            })
-        });
-        if !is_form {
-            return Err(FormError::NotAForm);
-        }
-        let mut identifier = None;
-        let mut token = None;
-        for (name, value) in form_urlencoded::parse(&req.body) {
-            let slot = match name.as_ref() {
-                IDENTIFIER_FIELD => &mut identifier,
-                RESPONSE_FIELD => &mut token,
-                _ => continue,
-            };
-            if slot.is_none() {
-                *slot = Some(value.into_owned());
-            }
-        }
+        let [identifier, token] = read_fields(req, [IDENTIFIER_FIELD, RESPONSE_FIELD])?;
         Ok(Self {
             identifier: identifier.unwrap_or_default(),
             token,

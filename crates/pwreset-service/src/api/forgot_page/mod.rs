@@ -30,7 +30,7 @@ pub(crate) mod texts;
 
 use serde_json::json;
 
-use crate::api::reset_page::form::FormError;
+use crate::api::pages::html_response as html;
 use crate::api::reset_page::texts::{PageTexts, texts as chrome_texts};
 use crate::config::ServiceConfig;
 use crate::flows::{self, FlowError};
@@ -54,28 +54,6 @@ pub const TURNSTILE_CONTENT_SECURITY_POLICY: &str = concat!(
     "default-src 'none'; script-src https://challenges.cloudflare.com; frame-src https://challenges.cloudflare.com; connect-src https://challenges.cloudflare.com; ",
     "style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 );
-
-/// An HTML answer with the reset page's security headers and `csp` (`nosniff` and `no-referrer`
-/// come with every answer: [`crate::api::edge::with_answer_headers`]).
-fn html(status: u16, body: String, csp: &str) -> Response {
-    let headers = [
-        ("content-type", "text/html; charset=utf-8"),
-        ("cache-control", "no-store"),
-        ("content-security-policy", csp),
-        ("x-frame-options", "DENY"),
-        ("cross-origin-opener-policy", "same-origin"),
-        ("x-robots-tag", "noindex, nofollow"),
-        ("vary", "Accept-Language"),
-    ];
-    Response {
-        status,
-        headers: headers
-            .iter()
-            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-            .collect(),
-        body: body.into_bytes(),
-    }
-}
 
 /// The page's words and its chrome (language tag, error prefix), for the request's language.
 fn words(req: &Request) -> (&'static PageTexts, &'static ForgotTexts) {
@@ -142,13 +120,7 @@ pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Re
     }
     let submission = match Submission::parse(req) {
         Ok(submission) => submission,
-        Err(e) => {
-            let status = match e {
-                FormError::TooLarge => 413,
-                FormError::NotAForm => 415,
-            };
-            return message(req, status, t.bad_form_title, t.bad_form_body);
-        }
+        Err(e) => return message(req, e.status(), t.bad_form_title, t.bad_form_body),
     };
     if submission.is_empty() {
         let view = FormView {

@@ -5,8 +5,8 @@
 
 use super::form::IDENTIFIER_FIELD;
 use super::texts::ForgotTexts;
-use crate::api::reset_page::html::Html;
-use crate::api::reset_page::render::STYLESHEET_URL;
+use crate::api::pages::html::Html;
+use crate::api::pages::layout::{self, Head, Script};
 use crate::api::reset_page::texts::PageTexts;
 use crate::turnstile::{RESPONSE_FIELD, SCRIPT_URL};
 
@@ -23,67 +23,37 @@ pub struct FormView<'a> {
     pub site_key: Option<&'a str>,
 }
 
-/// The document up to the start of `<main>`.
-fn start(page: &mut Html, chrome: &PageTexts, title: &str, has_errors: bool, turnstile: bool) {
-    page.raw("<!doctype html>\n<html lang=\"")
-        .text(chrome.lang)
-        .raw("\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .raw("<meta name=\"robots\" content=\"noindex, nofollow\">\n")
+/// The page's `<head>` beyond every page's: its referrer policy, and Turnstile's script when the
+/// widget is on.
+fn head(turnstile: bool) -> Head {
+    Head {
         // Every answer's `Referrer-Policy: no-referrer` would make a browser send `Origin: null`
         // with the form; this page's URL carries nothing secret, so its own policy lets the
         // `Origin` check see the site's origin (and Turnstile's frame no more than that).
-        .raw("<meta name=\"referrer\" content=\"strict-origin\">\n<title>");
-    if has_errors {
-        page.text(chrome.error_prefix);
+        referrer: Some("strict-origin"),
+        script: turnstile.then_some(Script::AsyncDefer(SCRIPT_URL)),
     }
-    page.text(title)
-        .raw("</title>\n<link rel=\"stylesheet\" href=\"")
-        .text(STYLESHEET_URL)
-        .raw("\">\n");
-    if turnstile {
-        page.raw("<script src=\"")
-            .text(SCRIPT_URL)
-            .raw("\" async defer></script>\n");
-    }
-    page.raw("</head>\n<body>\n<main class=\"page\">\n");
-}
-
-fn end(page: &mut Html) {
-    page.raw("</main>\n</body>\n</html>\n");
 }
 
 /// A page with a heading, one paragraph and, when `back` is set, a link back to the form.
 pub fn message(chrome: &PageTexts, title: &str, body: &str, back: Option<&ForgotTexts>) -> String {
-    let mut page = Html::new();
-    start(&mut page, chrome, title, false, false);
-    page.raw("<h1>")
-        .text(title)
-        .raw("</h1>\n<p class=\"message\">")
-        .text(body)
-        .raw("</p>\n");
-    if let Some(t) = back {
-        page.raw("<p><a href=\"")
-            .text(FORGOT_PAGE_PATH)
-            .raw("\">")
-            .text(t.ask_again)
-            .raw("</a></p>\n");
-    }
-    end(&mut page);
-    page.finish()
+    layout::message(chrome.lang, title, body, head(false), |page| {
+        if let Some(t) = back {
+            page.raw("<p><a href=\"")
+                .text(FORGOT_PAGE_PATH)
+                .raw("\">")
+                .text(t.ask_again)
+                .raw("</a></p>\n");
+        }
+    })
 }
 
 /// The form.
 pub fn form(chrome: &PageTexts, t: &ForgotTexts, view: &FormView<'_>) -> String {
     let mut page = Html::new();
-    let turnstile = view.site_key.is_some();
-    start(
-        &mut page,
-        chrome,
-        t.form_title,
-        view.error.is_some(),
-        turnstile,
-    );
+    let error_prefix = view.error.is_some().then_some(chrome.error_prefix);
+    let head = head(view.site_key.is_some());
+    layout::start(&mut page, chrome.lang, error_prefix, t.form_title, head);
     page.raw("<h1>").text(t.form_title).raw("</h1>\n");
 
     if let Some(error) = view.error {
@@ -144,6 +114,6 @@ pub fn form(chrome: &PageTexts, t: &ForgotTexts, view: &FormView<'_>) -> String 
     page.raw("<button type=\"submit\" class=\"submit\">")
         .text(t.submit)
         .raw("</button>\n</form>\n");
-    end(&mut page);
+    layout::end(&mut page);
     page.finish()
 }

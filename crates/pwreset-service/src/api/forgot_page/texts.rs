@@ -3,6 +3,7 @@
 //! the "Error: " prefix and the error summary's heading are the reset page's
 //! ([`crate::api::reset_page`]'s texts), so both pages say them alike.
 
+use crate::api::pages::texts::Translations;
 use crate::model::locale::Locale;
 
 /// Every text of the forgot page in one language.
@@ -108,13 +109,16 @@ static SPANISH: ForgotTexts = ForgotTexts {
     forbidden_body: "Abre la página directamente en nuestro sitio y envía el formulario desde allí.",
 };
 
+/// The forgot page's texts in each language.
+static TEXTS: Translations<ForgotTexts> = Translations {
+    en: &ENGLISH,
+    de: &GERMAN,
+    es: &SPANISH,
+};
+
 /// The texts of `locale`.
 pub fn texts(locale: Locale) -> &'static ForgotTexts {
-    match locale {
-        Locale::En => &ENGLISH,
-        Locale::De => &GERMAN,
-        Locale::Es => &SPANISH,
-    }
+    TEXTS.of(locale)
 }
 
 #[cfg(test)]

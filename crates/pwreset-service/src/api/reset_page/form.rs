@@ -3,9 +3,13 @@
 
 use pwreset_core::Policy;
 
+pub use crate::api::pages::form::FormError;
+use crate::api::pages::form::read_fields;
 use crate::config::ServiceConfig;
 use crate::flows::PasswordForm;
-use crate::model::http::{MAX_BODY_BYTES, Request};
+#[cfg(test)]
+use crate::model::http::MAX_BODY_BYTES;
+use crate::model::http::Request;
 use crate::model::locale::Locale;
 
 /// The form's field for the new password (errors about it name this field).
@@ -89,48 +93,12 @@ impl std::fmt::Debug for Submission {
     }
 }
 
-/// Why a submission could not be read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FormError {
-    /// The body is over the service's limit.
-    TooLarge,
-    /// Not `application/x-www-form-urlencoded`.
-    NotAForm,
-}
-
 impl Submission {
     /// Reads a `POST /reset` body. A missing field reads as empty: an empty password is then
     /// refused by the policy, an empty token as an invalid link.
     pub fn parse(req: &Request) -> Result<Self, FormError> {
-        if req.body.len() > MAX_BODY_BYTES {
-            return Err(FormError::TooLarge);
-        }
-        let is_form = req.header_value("content-type").is_some_and(|value| {
-            value.split(';').next().is_some_and(|t| {
-                t.trim()
-                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-            })
-        });
-        if !is_form {
-            return Err(FormError::NotAForm);
-        }
-        let mut token = None;
-        let mut user = None;
-        let mut password = None;
-        let mut confirm = None;
-        for (name, value) in form_urlencoded::parse(&req.body) {
-            // The first value of a repeated field counts, as with query parameters.
-            let slot = match name.as_ref() {
-                "token" => &mut token,
-                "user" => &mut user,
-                PASSWORD_FIELD => &mut password,
-                CONFIRM_FIELD => &mut confirm,
-                _ => continue,
-            };
-            if slot.is_none() {
-                *slot = Some(value.into_owned());
-            }
-        }
+        let [token, user, password, confirm] =
+            read_fields(req, ["token", "user", PASSWORD_FIELD, CONFIRM_FIELD])?;
         Ok(Self {
             link: Link {
                 token: token.unwrap_or_default(),

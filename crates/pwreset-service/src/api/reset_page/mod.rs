@@ -16,18 +16,20 @@
 
 mod check;
 pub(crate) mod form;
-pub mod html;
 pub(crate) mod render;
 pub(crate) mod texts;
 
+pub use crate::api::pages::html;
+
 use serde_json::json;
 
+use crate::api::pages::html_response;
 use crate::config::ServiceConfig;
 use crate::flows::{self, FlowError};
 use crate::model::audit;
 use crate::model::http::{Request, Response};
 use crate::ports::Platform;
-use form::{FormError, Link, Submission};
+use form::{Link, Submission};
 use texts::{PageTexts, texts};
 
 pub use check::check;
@@ -36,26 +38,9 @@ pub use check::check;
 /// compiled from them), nothing inline, no framing, forms only to the site.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/// An HTML answer with the page's security headers (`nosniff` and `no-referrer` come with every
-/// answer: [`crate::api::edge::with_answer_headers`]).
-fn html(status: u16, body: String) -> Response {
-    let headers = [
-        ("content-type", "text/html; charset=utf-8"),
-        ("cache-control", "no-store"),
-        ("content-security-policy", CONTENT_SECURITY_POLICY),
-        ("x-frame-options", "DENY"),
-        ("cross-origin-opener-policy", "same-origin"),
-        ("x-robots-tag", "noindex, nofollow"),
-        ("vary", "Accept-Language"),
-    ];
-    Response {
-        status,
-        headers: headers
-            .iter()
-            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-            .collect(),
-        body: body.into_bytes(),
-    }
+/// An HTML answer with the page's security headers and policy.
+fn answer(status: u16, body: String) -> Response {
+    html_response(status, body, CONTENT_SECURITY_POLICY)
 }
 
 /// The texts for the request's `Accept-Language`.
@@ -67,7 +52,7 @@ fn texts_for(req: &Request) -> &'static PageTexts {
 pub async fn show(_p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
     let t = texts_for(req);
     let link = Link::from_query(req);
-    html(200, render::form(t, link.policy(cfg), &link, &[]))
+    answer(200, render::form(t, link.policy(cfg), &link, &[]))
 }
 
 /// `POST /reset`: the form's submission. `200` with the success page; `400` with the form and
@@ -78,12 +63,8 @@ pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Re
     let submission = match Submission::parse(req) {
         Ok(submission) => submission,
         Err(e) => {
-            let status = match e {
-                FormError::TooLarge => 413,
-                FormError::NotAForm => 415,
-            };
-            return html(
-                status,
+            return answer(
+                e.status(),
                 render::message(t, t.bad_form_title, t.bad_form_body),
             );
         }
@@ -107,16 +88,18 @@ pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Re
     .await;
     match outcome {
         // The access token is not shown: the page's user signs in anew.
-        Ok(_token) => html(200, render::success(t, &cfg.branding)),
-        Err(FlowError::Policy(result)) => html(400, render::form(t, policy, link, &result.errors)),
+        Ok(_token) => answer(200, render::success(t, &cfg.branding)),
+        Err(FlowError::Policy(result)) => {
+            answer(400, render::form(t, policy, link, &result.errors))
+        }
         Err(
             FlowError::InvalidSecret
             | FlowError::SecretExhausted
             | FlowError::Unauthorized
             | FlowError::WrongPassword,
-        ) => html(400, render::message(t, t.invalid_title, t.invalid_body)),
+        ) => answer(400, render::message(t, t.invalid_title, t.invalid_body)),
         Err(FlowError::RateLimited { retry_after } | FlowError::PhoneRequired { retry_after }) => {
-            html(429, render::message(t, t.limited_title, t.limited_body))
+            answer(429, render::message(t, t.limited_title, t.limited_body))
                 .with_header("retry-after", retry_after.to_string())
         }
         Err(FlowError::Unavailable(e)) => {
@@ -125,13 +108,13 @@ pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Re
                 p.now(),
                 json!({ "reason": e.0 }),
             ));
-            html(
+            answer(
                 503,
                 render::message(t, t.unavailable_title, t.unavailable_body),
             )
             .with_header("retry-after", "5")
         }
-        Err(FlowError::ChangeUnderWay { retry_after }) => html(
+        Err(FlowError::ChangeUnderWay { retry_after }) => answer(
             503,
             render::message(t, t.unavailable_title, t.unavailable_body),
         )

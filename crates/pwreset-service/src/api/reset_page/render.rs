@@ -6,78 +6,43 @@
 use pwreset_core::{Policy, Violation};
 
 use super::form::{CONFIRM_FIELD, Link};
-use super::html::Html;
 use super::texts::PageTexts;
+use crate::api::pages::html::Html;
+use crate::api::pages::layout::{self, Head, Script};
 use crate::config::Branding;
 use crate::model::http::{RESET_CHECK_PATH, reset_page_path};
 
-/// The page's stylesheet (a static asset).
-pub const STYLESHEET_URL: &str = "/assets/reset.css";
 /// The page's script (a static asset); it imports the npm package from `/assets/pwreset/`.
 pub const SCRIPT_URL: &str = "/assets/reset.js";
 
-/// The document up to the start of `<main>`.
-fn start(page: &mut Html, t: &PageTexts, title: &str, has_errors: bool, with_script: bool) {
-    page.raw("<!doctype html>\n<html lang=\"")
-        .text(t.lang)
-        .raw("\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .raw("<meta name=\"robots\" content=\"noindex, nofollow\">\n<title>");
-    if has_errors {
-        page.text(t.error_prefix);
-    }
-    page.text(title)
-        .raw("</title>\n<link rel=\"stylesheet\" href=\"")
-        .text(STYLESHEET_URL)
-        .raw("\">\n");
-    if with_script {
-        page.raw("<script type=\"module\" src=\"")
-            .text(SCRIPT_URL)
-            .raw("\"></script>\n");
-    }
-    page.raw("</head>\n<body>\n<main class=\"page\">\n");
-}
-
-fn end(page: &mut Html) {
-    page.raw("</main>\n</body>\n</html>\n");
-}
-
 /// A page with a heading and one paragraph.
 pub fn message(t: &PageTexts, title: &str, body: &str) -> String {
-    let mut page = Html::new();
-    start(&mut page, t, title, false, false);
-    page.raw("<h1>")
-        .text(title)
-        .raw("</h1>\n<p class=\"message\">")
-        .text(body)
-        .raw("</p>\n");
-    end(&mut page);
-    page.finish()
+    layout::message(t.lang, title, body, Head::default(), |_| {})
 }
 
 /// The success page: its heading and text, and a link back to the application (`BRAND_URL`,
 /// named after `BRAND_NAME`) when one is configured.
 pub fn success(t: &PageTexts, branding: &Branding) -> String {
-    let mut page = Html::new();
-    start(&mut page, t, t.success_title, false, false);
-    page.raw("<h1>")
-        .text(t.success_title)
-        .raw("</h1>\n<p class=\"message\">")
-        .text(t.success_body)
-        .raw("</p>\n");
-    if let Some(url) = &branding.url {
-        let label = match &branding.name {
-            Some(name) => t.continue_to_named.replace("{name}", name),
-            None => t.continue_to_app.to_owned(),
-        };
-        page.raw("<p><a class=\"continue\" id=\"continue\" href=\"")
-            .text(url)
-            .raw("\">")
-            .text(&label)
-            .raw("</a></p>\n");
-    }
-    end(&mut page);
-    page.finish()
+    layout::message(
+        t.lang,
+        t.success_title,
+        t.success_body,
+        Head::default(),
+        |page| {
+            let Some(url) = &branding.url else {
+                return;
+            };
+            let label = match &branding.name {
+                Some(name) => t.continue_to_named.replace("{name}", name),
+                None => t.continue_to_app.to_owned(),
+            };
+            page.raw("<p><a class=\"continue\" id=\"continue\" href=\"")
+                .text(url)
+                .raw("\">")
+                .text(&label)
+                .raw("</a></p>\n");
+        },
+    )
 }
 
 /// The errors that `belongs` to a field, each message once (seed-002's character classes share one
@@ -118,7 +83,12 @@ pub fn form(t: &PageTexts, policy: &Policy, link: &Link, errors: &[Violation]) -
     let has_errors = !errors.is_empty();
 
     let mut page = Html::new();
-    start(&mut page, t, t.form_title, has_errors, true);
+    let head = Head {
+        referrer: None,
+        script: Some(Script::Module(SCRIPT_URL)),
+    };
+    let error_prefix = has_errors.then_some(t.error_prefix);
+    layout::start(&mut page, t.lang, error_prefix, t.form_title, head);
     page.raw("<h1>").text(t.form_title).raw("</h1>\n");
 
     if has_errors {
@@ -234,6 +204,6 @@ pub fn form(t: &PageTexts, policy: &Policy, link: &Link, errors: &[Violation]) -
         .raw("<button type=\"submit\" class=\"submit\">")
         .text(t.submit)
         .raw("</button>\n</form>\n");
-    end(&mut page);
+    layout::end(&mut page);
     page.finish()
 }

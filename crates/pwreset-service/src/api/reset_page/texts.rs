@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use crate::api::pages::texts::Translations;
 use crate::delivery::Locale;
 
 /// Every text of the page in one language.
@@ -165,13 +166,16 @@ static SPANISH: PageTexts = PageTexts {
     bad_form_body: "Abre de nuevo el enlace de tu correo electrónico y vuelve a rellenar el formulario.",
 };
 
+/// The page's texts in each language.
+static TEXTS: Translations<PageTexts> = Translations {
+    en: &ENGLISH,
+    de: &GERMAN,
+    es: &SPANISH,
+};
+
 /// The texts of `locale`.
 pub fn texts(locale: Locale) -> &'static PageTexts {
-    match locale {
-        Locale::En => &ENGLISH,
-        Locale::De => &GERMAN,
-        Locale::Es => &SPANISH,
-    }
+    TEXTS.of(locale)
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 pub use crate::config::turnstile::{TEST_SECRET_KEYS, TURNSTILE_VERIFY_URL, TurnstileConfig};
 use crate::model::audit;
 use crate::model::outbound::{LOOKUP_TIME_LIMIT, OutboundRequest, TransportError, USER_AGENT};
-use crate::ports::{Clock, HttpFetch, Logger};
+use crate::ports::{Clock, HttpFetch, LimitRule, Logger, RateLimits};
 
 /// The form field the widget fills with its token, and the header that carries the token to the
 /// JSON request routes.
@@ -45,6 +45,9 @@ pub enum Refusal {
     Unreachable(TransportError),
     /// An answer that is not siteverify's JSON with a boolean `success`.
     Unreadable,
+    /// This address asked for more checks than `request_per_ip` allows (or the limit could not
+    /// be counted): siteverify is not called.
+    Limited,
 }
 
 impl Refusal {
@@ -57,6 +60,7 @@ impl Refusal {
             Refusal::Status(status) => json!({ "reason": "status", "status": status }),
             Refusal::Unreachable(e) => json!({ "reason": "unreachable", "error": e.to_string() }),
             Refusal::Unreadable => json!({ "reason": "unreadable" }),
+            Refusal::Limited => json!({ "reason": "limited" }),
         }
     }
 }
@@ -117,10 +121,15 @@ fn judge(status: u16, body: &str) -> Result<(), Refusal> {
     }
 }
 
+/// The `request_per_ip` key that counts an address's checks (apart from its requests').
+fn limit_key(remote_ip: &str) -> String {
+    format!("turnstile:{remote_ip}")
+}
+
 /// Whether `token`, sent from `remote_ip` to `route`, passes Turnstile under `cfg`. A refusal is
 /// logged (`turnstile_refused`, with `route` and the reason) and returned.
 pub async fn verify(
-    p: &(impl HttpFetch + Logger + Clock),
+    p: &(impl HttpFetch + Logger + Clock + RateLimits),
     cfg: &TurnstileConfig,
     token: Option<&str>,
     remote_ip: &str,
@@ -129,6 +138,17 @@ pub async fn verify(
     let outcome = match token {
         None | Some("") => Err(Refusal::Missing),
         Some(token) if token.len() > MAX_TOKEN_LEN => Err(Refusal::TooLong),
+        // Each check is a call to Cloudflare: at most `request_per_ip` of them per address, on a
+        // counter of their own, so no one can make the service call siteverify without bound.
+        Some(_)
+            if !matches!(
+                p.allow(LimitRule::RequestPerIp, &limit_key(remote_ip))
+                    .await,
+                Ok(true)
+            ) =>
+        {
+            Err(Refusal::Limited)
+        }
         Some(token) => match p.fetch(&verify_request(cfg, token, remote_ip)).await {
             Ok(answer) => judge(answer.status, &answer.body),
             Err(e) => Err(Refusal::Unreachable(e)),

@@ -247,8 +247,8 @@ fn refused_tokens_spend_no_limit() {
     let h = harness(false);
     h.jane();
     h.platform.set_limit(LimitRule::RequestPerIdentifier, 1);
-    h.platform.set_limit(LimitRule::RequestPerIp, 2);
-    for _ in 0..3 {
+    h.platform.set_limit(LimitRule::RequestPerIp, 4);
+    for _ in 0..2 {
         h.platform.http.push(rejected());
         assert_eq!(h.send(forgot("jane@example.com", Some(TOKEN))).status, 403);
     }
@@ -256,6 +256,28 @@ fn refused_tokens_spend_no_limit() {
     assert_eq!(h.send(forgot("jane@example.com", Some(TOKEN))).status, 200);
     h.platform.http.push(passes());
     assert_eq!(h.send(forgot("jane@example.com", Some(TOKEN))).status, 429);
+}
+
+/// Each check calls Cloudflare: an address gets `request_per_ip` of them, on a counter of their
+/// own; past it, tokens are refused without a call.
+#[test]
+fn checks_are_counted_per_address_and_refused_past_the_limit_without_a_call() {
+    let h = harness(false);
+    h.platform.set_limit(LimitRule::RequestPerIp, 3);
+    for _ in 0..3 {
+        h.platform.http.push(rejected());
+        assert_eq!(h.send(forgot("nobody", Some(TOKEN))).status, 403);
+    }
+    assert_eq!(h.platform.http.request_count(), 3);
+    let limited = h.send(forgot("nobody", Some(TOKEN)));
+    assert_refused_page(&h, &limited, "nobody");
+    assert_eq!(h.platform.http.request_count(), 3, "no call past the limit");
+    assert!(
+        h.platform
+            .logs()
+            .iter()
+            .any(|l| l.contains("\"reason\":\"limited\""))
+    );
 }
 
 #[test]
@@ -502,7 +524,8 @@ fn every_failed_platform_call_of_a_submission_answers_a_page() {
     };
     let (answer, calls, _) = run(None);
     assert_eq!(answer.status, 200);
-    assert_eq!(calls.first(), Some(&"fetch"), "{calls:?}");
+    // The check's own limit, then siteverify.
+    assert_eq!(calls[..2], ["allow", "fetch"], "{calls:?}");
     assert!(
         calls.contains(&"allow") && calls.contains(&"enqueue"),
         "{calls:?}"
@@ -512,11 +535,8 @@ fn every_failed_platform_call_of_a_submission_answers_a_page() {
             let (answer, _, injected) = run(Some((index, fault)));
             let context = format!("{fault:?} in call {index} ({call})");
             assert!(injected, "{context}");
-            let expected: &[u16] = if *call == "fetch" {
-                &[403]
-            } else {
-                &[200, 503]
-            };
+            // The check's limit and siteverify fail closed.
+            let expected: &[u16] = if index < 2 { &[403] } else { &[200, 503] };
             assert!(
                 expected.contains(&answer.status),
                 "{context}: {}",

@@ -1,7 +1,8 @@
 //! Cloudflare Turnstile on the JSON request routes (`TURNSTILE_REQUEST_ROUTES=on`): dialect A's
 //! `resetPasswordRequest` without a code, dialect B's `forgotpass` and `forgotpass/mobile`, dialect
 //! C's `forgot-password/`. The widget's token comes in the `cf-turnstile-response` header and is
-//! verified by [`crate::turnstile::verify`] once the body has been read, before any limit counts;
+//! verified by [`crate::turnstile::verify`] once the body has been read, before the request's limits
+//! count (the checks count on a counter of their own);
 //! a token that does not pass (missing, refused, or siteverify unreachable: the check fails
 //! closed) is answered `403` in the dialect's error shape, field `cf-turnstile-response`.
 

@@ -22,7 +22,8 @@
 //! the widget, the page's Content-Security-Policy admits `https://challenges.cloudflare.com`
 //! (script, frame, connect), and a submission passes only once siteverify accepts its
 //! `cf-turnstile-response` ([`crate::turnstile`]); else `403` with the form again. The check
-//! comes before the limits, so requests without a passing token spend no one's limit.
+//! comes before the limits, so requests without a passing token spend no one's limit (the checks
+//! count on a counter of their own: [`crate::turnstile::verify`]).
 
 pub(crate) mod form;
 pub(crate) mod render;

@@ -53,6 +53,7 @@ const ROUTES = {
   "/admin/users": ["post"],
   "/admin/dead-letters": ["get"],
   "/dev/outbox": ["get"],
+  "/dev/messages": ["get"],
   "/openapi.json": ["get"],
   "/reset": ["get", "post"],
   "/reset/check": ["post"],

@@ -23,6 +23,7 @@ pub(crate) enum Route {
     AdminUsers,
     AdminDeadLetters,
     DevOutbox,
+    DevMessages,
     ResetPage,
     ResetCheck,
     ForgotPage,
@@ -200,6 +201,7 @@ pub const ROUTES: &[RouteSpec] = &[
     route("/admin/dead-letters", Route::AdminDeadLetters, GET),
     // The development routes exist only in development, whatever the providers.
     route("/dev/outbox", Route::DevOutbox, GET).development_only(),
+    route("/dev/messages", Route::DevMessages, GET).development_only(),
     route("/openapi.json", Route::OpenApi, GET),
     route(RESET_PAGE_PATH, Route::ResetPage, GET_POST).secret(POST),
     // The dry run reads the link as the submit does: its refusals wait as the submit's do.
@@ -260,6 +262,7 @@ async fn answer_on(
         Route::AdminUsers => admin::create_user(p, cfg, req).await,
         Route::AdminDeadLetters => admin::dead_letters(p, cfg, req).await,
         Route::DevOutbox => dev::outbox(p, cfg, req).await,
+        Route::DevMessages => dev::messages(cfg, req),
         Route::ResetPage if req.method == Method::Get => reset_page::show(p, cfg, req).await,
         Route::ResetPage => reset_page::submit(p, cfg, req).await,
         Route::ResetCheck => reset_page::check(p, cfg, req).await,

@@ -411,6 +411,8 @@ fn operations(route: Route) -> Vec<Operation> {
             with(&[200], outbox),
             with(&[400, 404, 429, 503], plain_error),
         ))],
+        // The e-mail preview answers HTML or text; only its refusals are JSON.
+        Route::DevMessages => vec![get(with(&[400, 404], plain_error))],
         Route::ResetCheck => vec![post(
             body!(ResetCheckRequest),
             concat(

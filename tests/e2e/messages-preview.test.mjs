@@ -1,0 +1,100 @@
+// The development preview of every e-mail (`GET /dev/messages`) in Chromium: the built Worker with
+// a brand renders each kind's HTML at an e-mail client's width, without a console error, and writes
+// the screenshots in docs/screenshots/ (email-<kind>.png, and email-reset_code-de.png).
+
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+import { chromium } from "playwright-core";
+
+import { baseVars, startWorker } from "./worker-harness.mjs";
+
+const SCREENSHOTS = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
+const KINDS = ["reset_code", "reset_link", "reset_links", "password_changed"];
+const BRAND = { BRAND_NAME: "Acme", BRAND_COLOR: "#0F766E", SUPPORT_EMAIL: "help@acme.example" };
+
+let worker;
+let browser;
+
+before(async () => {
+  worker = await startWorker(baseVars(BRAND));
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await worker?.stop();
+});
+
+/** Opens `path` at 600 px wide; returns the page, its answer and the console errors seen. */
+async function open(path) {
+  const context = await browser.newContext({ viewport: { width: 600, height: 800 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    // The browser's own request for a favicon is no part of the page.
+    if (new URL(message.location().url || "about:blank").pathname === "/favicon.ico") return;
+    if (message.type() === "error" || /Content Security Policy|Refused to/i.test(message.text())) {
+      problems.push(`console: ${message.text()}`);
+    }
+  });
+  const response = await page.goto(`${worker.url}${path}`, { waitUntil: "load" });
+  return { context, page, response, problems };
+}
+
+describe("the e-mail preview", () => {
+  test("the index links every kind in every language", async () => {
+    const { context, page, response, problems } = await open("/dev/messages");
+    assert.equal(response.status(), 200);
+    assert.equal(response.headers()["cache-control"], "no-store");
+    assert.doesNotMatch(response.headers()["content-security-policy"], /script-src/);
+    const hrefs = await page.locator("a").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+    assert.equal(hrefs.length, KINDS.length * 3 * 2);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  for (const [kind, lang, file] of [
+    ...KINDS.map((kind) => [kind, "en", `email-${kind}.png`]),
+    ["reset_code", "de", "email-reset_code-de.png"],
+  ]) {
+    test(`${kind} in ${lang}: rendered with the brand, no console error`, async () => {
+      const { context, page, response, problems } = await open(`/dev/messages?kind=${kind}&lang=${lang}&part=html`);
+      assert.equal(response.status(), 200);
+      assert.match(response.headers()["content-type"], /^text\/html/);
+      assert.equal(response.headers()["cache-control"], "no-store");
+      const csp = response.headers()["content-security-policy"];
+      assert.match(csp, /^default-src 'none'/);
+      assert.doesNotMatch(csp, /script-src/);
+      assert.equal(await page.locator("html").getAttribute("lang"), lang);
+      assert.match(await page.locator("body").innerText(), /Acme/);
+      assert.equal(await page.locator("script").count(), 0);
+      if (kind === "reset_code") assert.match(await page.locator("body").innerText(), /123456/);
+      await page.screenshot({ path: `${SCREENSHOTS}${file}`, fullPage: true });
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+
+  test("the text part is plain text, and a bad parameter is a 400 in the plain shape", async () => {
+    const text = await fetch(`${worker.url}/dev/messages?kind=reset_link&lang=es&part=text`);
+    assert.equal(text.status, 200);
+    assert.match(text.headers.get("content-type"), /^text\/plain/);
+    assert.match(await text.text(), /^Subject: /);
+    const bad = await fetch(`${worker.url}/dev/messages?kind=reset_code&lang=fr`);
+    assert.equal(bad.status, 400);
+    const body = await bad.json();
+    assert.deepEqual(Object.keys(body).sort(), ["error", "field", "message"]);
+    assert.equal(body.field, "lang");
+  });
+});

@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
 
-import { chromium } from "playwright-core";
+import { launchChromium } from "../../npm/test/support/chromium.js";
 
 import { startFakeTurnstile } from "./fake-turnstile.mjs";
 import {
@@ -198,13 +198,7 @@ async function postForgot(url, fields, headers = {}) {
 }
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 
-import { chromium } from "playwright-core";
+import { launchChromium } from "../../npm/test/support/chromium.js";
 
 import { baseVars, startWorker } from "./worker-harness.mjs";
 
@@ -21,13 +21,7 @@ let browser;
 before(async () => {
   worker = await startWorker(baseVars(BRAND));
   mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 
-import { chromium } from "playwright-core";
+import { launchChromium } from "../../npm/test/support/chromium.js";
 
 import {
   CLIENT_ID, ORIGIN, PUBLIC_URL, baseVars, createUser, get, localLink, nextMessage, post, startWorker,
@@ -111,13 +111,7 @@ before(async () => {
   worker = await startWorker(baseVars());
   url = worker.url;
   mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

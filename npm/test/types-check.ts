@@ -177,7 +177,7 @@ export async function client(): Promise<void> {
   out.push((await reset.admin.createUser("admin", newUser)).id, await reset.openapi());
   for (const message of await reset.dev.outbox("jane@example.com")) {
     const sent: OutboxMessage = message;
-    out.push(sent.id, sent.channel, sent.to, sent.subject, sent.text, sent.link, sent.code, sent.created_at);
+    out.push(sent.id, sent.channel, sent.to, sent.subject, sent.text, sent.html, sent.link, sent.code, sent.created_at);
   }
 }
 

@@ -288,6 +288,8 @@ export interface OutboxMessage {
   to: string;
   subject: string;
   text: string;
+  /** An e-mail's HTML body, beside `text` (an SMS has none). */
+  html?: string;
   link?: string;
   code?: string;
   /** Seconds since 1970 (UTC). */

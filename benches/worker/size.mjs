@@ -1,6 +1,6 @@
 // The Worker's size: what `wrangler deploy` would upload (its own dry-run figure), and each file
 // raw, gzip level 9 and brotli quality 11 (Node's zlib), against the budget of 2 MiB gzip. Also
-// the wasm's "name" custom section (function names, kept by worker-build's wasm-opt --debuginfo)
+// the wasm's "name" custom section when a build keeps it (scripts/build-worker.sh strips it)
 // and what the wasm compresses to without it.
 // Run: make bench-worker, or node benches/worker/size.mjs [BUILD_DIR] (default worker/build).
 

@@ -1,11 +1,15 @@
 // The development preview of every e-mail (`GET /dev/messages`) in Chromium: the built Worker with
 // a brand renders each kind's HTML at an e-mail client's width, without a console error, and writes
-// the screenshots in docs/screenshots/ (email-<kind>.png, and email-reset_code-de.png).
+// the screenshots in docs/screenshots/ (email-<kind>.png, and email-reset_code-de.png). Each kind's
+// HTML in each language is checked against caniemail's data for the major e-mail clients: only the
+// features listed in DEGRADES_GRACEFULLY may be unsupported somewhere.
 
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+
+import { doIUseEmail } from "@jsx-email/doiuse-email";
 
 import { launchChromium } from "../../npm/test/support/chromium.js";
 
@@ -14,6 +18,19 @@ import { baseVars, startWorker } from "./worker-harness.mjs";
 const SCREENSHOTS = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
 const KINDS = ["reset_code", "reset_link", "reset_links", "password_changed"];
 const BRAND = { BRAND_NAME: "Acme", BRAND_COLOR: "#0F766E", SUPPORT_EMAIL: "help@acme.example" };
+// The clients whose support caniemail records, by family: webmail, desktop and mobile apps.
+const EMAIL_CLIENTS = ["gmail.*", "outlook.*", "apple-mail.*", "yahoo.*", "samsung-email.*", "thunderbird.*", "aol.*", "protonmail.*", "fastmail.*"];
+// What some of those clients ignore, and why the message still reads and works there
+// (docs/delivery.md, "Clients").
+const DEGRADES_GRACEFULLY = {
+  "<body> element": "clients that drop <body> get its colours again from the article <div> inside it",
+  "aria-label attribute": "an accessibility hint; the heading names the message too",
+  "role attribute": "an accessibility hint (presentation tables, article); the layout is unchanged",
+  "border-radius": "square corners",
+  outline: "a reset on the logo image; nothing draws an outline there",
+  "word-break": "a long link may widen the message; the button carries the same link",
+  "text-decoration": "links keep the client's own underline",
+};
 
 let worker;
 let browser;
@@ -79,6 +96,25 @@ describe("the e-mail preview", () => {
       await context.close();
     });
   }
+
+  test("every kind's HTML, in each language, uses only what the major e-mail clients support (caniemail)", async () => {
+    const unsupported = new Map();
+    for (const kind of KINDS) {
+      for (const lang of ["en", "de", "es"]) {
+        const res = await fetch(`${worker.url}/dev/messages?kind=${kind}&lang=${lang}&part=html`);
+        assert.equal(res.status, 200);
+        const { errors } = doIUseEmail(await res.text(), { emailClients: EMAIL_CLIENTS });
+        for (const error of errors) {
+          const [, feature, client] = error.match(/^`(.+?)` is not supported by `(.+?)`$/) ?? [, error, "?"];
+          if (!unsupported.has(feature)) unsupported.set(feature, new Set());
+          unsupported.get(feature).add(`${client} (${kind}, ${lang})`);
+        }
+      }
+    }
+    const unexpected = [...unsupported].filter(([feature]) => !(feature in DEGRADES_GRACEFULLY));
+    assert.deepEqual(unexpected.map(([feature, where]) => `${feature}: ${[...where].slice(0, 3).join(", ")}`), []);
+    assert.ok(unsupported.size > 0, "the checker ran and found what it should (e.g. border-radius in Outlook for Windows)");
+  });
 
   test("the text part is plain text, and a bad parameter is a 400 in the plain shape", async () => {
     const text = await fetch(`${worker.url}/dev/messages?kind=reset_link&lang=es&part=text`);

@@ -61,6 +61,19 @@ fn problems(pairs: &[(&str, &str)]) -> Vec<String> {
     }
 }
 
+/// A message in `locale` as the built-in templates write it, without a brand.
+fn written_in(
+    locale: Locale,
+    kind: MessageKind,
+    channel: Channel,
+    to: &str,
+    id: &str,
+    now_secs: u64,
+) -> OutgoingMessage {
+    let settings = MessageSettings::default();
+    compose_with(&settings, locale, kind, channel, to, id, now_secs)
+}
+
 fn email_message() -> OutgoingMessage {
     compose(
         MessageKind::ResetCode {
@@ -380,13 +393,13 @@ fn sms_has_no_subject_and_fits_one_gsm_segment_in_every_language() {
     };
     for locale in Locale::ALL {
         for kind in kinds() {
-            let msg = compose_in(locale, kind.clone(), Channel::Sms, "+15551234567", "i", NOW);
+            let msg = written_in(locale, kind.clone(), Channel::Sms, "+15551234567", "i", NOW);
             assert_eq!(msg.subject, "");
             let septets = gsm7_septets(&msg.text)
                 .unwrap_or_else(|| panic!("{locale:?} {kind:?} leaves GSM-7: {}", msg.text));
             assert!(septets <= 160, "{locale:?} {kind:?}: {septets} septets");
         }
-        let link = compose_in(
+        let link = written_in(
             locale,
             MessageKind::ResetLink {
                 link: "https://r.test/reset?token=ab".into(),
@@ -423,7 +436,7 @@ fn every_language_fills_every_text() {
                 MessageKind::PasswordChanged,
             ];
             for kind in kinds {
-                let msg = compose_in(locale, kind, channel, "a@b.test", "i", NOW);
+                let msg = written_in(locale, kind, channel, "a@b.test", "i", NOW);
                 assert!(!msg.text.contains('{'), "{locale:?}: {}", msg.text);
                 assert!(!msg.text.is_empty());
                 if channel == Channel::Email {
@@ -550,7 +563,7 @@ fn every_kind_in_every_language_is_written_as_text_and_html() {
         let lang = serde_json::to_value(locale).unwrap();
         let lang = lang.as_str().unwrap();
         for kind in every_kind() {
-            let msg = compose_in(locale, kind.clone(), Channel::Email, "a@b.test", "i", NOW);
+            let msg = written_in(locale, kind.clone(), Channel::Email, "a@b.test", "i", NOW);
             assert!(
                 !msg.subject.is_empty() && !msg.text.is_empty(),
                 "{lang} {kind:?}"
@@ -736,7 +749,7 @@ fn the_brand_shows_in_every_e_mail_and_the_support_address_where_support_is_name
     assert!(!html.contains("<img") && html.contains("Acme"));
     // SMS stay as they were, brand or not.
     for kind in every_kind() {
-        let plain = compose_in(
+        let plain = written_in(
             Locale::En,
             kind.clone(),
             Channel::Sms,
@@ -947,13 +960,24 @@ fn delivery_writes_each_message_with_the_configured_brand_and_templates() {
         ("EMAIL_API_KEY", "re_KEY123"),
     ]);
     let config = config_ok(&pairs);
-    // Composed where no configuration is at hand: the built-in templates, no brand.
-    let msg = email_message();
-    assert!(!msg.html.contains("Acme"));
+    // Queued unwritten, where no configuration is at hand: what it says, no words yet.
+    let msg = unwritten(
+        Locale::En,
+        every_kind()[0].clone(),
+        Channel::Email,
+        "jane@example.com",
+        "msg-0001",
+        NOW,
+    );
+    let parts = (msg.subject.as_str(), msg.text.as_str(), msg.html.as_str());
+    assert_eq!(parts, ("", "", ""));
     let p = MemoryPlatform::new(NOW);
     assert_eq!(
         block_on(deliver(&config, &msg, &p.http, &p, NOW)),
-        Delivery::Sent
+        DeliveryReport {
+            delivery: Delivery::Sent,
+            template_fallbacks: Vec::new()
+        }
     );
     let body = json_body(&p.http.requests()[0]);
     assert_eq!(body["subject"], "Acme: Your password reset code");
@@ -987,7 +1011,7 @@ fn delivery_writes_each_message_with_the_configured_brand_and_templates() {
     };
     let p = MemoryPlatform::new(NOW);
     assert_eq!(
-        block_on(deliver(&outbox, &msg, &p.http, &p, NOW)),
+        block_on(deliver(&outbox, &msg, &p.http, &p, NOW)).delivery,
         Delivery::Sent
     );
     let kept = block_on(p.outbox_list(&msg.to)).unwrap();
@@ -997,6 +1021,20 @@ fn delivery_writes_each_message_with_the_configured_brand_and_templates() {
             .as_str()
             .unwrap()
             .contains("https://acme.test/logo.png")
+    );
+    assert_eq!(kept[0].code.as_deref(), Some("482913"));
+    // A message an earlier release queued written in the built-in templates is written again.
+    let earlier = email_message();
+    assert!(!earlier.html.contains("Acme") && earlier.content.is_some());
+    let p = MemoryPlatform::new(NOW);
+    assert_eq!(
+        block_on(deliver(&config, &earlier, &p.http, &p, NOW)).delivery,
+        Delivery::Sent
+    );
+    let again = json_body(&p.http.requests()[0]);
+    assert_eq!(
+        (&again["subject"], &again["text"], &again["html"]),
+        (&body["subject"], &body["text"], &body["html"])
     );
 }
 
@@ -1017,7 +1055,7 @@ fn a_message_queued_before_messages_had_html_is_sent_with_the_html_of_its_text()
     };
     let p = MemoryPlatform::new(NOW);
     assert_eq!(
-        block_on(deliver(&config, &msg, &p.http, &p, NOW)),
+        block_on(deliver(&config, &msg, &p.http, &p, NOW)).delivery,
         Delivery::Sent
     );
     let body = json_body(&p.http.requests()[0]);
@@ -1039,12 +1077,12 @@ fn a_message_queued_before_messages_had_html_is_sent_with_the_html_of_its_text()
         r#"{"id":"old-2","channel":"sms","to":"+447700900456","subject":"","text":"Code 1","created_at":5}"#,
     )
     .unwrap();
-    assert_eq!(written_with(&config.messages, &sms), sms);
+    assert_eq!(written_with(&config.messages, &sms), (sms, Vec::new()));
 }
 
 #[test]
-fn a_composed_message_travels_with_its_content_and_gives_it_up_with_its_secret() {
-    let msg = compose_in(
+fn a_queued_message_travels_with_its_content_only_and_gives_it_up_with_its_secret() {
+    let msg = unwritten(
         Locale::De,
         every_kind()[2].clone(),
         Channel::Email,
@@ -1056,10 +1094,21 @@ fn a_composed_message_travels_with_its_content_and_gives_it_up_with_its_secret()
     assert_eq!(value["content"]["locale"], "de");
     assert_eq!(value["content"]["kind"]["name"], "reset_links");
     assert_eq!(value["content"]["kind"]["ttl_minutes"], 60);
+    // No words yet: its delivery writes them. The link for the dev outbox is the first one.
+    assert_eq!(
+        (&value["subject"], &value["text"]),
+        (&json!(""), &json!(""))
+    );
+    assert!(value.get("html").is_none(), "{value}");
+    assert_eq!(value["link"], "https://r.test/reset?user=ann&token=aa");
+    assert!(value.to_string().len() < 512, "{value}");
     assert_eq!(
         serde_json::from_value::<OutgoingMessage>(value).unwrap(),
         msg
     );
+    // Written, it hides its words and secrets all the same, and gives them up.
+    let msg = written_with(&MessageSettings::default(), &msg).0;
+    assert!(msg.html.starts_with("<!DOCTYPE") && msg.text.contains("token=aa"));
     let shown = format!("{msg:?}");
     for secret in ["token=aa", "token=bb", "user=ann", "<!DOCTYPE"] {
         assert!(!shown.contains(secret), "{secret} in {shown}");
@@ -1105,6 +1154,172 @@ fn the_documented_message_templates_are_accepted_and_do_what_they_say() {
         en.html
     );
     assert_email_html(&en.html, "en");
+}
+
+/// `count` accounts' links, each with its own token (`token=secret00` …).
+fn many_links(count: usize) -> MessageKind {
+    let links = (0..count)
+        .map(|i| {
+            let link = format!("https://r.test/reset?user=u{i:02}&token=secret{i:02}");
+            (format!("account{i:02}"), link)
+        })
+        .collect();
+    MessageKind::ResetLinks {
+        links,
+        ttl_minutes: 60,
+    }
+}
+
+/// Resend, with `templates` as `MESSAGE_TEMPLATES`.
+fn resend_with(templates: &Value) -> DeliveryConfig {
+    let templates = templates.to_string();
+    config_ok(&[
+        ("EMAIL_PROVIDER", "resend"),
+        ("EMAIL_FROM", "Acme <no-reply@acme.test>"),
+        ("EMAIL_API_KEY", "re_KEY123"),
+        ("MESSAGE_TEMPLATES", &templates),
+    ])
+}
+
+/// Delivers `kind` (in English, by e-mail) through `config`: the report, the log line
+/// `flows::send` prints, and the provider's request body.
+fn deliver_kind(config: &DeliveryConfig, kind: MessageKind) -> (DeliveryReport, String, Value) {
+    let msg = unwritten(Locale::En, kind, Channel::Email, "a@b.test", "m-1", NOW);
+    let p = MemoryPlatform::new(NOW);
+    let report = block_on(deliver(config, &msg, &p.http, &p, NOW));
+    let line = report.log_line(config, &msg);
+    (report, line, json_body(&p.http.requests()[0]))
+}
+
+#[test]
+fn an_operator_template_that_fails_at_delivery_gives_way_to_the_built_in_one_and_says_so() {
+    // Five loops over the accounts, one in another: 32 turns over the two sample accounts of
+    // the start-up check, 3.2 million over twenty, far more than a rendering's fuel.
+    let nested = format!(
+        "{}{{% endfor %}}{}{}",
+        "{% for a in links %}".repeat(5),
+        "{% endfor %}".repeat(4),
+        "{{ t.intro }}\n"
+    );
+    let templates = json!({ "en": { "reset_links": { "text": nested } } });
+    let config = resend_with(&templates);
+    assert!(
+        config
+            .messages
+            .templates
+            .is_overridden(Locale::En, "reset_links", Part::Text),
+        "the start-up check accepts it"
+    );
+    // Two accounts: the operator's text.
+    let (report, _, body) = deliver_kind(&config, many_links(2));
+    assert_eq!(report.template_fallbacks, []);
+    assert!(!body["text"].as_str().unwrap().contains("token="), "{body}");
+    // Twenty: out of fuel, so the built-in text is sent, and the log line names the template.
+    let (report, line, body) = deliver_kind(&config, many_links(20));
+    assert_eq!(report.delivery, Delivery::Sent);
+    let built_in = resend_with(&json!({}));
+    let (_, _, expected) = deliver_kind(&built_in, many_links(20));
+    assert_eq!(body["text"], expected["text"]);
+    assert!(body["text"].as_str().unwrap().contains("token=secret19"));
+    assert_eq!(
+        body["html"], expected["html"],
+        "the HTML was not the operator's"
+    );
+    assert_eq!(
+        report.template_fallbacks,
+        [TemplateFallback {
+            template: "en.reset_links.text".into(),
+            reason: "engine ran out of fuel (line 1)".into(),
+        }]
+    );
+    let logged: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(logged["event"], "delivery_sent");
+    assert_eq!(
+        logged["template_fallback"],
+        json!(["en.reset_links.text: engine ran out of fuel (line 1)"])
+    );
+    for secret in ["secret", "token", "r.test", "account0", "a@b.test"] {
+        assert!(!line.contains(secret), "{secret} in {line}");
+    }
+    // Without a failure the line says nothing of templates.
+    let (report, line, _) = deliver_kind(&built_in, many_links(20));
+    assert!(report.template_fallbacks.is_empty() && !line.contains("template"));
+}
+
+#[test]
+fn an_operator_template_that_writes_too_much_gives_way_to_the_built_in_one() {
+    // Three loops over the accounts writing each link: about 400 bytes over the check's two
+    // sample accounts, more than a megabyte over thirty; the subject lists every link.
+    let nested = format!(
+        "{}{{{{ a.link }}}}{}",
+        "{% for a in links %}".repeat(3),
+        "{% endfor %}".repeat(3)
+    );
+    let templates = json!({ "en": { "reset_links": {
+        "subject": "{% for a in links %}{{ a.link }} {% endfor %}",
+        "html": nested,
+    } } });
+    let config = resend_with(&templates);
+    let (report, _, body) = deliver_kind(&config, many_links(2));
+    assert_eq!(report.template_fallbacks, []);
+    assert!(body["subject"].as_str().unwrap().contains("token=secret01"));
+    assert!(
+        body["html"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://r.test/")
+    );
+    let (report, line, body) = deliver_kind(&config, many_links(30));
+    assert_eq!(report.delivery, Delivery::Sent);
+    let (_, _, expected) = deliver_kind(&resend_with(&json!({})), many_links(30));
+    assert_eq!(body["subject"], expected["subject"]);
+    assert!(!body["subject"].as_str().unwrap().contains("r.test"));
+    assert_eq!(body["html"], expected["html"]);
+    assert_email_html(body["html"].as_str().unwrap(), "en");
+    assert!(body["html"].as_str().unwrap().len() < MAX_PART_BYTES);
+    let failed: Vec<String> = report
+        .template_fallbacks
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            format!(
+                "en.reset_links.subject: wrote a subject of more than {MAX_SUBJECT_CHARS} characters"
+            ),
+            "en.reset_links.html: wrote more than 256 KiB".to_owned(),
+        ]
+    );
+    let logged: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(logged["template_fallback"], json!(failed));
+    assert!(
+        !line.contains("secret") && !line.contains("r.test"),
+        "{line}"
+    );
+    // What writes too much with the sample values is refused at start.
+    let always = format!(
+        "{}{{{{ a.link }}}}{}",
+        "{% for a in links %}".repeat(13),
+        "{% endfor %}".repeat(13)
+    );
+    let always = json!({ "en": { "reset_links": { "text": always } } }).to_string();
+    let found = problems(&[("MESSAGE_TEMPLATES", &always)]);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("en.reset_links.text writes more than 256 KiB")),
+        "{found:?}"
+    );
+    let long = json!({ "en": { "reset_code": { "subject": "{{ code }}".repeat(200) } } });
+    let found = problems(&[("MESSAGE_TEMPLATES", &long.to_string())]);
+    assert!(
+        found
+            .iter()
+            .any(|p| p
+                .contains("en.reset_code.subject writes a subject of more than 998 characters")),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -1191,9 +1406,10 @@ fn bad_message_templates_are_problems_naming_the_variable_and_the_entry() {
             );
         }
     }
-    // Twenty loops over two accounts, one in another: a million turns, out of fuel.
+    // Twenty loops over two accounts, one in another: a million turns, out of fuel (before it
+    // writes too much: it writes nothing).
     let nested = format!(
-        "{}{{{{ links }}}}{}",
+        "{}{}",
         "{% for a in links %}".repeat(20),
         "{% endfor %}".repeat(20)
     );
@@ -2038,14 +2254,14 @@ fn answer(status: u16, retry_after: Option<&str>) -> Result<FetchedAnswer, Trans
 fn a_message_is_sent_once_and_a_redelivery_is_skipped() {
     let (p, config, msg) = (MemoryPlatform::new(NOW), resend(), email_message());
     assert_eq!(
-        block_on(deliver(&config, &msg, &p.http, &p, NOW)),
+        block_on(deliver(&config, &msg, &p.http, &p, NOW)).delivery,
         Delivery::Sent
     );
     assert_eq!(p.http.request_count(), 1);
     assert_eq!(p.sent_ids(), ["msg-0001"]);
     // The queue hands the same message over again.
     assert_eq!(
-        block_on(deliver(&config, &msg, &p.http, &p, NOW)),
+        block_on(deliver(&config, &msg, &p.http, &p, NOW)).delivery,
         Delivery::AlreadySent
     );
     assert_eq!(p.http.request_count(), 1, "nothing sent the second time");
@@ -2068,7 +2284,7 @@ fn the_outbox_keeps_messages_newest_first_and_sends_nothing() {
     let mut other = email_message();
     other.id = "other".into();
     other.to = "someone@else.test".into();
-    let put = |msg: &OutgoingMessage| block_on(deliver(&config, msg, &p.http, &p, NOW));
+    let put = |msg: &OutgoingMessage| block_on(deliver(&config, msg, &p.http, &p, NOW)).delivery;
     assert_eq!(put(&first), Delivery::Sent);
     // The store orders by when each message was composed (`second` five seconds later).
     p.advance(5);
@@ -2093,7 +2309,7 @@ fn a_server_error_then_success_delivers_exactly_once() {
     let (p, config) = (MemoryPlatform::new(NOW), postmark());
     p.http.push_status(500).push_status(200);
     let msg = email_message();
-    let first = block_on(deliver(&config, &msg, &p.http, &p, NOW));
+    let first = block_on(deliver(&config, &msg, &p.http, &p, NOW)).delivery;
     assert_eq!(
         first,
         Delivery::RetryLater {
@@ -2105,12 +2321,12 @@ fn a_server_error_then_success_delivers_exactly_once() {
     let next = msg.next_attempt();
     p.advance(2);
     assert_eq!(
-        block_on(deliver(&config, &next, &p.http, &p, NOW + 2)),
+        block_on(deliver(&config, &next, &p.http, &p, NOW + 2)).delivery,
         Delivery::Sent
     );
     p.advance(1);
     assert_eq!(
-        block_on(deliver(&config, &next, &p.http, &p, NOW + 3)),
+        block_on(deliver(&config, &next, &p.http, &p, NOW + 3)).delivery,
         Delivery::AlreadySent
     );
     assert_eq!(p.http.request_count(), 2);
@@ -2126,7 +2342,7 @@ fn a_server_error_then_success_delivers_exactly_once() {
 fn rate_limiting_waits_as_long_as_the_provider_asks() {
     let (p, config) = (MemoryPlatform::new(NOW), resend());
     p.http.push(answer(429, Some("45")));
-    let got = block_on(deliver(&config, &email_message(), &p.http, &p, NOW));
+    let got = block_on(deliver(&config, &email_message(), &p.http, &p, NOW)).delivery;
     assert_eq!(
         got,
         Delivery::RetryLater {
@@ -2136,7 +2352,7 @@ fn rate_limiting_waits_as_long_as_the_provider_asks() {
     );
     p.http.push(answer(429, Some("1")));
     let later = email_message().next_attempt().next_attempt();
-    let got = block_on(deliver(&config, &later, &p.http, &p, NOW));
+    let got = block_on(deliver(&config, &later, &p.http, &p, NOW)).delivery;
     assert!(
         matches!(
             got,
@@ -2156,7 +2372,7 @@ fn a_provider_that_never_recovers_is_given_up_after_max_attempts() {
     let mut delays = Vec::new();
     let reason = loop {
         p.http.push_status(503);
-        match block_on(deliver(&config, &msg, &p.http, &p, NOW)) {
+        match block_on(deliver(&config, &msg, &p.http, &p, NOW)).delivery {
             Delivery::RetryLater { delay_seconds, .. } => delays.push(delay_seconds),
             Delivery::GiveUp { reason } => break reason,
             other => panic!("{other:?}"),
@@ -2177,7 +2393,7 @@ fn a_provider_that_never_recovers_is_given_up_after_max_attempts() {
 fn a_refusal_is_given_up_at_once() {
     let (p, config) = (MemoryPlatform::new(NOW), resend());
     p.http.push_status(422);
-    let got = block_on(deliver(&config, &email_message(), &p.http, &p, NOW));
+    let got = block_on(deliver(&config, &email_message(), &p.http, &p, NOW)).delivery;
     let Delivery::GiveUp { reason } = got else {
         panic!("{got:?}")
     };
@@ -2195,7 +2411,7 @@ fn a_timeout_is_a_duplicate_risk_only_where_the_provider_cannot_dedupe() {
         (webhook_config(), email_message(), false),
     ] {
         p.http.push(timeout());
-        let got = block_on(deliver(&config, &msg, &p.http, &p, NOW));
+        let got = block_on(deliver(&config, &msg, &p.http, &p, NOW)).delivery;
         assert_eq!(
             got,
             Delivery::RetryLater {
@@ -2215,7 +2431,7 @@ fn a_timeout_is_a_duplicate_risk_only_where_the_provider_cannot_dedupe() {
         assert_eq!(line["duplicate_risk"], risky);
     }
     p.http.push_status(500);
-    let got = block_on(deliver(&postmark(), &email_message(), &p.http, &p, NOW));
+    let got = block_on(deliver(&postmark(), &email_message(), &p.http, &p, NOW)).delivery;
     assert!(
         !got.duplicate_risk(&postmark(), &email_message()),
         "a 500 was not accepted"
@@ -2228,7 +2444,7 @@ fn a_store_outage_is_retried_without_sending() {
     for fault in Fault::ALL {
         // The first call, the redelivery check, fails.
         let store = Faulty::failing(&p, 0, fault);
-        let got = block_on(deliver(&config, &email_message(), &p.http, &store, NOW));
+        let got = block_on(deliver(&config, &email_message(), &p.http, &store, NOW)).delivery;
         assert!(
             matches!(
                 got,
@@ -2255,7 +2471,8 @@ fn a_store_outage_is_retried_without_sending() {
             &p.http,
             &store,
             NOW,
-        ));
+        ))
+        .delivery;
         assert!(
             matches!(
                 got,
@@ -2507,7 +2724,7 @@ fn the_fake_provider_accepts_every_request_as_built() {
         ]);
         for msg in [&email, &sms] {
             let store = MemoryPlatform::new(NOW);
-            let got = block_on(deliver(&config, msg, &SocketClient, &store, NOW));
+            let got = block_on(deliver(&config, msg, &SocketClient, &store, NOW)).delivery;
             sent.push((config.provider(msg.channel).name(), got));
         }
     }
@@ -2562,7 +2779,7 @@ fn an_outbox_write_whose_answer_was_lost_is_listed_once_after_its_retry() {
     let msg = email_message();
     let recorder_home = MemoryPlatform::new(NOW);
     let recorder = Faulty::new(&recorder_home);
-    let sent = block_on(deliver(&config, &msg, &recorder_home.http, &recorder, NOW));
+    let sent = block_on(deliver(&config, &msg, &recorder_home.http, &recorder, NOW)).delivery;
     assert_eq!(sent, Delivery::Sent);
     let calls = recorder.calls();
     assert!(
@@ -2572,7 +2789,7 @@ fn an_outbox_write_whose_answer_was_lost_is_listed_once_after_its_retry() {
     for (index, call) in calls.iter().enumerate() {
         let p = MemoryPlatform::new(NOW);
         let store = Faulty::failing(&p, index, Fault::Timeout);
-        let first = block_on(deliver(&config, &msg, &p.http, &store, NOW));
+        let first = block_on(deliver(&config, &msg, &p.http, &store, NOW)).delivery;
         if first != Delivery::Sent {
             assert!(
                 matches!(
@@ -2587,7 +2804,7 @@ fn an_outbox_write_whose_answer_was_lost_is_listed_once_after_its_retry() {
             p.advance(10);
             let retried = msg.next_attempt();
             assert_eq!(
-                block_on(deliver(&config, &retried, &p.http, &p, NOW + 10)),
+                block_on(deliver(&config, &retried, &p.http, &p, NOW + 10)).delivery,
                 Delivery::Sent
             );
         }

@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use pwreset_service::Job;
 use pwreset_service::delivery::{FetchedAnswer, TransportError};
 use serde_json::Value;
 
@@ -143,6 +144,20 @@ fn the_password_changed_notice_goes_through_the_queue_too() {
         before,
         "queued, not sent inline"
     );
+    // Queued with what it says, not its words: its delivery writes them.
+    let queued = h.platform.queued_jobs();
+    let [Job::Deliver(notice)] = queued.as_slice() else {
+        panic!("one notice queued: {queued:?}");
+    };
+    let parts = (
+        notice.subject.as_str(),
+        notice.text.as_str(),
+        notice.html.as_str(),
+    );
+    assert_eq!(parts, ("", "", ""));
+    assert!(notice.content.is_some());
+    let body = serde_json::to_string(&queued[0]).unwrap();
+    assert!(body.len() < 512 && !body.contains("html"), "{body}");
     h.platform.http.push_status(503);
     h.drain();
     let notices: Vec<String> = h.platform.http.requests()[before..]
@@ -159,6 +174,66 @@ fn the_password_changed_notice_goes_through_the_queue_too() {
         ["Your password was changed", "Your password was changed"]
     );
     assert_eq!(h.platform.sent_ids().len(), 2, "the code and the notice");
+}
+
+#[test]
+fn an_operator_template_that_fails_at_delivery_is_logged_and_the_built_in_one_is_sent() {
+    // Ten loops over the accounts, one in another: 1,024 turns over the start-up check's two
+    // sample accounts, a million over four, far more than a rendering's fuel.
+    let html = format!(
+        "{}{}<p>{{{{ t.intro }}}}</p>",
+        "{% for a in links %}".repeat(10),
+        "{% endfor %}".repeat(10)
+    );
+    let templates = serde_json::json!({ "en": { "reset_links": { "html": html } } }).to_string();
+    let h = Harness::with(&[
+        ("EMAIL_PROVIDER", "resend"),
+        ("EMAIL_API_KEY", "re_TestKey0123456789"),
+        ("EMAIL_FROM", "Acme <no-reply@acme.test>"),
+        ("EMAIL_BASE_URL", "http://127.0.0.1:1"),
+        ("MESSAGE_TEMPLATES", &templates),
+    ]);
+    for name in ["ann", "bob", "cat", "dan"] {
+        h.create_user(name, "family@example.com", None);
+    }
+    assert_eq!(h.forgot_email("family@example.com").status, 200);
+    h.drain();
+    let requests = h.platform.http.requests();
+    assert_eq!(requests.len(), 1, "one message for the shared address");
+    let body: Value = serde_json::from_str(&requests[0].body).unwrap();
+    let (text, html) = (
+        body["text"].as_str().unwrap(),
+        body["html"].as_str().unwrap(),
+    );
+    let tokens: Vec<&str> = text
+        .split(&format!("{PUBLIC_URL}/reset?token="))
+        .skip(1)
+        .map(|rest| &rest[..64])
+        .collect();
+    assert_eq!(tokens.len(), 4, "{text}");
+    // The built-in HTML, every link in it.
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    for token in &tokens {
+        assert!(html.contains(token));
+    }
+    // The log says which template failed and why, and nothing of the message.
+    let logs = h.platform.logs();
+    let fallbacks: Vec<Value> = logs
+        .iter()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line.get("template_fallback").is_some())
+        .collect();
+    assert_eq!(fallbacks.len(), 1, "{logs:?}");
+    assert_eq!(fallbacks[0]["event"], "delivery_sent");
+    assert_eq!(
+        fallbacks[0]["template_fallback"],
+        serde_json::json!(["en.reset_links.html: engine ran out of fuel (line 1)"])
+    );
+    for line in &logs {
+        for secret in tokens.iter().copied().chain(["family@", "/reset?"]) {
+            assert!(!line.contains(secret), "{secret} in {line}");
+        }
+    }
 }
 
 fn admin_dead_letters() -> pwreset_service::Request {

@@ -76,6 +76,14 @@ pub const TEXT_AS_HTML: &str = "text.html";
 /// more than any built-in template needs.
 pub const FUEL: u64 = 200_000;
 
+/// The most bytes an operator's template may write (a text or an HTML body, or a subject before
+/// it is made one line): more is a failure, and the built-in template writes that part instead.
+pub const MAX_PART_BYTES: usize = 256 * 1024;
+
+/// The most characters an operator's subject may have once made one line: RFC 5322's limit of a
+/// line. A longer one is a failure, and the built-in subject is used.
+pub const MAX_SUBJECT_CHARS: usize = 998;
+
 /// The variables every template of an e-mail is given: its language's tag, its subject (in a
 /// subject template, the built-in one), the brand (`none` where unset) and its words.
 pub const COMMON_VARIABLES: [&str; 8] = [
@@ -360,7 +368,7 @@ fn parse_overrides(text: &str) -> Result<MessageTemplates, Vec<String>> {
                     Some(source) if !source.trim().is_empty() => {
                         let name = override_name(locale, kind, part);
                         sources.insert(name.clone(), source.to_owned());
-                        entries.push((name, locale, vocabulary));
+                        entries.push((name, locale, part, vocabulary));
                     }
                     _ => problems.push(format!(
                         ": {tag}.{kind}.{field} must be a template, a non-empty string"
@@ -371,14 +379,14 @@ fn parse_overrides(text: &str) -> Result<MessageTemplates, Vec<String>> {
     }
     let mut env = environment();
     let mut compiled = Vec::new();
-    for (name, locale, vocabulary) in entries {
+    for (name, locale, part, vocabulary) in entries {
         match env.add_template_owned(name.clone(), sources[&name].clone()) {
-            Ok(()) => compiled.push((name, locale, vocabulary)),
+            Ok(()) => compiled.push((name, locale, part, vocabulary)),
             Err(error) => problems.push(format!(": {name}: {}", describe(&error, &name))),
         }
     }
-    for (name, locale, vocabulary) in &compiled {
-        if let Some(problem) = check(&env, name, *locale, vocabulary) {
+    for (name, locale, part, vocabulary) in &compiled {
+        if let Some(problem) = check(&env, name, *locale, *part, vocabulary) {
             problems.push(format!(": {name}{problem}"));
         }
     }
@@ -391,12 +399,14 @@ fn parse_overrides(text: &str) -> Result<MessageTemplates, Vec<String>> {
     })
 }
 
-/// What is wrong with the operator's template `name` of `vocabulary`'s kind, if anything: a
-/// variable its kind is not given, or a rendering that fails or writes nothing.
+/// What is wrong with the operator's template `name` of `vocabulary`'s kind, writing `part`, if
+/// anything: a variable its kind is not given, or a rendering that fails, writes nothing or
+/// writes too much ([`MAX_PART_BYTES`], [`MAX_SUBJECT_CHARS`]).
 fn check(
     env: &Environment<'static>,
     name: &str,
     locale: Locale,
+    part: Part,
     vocabulary: &KindVocabulary,
 ) -> Option<String> {
     let template = env.get_template(name).ok()?;
@@ -429,15 +439,113 @@ fn check(
     };
     for branding in [branding, Branding::default()] {
         let context = sample_context(&branding, locale, vocabulary);
-        match template.render(context) {
+        match render_within(env, name, context, Some(MAX_PART_BYTES)) {
             Ok(written) if written.trim().is_empty() => {
                 return Some(" writes nothing; leave it out to keep the built-in one".to_owned());
             }
+            Ok(written) if part == Part::Subject && too_long_a_subject(&written) => {
+                return Some(format!(
+                    " writes a subject of more than {MAX_SUBJECT_CHARS} characters"
+                ));
+            }
             Ok(_) => {}
-            Err(error) => return Some(format!(" does not render: {}", describe(&error, name))),
+            Err(RenderFailure::TooLong) => {
+                return Some(format!(" writes more than {} KiB", MAX_PART_BYTES / 1024));
+            }
+            Err(RenderFailure::Error(error)) => {
+                return Some(format!(" does not render: {}", describe(&error, name)));
+            }
         }
     }
     None
+}
+
+/// Whether `written`, made one line ([`one_line`]), is longer than [`MAX_SUBJECT_CHARS`].
+pub(crate) fn too_long_a_subject(written: &str) -> bool {
+    one_line(written).chars().count() > MAX_SUBJECT_CHARS
+}
+
+/// `text` as a subject line: every run of white space and control characters one space, the
+/// ends trimmed.
+pub(crate) fn one_line(text: &str) -> String {
+    let spaced: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Why a rendering gave nothing to use.
+#[derive(Debug)]
+pub(crate) enum RenderFailure {
+    /// The template language's error: the template is missing, or failed as it ran (out of
+    /// fuel, an invalid operation …).
+    Error(Error),
+    /// It wrote more than its limit; the rendering stopped there.
+    TooLong,
+}
+
+impl RenderFailure {
+    /// The failure of template `name` in one line, without any value the template was given or
+    /// wrote (they may hold a code or link): the error's kind and where it happened (`engine ran
+    /// out of fuel (line 3)`), or the limit it went over.
+    pub(crate) fn without_values(&self, name: &str) -> String {
+        match self {
+            RenderFailure::Error(error) => {
+                let root = root_cause(error);
+                one_line(&format!("{}{}", root.kind(), location(root, name)))
+            }
+            RenderFailure::TooLong => format!("wrote more than {} KiB", MAX_PART_BYTES / 1024),
+        }
+    }
+}
+
+/// Renders the template `name` of `env` with `context`, writing at most `limit` bytes when there
+/// is a limit: what it wrote, or why it failed. The rendering stops as soon as it would go over
+/// the limit, so its output never fills memory (minijinja's fuel bounds its work, not the size of
+/// what it writes).
+pub(crate) fn render_within(
+    env: &Environment<'_>,
+    name: &str,
+    context: Value,
+    limit: Option<usize>,
+) -> Result<String, RenderFailure> {
+    let template = env.get_template(name).map_err(RenderFailure::Error)?;
+    let mut out = Bounded {
+        written: Vec::new(),
+        limit: limit.unwrap_or(usize::MAX),
+        over: false,
+    };
+    let rendered = template.render_captured_to(context, &mut out).map(drop);
+    if out.over {
+        return Err(RenderFailure::TooLong);
+    }
+    rendered.map_err(RenderFailure::Error)?;
+    // The template language writes whole strings, and a refused one is left out whole.
+    Ok(String::from_utf8(out.written)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned()))
+}
+
+/// A buffer that refuses any write that would take it over `limit` bytes.
+struct Bounded {
+    written: Vec<u8>,
+    limit: usize,
+    over: bool,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.written.len().saturating_add(bytes.len()) > self.limit {
+            self.over = true;
+            return Err(std::io::Error::other("over the limit"));
+        }
+        self.written.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Whether a variable a template reads (`code`, `t.intro`, `brand_name.upper`) is one its kind
@@ -511,29 +619,36 @@ pub fn context(
 /// An error of the template language, in one clean line: what went wrong where it went wrong
 /// (an error in an included or extended template, not the include's own), and where.
 pub fn describe(error: &Error, name: &str) -> String {
+    let root = root_cause(error);
+    let mut out = root.kind().to_string();
+    if let Some(detail) = root.detail() {
+        out.push_str(": ");
+        out.push_str(detail);
+    }
+    out.push_str(&location(root, name));
+    one_line(&out)
+}
+
+/// The error under `error`'s causes: where it went wrong (an included or extended template's
+/// error, not the include's own).
+fn root_cause(error: &Error) -> &Error {
     let mut root = error;
     while let Some(cause) =
         std::error::Error::source(root).and_then(|cause| cause.downcast_ref::<Error>())
     {
         root = cause;
     }
-    let mut out = root.kind().to_string();
-    if let Some(detail) = root.detail() {
-        out.push_str(": ");
-        out.push_str(detail);
-    }
+    root
+}
+
+/// Where `root` happened, seen from template `name`: ` (line 3)`, ` (in layout.html, line 9)`,
+/// or nothing when it does not say.
+fn location(root: &Error, name: &str) -> String {
     match (root.name(), root.line()) {
-        (Some(other), Some(line)) if other != name => {
-            out.push_str(&format!(" (in {other}, line {line})"));
-        }
-        (_, Some(line)) => out.push_str(&format!(" (line {line})")),
-        _ => {}
+        (Some(other), Some(line)) if other != name => format!(" (in {other}, line {line})"),
+        (_, Some(line)) => format!(" (line {line})"),
+        _ => String::new(),
     }
-    let spaced: String = out
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `"value"`, at most 32 characters of it.
@@ -592,6 +707,34 @@ mod tests {
                 assert!(!COMMON_VARIABLES.contains(variable));
             }
         }
+    }
+
+    #[test]
+    fn a_failure_at_delivery_is_told_without_the_values_and_output_stops_at_its_limit() {
+        let mut env = environment();
+        env.add_template_owned("en.reset_code.text", "Code:\n{% include code %}")
+            .unwrap();
+        env.add_template_owned("en.reset_code.html", "{{ code }}{{ code }}{{ code }}")
+            .unwrap();
+        let context = || Value::from(BTreeMap::from([("code", Value::from("482913"))]));
+        let Err(failure) = render_within(&env, "en.reset_code.text", context(), None) else {
+            panic!("rendered");
+        };
+        // The template language's own account names the value; ours does not.
+        let RenderFailure::Error(error) = &failure else {
+            panic!("{failure:?}");
+        };
+        assert!(describe(error, "en.reset_code.text").contains("482913"));
+        assert_eq!(
+            failure.without_values("en.reset_code.text"),
+            "template not found (line 2)"
+        );
+        let within = render_within(&env, "en.reset_code.html", context(), Some(18));
+        assert_eq!(within.unwrap(), "482913".repeat(3));
+        let over = render_within(&env, "en.reset_code.html", context(), Some(17));
+        assert!(matches!(over, Err(RenderFailure::TooLong)), "{over:?}");
+        let over = over.unwrap_err().without_values("en.reset_code.html");
+        assert_eq!(over, "wrote more than 256 KiB");
     }
 
     #[test]

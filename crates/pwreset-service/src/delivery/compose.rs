@@ -1,5 +1,10 @@
-//! From "what to tell the user" to a ready [`OutgoingMessage`]: an SMS from the catalog's text,
-//! an e-mail through its templates (subject, plain text and HTML) with the brand.
+//! From "what to tell the user" to an [`OutgoingMessage`]. The flows queue a message unwritten
+//! ([`unwritten`]): what it says (its content) and for whom, no subject, text or HTML, so that a
+//! queue job stays small. Its delivery writes it once ([`written_with`]) with the configured brand
+//! and templates: an SMS from the catalog's text, an e-mail through its templates (subject, plain
+//! text and HTML). An operator's template that fails there, or writes more than
+//! [`MAX_PART_BYTES`] (a subject more than [`MAX_SUBJECT_CHARS`]), gives way to the built-in one,
+//! and the delivery reports it ([`TemplateFallback`]).
 
 use std::collections::BTreeMap;
 
@@ -8,26 +13,17 @@ use minijinja::Value;
 use super::catalog::{Catalog, Texts, catalog, fill};
 use super::text::plain_label;
 use crate::config::branding::Branding;
-use crate::config::templates::{self, MessageSettings, Part, TEXT_AS_HTML};
+use crate::config::templates::{
+    self, MAX_PART_BYTES, MAX_SUBJECT_CHARS, MessageSettings, Part, TEXT_AS_HTML, one_line,
+    too_long_a_subject,
+};
 use crate::model::locale::Locale;
 pub use crate::model::message::MessageKind;
 use crate::model::message::{Channel, MessageContent, OutgoingMessage};
 
-/// Composes a message in English. See [`compose_in`].
+/// A message in English, written at once with the built-in templates and no brand: for tests
+/// and examples. See [`compose_with`]; the flows queue [`unwritten`] messages.
 pub fn compose(
-    kind: MessageKind,
-    channel: Channel,
-    to: impl Into<String>,
-    id: impl Into<String>,
-    now_secs: u64,
-) -> OutgoingMessage {
-    compose_in(Locale::En, kind, channel, to, id, now_secs)
-}
-
-/// Composes a message in `locale` in the built-in templates without a brand; its delivery
-/// writes it again with the configured ones ([`written_with`]). See [`compose_with`].
-pub fn compose_in(
-    locale: Locale,
     kind: MessageKind,
     channel: Channel,
     to: impl Into<String>,
@@ -36,7 +32,7 @@ pub fn compose_in(
 ) -> OutgoingMessage {
     compose_with(
         &MessageSettings::default(),
-        locale,
+        Locale::En,
         kind,
         channel,
         to,
@@ -45,12 +41,11 @@ pub fn compose_in(
     )
 }
 
-/// Composes a message in `locale` as `settings` write it: subject (empty for SMS), text, HTML
-/// (empty for SMS), and the `code` or `link` field for the dev outbox (for several accounts'
-/// links, `link` is the first one; the text lists all). It keeps its content, so that its
-/// delivery can write it again.
-pub fn compose_with(
-    settings: &MessageSettings,
+/// The message to queue: its content (`kind` in `locale`), recipient and id, and the `code` or
+/// `link` field for the dev outbox (for several accounts' links, `link` is the first one), with
+/// an empty subject, text and HTML. Its delivery writes it, once, with the configured brand and
+/// templates ([`written_with`]).
+pub fn unwritten(
     locale: Locale,
     kind: MessageKind,
     channel: Channel,
@@ -64,51 +59,95 @@ pub fn compose_with(
         MessageKind::ResetLinks { links, .. } => (links.first().map(|(_, l)| l.clone()), None),
         MessageKind::PasswordChanged => (None, None),
     };
-    let content = MessageContent { locale, kind };
-    let written = write(settings, channel, &content);
     OutgoingMessage {
         id: id.into(),
         channel,
         to: to.into(),
-        subject: written.subject,
-        text: written.text,
-        html: written.html,
+        subject: String::new(),
+        text: String::new(),
+        html: String::new(),
         link,
         code,
         created_at: now_secs,
         attempt: 0,
         about: None,
-        content: Some(content),
+        content: Some(MessageContent { locale, kind }),
     }
 }
 
-/// `msg` as `settings` write it, to deliver: written again from its content; an e-mail queued
-/// before messages kept one keeps its subject and text, and without HTML gets the HTML of its
-/// text (its paragraphs in the layout, in the language its subject is in).
-pub fn written_with(settings: &MessageSettings, msg: &OutgoingMessage) -> OutgoingMessage {
+/// The message of [`unwritten`], written at once as `settings` write it: subject (empty for
+/// SMS), text, HTML (empty for SMS). For `GET /dev/messages`' preview, and tests; a template that
+/// fails falls back as in [`written_with`], unreported.
+pub fn compose_with(
+    settings: &MessageSettings,
+    locale: Locale,
+    kind: MessageKind,
+    channel: Channel,
+    to: impl Into<String>,
+    id: impl Into<String>,
+    now_secs: u64,
+) -> OutgoingMessage {
+    let msg = unwritten(locale, kind, channel, to, id, now_secs);
+    written_with(settings, &msg).0
+}
+
+/// An operator's template (`MESSAGE_TEMPLATES`) that could not write its part of an e-mail, which
+/// the built-in template wrote instead; or, should it ever happen, a built-in template that could
+/// not, its part then left empty. Shown as `name: reason`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateFallback {
+    /// The template's name: `de.reset_link.html` for an operator's, `reset_link.html` for a
+    /// built-in one.
+    pub template: String,
+    /// Why, with no value it was given or wrote (they hold the code or link): the template
+    /// language's kind of error and where (`engine ran out of fuel (line 3)`), `wrote more than
+    /// 256 KiB`, `wrote a subject of more than 998 characters` or `wrote nothing`.
+    pub reason: String,
+}
+
+impl std::fmt::Display for TemplateFallback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.template, self.reason)
+    }
+}
+
+/// `msg` as `settings` write it, to deliver, and the templates that failed as it was written:
+/// written from its content; a message queued before messages kept one keeps its subject and
+/// text, and an e-mail of those without HTML gets the HTML of its text (its paragraphs in the
+/// layout, in the language its subject is in).
+pub fn written_with(
+    settings: &MessageSettings,
+    msg: &OutgoingMessage,
+) -> (OutgoingMessage, Vec<TemplateFallback>) {
     match &msg.content {
         Some(content) => {
             let written = write(settings, msg.channel, content);
-            OutgoingMessage {
+            let msg = OutgoingMessage {
                 subject: written.subject,
                 text: written.text,
                 html: written.html,
                 ..msg.clone()
-            }
+            };
+            (msg, written.fallbacks)
         }
-        None if msg.channel == Channel::Email && msg.html.is_empty() => OutgoingMessage {
-            html: html_of_text(&settings.branding, &msg.subject, &msg.text),
-            ..msg.clone()
-        },
-        None => msg.clone(),
+        None if msg.channel == Channel::Email && msg.html.is_empty() => {
+            let (html, failed) = html_of_text(&settings.branding, &msg.subject, &msg.text);
+            let msg = OutgoingMessage {
+                html,
+                ..msg.clone()
+            };
+            (msg, failed.into_iter().collect())
+        }
+        None => (msg.clone(), Vec::new()),
     }
 }
 
-/// A message's three parts, as written.
+/// A message's three parts, as written, and the templates that failed on the way.
 struct Written {
     subject: String,
     text: String,
     html: String,
+    fallbacks: Vec<TemplateFallback>,
 }
 
 /// Writes `content` for `channel`: an SMS from the catalog, an e-mail through its templates.
@@ -119,6 +158,7 @@ fn write(settings: &MessageSettings, channel: Channel, content: &MessageContent)
             subject: String::new(),
             text: sms_text(catalog, &content.kind),
             html: String::new(),
+            fallbacks: Vec::new(),
         },
         Channel::Email => write_email(settings, catalog, content),
     }
@@ -221,8 +261,10 @@ fn email_fill(
     (words, values)
 }
 
-/// An e-mail: its subject, text and HTML, each from the operator's template where there is one
-/// (falling back to the built-in one should it fail), else from the built-in one.
+/// An e-mail: its subject, text and HTML, each from the operator's template where there is one,
+/// else from the built-in one. An operator's template that fails, writes nothing or writes too
+/// much ([`MAX_PART_BYTES`], [`MAX_SUBJECT_CHARS`]) gives way to the built-in one and is listed
+/// in `fallbacks`.
 fn write_email(settings: &MessageSettings, catalog: &Catalog, content: &MessageContent) -> Written {
     let MessageSettings {
         branding,
@@ -233,47 +275,73 @@ fn write_email(settings: &MessageSettings, catalog: &Catalog, content: &MessageC
     let (words, values) = email_fill(branding, catalog, &content.kind);
     let built_in_subject = words.get("subject").cloned().unwrap_or_default();
     let env = templates.environment();
-    let render = |name: &str, subject: &str| {
+    let render = |name: &str, subject: &str, limit: Option<usize>| {
         let context = templates::context(branding, locale, subject, words.clone(), values.clone());
-        env.get_template(name)
-            .and_then(|template| template.render(context))
-            .ok()
-            .filter(|written| !written.trim().is_empty())
+        templates::render_within(env, name, context, limit)
     };
-    let subject = templates
-        .template_name(locale, kind, Part::Subject)
-        .and_then(|name| render(&name, &built_in_subject))
-        .map(|subject| one_line(&subject))
-        .filter(|subject| !subject.is_empty())
-        .unwrap_or(built_in_subject);
-    let body = |part: Part, built_in: String| {
-        templates
+    let mut fallbacks = Vec::new();
+    let mut failed = |template: String, reason: String| {
+        fallbacks.push(TemplateFallback { template, reason });
+    };
+    let subject = match templates.template_name(locale, kind, Part::Subject) {
+        None => built_in_subject,
+        Some(name) => match render(&name, &built_in_subject, Some(MAX_PART_BYTES)) {
+            Ok(written) if too_long_a_subject(&written) => {
+                let reason = format!("wrote a subject of more than {MAX_SUBJECT_CHARS} characters");
+                failed(name, reason);
+                built_in_subject
+            }
+            Ok(written) => match one_line(&written) {
+                subject if subject.is_empty() => {
+                    failed(name, NOTHING.to_owned());
+                    built_in_subject
+                }
+                subject => subject,
+            },
+            Err(failure) => {
+                failed(name.clone(), failure.without_values(&name));
+                built_in_subject
+            }
+        },
+    };
+    let mut body = |part: Part| {
+        let built_in = format!("{kind}.{}", if part == Part::Html { "html" } else { "txt" });
+        if let Some(name) = templates
             .template_name(locale, kind, part)
             .filter(|name| *name != built_in)
-            .and_then(|name| render(&name, &subject))
-            .or_else(|| render(&built_in, &subject))
-            .unwrap_or_default()
+        {
+            match render(&name, &subject, Some(MAX_PART_BYTES)) {
+                Ok(written) if !written.trim().is_empty() => return written,
+                Ok(_) => failed(name, NOTHING.to_owned()),
+                Err(failure) => failed(name.clone(), failure.without_values(&name)),
+            }
+        }
+        render(&built_in, &subject, None).unwrap_or_else(|failure| {
+            failed(built_in.clone(), failure.without_values(&built_in));
+            String::new()
+        })
     };
+    let text = body(Part::Text);
+    let html = body(Part::Html);
     Written {
-        text: body(Part::Text, format!("{kind}.txt")),
-        html: body(Part::Html, format!("{kind}.html")),
         subject,
+        text,
+        html,
+        fallbacks,
     }
 }
 
-/// `text` as a subject line: every run of white space and control characters one space, the
-/// ends trimmed.
-fn one_line(text: &str) -> String {
-    let spaced: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+/// Why an operator's template that wrote only white space was not used.
+const NOTHING: &str = "wrote nothing";
 
 /// The HTML of an e-mail known only by its subject and text: the text's paragraphs in the
-/// built-in layout, in the language whose catalog has that subject (English when none has).
-fn html_of_text(branding: &Branding, subject: &str, text: &str) -> String {
+/// built-in layout, in the language whose catalog has that subject (English when none has); empty,
+/// and the template reported, should it fail.
+fn html_of_text(
+    branding: &Branding,
+    subject: &str,
+    text: &str,
+) -> (String, Option<TemplateFallback>) {
     let locale = Locale::ALL
         .into_iter()
         .find(|&locale| {
@@ -301,11 +369,15 @@ fn html_of_text(branding: &Branding, subject: &str, text: &str) -> String {
         BTreeMap::new(),
         vec![("paragraphs", Value::from(paragraphs))],
     );
-    crate::config::MessageTemplates::built_in()
-        .environment()
-        .get_template(TEXT_AS_HTML)
-        .and_then(|template| template.render(context))
-        .unwrap_or_default()
+    let built_in = crate::config::MessageTemplates::built_in();
+    match templates::render_within(built_in.environment(), TEXT_AS_HTML, context, None) {
+        Ok(html) => (html, None),
+        Err(failure) => {
+            let reason = failure.without_values(TEXT_AS_HTML);
+            let template = TEXT_AS_HTML.to_owned();
+            (String::new(), Some(TemplateFallback { template, reason }))
+        }
+    }
 }
 
 /// How the `place`-th account of a list is named in a message: its label as [`plain_label`]

@@ -1,6 +1,6 @@
 //! The queue consumer's work for one message: send it once, or say when to try again, or give up.
 
-use super::compose::written_with;
+use super::compose::{TemplateFallback, written_with};
 use super::outcome::retry_delay;
 use super::outcome::{MAX_ATTEMPTS, RetryReason, SendOutcome, classify, classify_transport};
 use super::providers::provider_request;
@@ -47,6 +47,11 @@ impl Delivery {
     /// `delivery_retry`, `delivery_gave_up`), `message_id`, `channel`, `provider`, the masked
     /// `to`, `attempt`, and `delay_seconds`, `reason`, `duplicate_risk` where they apply.
     pub fn log_line(&self, config: &DeliveryConfig, msg: &OutgoingMessage) -> String {
+        self.log_value(config, msg).to_string()
+    }
+
+    /// [`Delivery::log_line`]'s fields.
+    fn log_value(&self, config: &DeliveryConfig, msg: &OutgoingMessage) -> serde_json::Value {
         let event = match self {
             Delivery::Sent => "delivery_sent",
             Delivery::AlreadySent => "delivery_already_sent",
@@ -73,26 +78,68 @@ impl Delivery {
             Delivery::GiveUp { reason } => line["reason"] = reason.as_str().into(),
             Delivery::Sent | Delivery::AlreadySent => {}
         }
+        line
+    }
+}
+
+/// What one call of [`deliver`] came to: the result, and the templates that failed as the
+/// message was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeliveryReport {
+    /// What became of the attempt, and what the queue should do with the message.
+    pub delivery: Delivery,
+    /// The templates that failed (or wrote too much) as the message was written, each with why:
+    /// an operator's, which gave way to the built-in one ([`TemplateFallback`]). Empty when none
+    /// did, and when nothing was written (a redelivery of a message already sent, or a store that
+    /// could not say).
+    pub template_fallbacks: Vec<TemplateFallback>,
+}
+
+impl DeliveryReport {
+    /// Whether the attempt is worth a log line of its own: a retry (which may be a
+    /// `duplicate_risk`), or a template that failed.
+    pub fn worth_a_line(&self) -> bool {
+        matches!(self.delivery, Delivery::RetryLater { .. }) || !self.template_fallbacks.is_empty()
+    }
+
+    /// [`Delivery::log_line`], with `template_fallback` when a template failed: each as
+    /// `name: reason` (`"template_fallback": ["de.reset_link.html: engine ran out of fuel (line
+    /// 2)"]`), never what it was given or wrote.
+    pub fn log_line(&self, config: &DeliveryConfig, msg: &OutgoingMessage) -> String {
+        let mut line = self.delivery.log_value(config, msg);
+        if !self.template_fallbacks.is_empty() {
+            let failed: Vec<String> = self
+                .template_fallbacks
+                .iter()
+                .map(|f| f.to_string())
+                .collect();
+            line["template_fallback"] = failed.into();
+        }
         line.to_string()
     }
 }
 
-/// Delivers `msg` once, written with `config`'s brand and templates ([`written_with`]): skipped
-/// when an earlier attempt delivered it; into the outbox when its channel uses it; else the
-/// provider's request is sent and the answer classified. Success is
+/// Delivers `msg` once, written (this once) with `config`'s brand and templates
+/// ([`written_with`]): skipped when an earlier attempt delivered it; into the outbox when its
+/// channel uses it; else the provider's request is sent and the answer classified. Success is
 /// recorded so a redelivered message is not sent again. A retryable failure gives
-/// [`Delivery::RetryLater`] with backoff, until the [`MAX_ATTEMPTS`]th attempt gives up.
+/// [`Delivery::RetryLater`] with backoff, until the [`MAX_ATTEMPTS`]th attempt gives up. The
+/// report lists the templates that failed as it was written ([`DeliveryReport::log_line`]).
 pub async fn deliver(
     config: &DeliveryConfig,
     msg: &OutgoingMessage,
     http: &impl HttpFetch,
     store: &impl DeliveryStore,
     now_secs: u64,
-) -> Delivery {
+) -> DeliveryReport {
     if let Some(done) = sent_before(store, &msg.id, msg.attempt).await {
-        return done;
+        return DeliveryReport {
+            delivery: done,
+            template_fallbacks: Vec::new(),
+        };
     }
-    let msg = &written_with(&config.messages, msg);
+    let (msg, template_fallbacks) = written_with(&config.messages, msg);
+    let msg = &msg;
     let outcome = match provider_request(config, msg, now_secs) {
         None => match store.outbox_put(msg).await {
             Ok(()) => SendOutcome::Delivered,
@@ -103,7 +150,10 @@ pub async fn deliver(
         },
         Some(request) => send_once(http, &request, now_secs).await,
     };
-    settle(store, &msg.id, msg.attempt, outcome).await
+    DeliveryReport {
+        delivery: settle(store, &msg.id, msg.attempt, outcome).await,
+        template_fallbacks,
+    }
 }
 
 /// Before attempt `attempt` of item `id` (a message or an event): [`Delivery::AlreadySent`] when

@@ -193,7 +193,7 @@ pub async fn commit_password(
         ));
     }
     let notice_id = crate::model::account::new_id().map_err(|e| PlatformError(e.to_string()))?;
-    let notice = delivery::compose_in(
+    let notice = delivery::unwritten(
         form.locale,
         MessageKind::PasswordChanged,
         Channel::Email,

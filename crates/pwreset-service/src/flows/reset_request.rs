@@ -180,7 +180,7 @@ async fn email_code(
         code: code.reveal().to_owned(),
         ttl_minutes: minutes(cfg.lifetimes.code),
     };
-    Ok(Some(delivery::compose_in(
+    Ok(Some(delivery::unwritten(
         locale,
         kind,
         Channel::Email,
@@ -227,7 +227,7 @@ async fn sms_code(
         code: code.reveal().to_owned(),
         ttl_minutes: minutes(cfg.lifetimes.code),
     };
-    Ok(Some(delivery::compose_in(
+    Ok(Some(delivery::unwritten(
         locale,
         kind,
         Channel::Sms,
@@ -331,7 +331,7 @@ async fn email_links(
     } else {
         MessageKind::ResetLinks { links, ttl_minutes }
     };
-    Ok(Some(delivery::compose_in(
+    Ok(Some(delivery::unwritten(
         locale,
         kind,
         Channel::Email,

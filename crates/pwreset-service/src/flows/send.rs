@@ -17,12 +17,13 @@ pub async fn send(
     message: OutgoingMessage,
 ) -> PlatformResult<()> {
     let now = p.now().as_secs();
-    let outcome = delivery::deliver(&cfg.delivery, &message, p, p, now).await;
-    if let Delivery::RetryLater { .. } = outcome {
-        // One line per retry, with `duplicate_risk` when a hidden acceptance may send it twice.
-        p.log(&outcome.log_line(&cfg.delivery, &message));
+    let report = delivery::deliver(&cfg.delivery, &message, p, p, now).await;
+    if report.worth_a_line() {
+        // One line per retry, with `duplicate_risk` when a hidden acceptance may send it twice,
+        // and one for any delivery an operator's template failed in (`template_fallback`).
+        p.log(&report.log_line(&cfg.delivery, &message));
     }
-    match outcome {
+    match report.delivery {
         Delivery::Sent | Delivery::AlreadySent => Ok(()),
         Delivery::RetryLater { delay_seconds, .. } => {
             let next = message.next_attempt();

@@ -37,12 +37,14 @@ pub struct OutgoingMessage {
     pub channel: Channel,
     /// The recipient: an e-mail address, or a phone number in E.164.
     pub to: String,
-    /// The subject line; empty for SMS.
+    /// The subject line; empty for SMS, and while queued (its delivery writes it from
+    /// `content`).
     pub subject: String,
-    /// The plain-text body.
+    /// The plain-text body; empty while queued (its delivery writes it from `content`).
     pub text: String,
-    /// The HTML body of an e-mail; empty for SMS, and for an e-mail queued before messages had
-    /// one (its delivery writes it then, from the text).
+    /// The HTML body of an e-mail; empty for SMS, while queued (its delivery writes it from
+    /// `content`), and for an e-mail queued before messages had one (its delivery writes it then,
+    /// from the text).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub html: String,
     /// The reset link in the text, when it carries one.
@@ -60,9 +62,9 @@ pub struct OutgoingMessage {
     /// `message.dead_lettered` event; `None` for a message of no account. Never sent to a provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub about: Option<MessageAbout>,
-    /// What it says before it is written in words, so that its delivery writes it again with the
-    /// configured brand and templates; `None` for a message queued before. Never sent to a
-    /// provider.
+    /// What it says before it is written in words, so that its delivery writes it, once, with the
+    /// configured brand and templates; `None` for a message queued before messages kept it. Never
+    /// sent to a provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<MessageContent>,
 }

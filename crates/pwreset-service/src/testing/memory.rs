@@ -241,6 +241,15 @@ impl MemoryPlatform {
         self.queue.borrow().len()
     }
 
+    /// The jobs waiting in the queue, in the order they were queued.
+    pub fn queued_jobs(&self) -> Vec<Job> {
+        self.queue
+            .borrow()
+            .iter()
+            .map(|(job, _)| job.clone())
+            .collect()
+    }
+
     /// Jobs handed to the dead-letter queue (and not yet run).
     pub fn dead_letters(&self) -> Vec<Job> {
         self.dead.borrow().clone()

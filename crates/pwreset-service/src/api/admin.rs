@@ -97,12 +97,9 @@ pub async fn create_user(p: &impl Platform, cfg: &ServiceConfig, req: &Request) 
     }
 }
 
+/// `503 service_unavailable` for a platform call that failed for `reason`, logged.
 fn unavailable(p: &impl Platform, reason: &str) -> Response {
-    p.log(&audit::line(
-        "unavailable",
-        p.now(),
-        json!({ "reason": reason }),
-    ));
+    super::log_unavailable(p, reason);
     admin_error(
         503,
         "service_unavailable",

@@ -17,7 +17,6 @@ use super::shapes::request::{BodyError, RequestBody, is_json, parse, read};
 use super::shapes::tokens::{Introspection, IntrospectionRequest, OAuthError};
 use crate::config::{ServiceConfig, TOKEN_AUDIENCE};
 use crate::flows::{self, FlowError};
-use crate::model::audit;
 use crate::model::http::{MAX_BODY_BYTES, Request, Response};
 use crate::ports::{LimitRule, Platform};
 
@@ -126,18 +125,17 @@ fn bad_body(e: &BodyError) -> Response {
     failure(e.status(), "invalid_request", &description)
 }
 
+/// `503 temporarily_unavailable` for a platform call that failed for `reason`.
 fn unavailable(p: &impl Platform, reason: &str) -> Response {
-    p.log(&audit::line(
-        "unavailable",
-        p.now(),
-        json!({ "reason": reason }),
-    ));
-    failure(
-        503,
-        "temporarily_unavailable",
-        "The service is unavailable. Try again shortly.",
+    super::unavailable(
+        p,
+        reason,
+        failure(
+            503,
+            "temporarily_unavailable",
+            "The service is unavailable. Try again shortly.",
+        ),
     )
-    .with_header("retry-after", "5")
 }
 
 /// `POST /oauth/introspect`.

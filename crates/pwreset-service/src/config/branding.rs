@@ -1,4 +1,4 @@
-//! The brand e-mails show (and pages will): `BRAND_NAME`, `BRAND_URL`, `BRAND_LOGO_URL`,
+//! The brand e-mails and the hosted pages show: `BRAND_NAME`, `BRAND_URL`, `BRAND_LOGO_URL`,
 //! `BRAND_COLOR` and `SUPPORT_EMAIL`, read into one [`Branding`].
 
 use super::Kind;
@@ -9,13 +9,14 @@ pub const MAX_BRAND_NAME_CHARS: usize = 64;
 /// The least contrast `BRAND_COLOR` must have with white (WCAG 2's AA for normal text): white
 /// button text on it, and it as link text on white, stay readable.
 pub const MIN_CONTRAST: f64 = 4.5;
-/// `BRAND_COLOR` when unset: a blue with 6.7:1 against white.
+/// `BRAND_COLOR` when unset: a blue with 6.7:1 against white. The pages' stylesheet
+/// (`/assets/reset.css`) has it as its own accent, so a page in it needs no `<style>`.
 pub const DEFAULT_BRAND_COLOR: &str = "#1d4ed8";
 
-/// The brand: what e-mails show of the product, and whom to ask for help.
+/// The brand: what e-mails and pages show of the product, and whom to ask for help.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Branding {
-    /// The product's name (`BRAND_NAME`); `None`: messages name no product.
+    /// The product's name (`BRAND_NAME`); `None`: messages and pages name no product.
     pub name: Option<String>,
     /// The product's site (`BRAND_URL`).
     pub url: Option<String>,

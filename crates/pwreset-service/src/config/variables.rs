@@ -483,32 +483,32 @@ pub const VARIABLES: &[Variable] = &[
         Kind::Text {
             max: super::branding::MAX_BRAND_NAME_CHARS,
         },
-        "the product's name on e-mails, also the logo's alt text (unset: e-mails name none)",
+        "the product's name on e-mails and the hosted pages' header, also the logo's alt text (unset: none is named)",
     ),
     Variable::new(
         "BRAND_URL",
         Branding,
         Kind::Url(UrlKind::Endpoint),
-        "the product's site, linked from the e-mails' logo and signature",
+        "the product's site, linked from the e-mails' logo and signature and the pages' header",
     ),
     Variable::new(
         "BRAND_LOGO_URL",
         Branding,
         Kind::Url(UrlKind::Endpoint),
-        "the logo image atop every e-mail (needs BRAND_NAME, its alt text)",
+        "the logo image atop every e-mail and hosted page (needs BRAND_NAME, its alt text)",
     ),
     Variable::new(
         "BRAND_COLOR",
         Branding,
         Kind::Color,
-        "the e-mails' accent and button colour, #rgb or #rrggbb, at least 4.5:1 against white",
+        "the e-mails' and pages' accent and button colour, #rgb or #rrggbb, at least 4.5:1 against white",
     )
     .default(super::branding::DEFAULT_BRAND_COLOR),
     Variable::new(
         "SUPPORT_EMAIL",
         Branding,
         Kind::EmailAddress,
-        "the address the messages' \"contact support\" names (unset: they name none)",
+        "the address the messages' \"contact support\" and the pages' help line name (unset: none is named)",
     ),
     Variable::new(
         "MESSAGE_TEMPLATES",

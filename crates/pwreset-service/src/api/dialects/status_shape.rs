@@ -1,13 +1,11 @@
 //! How dialects A and B fail, in the shape they share ([`FailResponse`]): a bad body, and each
 //! way a flow can refuse, in the requester's language ([`texts`](super::texts)).
 
-use serde_json::json;
-
 use super::texts::{body_message, tr};
+use crate::api;
 use crate::api::shapes::request::BodyError;
 use crate::api::shapes::status::{FailItem, FailResponse};
 use crate::flows::FlowError;
-use crate::model::audit;
 use crate::model::http::Response;
 use crate::model::locale::Locale;
 use crate::ports::{Clock, Logger};
@@ -93,12 +91,9 @@ pub fn flow_failure(
                 say("A valid access token is required."),
             )],
         ),
-        FlowError::Unavailable(e) => {
-            log.log(&audit::line(
-                "unavailable",
-                log.now(),
-                json!({ "reason": e.0 }),
-            ));
+        FlowError::Unavailable(e) => api::unavailable(
+            log,
+            &e.0,
             fail(
                 503,
                 say("The service is unavailable. Try again shortly."),
@@ -107,9 +102,8 @@ pub fn flow_failure(
                     "service_unavailable",
                     say("The service is unavailable."),
                 )],
-            )
-            .with_header("retry-after", "5")
-        }
+            ),
+        ),
         FlowError::ChangeUnderWay { retry_after } => {
             let message = say("A password change of this account is under way. Try again shortly.");
             fail(

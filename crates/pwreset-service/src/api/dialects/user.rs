@@ -9,8 +9,6 @@
 //!
 //! Errors: [`UserErrorResponse`].
 
-use serde_json::json;
-
 use super::texts::{body_message, tr, user_body_description};
 use crate::api::shapes::request::{BodyError, read};
 use crate::api::shapes::user::{
@@ -108,20 +106,16 @@ fn failure(p: &impl Platform, e: FlowError, locale: Locale) -> Response {
                 .map(|v| UserErrorItem::new(&v.field, &v.message))
                 .collect(),
         ),
-        FlowError::Unavailable(e) => {
-            p.log(&crate::model::audit::line(
-                "unavailable",
-                p.now(),
-                json!({ "reason": e.0 }),
-            ));
+        FlowError::Unavailable(e) => crate::api::unavailable(
+            p,
+            &e.0,
             one(
                 503,
                 UserErrorType::ServiceUnavailable,
                 "request",
                 say("The service is unavailable. Try again shortly."),
-            )
-            .with_header("retry-after", "5")
-        }
+            ),
+        ),
         FlowError::ChangeUnderWay { retry_after } => one(
             503,
             UserErrorType::ServiceUnavailable,

@@ -31,7 +31,9 @@ pub(crate) mod texts;
 
 use serde_json::json;
 
-use crate::api::pages::html_response as html;
+use crate::api;
+use crate::api::pages::brand::PageBrand;
+use crate::api::pages::html_response;
 use crate::api::reset_page::texts::{PageTexts, texts as chrome_texts};
 use crate::config::ServiceConfig;
 use crate::flows::{self, FlowError};
@@ -62,12 +64,26 @@ fn words(req: &Request) -> (&'static PageTexts, &'static ForgotTexts) {
     (chrome_texts(locale), texts(locale))
 }
 
-/// A one-message page.
-fn message(req: &Request, status: u16, title: &str, body: &str) -> Response {
+/// An HTML answer with the pages' security headers and `csp` with what `brand` adds to it.
+fn html(status: u16, body: String, brand: &PageBrand<'_>, csp: &'static str) -> Response {
+    html_response(status, body, &brand.policy(csp))
+}
+
+/// A one-message page, with a link back to the form when `back` is set.
+fn message(
+    cfg: &ServiceConfig,
+    req: &Request,
+    status: u16,
+    title: &str,
+    body: &str,
+    back: Option<&ForgotTexts>,
+) -> Response {
     let (chrome, _) = words(req);
+    let brand = PageBrand::of(&cfg.branding);
     html(
         status,
-        render::message(chrome, title, body, None),
+        render::message(chrome, &brand, title, body, back),
+        &brand,
         CONTENT_SECURITY_POLICY,
     )
 }
@@ -75,6 +91,7 @@ fn message(req: &Request, status: u16, title: &str, body: &str) -> Response {
 /// The form, with Turnstile's widget and policy when it is on.
 fn form_page(cfg: &ServiceConfig, req: &Request, status: u16, view: FormView<'_>) -> Response {
     let (chrome, t) = words(req);
+    let brand = PageBrand::of(&cfg.branding);
     let site_key = cfg.turnstile.as_ref().map(|c| c.site_key.as_str());
     let csp = if site_key.is_some() {
         TURNSTILE_CONTENT_SECURITY_POLICY
@@ -82,7 +99,7 @@ fn form_page(cfg: &ServiceConfig, req: &Request, status: u16, view: FormView<'_>
         CONTENT_SECURITY_POLICY
     };
     let view = FormView { site_key, ..view };
-    html(status, render::form(chrome, t, &view), csp)
+    html(status, render::form(chrome, &brand, t, &view), &brand, csp)
 }
 
 /// Whether `req` may be a submission of the page's own form: no `Origin` (not a browser's
@@ -117,11 +134,20 @@ pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Re
             p.now(),
             json!({ "route": FORGOT_PAGE_PATH }),
         ));
-        return message(req, 403, t.forbidden_title, t.forbidden_body);
+        return message(cfg, req, 403, t.forbidden_title, t.forbidden_body, None);
     }
     let submission = match Submission::parse(req) {
         Ok(submission) => submission,
-        Err(e) => return message(req, e.status(), t.bad_form_title, t.bad_form_body),
+        Err(e) => {
+            return message(
+                cfg,
+                req,
+                e.status(),
+                t.bad_form_title,
+                t.bad_form_body,
+                None,
+            );
+        }
     };
     if submission.is_empty() {
         let view = FormView {
@@ -152,13 +178,9 @@ pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Re
         Ask::Nothing { key } => flows::request_limits(p, cfg, &key, &req.client_ip).await,
     };
     match asked {
-        Ok(()) => {
-            let (chrome, _) = words(req);
-            let page = render::message(chrome, t.sent_title, t.sent_body, Some(t));
-            html(200, page, CONTENT_SECURITY_POLICY)
-        }
+        Ok(()) => message(cfg, req, 200, t.sent_title, t.sent_body, Some(t)),
         Err(FlowError::RateLimited { retry_after }) => {
-            message(req, 429, t.limited_title, t.limited_body)
+            message(cfg, req, 429, t.limited_title, t.limited_body, None)
                 .with_header("retry-after", retry_after.to_string())
         }
         Err(e) => {
@@ -167,13 +189,11 @@ pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Re
                 FlowError::Unavailable(e) => e.0,
                 _ => "unexpected refusal".to_owned(),
             };
-            p.log(&audit::line(
-                "unavailable",
-                p.now(),
-                json!({ "reason": reason }),
-            ));
-            message(req, 503, t.unavailable_title, t.unavailable_body)
-                .with_header("retry-after", "5")
+            api::unavailable(
+                p,
+                &reason,
+                message(cfg, req, 503, t.unavailable_title, t.unavailable_body, None),
+            )
         }
     }
 }

@@ -1,10 +1,12 @@
 //! The forgot page's HTML: the form (with an error, and the Turnstile widget when it is on) and
 //! the one-message pages (the answer, limits, failures). The reset page's look
-//! (`/assets/reset.css`) and its chrome; no script of its own and nothing inline: without
-//! JavaScript the form works as it is, and Turnstile's own script is the only one it ever loads.
+//! (`/assets/reset.css`), its chrome and its brand ([`PageBrand`]); no script of its own and
+//! nothing inline but the brand's accent: without JavaScript the form works as it is, and
+//! Turnstile's own script is the only one it ever loads.
 
 use super::form::IDENTIFIER_FIELD;
 use super::texts::ForgotTexts;
+use crate::api::pages::brand::PageBrand;
 use crate::api::pages::html::Html;
 use crate::api::pages::layout::{self, Head, Script};
 use crate::api::reset_page::texts::PageTexts;
@@ -36,8 +38,14 @@ fn head(turnstile: bool) -> Head {
 }
 
 /// A page with a heading, one paragraph and, when `back` is set, a link back to the form.
-pub fn message(chrome: &PageTexts, title: &str, body: &str, back: Option<&ForgotTexts>) -> String {
-    layout::message(chrome.lang, title, body, head(false), |page| {
+pub fn message(
+    chrome: &PageTexts,
+    brand: &PageBrand<'_>,
+    title: &str,
+    body: &str,
+    back: Option<&ForgotTexts>,
+) -> String {
+    layout::message(chrome.frame(brand), title, body, head(false), |page| {
         if let Some(t) = back {
             page.raw("<p><a href=\"")
                 .text(FORGOT_PAGE_PATH)
@@ -49,11 +57,17 @@ pub fn message(chrome: &PageTexts, title: &str, body: &str, back: Option<&Forgot
 }
 
 /// The form.
-pub fn form(chrome: &PageTexts, t: &ForgotTexts, view: &FormView<'_>) -> String {
+pub fn form(
+    chrome: &PageTexts,
+    brand: &PageBrand<'_>,
+    t: &ForgotTexts,
+    view: &FormView<'_>,
+) -> String {
     let mut page = Html::new();
     let error_prefix = view.error.is_some().then_some(chrome.error_prefix);
     let head = head(view.site_key.is_some());
-    layout::start(&mut page, chrome.lang, error_prefix, t.form_title, head);
+    let frame = chrome.frame(brand);
+    layout::start(&mut page, frame, error_prefix, t.form_title, head);
     page.raw("<h1>").text(t.form_title).raw("</h1>\n");
 
     if let Some(error) = view.error {
@@ -114,6 +128,6 @@ pub fn form(chrome: &PageTexts, t: &ForgotTexts, view: &FormView<'_>) -> String 
     page.raw("<button type=\"submit\" class=\"submit\">")
         .text(t.submit)
         .raw("</button>\n</form>\n");
-    layout::end(&mut page);
+    layout::end(&mut page, frame);
     page.finish()
 }

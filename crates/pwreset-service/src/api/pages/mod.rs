@@ -1,9 +1,10 @@
 //! What the hosted pages (the reset page, [`crate::api::reset_page`], and the forgot page,
 //! [`crate::api::forgot_page`]) share: writing HTML safely ([`html`]), the document's start and
-//! end ([`layout`]), the HTML answer with its security headers ([`html_response`]), reading a
-//! URL-encoded form ([`form`]) and picking a page's texts by `Accept-Language` ([`texts`]). Each
-//! page keeps its own words and rendering.
+//! end ([`layout`]) with the brand ([`brand`]), the HTML answer with its security headers
+//! ([`html_response`]), reading a URL-encoded form ([`form`]) and picking a page's texts by
+//! `Accept-Language` ([`texts`]). Each page keeps its own words and rendering.
 
+pub(crate) mod brand;
 pub(crate) mod form;
 pub mod html;
 pub(crate) mod layout;

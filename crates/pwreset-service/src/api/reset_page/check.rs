@@ -9,20 +9,16 @@
 //! `retry-after`, `503`. Neither the token nor a password is ever written to an answer or a log
 //! line.
 
-use serde_json::json;
-
 use super::form::Link;
+use super::with_link;
 use crate::api::shapes::plain::PlainError;
 use crate::api::shapes::request::read;
 use crate::api::shapes::reset_check::{CheckResult, ResetCheckRequest};
+use crate::api::{self, RETRY_AFTER_UNAVAILABLE};
 use crate::config::ServiceConfig;
 use crate::flows::{self, FlowError};
-use crate::model::audit;
 use crate::model::http::{Request, Response};
 use crate::ports::Platform;
-
-/// Seconds a caller waits after a failed platform call.
-const RETRY_AFTER_UNAVAILABLE: &str = "5";
 
 /// An answer in the plain error shape.
 fn plain(status: u16, code: &str, message: &str, field: Option<&str>) -> Response {
@@ -40,14 +36,14 @@ pub async fn check(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Res
         user: body.user,
     };
     // Judged as the submit of this link would be: its policy, the page's fields.
-    let form = link.password_form(cfg, &body.password, body.confirm.as_deref(), req.locale());
-    let verdict = flows::check_with_link(
+    let verdict = with_link(
+        flows::check_with_link,
         p,
         cfg,
-        &link.token,
-        link.user.as_deref(),
-        form,
-        &req.client_ip,
+        req,
+        &link,
+        &body.password,
+        body.confirm.as_deref(),
     )
     .await;
     match verdict {
@@ -61,14 +57,7 @@ pub async fn check(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Res
             )
             .with_header("retry-after", retry_after.to_string())
         }
-        Err(FlowError::Unavailable(e)) => {
-            p.log(&audit::line(
-                "unavailable",
-                p.now(),
-                json!({ "reason": e.0 }),
-            ));
-            unavailable()
-        }
+        Err(FlowError::Unavailable(e)) => api::unavailable(p, &e.0, unavailable()),
         // The dry run refuses nothing else; were it to, the caller may try again.
         Err(
             FlowError::InvalidSecret

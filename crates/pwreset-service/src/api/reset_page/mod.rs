@@ -5,8 +5,10 @@
 //!
 //! The page works as plain HTML (a form `POST` answered by a success page, or by the form again
 //! with the errors listed); its script (`/assets/reset.js`) adds live checks with the npm package
-//! and a strength meter. Answers carry a strict Content-Security-Policy (no inline script or
-//! style), `no-store` and a frame ban. Texts follow `Accept-Language` (English, German, Spanish).
+//! and a strength meter. Answers carry a strict Content-Security-Policy (no inline script, no
+//! inline style but the brand's accent, admitted by its hash: `pages::brand`),
+//! `no-store` and a frame ban. Texts follow `Accept-Language` (English, German, Spanish). Every
+//! page shows the configured brand (`BRAND_*`, `SUPPORT_EMAIL`).
 //!
 //! `POST /reset/check` ([`check()`]) is the page's dry run: the verdict a submit of the link would
 //! give on a password, as JSON, consuming nothing.
@@ -21,12 +23,13 @@ pub(crate) mod texts;
 
 pub use crate::api::pages::html;
 
-use serde_json::json;
+use std::future::Future;
 
+use crate::api;
+use crate::api::pages::brand::PageBrand;
 use crate::api::pages::html_response;
 use crate::config::ServiceConfig;
-use crate::flows::{self, FlowError};
-use crate::model::audit;
+use crate::flows::{self, FlowError, FlowResult, PasswordForm};
 use crate::model::http::{Request, Response};
 use crate::ports::Platform;
 use form::{Link, Submission};
@@ -35,49 +38,61 @@ use texts::{PageTexts, texts};
 pub use check::check;
 
 /// The page's Content-Security-Policy: scripts and styles only from the site's own files (wasm
-/// compiled from them), nothing inline, no framing, forms only to the site.
+/// compiled from them), nothing inline, no framing, forms only to the site. The brand adds its
+/// accent's `<style>` (by hash) and its logo's origin (`PageBrand::policy`).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/// An HTML answer with the page's security headers and policy.
-fn answer(status: u16, body: String) -> Response {
-    html_response(status, body, CONTENT_SECURITY_POLICY)
+/// What one answer of the page is written with: the request's texts and the brand.
+struct Page<'a> {
+    t: &'static PageTexts,
+    brand: PageBrand<'a>,
 }
 
-/// The texts for the request's `Accept-Language`.
-fn texts_for(req: &Request) -> &'static PageTexts {
-    texts(req.locale())
-}
-
-/// `GET /reset`: the form. Renders only: no storage is read or written, whatever the token.
-pub async fn show(_p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
-    let t = texts_for(req);
-    let link = Link::from_query(req);
-    answer(200, render::form(t, link.policy(cfg), &link, &[]))
-}
-
-/// `POST /reset`: the form's submission. `200` with the success page; `400` with the form and
-/// its errors when the password is refused (the link stays usable); `400` with the
-/// invalid-link page when the link is wrong, used or expired.
-pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
-    let t = texts_for(req);
-    let submission = match Submission::parse(req) {
-        Ok(submission) => submission,
-        Err(e) => {
-            return answer(
-                e.status(),
-                render::message(t, t.bad_form_title, t.bad_form_body),
-            );
+impl<'a> Page<'a> {
+    /// The texts for the request's `Accept-Language`, and the configured brand.
+    fn new(cfg: &'a ServiceConfig, req: &Request) -> Self {
+        Self {
+            t: texts(req.locale()),
+            brand: PageBrand::of(&cfg.branding),
         }
-    };
-    let link = &submission.link;
-    let policy = link.policy(cfg);
-    let form = link.password_form(
-        cfg,
-        &submission.password,
-        Some(&submission.confirm),
-        req.locale(),
-    );
-    let outcome = flows::reset_with_link(
+    }
+
+    /// An HTML answer with the page's security headers and policy.
+    fn answer(&self, status: u16, body: String) -> Response {
+        html_response(status, body, &self.brand.policy(CONTENT_SECURITY_POLICY))
+    }
+
+    /// A one-message page.
+    fn message(&self, status: u16, title: &str, body: &str) -> Response {
+        self.answer(status, render::message(self.t, &self.brand, title, body))
+    }
+}
+
+/// Runs a link flow, the dry run ([`flows::check_with_link`]) or the reset
+/// ([`flows::reset_with_link`]), on `link` with a new password as the page's form names it: the
+/// link's policy, the page's fields, messages in the request's language, counted against the
+/// request's address.
+async fn with_link<'a, P: Platform, T, Run>(
+    flow: impl FnOnce(
+        &'a P,
+        &'a ServiceConfig,
+        &'a str,
+        Option<&'a str>,
+        PasswordForm<'a>,
+        &'a str,
+    ) -> Run,
+    p: &'a P,
+    cfg: &'a ServiceConfig,
+    req: &'a Request,
+    link: &'a Link,
+    password: &'a str,
+    confirm: Option<&'a str>,
+) -> FlowResult<T>
+where
+    Run: Future<Output = FlowResult<T>>,
+{
+    let form = link.password_form(cfg, password, confirm, req.locale());
+    flow(
         p,
         cfg,
         &link.token,
@@ -85,39 +100,65 @@ pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Re
         form,
         &req.client_ip,
     )
+    .await
+}
+
+/// `GET /reset`: the form. Renders only: no storage is read or written, whatever the token.
+pub async fn show(_p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
+    let page = Page::new(cfg, req);
+    let link = Link::from_query(req);
+    page.answer(
+        200,
+        render::form(page.t, &page.brand, link.policy(cfg), &link, &[]),
+    )
+}
+
+/// `POST /reset`: the form's submission. `200` with the success page; `400` with the form and
+/// its errors when the password is refused (the link stays usable); `400` with the
+/// invalid-link page when the link is wrong, used or expired.
+pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
+    let page = Page::new(cfg, req);
+    let t = page.t;
+    let submission = match Submission::parse(req) {
+        Ok(submission) => submission,
+        Err(e) => return page.message(e.status(), t.bad_form_title, t.bad_form_body),
+    };
+    let link = &submission.link;
+    let policy = link.policy(cfg);
+    let outcome = with_link(
+        flows::reset_with_link,
+        p,
+        cfg,
+        req,
+        link,
+        &submission.password,
+        Some(&submission.confirm),
+    )
     .await;
     match outcome {
         // The access token is not shown: the page's user signs in anew.
-        Ok(_token) => answer(200, render::success(t, &cfg.branding)),
-        Err(FlowError::Policy(result)) => {
-            answer(400, render::form(t, policy, link, &result.errors))
-        }
+        Ok(_token) => page.answer(200, render::success(t, &page.brand)),
+        Err(FlowError::Policy(result)) => page.answer(
+            400,
+            render::form(t, &page.brand, policy, link, &result.errors),
+        ),
         Err(
             FlowError::InvalidSecret
             | FlowError::SecretExhausted
             | FlowError::Unauthorized
             | FlowError::WrongPassword,
-        ) => answer(400, render::message(t, t.invalid_title, t.invalid_body)),
+        ) => page.message(400, t.invalid_title, t.invalid_body),
         Err(FlowError::RateLimited { retry_after } | FlowError::PhoneRequired { retry_after }) => {
-            answer(429, render::message(t, t.limited_title, t.limited_body))
+            page.message(429, t.limited_title, t.limited_body)
                 .with_header("retry-after", retry_after.to_string())
         }
-        Err(FlowError::Unavailable(e)) => {
-            p.log(&audit::line(
-                "unavailable",
-                p.now(),
-                json!({ "reason": e.0 }),
-            ));
-            answer(
-                503,
-                render::message(t, t.unavailable_title, t.unavailable_body),
-            )
-            .with_header("retry-after", "5")
-        }
-        Err(FlowError::ChangeUnderWay { retry_after }) => answer(
-            503,
-            render::message(t, t.unavailable_title, t.unavailable_body),
-        )
-        .with_header("retry-after", retry_after.to_string()),
+        Err(FlowError::Unavailable(e)) => api::unavailable(
+            p,
+            &e.0,
+            page.message(503, t.unavailable_title, t.unavailable_body),
+        ),
+        Err(FlowError::ChangeUnderWay { retry_after }) => page
+            .message(503, t.unavailable_title, t.unavailable_body)
+            .with_header("retry-after", retry_after.to_string()),
     }
 }

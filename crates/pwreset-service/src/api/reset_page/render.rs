@@ -1,38 +1,39 @@
 //! The page's HTML: the form (with the policy's rules, and the errors of a refused submission) and
-//! the one-message pages (success, invalid link, limits, failures). No inline script or style: the
-//! look is `/assets/reset.css`, the live checks `/assets/reset.js`, which reads the policy and its
-//! own texts from the form's `data-` attributes.
+//! the one-message pages (success, invalid link, limits, failures), each framed by the brand
+//! ([`PageBrand`]). No inline script, and no inline style but the brand's accent (admitted by its
+//! hash): the look is `/assets/reset.css`, the live checks `/assets/reset.js`, which reads the
+//! policy and its own texts from the form's `data-` attributes.
 
 use pwreset_core::{Policy, Violation};
 
 use super::form::{CONFIRM_FIELD, Link};
 use super::texts::PageTexts;
+use crate::api::pages::brand::PageBrand;
 use crate::api::pages::html::Html;
 use crate::api::pages::layout::{self, Head, Script};
-use crate::config::Branding;
 use crate::model::http::{RESET_CHECK_PATH, reset_page_path};
 
 /// The page's script (a static asset); it imports the npm package from `/assets/pwreset/`.
 pub const SCRIPT_URL: &str = "/assets/reset.js";
 
 /// A page with a heading and one paragraph.
-pub fn message(t: &PageTexts, title: &str, body: &str) -> String {
-    layout::message(t.lang, title, body, Head::default(), |_| {})
+pub fn message(t: &PageTexts, brand: &PageBrand<'_>, title: &str, body: &str) -> String {
+    layout::message(t.frame(brand), title, body, Head::default(), |_| {})
 }
 
 /// The success page: its heading and text, and a link back to the application (`BRAND_URL`,
 /// named after `BRAND_NAME`) when one is configured.
-pub fn success(t: &PageTexts, branding: &Branding) -> String {
+pub fn success(t: &PageTexts, brand: &PageBrand<'_>) -> String {
     layout::message(
-        t.lang,
+        t.frame(brand),
         t.success_title,
         t.success_body,
         Head::default(),
         |page| {
-            let Some(url) = &branding.url else {
+            let Some(url) = brand.url() else {
                 return;
             };
-            let label = match &branding.name {
+            let label = match brand.name() {
                 Some(name) => t.continue_to_named.replace("{name}", name),
                 None => t.continue_to_app.to_owned(),
             };
@@ -77,7 +78,13 @@ fn field_errors(page: &mut Html, t: &PageTexts, id: &'static str, errors: &[&Vio
 
 /// The form for `link`, with the rules of `policy`; `errors` are a refused submission's (every
 /// error names the password or the confirmation field; any other is shown on the password).
-pub fn form(t: &PageTexts, policy: &Policy, link: &Link, errors: &[Violation]) -> String {
+pub fn form(
+    t: &PageTexts,
+    brand: &PageBrand<'_>,
+    policy: &Policy,
+    link: &Link,
+    errors: &[Violation],
+) -> String {
     let confirm_errors = errors_of(errors, |field| field == CONFIRM_FIELD);
     let password_errors = errors_of(errors, |field| field != CONFIRM_FIELD);
     let has_errors = !errors.is_empty();
@@ -88,7 +95,8 @@ pub fn form(t: &PageTexts, policy: &Policy, link: &Link, errors: &[Violation]) -
         script: Some(Script::Module(SCRIPT_URL)),
     };
     let error_prefix = has_errors.then_some(t.error_prefix);
-    layout::start(&mut page, t.lang, error_prefix, t.form_title, head);
+    let frame = t.frame(brand);
+    layout::start(&mut page, frame, error_prefix, t.form_title, head);
     page.raw("<h1>").text(t.form_title).raw("</h1>\n");
 
     if has_errors {
@@ -204,6 +212,6 @@ pub fn form(t: &PageTexts, policy: &Policy, link: &Link, errors: &[Violation]) -
         .raw("<button type=\"submit\" class=\"submit\">")
         .text(t.submit)
         .raw("</button>\n</form>\n");
-    layout::end(&mut page);
+    layout::end(&mut page, frame);
     page.finish()
 }

@@ -7,6 +7,8 @@
 
 use serde::Serialize;
 
+use crate::api::pages::brand::PageBrand;
+use crate::api::pages::layout::Frame;
 use crate::api::pages::texts::Translations;
 use crate::delivery::Locale;
 
@@ -58,6 +60,20 @@ pub struct PageTexts {
     pub bad_form_title: &'static str,
     /// What to do about it.
     pub bad_form_body: &'static str,
+    /// The line at the end of every page (of this page and the forgot page) when `SUPPORT_EMAIL`
+    /// is set; `{email}` is replaced by the address, as a `mailto:` link.
+    pub contact_support: &'static str,
+}
+
+impl PageTexts {
+    /// The frame of a page in this language with `brand`.
+    pub fn frame<'a>(&'a self, brand: &'a PageBrand<'a>) -> Frame<'a> {
+        Frame {
+            lang: self.lang,
+            brand,
+            contact_support: self.contact_support,
+        }
+    }
 }
 
 /// The texts the page's script shows as the user types; handed to it as JSON.
@@ -102,6 +118,7 @@ static ENGLISH: PageTexts = PageTexts {
     unavailable_body: "Your password may not have been changed. Please try again in a moment; if the link no longer works, ask for a new one.",
     bad_form_title: "The form could not be read",
     bad_form_body: "Please open the link in your e-mail again and fill in the form once more.",
+    contact_support: "Need help? Contact {email}.",
 };
 
 static GERMAN: PageTexts = PageTexts {
@@ -133,6 +150,7 @@ static GERMAN: PageTexts = PageTexts {
     unavailable_body: "Ihr Passwort wurde möglicherweise nicht geändert. Bitte versuchen Sie es gleich noch einmal; funktioniert der Link nicht mehr, fordern Sie einen neuen an.",
     bad_form_title: "Das Formular konnte nicht gelesen werden",
     bad_form_body: "Bitte öffnen Sie den Link in Ihrer E-Mail erneut und füllen Sie das Formular noch einmal aus.",
+    contact_support: "Brauchen Sie Hilfe? Schreiben Sie an {email}.",
 };
 
 static SPANISH: PageTexts = PageTexts {
@@ -164,6 +182,7 @@ static SPANISH: PageTexts = PageTexts {
     unavailable_body: "Es posible que tu contraseña no se haya cambiado. Vuelve a intentarlo en un momento; si el enlace ya no funciona, pide uno nuevo.",
     bad_form_title: "No se pudo leer el formulario",
     bad_form_body: "Abre de nuevo el enlace de tu correo electrónico y vuelve a rellenar el formulario.",
+    contact_support: "¿Necesitas ayuda? Escribe a {email}.",
 };
 
 /// The page's texts in each language.
@@ -208,6 +227,7 @@ mod tests {
             t.unavailable_body,
             t.bad_form_title,
             t.bad_form_body,
+            t.contact_support,
         ];
         all.extend(t.live.strength_levels);
         all
@@ -222,6 +242,13 @@ mod tests {
             tags.push(t.lang);
         }
         assert_eq!(tags, ["en", "de", "es"]);
+    }
+
+    #[test]
+    fn the_support_line_names_the_address_once() {
+        for locale in Locale::ALL {
+            assert_eq!(texts(locale).contact_support.matches("{email}").count(), 1);
+        }
     }
 
     #[test]

@@ -2,12 +2,14 @@
 //! forgot page's widget and policy, the exact request siteverify gets, a pass only on
 //! `"success": true` (false, a 5xx, a timeout, no connection and an unreadable answer all refuse),
 //! the JSON request routes with `TURNSTILE_REQUEST_ROUTES=on`, the configuration's rules, no token
-//! or secret in a log line or an answer, and fault injection over every platform call.
+//! or secret in a log line or an answer, a pass for another host or widget refused on the forgot
+//! page, and fault injection over every platform call.
 
 mod common;
 
 use common::*;
 use futures_executor::block_on;
+use pwreset_service::api::forgot_page::TURNSTILE_ACTION;
 use pwreset_service::api::forgot_page::{
     CONTENT_SECURITY_POLICY, FORGOT_PAGE_PATH, TURNSTILE_CONTENT_SECURITY_POLICY,
 };
@@ -114,7 +116,7 @@ fn the_form_shows_the_widget_and_its_policy_admits_cloudflare_alone() {
         "<script src=\"{SCRIPT_URL}\" async defer></script>"
     )));
     assert!(html.contains(&format!(
-        "<div class=\"cf-turnstile\" data-sitekey=\"{SITE_KEY}\" data-language=\"de\" data-response-field-name=\"cf-turnstile-response\"></div>"
+        "<div class=\"cf-turnstile\" data-sitekey=\"{SITE_KEY}\" data-action=\"forgot\" data-language=\"de\" data-response-field-name=\"cf-turnstile-response\"></div>"
     )));
     // Without JavaScript the check can't run: the page says so.
     assert!(html.contains("<noscript><p class=\"notice\">Dieses Formular"));
@@ -171,6 +173,74 @@ fn a_passing_token_goes_on_and_siteverify_is_asked_as_cloudflare_documents() {
 
     h.drain();
     assert!(h.latest_link(&jane.email).contains("/reset?token="));
+}
+
+/// A production-like secret key (not one of Cloudflare's test keys, whose answers name
+/// `example.com` and no action, so that nothing about the page is checked with them).
+const LIVE_SECRET_KEY: &str = "0x4AAAAAAAAlivesecretkeyforthetests";
+
+fn pass_from(
+    hostname: Option<&str>,
+    action: Option<&str>,
+) -> Result<FetchedAnswer, TransportError> {
+    let mut body =
+        json!({ "success": true, "error-codes": [], "challenge_ts": "2026-01-01T01:00:00.000Z" });
+    if let Some(hostname) = hostname {
+        body["hostname"] = json!(hostname);
+    }
+    if let Some(action) = action {
+        body["action"] = json!(action);
+    }
+    answer(200, body)
+}
+
+#[test]
+fn with_a_live_key_the_forgot_page_takes_only_a_pass_for_its_own_host_and_widget() {
+    let mut vars = turnstile_vars(true);
+    vars.retain(|(name, _)| *name != "TURNSTILE_SECRET_KEY");
+    vars.push(("TURNSTILE_SECRET_KEY", LIVE_SECRET_KEY));
+    let h = Harness::with(&vars);
+    let jane = h.jane();
+    // PUBLIC_URL is http://127.0.0.1:8787: its host is where the page is served.
+    let page_host = "127.0.0.1";
+    for (answer, why) in [
+        (
+            pass_from(Some("evil.example"), Some(TURNSTILE_ACTION)),
+            "another host",
+        ),
+        (pass_from(None, Some(TURNSTILE_ACTION)), "no host"),
+        (pass_from(Some(page_host), Some("login")), "another widget"),
+        (pass_from(Some(page_host), None), "no action"),
+    ] {
+        h.platform.http.push(answer);
+        let refused = h.send(forgot(&jane.email, Some(TOKEN)));
+        assert_refused_page(&h, &refused, &jane.email);
+        let field = if why.ends_with("host") {
+            "hostname"
+        } else {
+            "action"
+        };
+        assert!(
+            h.platform
+                .logs()
+                .iter()
+                .any(|line| line.contains("turnstile_refused")
+                    && line.contains("\"mismatch\"")
+                    && line.contains(field)),
+            "{why}"
+        );
+    }
+    h.platform
+        .http
+        .push(pass_from(Some(page_host), Some(TURNSTILE_ACTION)));
+    let done = h.send(forgot(&jane.email, Some(TOKEN)));
+    assert_eq!(done.status, 200, "{}", text(&done));
+    // The JSON routes' widget is the application's: any pass of siteverify's goes.
+    h.platform
+        .http
+        .push(pass_from(Some("app.example"), Some("whatever")));
+    let json = h.send(with_token(h_forgot_email_request(), TOKEN));
+    assert_eq!(json.status, 200, "{}", text(&json));
 }
 
 #[test]

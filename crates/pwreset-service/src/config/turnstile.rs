@@ -53,6 +53,12 @@ impl TurnstileConfig {
         &self.secret_key
     }
 
+    /// Whether the secret key is one of Cloudflare's test keys ([`TEST_SECRET_KEYS`],
+    /// development only), whose answers name no real page.
+    pub(crate) fn uses_test_key(&self) -> bool {
+        TEST_SECRET_KEYS.contains(&self.secret_key.expose())
+    }
+
     /// Reads the four variables in `environment`, noting each problem in `vars`; `None` when no
     /// key is set or something is wrong. Every variable is read whether or not Turnstile is on,
     /// so that a mistake in one is found before the day it is turned on.

@@ -45,7 +45,7 @@ use form::{Ask, Submission};
 use render::FormView;
 use texts::{ForgotTexts, texts};
 
-pub use render::FORGOT_PAGE_PATH;
+pub use render::{FORGOT_PAGE_PATH, TURNSTILE_ACTION};
 
 /// The page's Content-Security-Policy: no script at all, styles only from the site's files, no
 /// framing, forms only to the site.
@@ -159,7 +159,17 @@ pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Re
     }
     if let Some(turnstile) = &cfg.turnstile {
         let token = submission.token.as_deref();
-        if turnstile::verify(p, turnstile, token, &req.client_ip, FORGOT_PAGE_PATH)
+        // Solved on this page: served from PUBLIC_URL's host, by this page's widget.
+        let host = url::Url::parse(&cfg.public_url)
+            .ok()
+            .and_then(|url| url.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        let expected = turnstile::Expected {
+            hostname: Some(&host),
+            action: Some(TURNSTILE_ACTION),
+        };
+        let route = FORGOT_PAGE_PATH;
+        if turnstile::verify(p, turnstile, token, &req.client_ip, route, expected)
             .await
             .is_err()
         {

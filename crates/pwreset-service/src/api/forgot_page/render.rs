@@ -12,6 +12,9 @@ use crate::api::pages::layout::{self, Head, Script};
 use crate::api::reset_page::texts::PageTexts;
 use crate::turnstile::{RESPONSE_FIELD, SCRIPT_URL};
 
+/// The widget's `data-action`, which siteverify's answer must name for the page to accept it.
+pub const TURNSTILE_ACTION: &str = "forgot";
+
 /// The forgot page's path: its route and its form's action.
 pub const FORGOT_PAGE_PATH: &str = "/forgot";
 
@@ -116,6 +119,8 @@ pub fn form(
         // Cloudflare's script fills a hidden `cf-turnstile-response` field inside this element.
         page.raw("<div class=\"cf-turnstile\" data-sitekey=\"")
             .text(site_key)
+            .raw("\" data-action=\"")
+            .text(TURNSTILE_ACTION)
             .raw("\" data-language=\"")
             .text(chrome.lang)
             .raw("\" data-response-field-name=\"")

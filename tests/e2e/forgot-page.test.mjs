@@ -16,7 +16,7 @@ import { launchChromium } from "../../npm/test/support/chromium.js";
 
 import { startFakeTurnstile } from "./fake-turnstile.mjs";
 import {
-  CLIENT_ID, ORIGIN, baseVars, createUser, nextMessage, post, startWorker,
+  CLIENT_ID, ORIGIN, baseVars, createUser, focusedId, nextMessage, post, startWorker,
 } from "./worker-harness.mjs";
 
 const require = createRequire(import.meta.url);
@@ -241,12 +241,7 @@ describe("the forgot page", () => {
       const answer = await submit(page, url, "/forgot");
       assert.equal(answer.status(), 400);
       assert.match(await page.title(), /^Fehler: /);
-      // `autofocus` applies once the page has loaded, a moment after the answer: poll for it.
-      const focused = () => page.evaluate(() => document.activeElement?.id);
-      for (let i = 0; i < 50 && (await focused()) !== "error-summary"; i += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      assert.equal(await focused(), "error-summary");
+      assert.equal(await focusedId(page, "error-summary"), "error-summary");
       assert.equal(await page.locator("#identifier").getAttribute("aria-invalid"), "true");
       await assertAccessible(page, javaScript, "the forgot form with its error");
       await context.close();

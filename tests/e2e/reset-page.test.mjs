@@ -11,7 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { launchChromium } from "../../npm/test/support/chromium.js";
 
 import {
-  CLIENT_ID, ORIGIN, PUBLIC_URL, baseVars, createUser, get, localLink, nextMessage, post, startWorker,
+  CLIENT_ID, ORIGIN, PUBLIC_URL, baseVars, createUser, focusedId, get, localLink, nextMessage, post, startWorker,
 } from "./worker-harness.mjs";
 
 const SCREENSHOTS = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
@@ -323,7 +323,7 @@ describe("the reset page without JavaScript", () => {
     const refused = await submit(page);
     assert.equal(refused.status(), 400);
     assert.equal(await page.title(), "Error: Choose a new password");
-    assert.equal(await page.evaluate(() => document.activeElement.id), "error-summary", "the summary has the focus");
+    assert.equal(await focusedId(page, "error-summary"), "error-summary", "the summary has the focus");
     const summary = await page.locator("#error-summary li").allTextContents();
     assert.ok(summary.includes("Your password can't be a commonly used password."), summary.join("|"));
     assert.equal(await page.locator("#password").getAttribute("aria-invalid"), "true");

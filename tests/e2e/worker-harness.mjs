@@ -179,3 +179,15 @@ export async function nextMessage(url, to, match = () => true) {
     return Array.isArray(res.body) ? res.body.find(match) : undefined;
   });
 }
+
+/**
+ * The id of the element that has the focus once `expectedId`'s element took it, or after 5 s:
+ * `autofocus` applies once a page has loaded, a moment after its answer, so a test polls for it.
+ */
+export async function focusedId(page, expectedId) {
+  const focused = () => page.evaluate(() => document.activeElement?.id);
+  for (let i = 0; i < 50 && (await focused()) !== expectedId; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return focused();
+}

@@ -5,17 +5,15 @@
 // features listed in DEGRADES_GRACEFULLY may be unsupported somewhere.
 
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 
 import { doIUseEmail } from "@jsx-email/doiuse-email";
 
 import { launchChromium } from "../../npm/test/support/chromium.js";
 
 import { baseVars, startWorker } from "./worker-harness.mjs";
+import { SCREENSHOTS } from "./screenshots.mjs";
 
-const SCREENSHOTS = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
 const KINDS = ["reset_code", "reset_link", "reset_links", "password_changed"];
 const BRAND = { BRAND_NAME: "Acme", BRAND_COLOR: "#0F766E", SUPPORT_EMAIL: "help@acme.example" };
 // The clients whose support caniemail records, by family: webmail, desktop and mobile apps.
@@ -37,7 +35,6 @@ let browser;
 
 before(async () => {
   worker = await startWorker(baseVars(BRAND));
-  mkdirSync(SCREENSHOTS, { recursive: true });
   browser = await launchChromium();
 });
 

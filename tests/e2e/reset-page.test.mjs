@@ -4,8 +4,6 @@
 // keyboard order and reflow at 200% zoom. Writes the screenshots in docs/screenshots/.
 
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 
 import { launchChromium } from "../../npm/test/support/chromium.js";
@@ -13,8 +11,8 @@ import { launchChromium } from "../../npm/test/support/chromium.js";
 import {
   CLIENT_ID, ORIGIN, PUBLIC_URL, baseVars, createUser, focusedId, get, localLink, nextMessage, post, startWorker,
 } from "./worker-harness.mjs";
+import { SCREENSHOTS } from "./screenshots.mjs";
 
-const SCREENSHOTS = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
 const B_HEADERS = { client_id: CLIENT_ID, origin: ORIGIN };
 const C_HEADERS = { apikey: "test-api-key-0123456789abcdef" };
 /** Accepted by dialect B's `django` policy and dialect C's `seed-002`. */
@@ -110,7 +108,6 @@ async function submit(page) {
 before(async () => {
   worker = await startWorker(baseVars());
   url = worker.url;
-  mkdirSync(SCREENSHOTS, { recursive: true });
   browser = await launchChromium();
 });
 

@@ -147,7 +147,8 @@ pub fn contrast_with_white(rgb: [u8; 3]) -> f64 {
     1.05 / (luminance + 0.05)
 }
 
-/// `name@domain.tld`: no display name, no spaces, one `@`, a dot in the domain.
+/// `name@domain.tld`: no display name, no spaces, one `@`, a dot in the domain, and nothing that
+/// would turn a `mailto:` link into more than an address (`?cc=…`, `#`, percent-escapes).
 fn is_plain_address(text: &str) -> bool {
     let Some((local, domain)) = text.split_once('@') else {
         return false;
@@ -159,7 +160,7 @@ fn is_plain_address(text: &str) -> bool {
         && !domain.contains('@')
         && !text
             .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ','))
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ',' | '?' | '#' | '%'))
 }
 
 #[cfg(test)]
@@ -199,6 +200,9 @@ mod tests {
             "help @acme.test",
             "a@b@c.test",
             "help@.test",
+            "help@acme.test?cc=evil%40x.test",
+            "help@acme.test#x",
+            "help%40evil.test@acme.test",
         ] {
             assert!(!is_plain_address(bad), "{bad}");
         }

@@ -1,7 +1,7 @@
 // The forgot-password page on the built Worker (wrangler's local runtime), in Debian's headless
 // Chromium driven by playwright-core, with JavaScript on and off: ask for a link by e-mail address
-// (dialect B's) and by username (dialect C's), take it from the dev outbox, open it and set the
-// password on the reset page. axe-core audits every page on the way, /forgot and /reset, in both
+// (dialect B's) and by username (dialect C's), and by phone number (dialect B's link, by SMS),
+// take it from the dev outbox, open it and set the password on the reset page. axe-core audits every page on the way, /forgot and /reset, in both
 // modes, and finds no violation. Then Turnstile, against a local fake siteverify
 // (fake-turnstile.mjs), with Cloudflare's script routed to a small local stub that fills the
 // form's token: a good token passes, a bad one is refused, on the page and on the JSON request
@@ -155,7 +155,7 @@ async function forgotAndReset(url, { javaScript, identifier, user, marker }) {
   await page.locator("#identifier").fill(identifier);
   const asked = await submit(page, url, "/forgot");
   assert.equal(asked.status(), 200);
-  assert.equal(await page.locator("h1").textContent(), "Check your e-mail");
+  assert.equal(await page.locator("h1").textContent(), "Check your e-mail or your phone");
   await assertAccessible(page, javaScript, "the forgot answer");
 
   const link = await linkFor(url, user, marker);
@@ -227,6 +227,45 @@ describe("the forgot page", () => {
   test("without JavaScript: an e-mail address works too", async () => {
     const user = await newUser(url);
     await forgotAndReset(url, { javaScript: false, identifier: user.email, user, marker: "/reset?token=" });
+  });
+
+  test("without JavaScript: a phone number gets dialect B's link by SMS, which sets the password", async () => {
+    serial += 1;
+    const digits = String((Date.now() + serial) % 10_000_000).padStart(7, "0");
+    const phone = `+44770${digits}`;
+    const stamp = `${serial}-${Date.now()}`;
+    const user = { username: `forgotsms${stamp}`, email: `forgotsms${stamp}@example.test`, password: "Initial-Passphrase-1!", phone };
+    user.id = await createUser(url, user);
+
+    const { context, outside } = await newContext({ javaScript: false });
+    const { page, problems } = await openPage(context);
+    await page.goto(`${url}/forgot`);
+    assert.match(await page.locator("label[for=identifier]").textContent(), /phone number/);
+    // Typed as people write it; looked up as dialect B's forgotpass/mobile reads it.
+    await page.locator("#identifier").fill(`+44 770 ${digits.slice(0, 3)} ${digits.slice(3)}`);
+    const asked = await submit(page, url, "/forgot");
+    assert.equal(asked.status(), 200);
+    assert.equal(await page.locator("h1").textContent(), "Check your e-mail or your phone");
+    await assertAccessible(page, false, "the forgot answer to a phone number");
+
+    const sms = await nextMessage(url, phone, (m) => m.link?.includes("/reset?token="));
+    assert.equal(sms.channel, "sms");
+    assert.equal(sms.to, phone);
+    assert.equal(sms.code, undefined);
+    assert.ok(sms.link.startsWith(`${url}/reset?token=`), sms.link);
+    assert.ok(sms.text.includes(sms.link), sms.text);
+    const mailed = await fetch(`${url}/dev/outbox?to=${encodeURIComponent(user.email)}`).then((r) => r.json());
+    assert.deepEqual(mailed, []);
+
+    await page.goto(sms.link);
+    await page.locator("#password").fill(GOOD);
+    await page.locator("#password_confirm").fill(GOOD);
+    const done = await submit(page, url, "/reset");
+    assert.equal(done.status(), 200);
+    assert.equal(await page.locator("h1").textContent(), "Your password has been changed");
+    assert.deepEqual(problems, []);
+    assert.deepEqual(outside, []);
+    await context.close();
   });
 
   for (const javaScript of [true, false]) {
@@ -318,7 +357,7 @@ describe("the forgot page with Turnstile", () => {
     await page.locator("#identifier").fill(user.email);
     const asked = await submit(page, url, "/forgot");
     assert.equal(asked.status(), 200);
-    assert.equal(await page.locator("h1").textContent(), "Check your e-mail");
+    assert.equal(await page.locator("h1").textContent(), "Check your e-mail or your phone");
     await linkFor(url, user, "/reset?token=");
 
     const seen = fake.requests().filter((r) => r.response === token);

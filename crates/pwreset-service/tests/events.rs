@@ -534,6 +534,7 @@ fn a_retried_reset_request_announces_itself_at_most_once() {
         (ResetVia::EmailCode, "jane"),
         (ResetVia::EmailLink, "jane@example.com"),
         (ResetVia::SmsCode, "+447700900456"),
+        (ResetVia::SmsLink, "+447700900456"),
     ] {
         let job = reset_job(via, identifier);
         let recorder_home = with_events(&[]);

@@ -136,7 +136,7 @@ fn a_passing_token_goes_on_and_siteverify_is_asked_as_cloudflare_documents() {
     h.platform.http.push(passes());
     let done = h.send(forgot(&jane.email, Some(TOKEN)));
     assert_eq!(done.status, 200, "{}", text(&done));
-    assert!(text(&done).contains("<h1>Check your e-mail</h1>"));
+    assert!(text(&done).contains("<h1>Check your e-mail or your phone</h1>"));
     // The answer page loads nothing from Cloudflare.
     assert_eq!(
         done.header_value("content-security-policy"),
@@ -308,7 +308,7 @@ fn an_empty_field_is_answered_before_the_token_is_spent() {
     let h = harness(false);
     let answer = h.send(forgot("  ", Some(TOKEN)));
     assert_eq!(answer.status, 400);
-    assert!(text(&answer).contains("Enter your e-mail address or username."));
+    assert!(text(&answer).contains("Enter your e-mail address, username or phone number."));
     assert_eq!(h.platform.http.request_count(), 0);
 }
 

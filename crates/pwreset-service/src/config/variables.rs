@@ -328,7 +328,7 @@ pub const VARIABLES: &[Variable] = &[
         "LINK_TTL_SECONDS",
         LifetimesAndCodes,
         seconds(super::MAX_LINK_TTL_SECS),
-        "lifetime of e-mailed links, 60-86400 seconds",
+        "lifetime of reset links (by e-mail, or by SMS from the forgot page), 60-86400 seconds",
     )
     .default("3600"),
     Variable::new(

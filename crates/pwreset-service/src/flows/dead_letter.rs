@@ -43,8 +43,8 @@ pub async fn reset_request(p: &impl Platform, keyring: Option<&Keyring>, request
     let letter = DeadLetter {
         message_id: request.id.clone(),
         channel: match request.via {
-            ResetVia::SmsCode => Channel::Sms,
-            _ => Channel::Email,
+            ResetVia::SmsCode | ResetVia::SmsLink => Channel::Sms,
+            ResetVia::EmailCode | ResetVia::EmailLink | ResetVia::UserLink => Channel::Email,
         },
         to: match keyring {
             Some(keyring) => format!(

@@ -52,6 +52,8 @@ pub fn source_of_request(via: ResetVia, ip_tag: Option<String>) -> EventSource {
         ResetVia::EmailLink => (Dialect::AuthV1, Method::Link),
         ResetVia::SmsCode => (Dialect::AuthV1, Method::Sms),
         ResetVia::UserLink => (Dialect::User, Method::Link),
+        // Dialect B's link, sent by SMS from the forgot page: redeemed as a link.
+        ResetVia::SmsLink => (Dialect::AuthV1, Method::Link),
     };
     EventSource {
         dialect,

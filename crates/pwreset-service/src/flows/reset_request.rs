@@ -1,6 +1,7 @@
 //! The second half of a reset request, in the queue's consumer: find the account, issue the
 //! secret, compose the message and send it. The request route only enqueues, so it costs the
-//! same whether or not the account exists.
+//! same whether or not the account exists. Codes go by e-mail or SMS; links by e-mail, or by SMS
+//! to the phone that found the account (the forgot page's `ResetVia::SmsLink`).
 //!
 //! A code asked for through an identifier starts that identifier's tries afresh at its guard,
 //! whether or not a code is issued (the account's codes limited, its day's messages sent) and, for
@@ -43,7 +44,7 @@ pub async fn run_reset_request(
         ResetVia::UserLink => {
             lookup::by_username_else_email(&directory, &request.identifier).await?
         }
-        ResetVia::SmsCode => directory
+        ResetVia::SmsCode | ResetVia::SmsLink => directory
             .account_by_phone(&request.identifier)
             .await?
             .into_iter()
@@ -111,12 +112,18 @@ async fn issue_and_send(
     let message = match request.via {
         ResetVia::EmailCode => email_code(p, cfg, &accounts[0], request.locale, asked).await?,
         ResetVia::EmailLink => {
-            email_links(p, cfg, accounts, LinkForm::Token, request.locale).await?
+            let to = Recipient::email(&accounts[0]);
+            links(p, cfg, accounts, LinkForm::Token, to, request.locale).await?
         }
         ResetVia::UserLink => {
-            email_links(p, cfg, accounts, LinkForm::UserAndToken, request.locale).await?
+            let to = Recipient::email(&accounts[0]);
+            links(p, cfg, accounts, LinkForm::UserAndToken, to, request.locale).await?
         }
         ResetVia::SmsCode => sms_code(p, cfg, &accounts[0], request.locale, asked).await?,
+        ResetVia::SmsLink => {
+            let to = Recipient::phone(&accounts[0])?;
+            links(p, cfg, accounts, LinkForm::Token, to, request.locale).await?
+        }
     };
     match message {
         Some(message) => {
@@ -274,11 +281,42 @@ enum LinkForm {
     UserAndToken,
 }
 
-async fn email_links(
+/// Where a message goes: a channel and an address on it.
+struct Recipient<'a> {
+    channel: Channel,
+    to: &'a str,
+}
+
+impl<'a> Recipient<'a> {
+    /// The account's e-mail address.
+    fn email(account: &'a Account) -> Self {
+        Self {
+            channel: Channel::Email,
+            to: &account.email,
+        }
+    }
+
+    /// The account's phone, by SMS; an error for an account without one (it was found by phone).
+    fn phone(account: &'a Account) -> PlatformResult<Self> {
+        match &account.phone {
+            Some(phone) => Ok(Self {
+                channel: Channel::Sms,
+                to: phone,
+            }),
+            None => Err(PlatformError("account found by phone has none".into())),
+        }
+    }
+}
+
+/// Issues a link of `form` to each of `accounts` (the guard's `IssueLink`, then the link record
+/// for its lifetime) and writes one message with every link issued to `to`; `None` when no link
+/// was issued (the accounts' day of messages is spent).
+async fn links(
     p: &impl Platform,
     cfg: &ServiceConfig,
     accounts: &[Account],
     form: LinkForm,
+    to: Recipient<'_>,
     locale: Locale,
 ) -> PlatformResult<Option<OutgoingMessage>> {
     let mut links = Vec::with_capacity(accounts.len());
@@ -334,8 +372,8 @@ async fn email_links(
     Ok(Some(delivery::unwritten(
         locale,
         kind,
-        Channel::Email,
-        &accounts[0].email,
+        to.channel,
+        to.to,
         message_id()?,
         p.now().as_secs(),
     )))

@@ -66,7 +66,7 @@ pub enum Method {
     Email,
     /// A code by SMS (dialect B).
     Sms,
-    /// A link by e-mail (dialects B and C, and the reset page).
+    /// A link (dialects B and C, and the reset page): by e-mail, or by SMS from the forgot page.
     Link,
     /// The current password, signed in (dialect C's change-password).
     Password,

@@ -48,7 +48,9 @@ impl Job {
     }
 }
 
-/// How a reset was asked for, which decides the secret and the channel.
+/// How a reset was asked for, which decides the secret and the channel. Queued as its snake_case
+/// name (`email_code`, `email_link`, `sms_code`, `user_link`, `sms_link`): a name, once queued,
+/// never changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ResetVia {
@@ -61,6 +63,10 @@ pub enum ResetVia {
     /// Dialect C: a link carrying the account's key and a token, by e-mail; the accounts found by
     /// username, else every account with that e-mail address (one message lists each link).
     UserLink,
+    /// Dialect B's link (`/reset?token=…`, B's policy) by SMS, the account found by phone: what
+    /// the forgot page asks for when a phone number is typed. Serialised `sms_link`; jobs queued
+    /// before it existed carry the other names, which are unchanged.
+    SmsLink,
 }
 
 /// A reset request as queued.
@@ -130,6 +136,32 @@ mod tests {
             about: None,
             content: None,
         }
+    }
+
+    #[test]
+    fn every_way_keeps_its_queued_name() {
+        for (via, name) in [
+            (ResetVia::EmailCode, "email_code"),
+            (ResetVia::EmailLink, "email_link"),
+            (ResetVia::SmsCode, "sms_code"),
+            (ResetVia::UserLink, "user_link"),
+            (ResetVia::SmsLink, "sms_link"),
+        ] {
+            assert_eq!(serde_json::to_value(via).unwrap(), name);
+            assert_eq!(
+                serde_json::from_value::<ResetVia>(name.into()).unwrap(),
+                via
+            );
+        }
+        // A job queued before `sms_link` existed reads as it did.
+        let old: Job = serde_json::from_str(
+            r#"{"job":"reset_requested","id":"r1","via":"email_link","identifier":"a@b.test","requested_at":0}"#,
+        )
+        .unwrap();
+        let Job::ResetRequested(old) = old else {
+            panic!("not a reset request")
+        };
+        assert_eq!(old.via, ResetVia::EmailLink);
     }
 
     #[test]

@@ -1,16 +1,16 @@
 //! What the forgot page reads: the submitted form (`identifier`, and the Turnstile widget's
 //! `cf-turnstile-response`, URL-encoded as browsers send it), and which link flow an identifier
-//! starts.
+//! starts: an e-mail address, a phone number or a username.
 
 use crate::api::pages::form::{FormError, read_fields};
-use crate::model::account::{normalize_email, normalize_identifier};
+use crate::model::account::{normalize_email, normalize_identifier, normalize_phone};
 #[cfg(test)]
 use crate::model::http::MAX_BODY_BYTES;
 use crate::model::http::Request;
 use crate::model::job::ResetVia;
 use crate::turnstile::RESPONSE_FIELD;
 
-/// The form's one field: an e-mail address or a username.
+/// The form's one field: an e-mail address, a username or a phone number.
 pub const IDENTIFIER_FIELD: &str = "identifier";
 
 /// A submitted form.
@@ -63,12 +63,20 @@ pub enum Ask {
 
 impl Ask {
     /// An e-mail address (`local@domain`) asks for dialect B's link (`/reset?token=…`) to every
-    /// account with that address; anything else a username, for dialect C's link
-    /// (`/reset?user=…&token=…`) to the account with that username, else to each account with
-    /// that address.
+    /// account with that address; a phone number with its country code (a leading `+`, then as
+    /// dialect B's `forgotpass/mobile` reads one: 8–15 digits, spaces, dashes, dots and
+    /// parentheses) for that link by SMS to the account with that phone, looked up in E.164;
+    /// anything else a username, for dialect C's link (`/reset?user=…&token=…`) to the account
+    /// with that username, else to each account with that address. Without the `+`, digits are
+    /// a username: a numeric username keeps its link.
     pub fn of(identifier: &str) -> Self {
         if let Some(email) = normalize_email(identifier) {
             return Ask::Link(ResetVia::EmailLink, email);
+        }
+        if identifier.trim_start().starts_with('+')
+            && let Some(phone) = normalize_phone(identifier)
+        {
+            return Ask::Link(ResetVia::SmsLink, phone);
         }
         match normalize_identifier(identifier) {
             Some(username) => Ask::Link(ResetVia::UserLink, username),
@@ -131,6 +139,21 @@ mod tests {
             Ask::of("a@b@c"),
             Ask::Link(ResetVia::UserLink, "a@b@c".into())
         );
+        // Digits with letters, or too few or too many of them, are names.
+        for name in [
+            "jane99",
+            "1234567",
+            "1234567890123456",
+            "+44 7700 900456 x2",
+            "447700900456",
+            "12345678",
+        ] {
+            assert_eq!(
+                Ask::of(name),
+                Ask::Link(ResetVia::UserLink, name.to_lowercase()),
+                "{name}"
+            );
+        }
         let long = "X".repeat(300);
         assert_eq!(
             Ask::of(&long),
@@ -138,6 +161,32 @@ mod tests {
                 key: "x".repeat(300)
             }
         );
+    }
+
+    #[test]
+    fn a_phone_number_asks_for_b_s_link_by_sms_in_e164() {
+        for typed in [
+            "+447700900456",
+            " +44 7700 900456 ",
+            "+44 (7700) 900-456",
+            "+44.7700.900.456",
+        ] {
+            assert_eq!(
+                Ask::of(typed),
+                Ask::Link(ResetVia::SmsLink, "+447700900456".into()),
+                "{typed:?}"
+            );
+        }
+        // With its `+`, read as dialect B's `forgotpass/mobile` reads it, and no other way.
+        for typed in ["+1 555 123 4567", "++447700900456", "+44 7700 900456!"] {
+            let phone = crate::model::account::normalize_phone(typed);
+            match Ask::of(typed) {
+                Ask::Link(ResetVia::SmsLink, looked_up) => {
+                    assert_eq!(Some(looked_up), phone, "{typed:?}")
+                }
+                other => assert_eq!(phone, None, "{typed:?}: {other:?}"),
+            }
+        }
     }
 
     #[test]

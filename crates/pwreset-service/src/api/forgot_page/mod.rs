@@ -1,19 +1,29 @@
-//! The hosted forgot-password page: `GET /forgot` shows a form with one field (an e-mail address
-//! or a username), `POST /forgot` asks for a reset link, and the link opens the reset page
-//! ([`crate::api::reset_page`]). Same look, languages (`Accept-Language`: English, German,
-//! Spanish) and headers as the reset page; no script of its own, so it works without JavaScript.
+//! The hosted forgot-password page: `GET /forgot` shows a form with one field (an e-mail address,
+//! a username or a phone number), `POST /forgot` asks for a reset link, and the link opens the
+//! reset page ([`crate::api::reset_page`]). Same look, languages (`Accept-Language`: English,
+//! German, Spanish) and headers as the reset page; no script of its own, so it works without
+//! JavaScript.
 //!
-//! Which link: an e-mail address asks for dialect B's (`ResetVia::EmailLink`: every account with
-//! that address, `/reset?token=…`, dialect B's policy); anything else is a username and asks for
-//! dialect C's (`ResetVia::UserLink`: the account with that username, else each account with
-//! that address, `/reset?user=…&token=…`, dialect C's policy). Both through
-//! [`flows::request_reset`], under the same `request_per_ip` and `request_per_identifier` limits
-//! as the JSON request routes. No phone: an SMS carries a code, and no hosted page takes codes
-//! (`/reset` redeems links), so the page would send people somewhere with nowhere to type it.
+//! Which link (`form::Ask::of`):
+//! - an e-mail address asks for dialect B's link by e-mail (`ResetVia::EmailLink`: every account
+//!   with that address, `/reset?token=…`, dialect B's policy);
+//! - a phone number with its country code (a leading `+`, then as dialect B's `forgotpass/mobile`
+//!   reads it: spaces, dashes, dots or parentheses allowed) asks for the same link by SMS
+//!   (`ResetVia::SmsLink`: the account with that phone). The SMS carries a link, not a code, so it
+//!   opens `/reset` as the e-mailed link does. SMS cannot be switched off (`SMS_PROVIDER` is
+//!   `outbox`, `twilio` or `webhook`), so a phone number is always accepted;
+//! - anything else is a username and asks for dialect C's link by e-mail (`ResetVia::UserLink`:
+//!   the account with that username, else each account with that address,
+//!   `/reset?user=…&token=…`, dialect C's policy). Digits without a `+` are a username.
+//!
+//! All through [`flows::request_reset`], under the same `request_per_ip` and
+//! `request_per_identifier` limits as the JSON request routes (a phone shares its counter with
+//! `forgotpass/mobile`). Links are not counted against the code limits.
 //!
 //! Every non-empty input gets the same answer (`200`, the same page and headers), whether an
 //! account matches, none does, or nothing could (a text no account can have is counted against
-//! the limits, and not queued). An empty field gets the form again with an error (`400`).
+//! the limits, and not queued); the page says to look for an e-mail or a text message. An empty
+//! field gets the form again with an error (`400`).
 //!
 //! The `POST` is a same-origin form: when `Origin` is sent it must be `PUBLIC_URL`'s origin, else
 //! `403` (a page on another site can make a browser post a form anywhere, but not forge

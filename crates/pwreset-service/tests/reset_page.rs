@@ -33,7 +33,7 @@ impl Page {
         Self::with(&[])
     }
 
-    /// The page's service with `extra` variables as well.
+    /// The page's service with `extra` variables as well (each replacing a base one it names).
     fn with(extra: &[(&str, &str)]) -> Self {
         let mut vars: Vec<(&str, String)> = vec![
             ("ENVIRONMENT", "development".into()),
@@ -54,6 +54,7 @@ impl Page {
         vars.extend(extra.iter().map(|(n, v)| (*n, (*v).to_owned())));
         let service = Service::from_vars(&|name| {
             vars.iter()
+                .rev()
                 .find(|(n, _)| *n == name)
                 .map(|(_, v)| v.clone())
         });
@@ -87,6 +88,19 @@ impl Page {
                 .json(&json!({ "email": email })),
         );
         assert_eq!(answer.status, 200);
+        self.latest_link(email)
+    }
+
+    /// A dialect B link for `email` asked through the forgot page (no return URL): `/reset?token=…`.
+    fn link_forgot_page(&self, email: &str) -> String {
+        let mut req = Request::new(Method::Post, "/forgot")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", PUBLIC_URL);
+        req.body = form_urlencoded::Serializer::new(String::new())
+            .append_pair("identifier", email)
+            .finish()
+            .into_bytes();
+        assert_eq!(self.send(req).status, 200);
         self.latest_link(email)
     }
 
@@ -405,9 +419,10 @@ fn a_dialect_b_reset_through_the_form() {
 
 #[test]
 fn the_success_page_leads_back_to_the_application_when_one_is_configured() {
+    // A link asked through the forgot page carries no return URL: `BRAND_URL` or nothing.
     let reset = |page: &Page| {
         page.create_user("jane", "jane@example.com");
-        let token = param(&page.link_b("jane@example.com"), "token");
+        let token = param(&page.link_forgot_page("jane@example.com"), "token");
         let done = page.post_form(&[
             ("token", &token),
             ("password", NEW_PASSWORD),
@@ -427,6 +442,110 @@ fn the_success_page_leads_back_to_the_application_when_one_is_configured() {
     let unnamed = Page::with(&[("BRAND_URL", "http://app.example.test/")]);
     assert!(reset(&unnamed).contains(">Continue to the application</a>"));
     assert!(!reset(&Page::new()).contains("id=\"continue\""));
+}
+
+/// Sets `NEW_PASSWORD` through the page with dialect B's link `token`: the success page.
+fn reset_b(page: &Page, token: &str) -> String {
+    let done = page.post_form(&[
+        ("token", token),
+        ("password", NEW_PASSWORD),
+        ("password_confirm", NEW_PASSWORD),
+    ]);
+    assert_eq!(done.status, 200, "{}", body(&done));
+    body(&done)
+}
+
+const BRANDED: [(&str, &str); 2] = [
+    ("BRAND_NAME", "Acme"),
+    ("BRAND_URL", "http://brand.example.test/"),
+];
+const BRAND_LINK: &str = "<a class=\"continue\" id=\"continue\" href=\"http://brand.example.test/\">Continue to Acme</a>";
+
+#[test]
+fn a_link_an_application_asked_for_leads_back_to_its_origin() {
+    let page = Page::with(&BRANDED);
+    page.create_user("jane", "jane@example.com");
+    let token = param(&page.link_b("jane@example.com"), "token");
+    let html = reset_b(&page, &token);
+    assert!(
+        html.contains("<a class=\"continue\" id=\"continue\" href=\"https://app.example.test\">Continue to app.example.test</a>"),
+        "{html}"
+    );
+    // The header still links the brand's site; the success link is the origin's alone.
+    assert!(!html.contains(BRAND_LINK), "{html}");
+    assert_eq!(html.matches("id=\"continue\"").count(), 1, "{html}");
+    // In the page's language, with or without a brand configured.
+    let page = Page::new();
+    page.create_user("jane", "jane@example.com");
+    let token = param(&page.link_b("jane@example.com"), "token");
+    let mut req = Request::new(Method::Post, "/reset")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept-language", "de");
+    req.body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("token", token.as_str()),
+            ("password", NEW_PASSWORD),
+            ("password_confirm", NEW_PASSWORD),
+        ])
+        .finish()
+        .into_bytes();
+    let done = page.send(req);
+    assert_eq!(done.status, 200);
+    assert!(
+        body(&done).contains("href=\"https://app.example.test\">Weiter zu app.example.test</a>"),
+        "{}",
+        body(&done)
+    );
+    // Neither the origin nor the token reaches the logs.
+    for line in page.platform.logs() {
+        assert!(!line.contains("app.example.test"), "{line}");
+        assert!(!line.contains(&token), "{line}");
+    }
+}
+
+#[test]
+fn an_origin_no_longer_registered_leads_back_to_the_brand_or_nowhere() {
+    let page = Page::with(&BRANDED);
+    page.create_user("jane", "jane@example.com");
+    let branded_token = param(&page.link_b("jane@example.com"), "token");
+    page.create_user("john", "john@example.com");
+    let bare_token = param(&page.link_b("john@example.com"), "token");
+    // The client's origins change before the links are used: the same storage, a new
+    // configuration.
+    let clients = json!({ "web": ["https://new.example.test"] }).to_string();
+    let mut extra = BRANDED.to_vec();
+    extra.push(("CLIENTS", &clients));
+    let later = Page {
+        platform: page.platform,
+        ..Page::with(&extra)
+    };
+    let html = reset_b(&later, &branded_token);
+    assert!(html.contains(BRAND_LINK), "{html}");
+    assert!(!html.contains("app.example.test"), "{html}");
+    let unbranded = Page {
+        platform: later.platform,
+        ..Page::with(&[("CLIENTS", &clients)])
+    };
+    let html = reset_b(&unbranded, &bare_token);
+    assert!(!html.contains("id=\"continue\""), "{html}");
+    assert!(!html.contains("app.example.test"), "{html}");
+}
+
+#[test]
+fn a_dialect_c_link_leads_back_to_the_brand() {
+    let page = Page::with(&BRANDED);
+    let id = page.create_user("jane", "jane@example.com");
+    let link = page.link_c("jane@example.com");
+    let done = page.post_form(&[
+        ("user", &id),
+        ("token", &param(&link, "token")),
+        ("password", NEW_PASSWORD_C),
+        ("password_confirm", NEW_PASSWORD_C),
+    ]);
+    assert_eq!(done.status, 200);
+    let html = body(&done);
+    assert!(html.contains(BRAND_LINK), "{html}");
+    assert!(!html.contains("app.example.test"), "{html}");
 }
 
 #[test]

@@ -19,7 +19,10 @@ pub use password::{
     PasswordForm, authenticate, change_password, check_new_password, commit_password,
     judge_new_password,
 };
-pub use redeem::{code_for_payload, reset_with_code, reset_with_link, reset_with_payload};
+pub use redeem::{
+    LinkRedeemed, code_for_payload, redeem_link, reset_with_code, reset_with_link,
+    reset_with_payload,
+};
 pub use request::{enqueue_request, limit, request_limits, request_reset};
 
 use pwreset_core::CheckResult;

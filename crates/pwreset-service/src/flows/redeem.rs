@@ -164,8 +164,36 @@ pub async fn reset_with_link(
     form: PasswordForm<'_>,
     client_ip: &str,
 ) -> FlowResult<AccessToken> {
+    redeem_link(p, cfg, token, user, form, client_ip)
+        .await
+        .map(|redeemed| redeemed.token)
+}
+
+/// A link used by [`redeem_link`]: the access token, and the return URL its record carries.
+pub struct LinkRedeemed {
+    /// The account's new access token.
+    pub token: AccessToken,
+    /// The return URL the link was sent with (dialect B's verified `Origin`), as stored: the
+    /// caller checks it against the current configuration before leading anywhere.
+    pub return_url: Option<String>,
+}
+
+/// [`reset_with_link`], answering the link record's return URL as well (the reset page's success
+/// page leads back to it).
+pub async fn redeem_link(
+    p: &impl Platform,
+    cfg: &ServiceConfig,
+    token: &str,
+    user: Option<&str>,
+    form: PasswordForm<'_>,
+    client_ip: &str,
+) -> FlowResult<LinkRedeemed> {
     limit(p, LimitRule::AttemptPerIp, client_ip).await?;
-    let FoundLink { key, account } = find_link(p, cfg, token, user).await?;
+    let FoundLink {
+        key,
+        account,
+        return_url,
+    } = find_link(p, cfg, token, user).await?;
     // The guard knows which links are live: a password change since the link was sent killed it.
     let proof = Proof::Link {
         secret_id: key.clone(),
@@ -184,7 +212,7 @@ pub async fn reset_with_link(
             serde_json::json!({ "reason": e.0 }),
         ));
     }
-    Ok(token)
+    Ok(LinkRedeemed { token, return_url })
 }
 
 /// A link's record and account, as far as storage tells: the guard has not been asked whether
@@ -194,6 +222,8 @@ pub(super) struct FoundLink {
     pub key: SecretId,
     /// The account it resets.
     pub account: Account,
+    /// The record's return URL, unchecked (see [`LinkRedeemed::return_url`]).
+    pub return_url: Option<String>,
 }
 
 /// Whether the guard still holds the found link live (not used, not superseded by a newer one,
@@ -252,7 +282,11 @@ pub(super) async fn find_link(
         .account(&record.account_id)
         .await?
         .ok_or(FlowError::InvalidSecret)?;
-    Ok(FoundLink { key, account })
+    Ok(FoundLink {
+        key,
+        account,
+        return_url: record.return_url,
+    })
 }
 
 /// Dialect B: an SMS code and a new password, with the phone (the account's own code) or

@@ -12,7 +12,7 @@ use crate::model::tags::IdentifierTag;
 use crate::ports::{LimitRule, Platform, PlatformError};
 
 /// Checks the limits for `identifier` (already normalised; counted under its keyed tag) and
-/// enqueues the request.
+/// enqueues the request; `return_url` (dialect B's verified `Origin`, for its links) goes along.
 pub async fn request_reset(
     p: &impl Platform,
     cfg: &ServiceConfig,
@@ -20,9 +20,10 @@ pub async fn request_reset(
     identifier: String,
     client_ip: &str,
     locale: Locale,
+    return_url: Option<String>,
 ) -> FlowResult<()> {
     request_limits(p, cfg, &identifier, client_ip).await?;
-    enqueue_request(p, cfg, via, identifier, locale, client_ip).await
+    enqueue_request(p, cfg, via, identifier, locale, client_ip, return_url).await
 }
 
 /// Counts a reset request against the per-IP and per-identifier limits. Whatever a route does
@@ -39,7 +40,8 @@ pub async fn request_limits(
 }
 
 /// Queues the request for the consumer, which finds the account and sends the secret. The
-/// client's address goes along only as its keyed tag, for the application's events.
+/// client's address goes along only as its keyed tag, for the application's events; `return_url`
+/// as given (see [`ResetRequest::return_url`]).
 pub async fn enqueue_request(
     p: &impl Platform,
     cfg: &ServiceConfig,
@@ -47,6 +49,7 @@ pub async fn enqueue_request(
     identifier: String,
     locale: Locale,
     client_ip: &str,
+    return_url: Option<String>,
 ) -> FlowResult<()> {
     let id_bytes: [u8; 8] = random_bytes().map_err(|e| PlatformError(e.to_string()))?;
     let request = ResetRequest {
@@ -59,6 +62,7 @@ pub async fn enqueue_request(
             .events
             .is_some()
             .then(|| super::events::ip_tag(cfg, client_ip)),
+        return_url,
     };
     p.enqueue(&Job::ResetRequested(request), 0).await?;
     Ok(())

@@ -113,7 +113,9 @@ async fn issue_and_send(
         ResetVia::EmailCode => email_code(p, cfg, &accounts[0], request.locale, asked).await?,
         ResetVia::EmailLink => {
             let to = Recipient::email(&accounts[0]);
-            links(p, cfg, accounts, LinkForm::Token, to, request.locale).await?
+            // Only dialect B's e-mailed links carry the return URL its request was given.
+            let form = LinkForm::Token(request.return_url.as_deref());
+            links(p, cfg, accounts, form, to, request.locale).await?
         }
         ResetVia::UserLink => {
             let to = Recipient::email(&accounts[0]);
@@ -122,7 +124,7 @@ async fn issue_and_send(
         ResetVia::SmsCode => sms_code(p, cfg, &accounts[0], request.locale, asked).await?,
         ResetVia::SmsLink => {
             let to = Recipient::phone(&accounts[0])?;
-            links(p, cfg, accounts, LinkForm::Token, to, request.locale).await?
+            links(p, cfg, accounts, LinkForm::Token(None), to, request.locale).await?
         }
     };
     match message {
@@ -274,10 +276,11 @@ fn newest_state_tag(cfg: &ServiceConfig, account: &Account) -> StateTag {
         .unwrap_or_default()
 }
 
-/// What a reset link carries: dialect B's `?token=`, or dialect C's `?user=…&token=…`.
+/// What a reset link carries: dialect B's `?token=` (its record with the return URL its request
+/// was given, if any), or dialect C's `?user=…&token=…`.
 #[derive(Clone, Copy)]
-enum LinkForm {
-    Token,
+enum LinkForm<'a> {
+    Token(Option<&'a str>),
     UserAndToken,
 }
 
@@ -315,7 +318,7 @@ async fn links(
     p: &impl Platform,
     cfg: &ServiceConfig,
     accounts: &[Account],
-    form: LinkForm,
+    form: LinkForm<'_>,
     to: Recipient<'_>,
     locale: Locale,
 ) -> PlatformResult<Option<OutgoingMessage>> {
@@ -328,6 +331,10 @@ async fn links(
             account_id: account.id.clone(),
             expires_at,
             with_user: matches!(form, LinkForm::UserAndToken),
+            return_url: match form {
+                LinkForm::Token(return_url) => return_url.map(str::to_owned),
+                LinkForm::UserAndToken => None,
+            },
         };
         // The guard holds which links are live (strongly consistent), KV where they point.
         let op = GuardOp::IssueLink {
@@ -343,7 +350,7 @@ async fn links(
             .await?;
         let token = token.reveal_hex();
         let link = match form {
-            LinkForm::Token => format!(
+            LinkForm::Token(_) => format!(
                 "{}{RESET_PAGE_PATH}?token={}",
                 cfg.public_url,
                 token.as_str()

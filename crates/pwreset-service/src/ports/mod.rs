@@ -70,6 +70,12 @@ pub struct LinkRecord {
     /// dialect C's policy; a dialect B link only without it. A link is bound to its dialect.
     #[serde(default)]
     pub with_user: bool,
+    /// Where the success page may lead back to once the link is used: the verified `Origin` of
+    /// the dialect B `forgotpass` that asked for it (see `ResetRequest::return_url`), checked
+    /// again against the registered origins when used. Records without it are written exactly as
+    /// before it existed, and those read without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_url: Option<String>,
 }
 
 /// Records of issued link tokens, keyed by the token's keyed digest (never the token).

@@ -216,6 +216,7 @@ mod tests {
             requested_at: 0,
             locale: Default::default(),
             ip_tag: None,
+            return_url: None,
         }))
     }
 

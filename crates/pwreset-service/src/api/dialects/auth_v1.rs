@@ -112,12 +112,14 @@ pub async fn handle(
     };
     let response = match route {
         Route::ForgotEmail => {
+            // The link's success page may lead back to the verified origin (see `forgot`).
             forgot(
                 p,
                 cfg,
                 req,
                 read::<AuthForgotEmail>(req),
                 ResetVia::EmailLink,
+                Some(origin),
             )
             .await
         }
@@ -128,6 +130,7 @@ pub async fn handle(
                 req,
                 read::<AuthForgotMobile>(req),
                 ResetVia::SmsCode,
+                None,
             )
             .await
         }
@@ -143,6 +146,7 @@ async fn forgot(
     req: &Request,
     identifier: Result<String, BodyError>,
     via: ResetVia,
+    return_url: Option<&str>,
 ) -> Response {
     let identifier = match identifier {
         Ok(identifier) => identifier,
@@ -151,7 +155,11 @@ async fn forgot(
     if !challenge::passes(p, cfg, req).await {
         return challenge::refused(req.locale());
     }
-    match flows::request_reset(p, cfg, via, identifier, &req.client_ip, req.locale()).await {
+    // `return_url` is the request's `Origin`, already checked to be one of its client's
+    // registered origins (`admit`); the reset page checks it again when the link is used.
+    let return_url = return_url.map(str::to_owned);
+    let ip = &req.client_ip;
+    match flows::request_reset(p, cfg, via, identifier, ip, req.locale(), return_url).await {
         Ok(()) => Response::json(200, &Success::default()),
         Err(e) => flow_failure(p, e, ("token", 400), req.locale()),
     }

@@ -38,6 +38,7 @@ pub async fn reset_password_request(
                 username,
                 &req.client_ip,
                 req.locale(),
+                None,
             )
             .await
             {

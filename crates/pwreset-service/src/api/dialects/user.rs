@@ -194,7 +194,7 @@ async fn forgot_password(p: &impl Platform, cfg: &ServiceConfig, req: &Request) 
         }
     }
     let (via, locale, ip) = (ResetVia::UserLink, req.locale(), &req.client_ip);
-    match flows::enqueue_request(p, cfg, via, identifier, locale, ip).await {
+    match flows::enqueue_request(p, cfg, via, identifier, locale, ip, None).await {
         Ok(()) => ok(
             req.locale(),
             "If an account matches, a link to reset its password has been sent.",

@@ -193,7 +193,9 @@ pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Re
     }
     let asked = match Ask::of(&submission.identifier) {
         Ask::Link(via, identifier) => {
-            flows::request_reset(p, cfg, via, identifier, &req.client_ip, req.locale()).await
+            // No return URL: the page is the service's own, not an application's.
+            let ip = &req.client_ip;
+            flows::request_reset(p, cfg, via, identifier, ip, req.locale(), None).await
         }
         Ask::Nothing { key } => flows::request_limits(p, cfg, &key, &req.client_ip).await,
     };

@@ -113,7 +113,8 @@ pub async fn show(_p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Res
     )
 }
 
-/// `POST /reset`: the form's submission. `200` with the success page; `400` with the form and
+/// `POST /reset`: the form's submission. `200` with the success page (leading back to the origin
+/// the link was asked from while it is registered, else to `BRAND_URL`); `400` with the form and
 /// its errors when the password is refused (the link stays usable); `400` with the
 /// invalid-link page when the link is wrong, used or expired.
 pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Response {
@@ -126,7 +127,7 @@ pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Re
     let link = &submission.link;
     let policy = link.policy(cfg);
     let outcome = with_link(
-        flows::reset_with_link,
+        flows::redeem_link,
         p,
         cfg,
         req,
@@ -136,8 +137,14 @@ pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Re
     )
     .await;
     match outcome {
-        // The access token is not shown: the page's user signs in anew.
-        Ok(_token) => page.answer(200, render::success(t, &page.brand)),
+        // The access token is not shown: the page's user signs in anew. The link's return URL
+        // (dialect B's verified origin) leads back only while some client still registers it.
+        Ok(redeemed) => {
+            let back = redeemed
+                .return_url
+                .filter(|origin| cfg.origin_is_registered(origin));
+            page.answer(200, render::success(t, &page.brand, back.as_deref()))
+        }
         Err(FlowError::Policy(result)) => page.answer(
             400,
             render::form(t, &page.brand, policy, link, &result.errors),

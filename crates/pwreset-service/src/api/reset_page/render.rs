@@ -21,21 +21,23 @@ pub fn message(t: &PageTexts, brand: &PageBrand<'_>, title: &str, body: &str) ->
     layout::message(t.frame(brand), title, body, Head::default(), |_| {})
 }
 
-/// The success page: its heading and text, and a link back to the application (`BRAND_URL`,
-/// named after `BRAND_NAME`) when one is configured.
-pub fn success(t: &PageTexts, brand: &PageBrand<'_>) -> String {
+/// The success page: its heading and text, and a link back to the application: to `return_to`
+/// (a client's registered origin the link was asked from, already checked by the caller), named
+/// after its host; else to `BRAND_URL` (named after `BRAND_NAME`) when one is configured.
+pub fn success(t: &PageTexts, brand: &PageBrand<'_>, return_to: Option<&str>) -> String {
     layout::message(
         t.frame(brand),
         t.success_title,
         t.success_body,
         Head::default(),
         |page| {
-            let Some(url) = brand.url() else {
-                return;
-            };
-            let label = match brand.name() {
-                Some(name) => t.continue_to_named.replace("{name}", name),
-                None => t.continue_to_app.to_owned(),
+            let (url, label) = match (return_to, brand.url()) {
+                (Some(origin), _) => (origin, t.continue_to_named.replace("{name}", host(origin))),
+                (None, Some(url)) => match brand.name() {
+                    Some(name) => (url, t.continue_to_named.replace("{name}", name)),
+                    None => (url, t.continue_to_app.to_owned()),
+                },
+                (None, None) => return,
             };
             page.raw("<p><a class=\"continue\" id=\"continue\" href=\"")
                 .text(url)
@@ -44,6 +46,11 @@ pub fn success(t: &PageTexts, brand: &PageBrand<'_>) -> String {
                 .raw("</a></p>\n");
         },
     )
+}
+
+/// An origin's host (and port), as its link names it: `https://app.example` → `app.example`.
+fn host(origin: &str) -> &str {
+    origin.split_once("://").map_or(origin, |(_, host)| host)
 }
 
 /// The errors that `belongs` to a field, each message once (seed-002's character classes share one

@@ -40,7 +40,8 @@ pub struct PageTexts {
     pub success_title: &'static str,
     /// The success page's text.
     pub success_body: &'static str,
-    /// The success page's link to `BRAND_URL` when `BRAND_NAME` is set (`{name}` is replaced).
+    /// The success page's link to `BRAND_URL` when `BRAND_NAME` is set, or to a client's origin
+    /// (`{name}` is replaced by the name, or the origin's host).
     pub continue_to_named: &'static str,
     /// The success page's link to `BRAND_URL` without a brand name.
     pub continue_to_app: &'static str,

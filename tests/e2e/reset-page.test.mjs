@@ -164,6 +164,9 @@ describe("the reset page with JavaScript", () => {
     assert.equal(response.status(), 200);
     assert.equal(await page.locator("h1").textContent(), "Your password has been changed");
     assert.doesNotMatch(await page.content(), /eyJ[A-Za-z0-9_-]{10,}/, "no access token on the page");
+    // The link was asked from the application at ORIGIN: the page leads back there.
+    assert.equal(await page.locator("#continue").getAttribute("href"), ORIGIN);
+    assert.equal(await page.locator("#continue").textContent(), `Continue to ${new URL(ORIGIN).host}`);
     await page.screenshot({ path: `${SCREENSHOTS}reset-success.png`, fullPage: true });
     assert.deepEqual(problems, []);
     await context.close();

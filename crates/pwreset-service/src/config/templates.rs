@@ -175,6 +175,16 @@ fn override_name(locale: Locale, kind: &str, part: Part) -> String {
     format!("{}.{kind}.{}", locale.tag(), part.field())
 }
 
+/// The built-in template that writes `part` of `kind`: `reset_code.txt`, `reset_code.html`; none
+/// for a subject (the built-in subject is a word, `t.subject`).
+pub fn built_in_name(kind: &str, part: Part) -> Option<String> {
+    match part {
+        Part::Subject => None,
+        Part::Text => Some(format!("{kind}.txt")),
+        Part::Html => Some(format!("{kind}.html")),
+    }
+}
+
 /// The e-mails' templates in force: the built-in ones, and the operator's over them.
 #[derive(Clone)]
 pub struct MessageTemplates {
@@ -275,25 +285,16 @@ impl MessageTemplates {
         &self.env
     }
 
-    /// The name of the template that writes `part` of `kind` in `locale`: the operator's when
-    /// there is one, else the built-in `.txt` or `.html`; `None` for a subject without the
-    /// operator's (the built-in subject is a word, `t.subject`).
-    pub fn template_name(&self, locale: Locale, kind: &str, part: Part) -> Option<String> {
+    /// The operator's template that writes `part` of `kind` in `locale`, when there is one (named
+    /// as `de.reset_code.html`).
+    pub fn overriding(&self, locale: Locale, kind: &str, part: Part) -> Option<String> {
         let name = override_name(locale, kind, part);
-        if self.overrides.contains_key(&name) {
-            return Some(name);
-        }
-        match part {
-            Part::Subject => None,
-            Part::Text => Some(format!("{kind}.txt")),
-            Part::Html => Some(format!("{kind}.html")),
-        }
+        self.overrides.contains_key(&name).then_some(name)
     }
 
     /// Whether the operator's template writes `part` of `kind` in `locale`.
     pub fn is_overridden(&self, locale: Locale, kind: &str, part: Part) -> bool {
-        self.overrides
-            .contains_key(&override_name(locale, kind, part))
+        self.overriding(locale, kind, part).is_some()
     }
 
     /// Reads `MESSAGE_TEMPLATES`, noting each problem in `vars` (naming the entry, as

@@ -283,7 +283,7 @@ fn write_email(settings: &MessageSettings, catalog: &Catalog, content: &MessageC
     let mut failed = |template: String, reason: String| {
         fallbacks.push(TemplateFallback { template, reason });
     };
-    let subject = match templates.template_name(locale, kind, Part::Subject) {
+    let subject = match templates.overriding(locale, kind, Part::Subject) {
         None => built_in_subject,
         Some(name) => match render(&name, &built_in_subject, Some(MAX_PART_BYTES)) {
             Ok(written) if too_long_a_subject(&written) => {
@@ -305,17 +305,17 @@ fn write_email(settings: &MessageSettings, catalog: &Catalog, content: &MessageC
         },
     };
     let mut body = |part: Part| {
-        let built_in = format!("{kind}.{}", if part == Part::Html { "html" } else { "txt" });
-        if let Some(name) = templates
-            .template_name(locale, kind, part)
-            .filter(|name| *name != built_in)
-        {
+        if let Some(name) = templates.overriding(locale, kind, part) {
             match render(&name, &subject, Some(MAX_PART_BYTES)) {
                 Ok(written) if !written.trim().is_empty() => return written,
                 Ok(_) => failed(name, NOTHING.to_owned()),
                 Err(failure) => failed(name.clone(), failure.without_values(&name)),
             }
         }
+        // Text and HTML always have one; a subject never comes here.
+        let Some(built_in) = templates::built_in_name(kind, part) else {
+            return String::new();
+        };
         render(&built_in, &subject, None).unwrap_or_else(|failure| {
             failed(built_in.clone(), failure.without_values(&built_in));
             String::new()

@@ -118,8 +118,12 @@ pub fn origin_allowed(cfg: &ServiceConfig, req: &Request) -> bool {
     let Some(origin) = req.header_value("origin") else {
         return true;
     };
-    url::Url::parse(&cfg.public_url)
-        .is_ok_and(|public| public.origin().ascii_serialization() == origin.trim())
+    public_url(cfg).is_some_and(|public| public.origin().ascii_serialization() == origin.trim())
+}
+
+/// `PUBLIC_URL`, where the page is served (checked at start, so `None` only if it were not a URL).
+fn public_url(cfg: &ServiceConfig) -> Option<url::Url> {
+    url::Url::parse(&cfg.public_url).ok()
 }
 
 /// `GET /forgot`: the form. Renders only.
@@ -170,8 +174,7 @@ pub async fn submit(p: &impl Platform, cfg: &ServiceConfig, req: &Request) -> Re
     if let Some(turnstile) = &cfg.turnstile {
         let token = submission.token.as_deref();
         // Solved on this page: served from PUBLIC_URL's host, by this page's widget.
-        let host = url::Url::parse(&cfg.public_url)
-            .ok()
+        let host = public_url(cfg)
             .and_then(|url| url.host_str().map(str::to_owned))
             .unwrap_or_default();
         let expected = turnstile::Expected {

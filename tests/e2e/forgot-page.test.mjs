@@ -16,7 +16,7 @@ import { launchChromium } from "../../npm/test/support/chromium.js";
 
 import { startFakeTurnstile } from "./fake-turnstile.mjs";
 import {
-  CLIENT_ID, ORIGIN, baseVars, createUser, focusedId, nextMessage, post, startWorker,
+  CLIENT_ID, ORIGIN, baseVars, createUser, focusedId, nextMessage, openPage, post, startWorker,
 } from "./worker-harness.mjs";
 
 const require = createRequire(import.meta.url);
@@ -85,17 +85,6 @@ function turnstileStub(token) {
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fill);
   else fill();
 })();`;
-}
-
-/** A page that records script errors and CSP violations. */
-async function openPage(context) {
-  const page = await context.newPage();
-  const problems = [];
-  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-  page.on("console", (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
-  });
-  return { page, problems };
 }
 
 /**

@@ -9,7 +9,7 @@ import { after, before, describe, test } from "node:test";
 import { launchChromium } from "../../npm/test/support/chromium.js";
 
 import {
-  CLIENT_ID, ORIGIN, PUBLIC_URL, baseVars, createUser, focusedId, get, localLink, nextMessage, post, startWorker,
+  CLIENT_ID, ORIGIN, PUBLIC_URL, baseVars, createUser, focusedId, get, localLink, nextMessage, openPage, post, startWorker,
 } from "./worker-harness.mjs";
 import { SCREENSHOTS } from "./screenshots.mjs";
 
@@ -81,18 +81,6 @@ async function assertCurrentPassword(user, password) {
   const same = await post(`${url}/api/v1/auth/resetpass`, { token, password, passwordConfirm: password }, B_HEADERS);
   assert.equal(same.status, 400, JSON.stringify(same.body));
   assert.deepEqual(same.body.errors.map((e) => e.code), ["password_same_as_old"]);
-}
-
-/** A page that records script errors and CSP violations. */
-async function openPage(context) {
-  const page = await context.newPage();
-  const problems = [];
-  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-  page.on("console", (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
-  });
-  page.on("dialog", (dialog) => { problems.push(`dialog: ${dialog.message()}`); dialog.dismiss(); });
-  return { page, problems };
 }
 
 /** Clicks the submit button and waits for the answer page. */

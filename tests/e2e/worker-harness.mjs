@@ -181,6 +181,21 @@ export async function nextMessage(url, to, match = () => true) {
 }
 
 /**
+ * A new page in `context` that records, in `problems`, script errors, Content-Security-Policy
+ * violations and any dialog (dismissed): a test of the pages expects none.
+ */
+export async function openPage(context) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
+  });
+  page.on("dialog", (dialog) => { problems.push(`dialog: ${dialog.message()}`); dialog.dismiss(); });
+  return { page, problems };
+}
+
+/**
  * The id of the element that has the focus once `expectedId`'s element took it, or after 5 s:
  * `autofocus` applies once a page has loaded, a moment after its answer, so a test polls for it.
  */
